@@ -1,0 +1,27 @@
+package dev.impush.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** A vendor push channel. The JSON form is the lower-case name ({@code "apns"}, {@code "fcm"}, ...). */
+public enum Channel {
+    APNS, FCM, XIAOMI, HUAWEI, HONOR, VIVO, OPPO, MEIZU;
+
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
+    @JsonValue
+    public String wireName() {
+        return wireName;
+    }
+
+    @JsonCreator
+    public static Channel fromWire(String value) {
+        for (Channel c : values()) {
+            if (c.wireName.equals(value)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown channel '" + value + "'");
+    }
+}

@@ -1,0 +1,17 @@
+package dev.impush.model;
+
+/** Default topic names. Every one is configurable; these are what a fresh install uses. */
+public final class Topics {
+    /** IM platform events, key = the user the event is about. */
+    public static final String EVENTS = "im.events";
+    /** Gateway heartbeats with a lease, compacted, key = gateway id. */
+    public static final String GATEWAYS = "im.gateways";
+    /** Push jobs, key = recipient user id. */
+    public static final String JOBS = "push.jobs";
+    /** What the worker learned that the detector must know, key = user id (co-partitioned with events). */
+    public static final String FEEDBACK = "push.feedback";
+    /** Records that cannot be processed or delivered, with the reason and the raw bytes. */
+    public static final String DLQ = "push.dlq";
+
+    private Topics() {}
+}

@@ -1,0 +1,47 @@
+package dev.impush.model.event;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.impush.model.Channel;
+import dev.impush.model.Violations;
+import java.time.Instant;
+import java.util.List;
+
+/** A device registered (with its vendor token) or unregistered for push. */
+public record DeviceEvent(
+        int v,
+        Action action,
+        String userId,
+        String deviceId,
+        Channel channel,
+        String token,
+        String appId,
+        boolean sandbox,
+        String locale,
+        Boolean previewEnabled,
+        Instant registeredAt) implements ImEvent {
+
+    /** Longest vendor token accepted (APNs: 64 hex; FCM about 160; vendors under 200). */
+    public static final int MAX_TOKEN_LENGTH = 4096;
+
+    public enum Action {
+        @JsonProperty("register") REGISTER,
+        @JsonProperty("unregister") UNREGISTER
+    }
+
+    @Override
+    public List<String> violations() {
+        Violations v = new Violations().required("action", action).required("userId", userId)
+                .required("deviceId", deviceId).maxLength("deviceId", deviceId, MAX_ID_LENGTH);
+        if (action == Action.REGISTER) {
+            v.required("channel", channel).required("token", token).required("appId", appId)
+                    .required("registeredAt", registeredAt)
+                    .maxLength("token", token, MAX_TOKEN_LENGTH);
+        }
+        return v.messages();
+    }
+
+    /** Message previews are shown unless the user turned them off. */
+    public boolean previewEnabledOrDefault() {
+        return previewEnabled == null || previewEnabled;
+    }
+}

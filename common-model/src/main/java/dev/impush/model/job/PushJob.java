@@ -1,0 +1,64 @@
+package dev.impush.model.job;
+
+import dev.impush.model.Contract;
+import dev.impush.model.Violations;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One message for one recipient on {@code push.jobs} (key = {@link #userId()}): the notification to
+ * render and the devices to send it to. Self-contained, so a dead-lettered job can be replayed as it
+ * is. Attempt count, first failure and origin travel in headers ({@link JobHeaders}).
+ */
+public record PushJob(
+        int v,
+        String type,
+        String jobId,
+        String messageId,
+        String userId,
+        String conversationId,
+        Notification notification,
+        List<PushTarget> targets,
+        Instant createdAt,
+        Instant expiresAt) implements Contract {
+
+    public static final String TYPE = "push";
+    /** A job goes to one user's devices; more than this is a broken producer, not a real user. */
+    public static final int MAX_TARGETS = 100;
+
+    public PushJob {
+        targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    public static PushJob of(String messageId, String userId, String conversationId, Notification notification,
+                             List<PushTarget> targets, Instant createdAt, Instant expiresAt) {
+        return new PushJob(VERSION, TYPE, messageId + "/" + userId, messageId, userId, conversationId,
+                notification, targets, createdAt, expiresAt);
+    }
+
+    /** The same job, sent to fewer devices (the ones that still need it). */
+    public PushJob withTargets(List<PushTarget> remaining) {
+        return new PushJob(v, type, jobId, messageId, userId, conversationId, notification, remaining,
+                createdAt, expiresAt);
+    }
+
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    @Override
+    public List<String> violations() {
+        Violations v = new Violations()
+                .check(TYPE.equals(type), "type must be '" + TYPE + "'")
+                .required("jobId", jobId).required("messageId", messageId).required("userId", userId)
+                .required("notification", notification).required("createdAt", createdAt)
+                .check(!targets.isEmpty(), "targets must not be empty")
+                .maxSize("targets", targets, MAX_TARGETS);
+        List<String> all = new ArrayList<>(v.messages());
+        for (int i = 0; i < targets.size() && i < MAX_TARGETS; i++) {
+            all.addAll(targets.get(i).violations(i));
+        }
+        return all;
+    }
+}

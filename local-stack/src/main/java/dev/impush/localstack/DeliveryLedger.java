@@ -1,0 +1,75 @@
+package dev.impush.localstack;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the mock vendors accepted, per (message, device), so tests can assert "exactly once".
+ *
+ * <p>It models the phone as well as the vendor: {@link #requests} counts every accepted request
+ * (a re-send after a crash counts twice), {@link #shown} counts the notifications a device would
+ * display, where a second notification with the same collapse id replaces the first one instead of
+ * showing again. Thread-safe.
+ */
+public final class DeliveryLedger {
+    /** Identifies a notification on a device. */
+    public record Key(String messageId, String deviceId) {}
+
+    private final Map<Key, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final Map<Key, Set<String>> collapseIds = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> perChannel = new ConcurrentHashMap<>();
+
+    /**
+     * Records one accepted request.
+     *
+     * @param collapseId the collapse id the request carried, or {@code null} for none (always shows)
+     */
+    public void accepted(String channel, String messageId, String deviceId, String collapseId) {
+        Key key = new Key(messageId, deviceId);
+        requests.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        collapseIds.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
+                .add(collapseId == null ? "no-collapse-" + System.nanoTime() : collapseId);
+        perChannel.computeIfAbsent(channel, c -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Requests accepted for this (message, device). */
+    public int requests(String messageId, String deviceId) {
+        AtomicInteger n = requests.get(new Key(messageId, deviceId));
+        return n == null ? 0 : n.get();
+    }
+
+    /** Notifications the device shows for this message (collapsed duplicates count once). */
+    public int shown(String messageId, String deviceId) {
+        Set<String> ids = collapseIds.get(new Key(messageId, deviceId));
+        return ids == null ? 0 : ids.size();
+    }
+
+    public Map<Key, Integer> requestsByKey() {
+        Map<Key, Integer> copy = new java.util.HashMap<>();
+        requests.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    public long total() {
+        return perChannel.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    public long total(String channel) {
+        AtomicLong n = perChannel.get(channel);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Requests beyond the first per (message, device): re-sends the vendor saw. */
+    public long resends() {
+        return requests.values().stream().mapToLong(n -> Math.max(0, n.get() - 1)).sum();
+    }
+
+    public void clear() {
+        requests.clear();
+        collapseIds.clear();
+        perChannel.clear();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.impush.worker.channel;
+
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import java.time.Instant;
+
+/** One job's notification to one of its devices: the unit a channel sends. */
+public record Delivery(PushJob job, PushTarget target) {
+
+    public Notification notification() {
+        return job.notification();
+    }
+
+    public String messageId() {
+        return job.messageId();
+    }
+
+    /** When the vendor should stop trying to deliver it; absent = the vendor's default. */
+    public Instant expiresAt() {
+        return job.expiresAt();
+    }
+}
