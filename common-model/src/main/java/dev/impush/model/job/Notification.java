@@ -28,6 +28,11 @@ public record Notification(
         boolean silent,
         Map<String, String> data) {
 
+    /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
+    public static final String MESSAGE_ID_KEY = "messageId";
+    /** The key under which every push carries the conversation id, for the app to route the tap. */
+    public static final String CONVERSATION_ID_KEY = "conversationId";
+
     public Notification {
         data = data == null ? Map.of() : Map.copyOf(data);
         priority = priority == null ? Priority.HIGH : priority;
