@@ -1,0 +1,77 @@
+package dev.impush.localstack;
+
+import dev.impush.localstack.kafka.ContainerKafka;
+import dev.impush.localstack.kafka.EmbeddedKafka;
+import dev.impush.localstack.kafka.KafkaFixture;
+import dev.impush.localstack.kafka.KafkaTopics;
+import dev.impush.localstack.redis.ContainerRedis;
+import dev.impush.localstack.redis.RedisFixture;
+import dev.impush.localstack.redis.RedisServerProcess;
+import dev.impush.model.Topics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Kafka broker and a real Redis, started the way {@link FixtureMode#resolve()} says, with
+ * impush's topics created. Close it to stop both.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final FixtureMode mode;
+    private final KafkaFixture kafka;
+    private final RedisFixture redis;
+
+    private LocalStack(FixtureMode mode, KafkaFixture kafka, RedisFixture redis) {
+        this.mode = mode;
+        this.kafka = kafka;
+        this.redis = redis;
+    }
+
+    public static LocalStack start() {
+        return start(FixtureMode.resolve());
+    }
+
+    public static LocalStack start(FixtureMode mode) {
+        KafkaFixture kafka = mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start();
+        RedisFixture redis;
+        try {
+            redis = mode == FixtureMode.CONTAINERS ? ContainerRedis.start() : RedisServerProcess.start();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        return new LocalStack(mode, kafka, redis);
+    }
+
+    /** Creates impush's default topics with {@code partitions} each (gateways compacted). */
+    public LocalStack withDefaultTopics(int partitions) {
+        KafkaTopics.createAndAwait(kafka.bootstrapServers(), Map.of(
+                Topics.EVENTS, partitions, Topics.GATEWAYS, partitions, Topics.JOBS, partitions,
+                Topics.FEEDBACK, partitions, Topics.DLQ, partitions), List.of(Topics.GATEWAYS));
+        return this;
+    }
+
+    public FixtureMode mode() {
+        return mode;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String redisUri() {
+        return redis.uri();
+    }
+
+    public RedisFixture redis() {
+        return redis;
+    }
+
+    @Override
+    public void close() {
+        try {
+            redis.close();
+        } finally {
+            kafka.close();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.impush.worker.dedupe;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The per-(message, device) dedupe state machine in Redis:
+ * <pre>
+ *   (absent) --claim--> inflight:&lt;owner&gt; (lease) --MarkSent--> sent (sent TTL)
+ *                                                   --MarkDone--> done:&lt;why&gt; (sent TTL)
+ *                                                   --Release--> (absent)
+ * </pre>
+ * Each call is one pipelined round trip for a whole batch. Not thread-safe: owned by the poll
+ * thread, which is the only user of its connection (auto-flush is off).
+ */
+public final class DedupeStore implements AutoCloseable {
+    private static final String SENT = "sent";
+
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisAsyncCommands<String, String> redis;
+    private final String inflightValue;
+    private final String leaseMillis;
+    private final long sentTtlMillis;
+    private final Duration timeout;
+    private final String claimScript = script("claim.lua");
+    private final String releaseScript = script("release.lua");
+    private String claimSha;
+    private String releaseSha;
+
+    /**
+     * @param owner   this worker incarnation (unique per process start), written into claims
+     * @param lease   how long a claim holds before another worker may take it; longer than a send
+     * @param sentTtl how long a sent mark blocks re-sends; longer than any job's TTL
+     */
+    public DedupeStore(RedisClient client, String owner, Duration lease, Duration sentTtl, Duration timeout) {
+        this.connection = client.connect(StringCodec.UTF8);
+        this.connection.setAutoFlushCommands(false);
+        this.redis = connection.async();
+        this.inflightValue = "inflight:" + owner;
+        this.leaseMillis = Long.toString(lease.toMillis());
+        this.sentTtlMillis = sentTtl.toMillis();
+        this.timeout = timeout;
+    }
+
+    /** Claims every key, in order. One round trip. */
+    public List<Claim> claim(List<DedupeKey> keys) throws DedupeUnavailableException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<List<Object>> replies = evalAll(keys, true);
+        List<Claim> claims = new ArrayList<>(keys.size());
+        for (List<Object> r : replies) {
+            if (((Long) r.get(0)) == 1L) {
+                claims.add(Claim.CLAIMED);
+            } else {
+                String current = (String) r.get(1);
+                if (current.startsWith("inflight:")) {
+                    long pttl = Math.max(0, (Long) r.get(2));
+                    claims.add(new Claim.HeldElsewhere(current.substring("inflight:".length()), Duration.ofMillis(pttl)));
+                } else {
+                    claims.add(new Claim.AlreadyDone(current));
+                }
+            }
+        }
+        return claims;
+    }
+
+    /** Applies every transition. One round trip. */
+    public void finish(List<Transition> transitions) throws DedupeUnavailableException {
+        if (transitions.isEmpty()) {
+            return;
+        }
+        List<DedupeKey> releases = new ArrayList<>();
+        List<RedisFuture<?>> futures = new ArrayList<>(transitions.size());
+        for (Transition t : transitions) {
+            switch (t) {
+                case Transition.MarkSent s -> futures.add(redis.set(s.key().redisKey(), SENT,
+                        SetArgs.Builder.px(sentTtlMillis)));
+                case Transition.MarkDone d -> futures.add(redis.set(d.key().redisKey(), "done:" + d.state(),
+                        SetArgs.Builder.px(sentTtlMillis)));
+                case Transition.Release r -> releases.add(r.key());
+            }
+        }
+        connection.flushCommands();
+        awaitAll(futures);
+        if (!releases.isEmpty()) {
+            evalAll(releases, false);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<List<Object>> evalAll(List<DedupeKey> keys, boolean claim) throws DedupeUnavailableException {
+        try {
+            return evalAllOnce(keys, claim);
+        } catch (DedupeUnavailableException e) {
+            if (e.getCause() instanceof RedisNoScriptException) {
+                // Redis restarted (or SCRIPT FLUSH): load the scripts again and redo the batch once.
+                claimSha = null;
+                releaseSha = null;
+                return evalAllOnce(keys, claim);
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<List<Object>> evalAllOnce(List<DedupeKey> keys, boolean claim) throws DedupeUnavailableException {
+        String sha = claim ? claimSha() : releaseSha();
+        String[] args = claim ? new String[] {inflightValue, leaseMillis} : new String[] {inflightValue};
+        List<RedisFuture<Object>> futures = new ArrayList<>(keys.size());
+        for (DedupeKey k : keys) {
+            futures.add(redis.evalsha(sha, claim ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER,
+                    new String[] {k.redisKey()}, args));
+        }
+        connection.flushCommands();
+        awaitAll(futures);
+        List<List<Object>> out = new ArrayList<>(keys.size());
+        for (RedisFuture<Object> f : futures) {
+            Object v = f.toCompletableFuture().getNow(null);
+            out.add(v instanceof List<?> l ? (List<Object>) l : List.of(v));
+        }
+        return out;
+    }
+
+    private String claimSha() throws DedupeUnavailableException {
+        if (claimSha == null) {
+            claimSha = load(claimScript);
+        }
+        return claimSha;
+    }
+
+    private String releaseSha() throws DedupeUnavailableException {
+        if (releaseSha == null) {
+            releaseSha = load(releaseScript);
+        }
+        return releaseSha;
+    }
+
+    private String load(String body) throws DedupeUnavailableException {
+        RedisFuture<String> f = redis.scriptLoad(body);
+        connection.flushCommands();
+        awaitAll(List.of(f));
+        return f.toCompletableFuture().getNow(null);
+    }
+
+    private void awaitAll(List<? extends RedisFuture<?>> futures) throws DedupeUnavailableException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (RedisFuture<?> f : futures) {
+                f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new DedupeUnavailableException("redis failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new DedupeUnavailableException("redis did not answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DedupeUnavailableException("interrupted", e);
+        }
+    }
+
+    private static String script(String name) {
+        try (InputStream in = DedupeStore.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("missing script " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}
