@@ -17,6 +17,8 @@ public enum DeadLetterReason {
     OVERSIZED(true),
     /** The vendor refused it for good (configuration or payload). */
     REJECTED(false),
+    /** The vendor kept throttling this app or device. */
+    RATE_LIMITED(false),
     /** Still failing after every retry. */
     RETRIES_EXHAUSTED(false),
     /** No channel is configured for the target's vendor. */

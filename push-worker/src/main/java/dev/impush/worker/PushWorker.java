@@ -1,0 +1,101 @@
+package dev.impush.worker;
+
+import dev.impush.model.Channel;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.consumer.WorkerLoop;
+import dev.impush.worker.dedupe.DedupeStore;
+import dev.impush.worker.dispatch.ChannelResilience;
+import dev.impush.worker.dispatch.Dispatcher;
+import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.publish.OutcomePublisher;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One push-worker replica: consumes push jobs, dedupes them in Redis and sends them through the
+ * vendor channels. Lifecycle: {@link #start} returns a running worker; {@link #close()} stops
+ * polling, lets in-flight sends finish (up to the drain timeout), commits, and releases every
+ * client, returning when all is released. Thread-safe.
+ */
+public final class PushWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
+
+    private final WorkerLoop loop;
+    private final Thread pollThread;
+    private final RedisClient redisClient;
+    private final DedupeStore dedupe;
+    private final Dispatcher dispatcher;
+    private final OutcomePublisher publisher;
+    private final ScheduledExecutorService scheduler;
+    private final String workerId;
+
+    private PushWorker(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters, Clock clock) {
+        // Unique per process start: a claim left by a crashed incarnation is never mistaken for ours.
+        this.workerId = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "impush-worker-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        WorkerMetrics metrics = new WorkerMetrics(meters);
+        this.redisClient = RedisClient.create(config.redisUri());
+        this.redisClient.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(config.redisTimeout()))
+                .build());
+        this.dedupe = new DedupeStore(redisClient, workerId, config.dedupeLease(), config.dedupeSentTtl(),
+                config.redisTimeout());
+        this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), scheduler,
+                metrics, clock);
+        this.publisher = new OutcomePublisher(config.bootstrap(), config.instanceId(), config.feedbackTopic(),
+                config.dlqTopic());
+        this.loop = WorkerLoop.create(config, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher, publisher,
+                metrics, scheduler, clock, workerId);
+        metrics.gaugeInFlight(loop::inFlight);
+        this.pollThread = new Thread(loop, "impush-poll");
+    }
+
+    /** Starts a worker with the given channels (one per vendor it can send to). */
+    public static PushWorker start(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters,
+                                   Clock clock) {
+        PushWorker w = new PushWorker(config, channels, meters, clock);
+        w.pollThread.start();
+        LOG.info("push worker {} started: channels {}", w.workerId, channels.keySet());
+        return w;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Polling and not stopping. */
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    @Override
+    public void close() {
+        loop.stop();
+        try {
+            pollThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+        dispatcher.close();
+        dedupe.close();
+        redisClient.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        scheduler.shutdownNow();
+        LOG.info("push worker {} stopped", workerId);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.impush.worker;
+
+import dev.impush.model.Topics;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.runtime.Env;
+import dev.impush.worker.dispatch.ResilienceSettings;
+import java.time.Duration;
+
+/**
+ * The push worker's settings, read once at start-up from the environment (see the README table).
+ *
+ * @param bootstrap       Kafka bootstrap servers (IMPUSH_KAFKA_BOOTSTRAP)
+ * @param redisUri        Lettuce URI of the dedupe Redis (IMPUSH_REDIS_URI)
+ * @param jobsTopic       push jobs to consume (IMPUSH_TOPIC_JOBS)
+ * @param feedbackTopic   where invalid tokens are reported (IMPUSH_TOPIC_FEEDBACK)
+ * @param dlqTopic        dead letters (IMPUSH_TOPIC_DLQ)
+ * @param groupId         consumer group shared by all replicas (IMPUSH_WORKER_GROUP)
+ * @param instanceId      static membership id, stable across restarts of one replica
+ *                        (IMPUSH_WORKER_INSTANCE_ID, default the host name)
+ * @param maxInFlight     records in the pipeline before partitions are paused (IMPUSH_WORKER_MAX_IN_FLIGHT)
+ * @param maxPollRecords  records per poll (IMPUSH_WORKER_MAX_POLL_RECORDS)
+ * @param maxJobBytes     larger job records are dead-lettered as oversized (IMPUSH_WORKER_MAX_JOB_BYTES)
+ * @param commitInterval  how often finished offsets are committed (IMPUSH_WORKER_COMMIT_INTERVAL_MS)
+ * @param drainTimeout    how long shutdown and revocation wait for in-flight sends (IMPUSH_WORKER_DRAIN_TIMEOUT_MS)
+ * @param dedupeLease     how long a claim holds; longer than a send with its retries (IMPUSH_DEDUPE_LEASE_MS)
+ * @param dedupeSentTtl   how long a sent mark prevents re-sends; longer than any job TTL (IMPUSH_DEDUPE_SENT_TTL_MS)
+ * @param redisTimeout    a Redis round trip slower than this counts as Redis unavailable (IMPUSH_REDIS_TIMEOUT_MS)
+ * @param redisBackoff    pause after Redis failed before polling again (IMPUSH_REDIS_BACKOFF_MS)
+ * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
+ * @param resilience      retry and breaker settings
+ */
+public record WorkerConfig(
+        String bootstrap,
+        String redisUri,
+        String jobsTopic,
+        String feedbackTopic,
+        String dlqTopic,
+        String groupId,
+        String instanceId,
+        int maxInFlight,
+        int maxPollRecords,
+        int maxJobBytes,
+        Duration commitInterval,
+        Duration drainTimeout,
+        Duration dedupeLease,
+        Duration dedupeSentTtl,
+        Duration redisTimeout,
+        Duration redisBackoff,
+        int opsPort,
+        ResilienceSettings resilience) {
+
+    public static WorkerConfig fromEnv(Env env) {
+        return new WorkerConfig(
+                env.string("IMPUSH_KAFKA_BOOTSTRAP", "localhost:9092"),
+                env.string("IMPUSH_REDIS_URI", "redis://localhost:6379"),
+                env.string("IMPUSH_TOPIC_JOBS", Topics.JOBS),
+                env.string("IMPUSH_TOPIC_FEEDBACK", Topics.FEEDBACK),
+                env.string("IMPUSH_TOPIC_DLQ", Topics.DLQ),
+                env.string("IMPUSH_WORKER_GROUP", "impush-push-worker"),
+                env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
+                env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
+                env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 500, 1, 100_000),
+                env.integer("IMPUSH_WORKER_MAX_JOB_BYTES", ContractCodec.DEFAULT_MAX_BYTES, 1024, 16 << 20),
+                env.millis("IMPUSH_WORKER_COMMIT_INTERVAL_MS", 1_000),
+                env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),
+                env.millis("IMPUSH_DEDUPE_LEASE_MS", 60_000),
+                env.millis("IMPUSH_DEDUPE_SENT_TTL_MS", Duration.ofDays(7).toMillis()),
+                env.millis("IMPUSH_REDIS_TIMEOUT_MS", 2_000),
+                env.millis("IMPUSH_REDIS_BACKOFF_MS", 1_000),
+                env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
+                ResilienceSettings.fromEnv(env));
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h != null && !h.isBlank()) {
+            return h;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "push-worker";
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.impush.worker.consumer;
+
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.worker.dispatch.SendResult;
+
+/** Work that finished off the poll thread and is handed back to it through a queue. */
+sealed interface Completion {
+    /** A delivery got its final outcome. */
+    record Sent(JobState job, Delivery delivery, DedupeKey key, SendResult result) implements Completion {}
+
+    /** A held claim's lease ran out: ask again. */
+    record Reclaim(JobState job, Delivery delivery, DedupeKey key) implements Completion {}
+
+    /** A publication was acknowledged ({@code error == null}) or failed and must be redone. */
+    record Published(JobState job, Exception error, Runnable redo) implements Completion {}
+}

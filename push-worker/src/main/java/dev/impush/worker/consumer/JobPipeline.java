@@ -1,0 +1,315 @@
+package dev.impush.worker.consumer;
+
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.codec.Decoded;
+import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.model.deadletter.DeadLetterReason;
+import dev.impush.model.feedback.InvalidTokenFeedback;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import dev.impush.model.Tokens;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.dedupe.Claim;
+import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.worker.dedupe.DedupeStore;
+import dev.impush.worker.dedupe.DedupeUnavailableException;
+import dev.impush.worker.dedupe.Transition;
+import dev.impush.worker.dispatch.Dispatcher;
+import dev.impush.worker.dispatch.SendResult;
+import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.publish.OutcomePublisher;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to each consumed record: decode, claim its (message, device) keys in one pipelined
+ * Redis round trip, dispatch the claimed deliveries asynchronously, and, as answers come back,
+ * apply the dedupe transitions (one round trip per drain), report invalid tokens, dead-letter what
+ * failed, and declare the record finished.
+ *
+ * <p>Confined to the poll thread, except {@link #completions}, which callbacks on other threads
+ * feed. Nothing is sent without a dedupe decision: if Redis does not answer, {@link #intake}
+ * refuses the batch and the caller rewinds it.
+ */
+final class JobPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
+    /** Dead letters keep at most this much of an unreadable record. */
+    private static final int MAX_RAW_BYTES = 64 * 1024;
+
+    /** A record handed to {@link #intake}, with the tracker of its partition's assignment. */
+    record Intake(PartitionOffsetTracker tracker, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {}
+
+    private final ContractCodec<PushJob> codec;
+    private final DedupeStore dedupe;
+    private final Dispatcher dispatcher;
+    private final OutcomePublisher publisher;
+    private final WorkerMetrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final String workerId;
+    private final Consumer<JobState> onFinished;
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final List<Completion.Sent> awaitingTransition = new ArrayList<>();
+    private final List<Completion.Reclaim> awaitingReclaim = new ArrayList<>();
+    private int inFlight;
+
+    JobPipeline(ContractCodec<PushJob> codec, DedupeStore dedupe, Dispatcher dispatcher, OutcomePublisher publisher,
+                WorkerMetrics metrics, ScheduledExecutorService scheduler, Clock clock, String workerId,
+                Consumer<JobState> onFinished) {
+        this.codec = codec;
+        this.dedupe = dedupe;
+        this.dispatcher = dispatcher;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.workerId = workerId;
+        this.onFinished = onFinished;
+    }
+
+    /** Records taken in and not finished yet. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Redis transitions or re-claims wait for Redis to come back. */
+    boolean blockedOnDedupe() {
+        return !awaitingTransition.isEmpty() || !awaitingReclaim.isEmpty();
+    }
+
+    /**
+     * Takes a polled batch in. Returns false, having done nothing, when Redis cannot decide
+     * dedupe: the caller must rewind the batch and try again later.
+     */
+    boolean intake(List<Intake> batch) {
+        List<JobState> states = new ArrayList<>(batch.size());
+        List<Delivery> deliveries = new ArrayList<>();
+        List<JobState> owners = new ArrayList<>();
+        List<DedupeKey> keys = new ArrayList<>();
+        for (Intake in : batch) {
+            var r = in.record();
+            JobState state;
+            switch (codec.decode(r.value())) {
+                case Decoded.Ok<PushJob> ok -> {
+                    state = new JobState(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
+                            in.tracker(), r, ok.value());
+                    if (!ok.value().isExpired(clock.instant())) {
+                        for (PushTarget t : ok.value().targets()) {
+                            if (dispatcher.supports(t.channel())) {
+                                deliveries.add(new Delivery(ok.value(), t));
+                                owners.add(state);
+                                keys.add(new DedupeKey(ok.value().userId(), ok.value().messageId(), t.deviceId()));
+                            } else {
+                                state.failures.add(new JobState.Failure(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
+                                        "no " + t.channel().wireName() + " channel is configured", List.of()));
+                            }
+                        }
+                    }
+                }
+                case Decoded.Invalid<PushJob> bad -> {
+                    state = new JobState(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
+                            in.tracker(), r, null);
+                    state.failures.add(new JobState.Failure(null, bad.reason(), bad.detail(), List.of()));
+                }
+            }
+            states.add(state);
+        }
+        List<Claim> claims;
+        try {
+            claims = dedupe.claim(keys);
+        } catch (DedupeUnavailableException e) {
+            metrics.dedupeUnavailable();
+            LOG.warn("dedupe unavailable, {} records go back to Kafka: {}", batch.size(), e.getMessage());
+            return false;
+        }
+        inFlight += states.size();
+        for (JobState s : states) {
+            s.expect(1); // held until every delivery of the record was handed out
+        }
+        for (int i = 0; i < claims.size(); i++) {
+            owners.get(i).expect(1);
+            onClaim(owners.get(i), deliveries.get(i), keys.get(i), claims.get(i));
+        }
+        for (JobState s : states) {
+            if (s.job == null) {
+                metrics.record("invalid");
+                LOG.warn("record {}-{}@{} dead-lettered: {} ({})", s.partition.topic(), s.partition.partition(),
+                        s.offset(), s.failures.getFirst().reason().wireName(), s.failures.getFirst().detail());
+            } else if (s.job.isExpired(clock.instant())) {
+                metrics.record("expired");
+                metrics.dropped("expired");
+            } else {
+                metrics.record("accepted");
+            }
+            arrive(s);
+        }
+        return true;
+    }
+
+    private void onClaim(JobState state, Delivery delivery, DedupeKey key, Claim claim) {
+        switch (claim) {
+            case Claim.Claimed c -> dispatcher.send(delivery).whenComplete((result, never) ->
+                    completions.add(new Completion.Sent(state, delivery, key, result)));
+            case Claim.AlreadyDone done -> {
+                metrics.duplicate();
+                LOG.debug("skip {} to {}: already {}", key.messageId(), key.deviceId(), done.state());
+                arrive(state);
+            }
+            case Claim.HeldElsewhere held -> {
+                // Another worker is sending it, or died doing so: not a duplicate yet. Ask again
+                // when its lease runs out; the record stays unfinished (and uncommitted) meanwhile.
+                scheduler.schedule(() -> completions.add(new Completion.Reclaim(state, delivery, key)),
+                        held.remaining().toMillis() + 20, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * Handles everything that came back since the last call: applies dedupe transitions (one
+     * round trip), then the actions that depend on them. If Redis fails, the work waits here for
+     * the next call; nothing is finished without its transition.
+     */
+    void drain() {
+        for (Completion c; (c = completions.poll()) != null; ) {
+            switch (c) {
+                case Completion.Sent s -> awaitingTransition.add(s);
+                case Completion.Reclaim r -> awaitingReclaim.add(r);
+                case Completion.Published p -> {
+                    if (p.error() != null) {
+                        LOG.warn("publication failed, redoing it: {}", p.error().toString());
+                        p.redo().run();
+                    } else {
+                        arrive(p.job());
+                    }
+                }
+            }
+        }
+        if (!awaitingTransition.isEmpty()) {
+            List<Transition> transitions = new ArrayList<>(awaitingTransition.size());
+            for (Completion.Sent s : awaitingTransition) {
+                transitions.add(transition(s));
+            }
+            try {
+                dedupe.finish(transitions);
+            } catch (DedupeUnavailableException e) {
+                metrics.dedupeUnavailable();
+                LOG.warn("dedupe unavailable, {} transitions wait: {}", transitions.size(), e.getMessage());
+                return;
+            }
+            List<Completion.Sent> done = List.copyOf(awaitingTransition);
+            awaitingTransition.clear();
+            done.forEach(this::afterTransition);
+        }
+        if (!awaitingReclaim.isEmpty()) {
+            List<DedupeKey> keys = awaitingReclaim.stream().map(Completion.Reclaim::key).toList();
+            List<Claim> claims;
+            try {
+                claims = dedupe.claim(keys);
+            } catch (DedupeUnavailableException e) {
+                metrics.dedupeUnavailable();
+                return;
+            }
+            List<Completion.Reclaim> batch = List.copyOf(awaitingReclaim);
+            awaitingReclaim.clear();
+            for (int i = 0; i < batch.size(); i++) {
+                onClaim(batch.get(i).job(), batch.get(i).delivery(), batch.get(i).key(), claims.get(i));
+            }
+        }
+    }
+
+    private static Transition transition(Completion.Sent s) {
+        return switch (s.result().outcome()) {
+            case SendOutcome.Delivered d -> new Transition.MarkSent(s.key());
+            case SendOutcome.InvalidToken t -> new Transition.MarkDone(s.key(), "invalid-token");
+            case SendOutcome.Retry r -> new Transition.Release(s.key());
+            case SendOutcome.RateLimited r -> new Transition.Release(s.key());
+            case SendOutcome.AuthExpired a -> new Transition.Release(s.key());
+            case SendOutcome.Rejected r -> new Transition.Release(s.key());
+        };
+    }
+
+    private void afterTransition(Completion.Sent s) {
+        JobState state = s.job();
+        PushTarget target = s.delivery().target();
+        SendResult result = s.result();
+        switch (result.outcome()) {
+            case SendOutcome.Delivered d -> { }
+            case SendOutcome.InvalidToken t -> {
+                LOG.info("invalid token {} of device {} on {}: {}", Tokens.mask(target.token()), target.deviceId(),
+                        target.channel().wireName(), t.reason());
+                publishFeedback(state, InvalidTokenFeedback.of(state.job.userId(), target.deviceId(), target.channel(),
+                        target.token(), t.invalidatedAt(), t.reason()));
+            }
+            case SendOutcome.Retry r -> fail(state, target, DeadLetterReason.RETRIES_EXHAUSTED, r.reason(), result);
+            case SendOutcome.RateLimited r -> fail(state, target, DeadLetterReason.RATE_LIMITED,
+                    r.reason() + " (until " + r.until() + ")", result);
+            case SendOutcome.AuthExpired a -> fail(state, target, DeadLetterReason.REJECTED,
+                    "credentials refused after refresh: " + a.reason(), result);
+            case SendOutcome.Rejected r -> fail(state, target, DeadLetterReason.REJECTED, r.reason(), result);
+        }
+        arrive(state);
+    }
+
+    private static void fail(JobState state, PushTarget target, DeadLetterReason reason, String detail, SendResult r) {
+        state.failures.add(new JobState.Failure(target, reason, detail, r.attempts()));
+    }
+
+    private void publishFeedback(JobState state, InvalidTokenFeedback feedback) {
+        state.expect(1);
+        Runnable[] send = new Runnable[1];
+        send[0] = () -> publisher.feedback(feedback,
+                e -> completions.add(new Completion.Published(state, e, send[0])));
+        send[0].run();
+    }
+
+    /** One outstanding piece of {@code state} is done; finishes the record when it was the last. */
+    private void arrive(JobState state) {
+        if (!state.arrive()) {
+            return;
+        }
+        if (state.needsDeadLetter()) {
+            publishDeadLetter(state);
+            return;
+        }
+        inFlight--;
+        onFinished.accept(state);
+    }
+
+    private void publishDeadLetter(JobState state) {
+        JobState.Failure first = state.failures.getFirst();
+        var r = state.record;
+        var source = new DeadLetter.Source(r.topic(), r.partition(), r.offset(),
+                r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+        DeadLetter letter;
+        if (state.job == null) {
+            letter = DeadLetter.ofRaw(first.reason(), first.detail(), source, r.value(), MAX_RAW_BYTES, workerId,
+                    clock.instant());
+        } else {
+            List<PushTarget> failed = state.failures.stream().map(JobState.Failure::target).toList();
+            List<dev.impush.model.deadletter.Attempt> attempts = state.failures.stream()
+                    .flatMap(f -> f.attempts().stream()).toList();
+            String detail = state.failures.stream()
+                    .map(f -> f.target().deviceId() + ": " + f.reason().wireName() + " (" + f.detail() + ")")
+                    .reduce((a, b) -> a + "; " + b).orElse(first.detail());
+            letter = DeadLetter.ofJob(first.reason(), detail, source, state.job.withTargets(failed), attempts,
+                    workerId, clock.instant());
+        }
+        for (JobState.Failure f : state.failures) {
+            metrics.deadLettered(f.reason());
+        }
+        state.expect(1);
+        Runnable[] send = new Runnable[1];
+        send[0] = () -> publisher.deadLetter(r.key(), letter,
+                e -> completions.add(new Completion.Published(state, e, send[0])));
+        send[0].run();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.impush.worker.consumer;
+
+import dev.impush.model.deadletter.Attempt;
+import dev.impush.model.deadletter.DeadLetterReason;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One consumed record on its way through the pipeline. It is finished when nothing is
+ * outstanding: every delivery answered and its dedupe transition applied, every publication it
+ * caused (feedback, dead letter) acknowledged. Confined to the poll thread.
+ */
+final class JobState {
+    /** A device the job could not be delivered to, and why. */
+    record Failure(PushTarget target, DeadLetterReason reason, String detail, List<Attempt> attempts) {}
+
+    final TopicPartition partition;
+    final PartitionOffsetTracker tracker;
+    final ConsumerRecord<byte[], byte[]> record;
+    final PushJob job;
+    final List<Failure> failures = new ArrayList<>(0);
+    private int outstanding;
+    private boolean deadLettered;
+
+    JobState(TopicPartition partition, PartitionOffsetTracker tracker, ConsumerRecord<byte[], byte[]> record,
+             PushJob job) {
+        this.partition = partition;
+        this.tracker = tracker;
+        this.record = record;
+        this.job = job;
+    }
+
+    long offset() {
+        return record.offset();
+    }
+
+    void expect(int n) {
+        outstanding += n;
+    }
+
+    /** One outstanding piece is done; true when the record has nothing outstanding left. */
+    boolean arrive() {
+        return --outstanding <= 0;
+    }
+
+    boolean idle() {
+        return outstanding <= 0;
+    }
+
+    /** True once: the caller must publish the dead letter now. */
+    boolean needsDeadLetter() {
+        if (failures.isEmpty() || deadLettered) {
+            return false;
+        }
+        deadLettered = true;
+        return true;
+    }
+}

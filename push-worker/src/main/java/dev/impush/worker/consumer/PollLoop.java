@@ -1,0 +1,260 @@
+package dev.impush.worker.consumer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer side of the worker: polls, hands records to the {@link JobPipeline}, keeps the
+ * group membership alive while applying backpressure ({@code pause()} when the in-flight bound
+ * is reached or Redis is away, {@code resume()} when it drains), and commits, per partition, the
+ * highest offset below which every record is finished: asynchronously every commit interval,
+ * synchronously on revocation and shutdown.
+ *
+ * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
+ */
+final class PollLoop implements Runnable, ConsumerRebalanceListener {
+    private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
+
+    /** Poll timeout while answers are expected: short, so completions are handled promptly. */
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final JobPipeline pipeline;
+    private final int maxInFlight;
+    private final Duration commitInterval;
+    private final Duration drainTimeout;
+    private final Duration dedupeBackoff;
+    private final Clock clock;
+    private final Map<TopicPartition, PartitionOffsetTracker> trackers = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+    private volatile boolean running;
+    private boolean paused;
+    private long dedupeBackoffUntil;
+    private long nextCommit;
+
+    PollLoop(Consumer<byte[], byte[]> consumer, String topic, PipelineFactory pipelines, int maxInFlight,
+             Duration commitInterval, Duration drainTimeout, Duration dedupeBackoff, Clock clock) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.pipeline = pipelines.create(this::finished);
+        this.maxInFlight = maxInFlight;
+        this.commitInterval = commitInterval;
+        this.drainTimeout = drainTimeout;
+        this.dedupeBackoff = dedupeBackoff;
+        this.clock = clock;
+    }
+
+    /** Builds the pipeline with the loop's completion callback. */
+    interface PipelineFactory {
+        JobPipeline create(java.util.function.Consumer<JobState> onFinished);
+    }
+
+    int inFlight() {
+        return pipeline.inFlight();
+    }
+
+    boolean isRunning() {
+        return running && !stopping;
+    }
+
+    @Override
+    public void run() {
+        running = true;
+        try {
+            consumer.subscribe(List.of(topic), this);
+            while (!stopping) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(pipeline.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
+                } catch (WakeupException e) {
+                    continue;
+                }
+                if (!records.isEmpty()) {
+                    take(records);
+                }
+                pipeline.drain();
+                flowControl();
+                commitIfDue();
+            }
+            drainAndCommit();
+        } catch (RuntimeException e) {
+            LOG.error("poll loop failed", e);
+            throw e;
+        } finally {
+            running = false;
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+        }
+    }
+
+    /** Asks the loop to finish in-flight work, commit and leave. Returns at once. */
+    void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    private void take(ConsumerRecords<byte[], byte[]> records) {
+        List<JobPipeline.Intake> batch = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            PartitionOffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new PartitionOffsetTracker());
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                first.putIfAbsent(tp, r.offset());
+                tracker.track(r.offset());
+                batch.add(new JobPipeline.Intake(tracker, r));
+            }
+        }
+        if (!pipeline.intake(batch)) {
+            // No dedupe decision, no send: give the batch back to Kafka and wait for Redis.
+            first.forEach((tp, offset) -> {
+                PartitionOffsetTracker t = trackers.get(tp);
+                if (t != null) {
+                    t.rewindTo(offset);
+                }
+                consumer.seek(tp, offset);
+            });
+            dedupeBackoffUntil = clock.millis() + dedupeBackoff.toMillis();
+        }
+    }
+
+    private void finished(JobState state) {
+        if (trackers.get(state.partition) == state.tracker) {
+            state.tracker.complete(state.offset());
+        }
+    }
+
+    private void flowControl() {
+        boolean blocked = pipeline.inFlight() >= maxInFlight || pipeline.blockedOnDedupe()
+                || clock.millis() < dedupeBackoffUntil;
+        if (blocked) {
+            // pause() again every loop: partitions assigned since are not paused yet.
+            consumer.pause(consumer.assignment());
+            paused = true;
+        } else if (paused && pipeline.inFlight() <= maxInFlight / 2) {
+            consumer.resume(consumer.paused());
+            paused = false;
+        }
+    }
+
+    private void commitIfDue() {
+        long now = clock.millis();
+        if (now < nextCommit) {
+            return;
+        }
+        nextCommit = now + commitInterval.toMillis();
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet());
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (committed, e) -> {
+                if (e != null) {
+                    LOG.warn("async commit failed (the next one covers it): {}", e.toString());
+                    return;
+                }
+                committed.forEach((tp, o) -> {
+                    PartitionOffsetTracker t = trackers.get(tp);
+                    if (t != null) {
+                        t.committed(o.offset());
+                    }
+                });
+            });
+        }
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            PartitionOffsetTracker t = trackers.get(tp);
+            if (t != null) {
+                OptionalLong o = t.committable();
+                if (o.isPresent()) {
+                    offsets.put(tp, new OffsetAndMetadata(o.getAsLong()));
+                }
+            }
+        }
+        return offsets;
+    }
+
+    private void commitSync(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions);
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+            offsets.forEach((tp, o) -> trackers.get(tp).committed(o.offset()));
+        } catch (RuntimeException e) {
+            LOG.warn("commit of finished work failed: {}", e.toString());
+        }
+    }
+
+    /** Lets in-flight work on {@code partitions} finish, for at most the drain timeout. */
+    private void drain(Collection<TopicPartition> partitions) {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (unfinished(partitions) > 0 && System.nanoTime() < deadline) {
+            pipeline.drain();
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        pipeline.drain();
+    }
+
+    private int unfinished(Collection<TopicPartition> partitions) {
+        int n = 0;
+        for (TopicPartition tp : partitions) {
+            PartitionOffsetTracker t = trackers.get(tp);
+            n += t == null ? 0 : t.unfinishedCount();
+        }
+        return n;
+    }
+
+    private void drainAndCommit() {
+        consumer.pause(consumer.assignment());
+        drain(trackers.keySet());
+        commitSync(trackers.keySet());
+        LOG.info("poll loop stopped: {} records left unfinished", pipeline.inFlight());
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> trackers.put(tp, new PartitionOffsetTracker()));
+        LOG.info("assigned {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        // Finish what we started so the next owner finds sent marks, not claims to wait out.
+        drain(partitions);
+        commitSync(partitions);
+        partitions.forEach(trackers::remove);
+        LOG.info("revoked {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        partitions.forEach(trackers::remove);
+        LOG.warn("lost {}", partitions);
+    }
+}

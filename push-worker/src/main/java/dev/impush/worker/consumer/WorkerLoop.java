@@ -1,0 +1,66 @@
+package dev.impush.worker.consumer;
+
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.job.PushJob;
+import dev.impush.worker.WorkerConfig;
+import dev.impush.worker.dedupe.DedupeStore;
+import dev.impush.worker.dispatch.Dispatcher;
+import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.publish.OutcomePublisher;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** The public face of the consumer package: builds the consumer and the poll loop for a worker. */
+public final class WorkerLoop implements Runnable {
+    private final PollLoop loop;
+
+    private WorkerLoop(PollLoop loop) {
+        this.loop = loop;
+    }
+
+    public static WorkerLoop create(WorkerConfig config, ContractCodec<PushJob> codec, DedupeStore dedupe,
+                                    Dispatcher dispatcher, OutcomePublisher publisher, WorkerMetrics metrics,
+                                    ScheduledExecutorService scheduler, Clock clock, String workerId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        // Static membership: a restarted replica takes its partitions back without a rebalance.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.instanceId());
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        PollLoop loop = new PollLoop(consumer, config.jobsTopic(),
+                onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
+                        workerId, onFinished),
+                config.maxInFlight(), config.commitInterval(), config.drainTimeout(), config.redisBackoff(), clock);
+        return new WorkerLoop(loop);
+    }
+
+    @Override
+    public void run() {
+        loop.run();
+    }
+
+    public void stop() {
+        loop.stop();
+    }
+
+    public int inFlight() {
+        return loop.inFlight();
+    }
+
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.impush.worker.dispatch;
+
+import dev.impush.model.Channel;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.metrics.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Routes each delivery to its vendor's channel (behind retry and breaker) and records the send
+ * metrics. Thread-safe. Owns the channels: {@link #close()} closes them.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private final Map<Channel, GuardedChannel> channels = new EnumMap<>(Channel.class);
+    private final Map<Channel, PushChannel> raw;
+    private final WorkerMetrics metrics;
+
+    public Dispatcher(Map<Channel, PushChannel> channels, ChannelResilience resilience,
+                      ScheduledExecutorService scheduler, WorkerMetrics metrics, Clock clock) {
+        this.raw = Map.copyOf(channels);
+        this.metrics = metrics;
+        channels.forEach((c, ch) -> this.channels.put(c, new GuardedChannel(ch, resilience.retry(c),
+                resilience.breaker(c), scheduler, clock)));
+    }
+
+    /** Whether a channel is configured for this vendor. */
+    public boolean supports(Channel channel) {
+        return channels.containsKey(channel);
+    }
+
+    /** Sends one delivery; the future never completes exceptionally. */
+    public CompletableFuture<SendResult> send(Delivery delivery) {
+        Channel channel = delivery.target().channel();
+        GuardedChannel guarded = channels.get(channel);
+        if (guarded == null) {
+            throw new IllegalArgumentException("no channel configured for " + channel);
+        }
+        long start = System.nanoTime();
+        return guarded.send(delivery).whenComplete((r, t) -> {
+            if (r != null) {
+                metrics.sent(channel, r.outcome(), Duration.ofNanos(System.nanoTime() - start));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        raw.values().forEach(PushChannel::close);
+    }
+}

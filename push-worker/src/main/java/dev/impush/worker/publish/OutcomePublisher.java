@@ -1,0 +1,69 @@
+package dev.impush.worker.publish;
+
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.model.feedback.Feedback;
+import dev.impush.model.job.JobHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes what the worker learned: feedback for the detector and dead letters. Idempotent,
+ * acks=all: the offset of the record that caused a publication is completed only after its
+ * callback reports success. Thread-safe.
+ */
+public final class OutcomePublisher implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String feedbackTopic;
+    private final String dlqTopic;
+    private final ContractCodec<Feedback> feedbackCodec = ContractCodec.feedback();
+    private final ContractCodec<DeadLetter> deadLetterCodec = ContractCodec.deadLetters();
+
+    public OutcomePublisher(String bootstrap, String clientId, String feedbackTopic, String dlqTopic) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG, clientId + "-publisher",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.feedbackTopic = feedbackTopic;
+        this.dlqTopic = dlqTopic;
+    }
+
+    /** @param done called with {@code null} on success, else the failure (on a producer thread) */
+    public void feedback(Feedback feedback, Consumer<Exception> done) {
+        send(new ProducerRecord<>(feedbackTopic, key(feedback.userId()), feedbackCodec.encode(feedback)), done);
+    }
+
+    /** @param key the original record's key (the user id), so dead letters stay ordered per user */
+    public void deadLetter(byte[] key, DeadLetter letter, Consumer<Exception> done) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, key, deadLetterCodec.encode(letter));
+        JobHeaders.set(r.headers(), "impush-dlq-reason", letter.reason().wireName());
+        send(r, done);
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, Consumer<Exception> done) {
+        try {
+            producer.send(record, (meta, e) -> done.accept(e));
+        } catch (RuntimeException e) {
+            done.accept(e);
+        }
+    }
+
+    private static byte[] key(String userId) {
+        return userId == null ? null : userId.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}
