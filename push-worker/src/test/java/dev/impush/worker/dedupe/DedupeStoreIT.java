@@ -1,0 +1,137 @@
+package dev.impush.worker.dedupe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.localstack.redis.RedisServerProcess;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The dedupe state machine against a real redis-server. */
+@Timeout(30)
+class DedupeStoreIT {
+    private static RedisServerProcess redis;
+    private static RedisClient client;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServerProcess.start();
+        client = RedisClient.create(redis.uri());
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(1))).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.shutdown();
+        redis.close();
+    }
+
+    private static DedupeStore store(String owner, Duration lease) {
+        return new DedupeStore(client, owner, lease, Duration.ofHours(1), Duration.ofSeconds(1));
+    }
+
+    private static DedupeKey key(String m) {
+        return new DedupeKey("u1", m, "d1");
+    }
+
+    @Test
+    void claim_freshKey_isClaimed_thenHeldForOthers() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
+            assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key("m1"))).getFirst());
+            Claim other = b.claim(List.of(key("m1"))).getFirst();
+            var held = assertInstanceOf(Claim.HeldElsewhere.class, other);
+            assertEquals("a", held.holder());
+            assertTrue(held.remaining().toMillis() > 25_000, "remaining lease " + held.remaining());
+        }
+    }
+
+    @Test
+    void markSent_makesEveryLaterClaimADuplicate() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
+            a.claim(List.of(key("m2")));
+            a.finish(List.of(new Transition.MarkSent(key("m2"))));
+            var done = assertInstanceOf(Claim.AlreadyDone.class, b.claim(List.of(key("m2"))).getFirst());
+            assertEquals("sent", done.state());
+        }
+    }
+
+    @Test
+    void release_byOwner_letsTheNextClaimWin_releaseByOtherDoesNot() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
+            a.claim(List.of(key("m3")));
+            b.finish(List.of(new Transition.Release(key("m3"))));
+            assertInstanceOf(Claim.HeldElsewhere.class, b.claim(List.of(key("m3"))).getFirst());
+            a.finish(List.of(new Transition.Release(key("m3"))));
+            assertInstanceOf(Claim.Claimed.class, b.claim(List.of(key("m3"))).getFirst());
+        }
+    }
+
+    @Test
+    void expiredLease_canBeClaimedAgain() throws Exception {
+        try (var a = store("a", Duration.ofMillis(100)); var b = store("b", Duration.ofSeconds(30))) {
+            a.claim(List.of(key("m4")));
+            Thread.sleep(200);
+            assertInstanceOf(Claim.Claimed.class, b.claim(List.of(key("m4"))).getFirst());
+        }
+    }
+
+    @Test
+    void markDone_recordsWhy() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30))) {
+            a.claim(List.of(key("m5")));
+            a.finish(List.of(new Transition.MarkDone(key("m5"), "invalid-token")));
+            var done = assertInstanceOf(Claim.AlreadyDone.class, a.claim(List.of(key("m5"))).getFirst());
+            assertEquals("done:invalid-token", done.state());
+        }
+    }
+
+    @Test
+    void batchOfThousand_isAnsweredInOrder() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30))) {
+            List<DedupeKey> keys = IntStream.range(0, 1000).mapToObj(i -> key("batch-" + i)).toList();
+            a.claim(keys.subList(0, 500));
+            a.finish(keys.subList(0, 250).stream().<Transition>map(Transition.MarkSent::new).toList());
+            List<Claim> claims = a.claim(keys);
+            for (int i = 0; i < 1000; i++) {
+                Class<?> expected = i < 250 ? Claim.AlreadyDone.class
+                        : i < 500 ? Claim.HeldElsewhere.class : Claim.Claimed.class;
+                assertInstanceOf(expected, claims.get(i), "key " + i);
+            }
+        }
+    }
+
+    @Test
+    void redisGone_claimFailsWithUnavailable_andWorksAfterRestart() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30))) {
+            a.claim(List.of(key("m6")));
+            redis.kill();
+            assertThrows(DedupeUnavailableException.class, () -> a.claim(List.of(key("m7"))));
+            redis.restart();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) {
+                try {
+                    // A fresh server lost its scripts: the store must load them again by itself.
+                    assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key("m7"))).getFirst());
+                    break;
+                } catch (DedupeUnavailableException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+}
