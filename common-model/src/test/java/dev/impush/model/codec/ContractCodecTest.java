@@ -1,0 +1,113 @@
+package dev.impush.model.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.model.Channel;
+import dev.impush.model.Priority;
+import dev.impush.model.deadletter.DeadLetterReason;
+import dev.impush.model.event.DeviceEvent;
+import dev.impush.model.event.GatewayLease;
+import dev.impush.model.event.ImEvent;
+import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.PresenceEvent;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ContractCodecTest {
+    private final ContractCodec<ImEvent> events = ContractCodec.events();
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The README's examples, verbatim: the public contract must keep reading them. */
+    @Test
+    void decode_designExamples_allValid() {
+        List<String> lines = List.of(
+                "{\"v\":1,\"type\":\"device\",\"action\":\"register\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"channel\":\"apns\",\"token\":\"3f1c\",\"appId\":\"com.example.chat\",\"sandbox\":false,\"locale\":\"zh-CN\",\"previewEnabled\":true,\"registeredAt\":\"2026-11-25T08:00:00Z\"}",
+                "{\"v\":1,\"type\":\"presence\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"state\":\"online\",\"gatewayId\":\"gw-7\",\"at\":\"2026-11-25T08:00:01Z\"}",
+                "{\"v\":1,\"type\":\"message\",\"messageId\":\"m-9001\",\"userId\":\"u42\",\"conversationId\":\"c-17\",\"conversationType\":\"group\",\"senderId\":\"u7\",\"senderName\":\"Alice\",\"preview\":\"lunch?\",\"mentioned\":false,\"badge\":3,\"sentAt\":\"2026-11-25T08:00:02Z\",\"ttlSeconds\":86400,\"priority\":\"high\",\"silent\":false}",
+                "{\"v\":1,\"type\":\"routed\",\"messageId\":\"m-9001\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"at\":\"2026-11-25T08:00:02Z\"}",
+                "{\"v\":1,\"type\":\"acked\",\"messageId\":\"m-9001\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"at\":\"2026-11-25T08:00:03Z\"}",
+                "{\"v\":1,\"type\":\"mute\",\"userId\":\"u42\",\"conversationId\":\"c-17\",\"muted\":true,\"at\":\"2026-11-25T08:00:03Z\"}");
+        for (String line : lines) {
+            assertInstanceOf(Decoded.Ok.class, events.decode(utf8(line)), line);
+        }
+        var msg = (MessageEvent) ((Decoded.Ok<ImEvent>) events.decode(utf8(lines.get(2)))).value();
+        assertEquals(Priority.HIGH, msg.priority());
+        assertEquals(MessageEvent.ConversationType.GROUP, msg.conversationType());
+        assertEquals(Instant.parse("2026-11-25T08:00:02Z"), msg.sentAt());
+        var dev = (DeviceEvent) ((Decoded.Ok<ImEvent>) events.decode(utf8(lines.get(0)))).value();
+        assertEquals(Channel.APNS, dev.channel());
+        var gw = ContractCodec.gateways().decode(utf8(
+                "{\"v\":1,\"type\":\"gateway\",\"gatewayId\":\"gw-7\",\"leaseSeconds\":30,\"at\":\"2026-11-25T08:00:05Z\"}"));
+        assertEquals(Instant.parse("2026-11-25T08:00:35Z"),
+                ((Decoded.Ok<GatewayLease>) gw).value().expiresAt());
+    }
+
+    @Test
+    void decode_unknownFields_areIgnored() {
+        var d = events.decode(utf8("{\"v\":1,\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"offline\",\"at\":\"2026-11-25T08:00:01Z\",\"futureField\":{\"x\":[1,2]}}"));
+        var ok = assertInstanceOf(Decoded.Ok.class, d);
+        assertEquals(PresenceEvent.State.OFFLINE, ((PresenceEvent) ok.value()).state());
+    }
+
+    static List<Arguments> hostile() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        return List.of(
+                Arguments.of("truncated", utf8("{\"v\":1,\"type\":\"presence\",\"userId\":"), DeadLetterReason.MALFORMED),
+                Arguments.of("not json", utf8("hello"), DeadLetterReason.MALFORMED),
+                Arguments.of("empty", new byte[0], DeadLetterReason.MALFORMED),
+                Arguments.of("json null", utf8("null"), DeadLetterReason.MALFORMED),
+                Arguments.of("invalid utf-8", new byte[] {'{', '"', 'v', '"', ':', (byte) 0xC3, (byte) 0x28, '}'}, DeadLetterReason.MALFORMED),
+                Arguments.of("deep nesting", utf8("{\"v\":1,\"type\":\"mute\",\"x\":" + deep + "}"), DeadLetterReason.MALFORMED),
+                Arguments.of("unknown type", utf8("{\"v\":1,\"type\":\"teleport\",\"userId\":\"u\"}"), DeadLetterReason.UNKNOWN_TYPE),
+                Arguments.of("missing type", utf8("{\"v\":1,\"userId\":\"u\"}"), DeadLetterReason.UNKNOWN_TYPE),
+                Arguments.of("unknown version", utf8("{\"v\":7,\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"offline\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.UNSUPPORTED_VERSION),
+                Arguments.of("missing version", utf8("{\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"offline\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.INVALID),
+                Arguments.of("wrong type", utf8("{\"v\":1,\"type\":\"message\",\"messageId\":\"m\",\"userId\":\"u\",\"conversationId\":\"c\",\"sentAt\":\"2026-11-25T08:00:01Z\",\"ttlSeconds\":\"soon\"}"), DeadLetterReason.INVALID),
+                Arguments.of("bad enum", utf8("{\"v\":1,\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"sleeping\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.INVALID),
+                Arguments.of("missing field", utf8("{\"v\":1,\"type\":\"routed\",\"userId\":\"u\",\"deviceId\":\"d\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.INVALID),
+                Arguments.of("oversized", utf8("{\"v\":1,\"type\":\"mute\",\"userId\":\"" + "x".repeat(70_000) + "\"}"), DeadLetterReason.OVERSIZED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostile")
+    void decode_hostileInput_isInvalidWithReason_neverThrows(String name, byte[] bytes, DeadLetterReason reason) {
+        var invalid = assertInstanceOf(Decoded.Invalid.class, events.decode(bytes));
+        assertEquals(reason, invalid.reason(), invalid.detail());
+        assertTrue(!invalid.detail().isBlank());
+    }
+
+    @Test
+    void decode_missingField_namesTheField() {
+        var invalid = (Decoded.Invalid<ImEvent>) events.decode(utf8(
+                "{\"v\":1,\"type\":\"routed\",\"userId\":\"u\",\"deviceId\":\"d\",\"at\":\"2026-11-25T08:00:01Z\"}"));
+        assertTrue(invalid.detail().contains("messageId is required"), invalid.detail());
+    }
+
+    @Test
+    void job_roundTrips_andRejectsEmptyTargets() {
+        var codec = ContractCodec.jobs(ContractCodec.DEFAULT_MAX_BYTES);
+        PushJob job = PushJob.of("m1", "u1", "c1",
+                new Notification("Alice", "hi", 2, "default", "m1", "c1", Priority.HIGH, false,
+                        Map.of(Notification.MESSAGE_ID_KEY, "m1")),
+                List.of(new PushTarget("d1", Channel.FCM, "tok", "com.example", false)),
+                Instant.parse("2026-11-25T08:00:00Z"), Instant.parse("2026-11-26T08:00:00Z"));
+        var ok = assertInstanceOf(Decoded.Ok.class, codec.decode(codec.encode(job)));
+        assertEquals(job, ok.value());
+        var invalid = assertInstanceOf(Decoded.Invalid.class, codec.decode(codec.encode(job.withTargets(List.of()))));
+        assertEquals(DeadLetterReason.INVALID, invalid.reason());
+    }
+}
