@@ -1,0 +1,304 @@
+package dev.impush.localstack.fcm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.impush.localstack.DeliveryLedger;
+import dev.impush.model.codec.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local FCM HTTP v1 endpoint: {@code POST /v1/projects/{project}/messages:send}, checked the way
+ * FCM checks it and answered with FCM's real error bodies, so the real Firebase Admin SDK can be
+ * pointed at it.
+ *
+ * <p>Checks, in FCM's order: bearer token (401 UNAUTHENTICATED), path and project (404 / 403
+ * PERMISSION_DENIED), injected failures ({@link #failNext}), body and target (400
+ * INVALID_ARGUMENT), registered token (404 UNREGISTERED), size ≤ 4096 bytes (400). An accepted
+ * message is recorded in the {@link DeliveryLedger} as {@code ("fcm", data.messageId, deviceId,
+ * android.collapse_key)}.
+ *
+ * <p>Thread-safe; requests are handled on virtual threads. Lifecycle: {@link #start} binds an
+ * ephemeral port on 127.0.0.1, {@link #close()} stops at once.
+ */
+public final class MockFcmServer implements AutoCloseable {
+    public static final String CHANNEL = "fcm";
+    /** FCM's limit on a message. */
+    public static final int MAX_MESSAGE_BYTES = 4096;
+
+    private static final Pattern SEND_PATH = Pattern.compile("^/v1/projects/([^/]+)/messages:send$");
+    private static final String FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError";
+
+    static {
+        // com.sun.net.httpserver keeps only 200 idle connections by default and reads this once,
+        // when the class loads: under a 200+ concurrent burst, clients would keep reconnecting
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "2048");
+        }
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    /** A scripted failure for the next requests that pass authentication. */
+    private record Failure(int status, String errorCode, Duration retryAfter) {}
+
+    private final String projectId;
+    private final String accessToken;
+    private final DeliveryLedger ledger;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, String> deviceByToken = new ConcurrentHashMap<>();
+    private final Set<String> expired = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final AtomicLong failuresLeft = new AtomicLong();
+    private final AtomicReference<String> lastBody = new AtomicReference<>();
+    private final AtomicLong requests = new AtomicLong();
+
+    private MockFcmServer(String projectId, String accessToken, DeliveryLedger ledger) throws IOException {
+        this.projectId = projectId;
+        this.accessToken = accessToken;
+        this.ledger = ledger;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** Starts on an ephemeral loopback port. */
+    public static MockFcmServer start(String projectId, String accessToken, DeliveryLedger ledger) {
+        try {
+            return new MockFcmServer(projectId, accessToken, ledger);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start the FCM mock", e);
+        }
+    }
+
+    /** Starts with project {@code impush-local}, a random access token and a new ledger. */
+    public static MockFcmServer start() {
+        return start("impush-local", "mock-fcm-" + UUID.randomUUID(), new DeliveryLedger());
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public String projectId() {
+        return projectId;
+    }
+
+    public String accessToken() {
+        return accessToken;
+    }
+
+    public DeliveryLedger ledger() {
+        return ledger;
+    }
+
+    /** Makes {@code token} a registered FCM token of {@code deviceId}. */
+    public void registerDevice(String deviceId, String token) {
+        deviceByToken.put(token, deviceId);
+        expired.remove(token);
+    }
+
+    /** From now on FCM answers 404 UNREGISTERED for this token (the app was uninstalled). */
+    public void expireToken(String token) {
+        expired.add(token);
+    }
+
+    /**
+     * The next {@code count} authenticated requests fail with this status and FCM error code
+     * ({@code QUOTA_EXCEEDED} 429, {@code INTERNAL} 500, {@code UNAVAILABLE} 503 ...).
+     *
+     * @param retryAfter sent as {@code Retry-After} (whole seconds), or {@code null} for none
+     */
+    public void failNext(int count, int httpStatus, String fcmErrorCode, Duration retryAfter) {
+        failure.set(new Failure(httpStatus, fcmErrorCode, retryAfter));
+        failuresLeft.set(count);
+    }
+
+    /** Rejections by FCM error code (or Google status when FCM gives none), e.g. {@code UNREGISTERED}. */
+    public long rejected(String errorCode) {
+        AtomicLong n = rejected.get(errorCode);
+        return n == null ? 0 : n.get();
+    }
+
+    public Map<String, Long> rejectedCounts() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        rejected.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** Every request received, accepted or not. */
+    public long requests() {
+        return requests.get();
+    }
+
+    /** The raw body of the last request that got past authentication, for tests to inspect. */
+    public Optional<String> lastRequestBody() {
+        return Optional.ofNullable(lastBody.get());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requests.incrementAndGet();
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.equals("Bearer " + accessToken)) {
+                exchange.getResponseHeaders().add("WWW-Authenticate",
+                        "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
+                error(exchange, 401, "UNAUTHENTICATED", null, "Request had invalid authentication credentials. "
+                        + "Expected OAuth 2 access token, login cookie or other valid authentication credential. "
+                        + "See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+                return;
+            }
+            Matcher m = SEND_PATH.matcher(exchange.getRequestURI().getRawPath());
+            if (!"POST".equals(exchange.getRequestMethod()) || !m.matches()) {
+                error(exchange, 404, "NOT_FOUND", null, "Requested entity was not found.");
+                return;
+            }
+            if (!projectId.equals(m.group(1))) {
+                error(exchange, 403, "PERMISSION_DENIED", null, "Permission 'cloudmessaging.messages.create' "
+                        + "denied on resource '//cloudresourcemanager.googleapis.com/projects/" + m.group(1)
+                        + "' (or it may not exist).");
+                return;
+            }
+            lastBody.set(new String(body, StandardCharsets.UTF_8));
+            Failure f = failure.get();
+            if (f != null && failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                if (f.retryAfter() != null) {
+                    exchange.getResponseHeaders().add("Retry-After", Long.toString(f.retryAfter().toSeconds()));
+                }
+                error(exchange, f.status(), statusFor(f.status()), f.errorCode(), switch (f.status()) {
+                    case 429 -> "Quota exceeded for quota metric 'Send requests' of service 'fcm.googleapis.com'.";
+                    case 503 -> "The service is currently unavailable.";
+                    default -> "Internal error encountered.";
+                });
+                return;
+            }
+            validateAndAccept(exchange, body);
+        }
+    }
+
+    private void validateAndAccept(HttpExchange exchange, byte[] body) throws IOException {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            invalid(exchange, "Invalid JSON payload received.");
+            return;
+        }
+        JsonNode message = root == null ? null : root.get("message");
+        if (message == null || !message.isObject()) {
+            invalid(exchange, "Request contains an invalid argument.");
+            return;
+        }
+        int targets = (message.hasNonNull("token") ? 1 : 0) + (message.hasNonNull("topic") ? 1 : 0)
+                + (message.hasNonNull("condition") ? 1 : 0);
+        if (targets != 1) {
+            invalid(exchange, "Exactly one of token, topic or condition must be specified.");
+            return;
+        }
+        String token = message.path("token").asText(null);
+        if (token == null) {
+            invalid(exchange, "Only token targets are supported by this mock.");
+            return;
+        }
+        String deviceId = deviceByToken.get(token);
+        if (deviceId == null || expired.contains(token)) {
+            error(exchange, 404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.");
+            return;
+        }
+        if (size(message) > MAX_MESSAGE_BYTES) {
+            invalid(exchange, "Android message is too big");
+            return;
+        }
+        if (root.path("validate_only").asBoolean(false)) {
+            respond(exchange, 200, "{\"name\":\"projects/" + projectId + "/messages/fake_message_id\"}");
+            return;
+        }
+        String collapseKey = message.path("android").path("collapse_key").asText(null);
+        ledger.accepted(CHANNEL, message.path("data").path("messageId").asText(null), deviceId, collapseKey);
+        respond(exchange, 200, "{\"name\":\"projects/" + projectId + "/messages/" + UUID.randomUUID() + "\"}");
+    }
+
+    /**
+     * UTF-8 bytes of the message as compact JSON. Through a String on purpose: Jackson's byte
+     * generator escapes an emoji as two {@code \\uXXXX} (12 bytes), the SDK sends its 4 UTF-8 bytes.
+     */
+    public static int size(JsonNode message) {
+        try {
+            return Json.mapper().writeValueAsString(message).getBytes(StandardCharsets.UTF_8).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void invalid(HttpExchange exchange, String why) throws IOException {
+        error(exchange, 400, "INVALID_ARGUMENT", "INVALID_ARGUMENT", why);
+    }
+
+    /** Google's error body; FCM adds an FcmError detail with its own code when it has one. */
+    private void error(HttpExchange exchange, int status, String googleStatus, String fcmErrorCode, String message)
+            throws IOException {
+        rejected.computeIfAbsent(fcmErrorCode == null ? googleStatus : fcmErrorCode, k -> new AtomicLong())
+                .incrementAndGet();
+        ObjectNode error = Json.mapper().createObjectNode();
+        ObjectNode inner = error.putObject("error");
+        inner.put("code", status).put("message", message).put("status", googleStatus);
+        if (fcmErrorCode != null) {
+            inner.putArray("details").addObject().put("@type", FCM_ERROR_TYPE).put("errorCode", fcmErrorCode);
+        }
+        respond(exchange, status, error.toString());
+    }
+
+    private static String statusFor(int httpStatus) {
+        return switch (httpStatus) {
+            case 400 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 404 -> "NOT_FOUND";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            case 503 -> "UNAVAILABLE";
+            default -> "INTERNAL";
+        };
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.impush.worker.channel.fcm;
+
+import static dev.impush.worker.channel.fcm.FcmFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.impush.localstack.fcm.MockFcmServer;
+import dev.impush.model.Priority;
+import dev.impush.model.codec.Json;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.SendOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The real Firebase Admin SDK, through {@link FcmChannel}, against {@link MockFcmServer}. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class FcmChannelTest {
+    private static final AtomicInteger ids = new AtomicInteger();
+    private static MockFcmServer fcm;
+    private static FcmChannel channel;
+
+    @BeforeAll
+    static void start() {
+        fcm = MockFcmServer.start();
+        channel = FcmChannel.create(config(fcm.accessToken()), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (channel != null) {
+            channel.close();
+        }
+        if (fcm != null) {
+            fcm.close();
+        }
+    }
+
+    private static FcmConfig config(String accessToken) {
+        return FcmConfig.withStaticAccessToken(fcm.projectId(), accessToken)
+                .withBaseUrl(fcm.baseUrl())
+                .withRequestTimeout(Duration.ofSeconds(5))
+                .withRateLimitBackoff(Duration.ofSeconds(42));
+    }
+
+    /** A fresh message to a freshly registered device. */
+    private static Delivery registered() {
+        int n = ids.incrementAndGet();
+        String token = "fcm-token-" + n + "-" + "x".repeat(120);
+        fcm.registerDevice("device-" + n, token);
+        return FcmFixtures.delivery("msg-" + n, "device-" + n, token);
+    }
+
+    private static SendOutcome send(Delivery d) throws Exception {
+        return channel.send(d).get(8, TimeUnit.SECONDS);
+    }
+
+    private static JsonNode lastMessage() throws Exception {
+        return Json.mapper().readTree(fcm.lastRequestBody().orElseThrow()).path("message");
+    }
+
+    @Test
+    void send_registeredToken_isDeliveredOnceWithCollapseKey() throws Exception {
+        Delivery d = registered();
+
+        assertEquals(SendOutcome.DELIVERED, send(d));
+        assertEquals(1, fcm.ledger().requests(d.messageId(), d.target().deviceId()));
+        assertEquals(1, fcm.ledger().shown(d.messageId(), d.target().deviceId()));
+        assertEquals("c-" + d.messageId(), lastMessage().path("android").path("collapse_key").asText());
+    }
+
+    @Test
+    void send_unregisteredToken_reportsInvalidToken() throws Exception {
+        Delivery d = registered();
+        fcm.expireToken(d.target().token());
+        long before = fcm.rejected("UNREGISTERED");
+
+        SendOutcome outcome = send(d);
+
+        SendOutcome.InvalidToken invalid = assertInstanceOf(SendOutcome.InvalidToken.class, outcome);
+        assertEquals(NOW, invalid.invalidatedAt());
+        assertEquals(before + 1, fcm.rejected("UNREGISTERED"));
+        assertEquals(0, fcm.ledger().requests(d.messageId(), d.target().deviceId()));
+    }
+
+    @Test
+    void send_wrongAccessToken_reportsAuthExpiredAfterOneRequest() throws Exception {
+        try (FcmChannel wrong = FcmChannel.create(config("not-the-token"), Clock.fixed(NOW, ZoneOffset.UTC))) {
+            Delivery d = registered();
+            long requests = fcm.requests();
+
+            SendOutcome outcome = wrong.send(d).get(8, TimeUnit.SECONDS);
+
+            assertInstanceOf(SendOutcome.AuthExpired.class, outcome, outcome::toString);
+            // the SDK tried to refresh the static token, could not, and did not resend
+            assertEquals(requests + 1, fcm.requests());
+            assertEquals(0, fcm.ledger().requests(d.messageId(), d.target().deviceId()));
+        }
+    }
+
+    @Test
+    void send_quotaExceeded_isRateLimitedUntilRetryAfter() throws Exception {
+        Delivery d = registered();
+        fcm.failNext(1, 429, "QUOTA_EXCEEDED", Duration.ofSeconds(30));
+
+        SendOutcome.RateLimited limited = assertInstanceOf(SendOutcome.RateLimited.class, send(d));
+
+        assertEquals(NOW.plusSeconds(30), limited.until());
+        assertEquals(0, fcm.ledger().requests(d.messageId(), d.target().deviceId()));
+    }
+
+    @Test
+    void send_quotaExceededWithoutRetryAfter_usesConfiguredBackoff() throws Exception {
+        fcm.failNext(1, 429, "QUOTA_EXCEEDED", null);
+
+        SendOutcome.RateLimited limited = assertInstanceOf(SendOutcome.RateLimited.class, send(registered()));
+
+        assertEquals(NOW.plusSeconds(42), limited.until());
+    }
+
+    @Test
+    void send_internalError_isRetryWithoutSdkRetry() throws Exception {
+        Delivery d = registered();
+        fcm.failNext(1, 500, "INTERNAL", null);
+        long requests = fcm.requests();
+
+        assertInstanceOf(SendOutcome.Retry.class, send(d));
+        assertEquals(requests + 1, fcm.requests());
+        // the failure was used up: the worker's resend goes through
+        assertEquals(SendOutcome.DELIVERED, send(d));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.SECONDS) // the SDK alone would retry a 503 for ~7.5 s
+    void send_unavailable_isRetryAfterRetryAfterAndNotRetriedBySdk() throws Exception {
+        fcm.failNext(1, 503, "UNAVAILABLE", Duration.ofSeconds(20));
+        long requests = fcm.requests();
+
+        SendOutcome.Retry retry = assertInstanceOf(SendOutcome.Retry.class, send(registered()));
+
+        assertEquals(Duration.ofSeconds(20), retry.after());
+        assertEquals(requests + 1, fcm.requests());
+    }
+
+    @Test
+    void send_silentPush_carriesNoNotificationBlock() throws Exception {
+        Delivery base = registered();
+        Delivery silent = FcmFixtures.delivery(base.messageId(), base.target().deviceId(), base.target().token(),
+                FcmFixtures.notification(base.messageId(), "secret", Priority.HIGH, true), NOW.plusSeconds(60));
+
+        assertEquals(SendOutcome.DELIVERED, send(silent));
+
+        JsonNode m = lastMessage();
+        assertTrue(m.path("android").path("notification").isMissingNode(), m::toString);
+        assertTrue(m.path("notification").isMissingNode(), m::toString);
+        assertEquals(base.messageId(), m.path("data").path("messageId").asText());
+    }
+
+    @Test
+    void send_tenKilobyteBody_isTrimmedAndDelivered() throws Exception {
+        Delivery base = registered();
+        String body = "long message ✉ ".repeat(700); // ~11 KB of UTF-8
+        Delivery big = FcmFixtures.delivery(base.messageId(), base.target().deviceId(), base.target().token(),
+                FcmFixtures.notification(base.messageId(), body, Priority.HIGH, false), NOW.plusSeconds(60));
+
+        assertEquals(SendOutcome.DELIVERED, send(big));
+
+        String sent = lastMessage().path("android").path("notification").path("body").asText();
+        assertTrue(sent.endsWith("…") && sent.length() < body.length() && sent.length() > 1000,
+                () -> "body of " + sent.length() + " chars");
+        assertEquals(1, fcm.ledger().requests(big.messageId(), big.target().deviceId()));
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void send_200Concurrent_allDeliveredExactlyOnce() throws Exception {
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            deliveries.add(registered());
+        }
+        List<CompletableFuture<SendOutcome>> futures = deliveries.stream().map(channel::send).toList();
+
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(8, TimeUnit.SECONDS);
+
+        for (int i = 0; i < deliveries.size(); i++) {
+            Delivery d = deliveries.get(i);
+            assertEquals(SendOutcome.DELIVERED, futures.get(i).join(), d.messageId());
+            assertEquals(1, fcm.ledger().requests(d.messageId(), d.target().deviceId()), d.messageId());
+        }
+    }
+
+    @Test
+    void send_afterClose_failsFast() {
+        FcmChannel closed = FcmChannel.create(config(fcm.accessToken()), Clock.systemUTC());
+        closed.close();
+
+        CompletableFuture<SendOutcome> f = closed.send(registered());
+
+        assertTrue(f.isCompletedExceptionally());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.impush.worker.channel.fcm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FcmConfigTest {
+
+    @Test
+    void fromEnv_noCredentials_isDisabled() {
+        assertTrue(FcmConfig.fromEnv(Env.of(Map.of(FcmConfig.PROJECT_ID, "p"))).isEmpty());
+    }
+
+    @Test
+    void fromEnv_staticToken_readsEverySettingWithDefaults() {
+        FcmConfig c = FcmConfig.fromEnv(Env.of(Map.of(FcmConfig.PROJECT_ID, "p", FcmConfig.ACCESS_TOKEN, "t",
+                FcmConfig.BASE_URL, "http://127.0.0.1:9000/"))).orElseThrow();
+
+        assertEquals("p", c.projectId());
+        assertEquals(new FcmConfig.StaticAccessToken("t"), c.credentials());
+        assertEquals(URI.create("http://127.0.0.1:9000"), c.baseUrl());
+        assertEquals(256, c.maxConcurrency());
+        assertEquals(Duration.ofSeconds(10), c.requestTimeout());
+        assertEquals(Duration.ofSeconds(60), c.rateLimitBackoff());
+        assertTrue(!c.toString().contains("=t,") && !c.toString().contains("[t]"), c::toString);
+    }
+
+    @Test
+    void fromEnv_serviceAccountWithoutProjectId_takesItFromTheFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("sa.json"), "{\"type\":\"service_account\",\"project_id\":\"from-file\"}");
+
+        FcmConfig c = FcmConfig.fromEnv(Env.of(Map.of(FcmConfig.CREDENTIALS_FILE, file.toString()))).orElseThrow();
+
+        assertEquals("from-file", c.projectId());
+    }
+
+    @Test
+    void fromEnv_badValues_nameTheVariable() {
+        assertMessageNames(FcmConfig.ACCESS_TOKEN, Map.of(FcmConfig.ACCESS_TOKEN, "t"));
+        assertMessageNames(FcmConfig.BASE_URL,
+                Map.of(FcmConfig.PROJECT_ID, "p", FcmConfig.ACCESS_TOKEN, "t", FcmConfig.BASE_URL, "ftp://x/y"));
+        assertMessageNames(FcmConfig.MAX_CONCURRENCY,
+                Map.of(FcmConfig.PROJECT_ID, "p", FcmConfig.ACCESS_TOKEN, "t", FcmConfig.MAX_CONCURRENCY, "0"));
+        assertMessageNames(FcmConfig.TIMEOUT_MS,
+                Map.of(FcmConfig.PROJECT_ID, "p", FcmConfig.ACCESS_TOKEN, "t", FcmConfig.TIMEOUT_MS, "0"));
+        assertMessageNames(FcmConfig.CREDENTIALS_FILE,
+                Map.of(FcmConfig.ACCESS_TOKEN, "t", FcmConfig.CREDENTIALS_FILE, "/nope.json"));
+    }
+
+    private static void assertMessageNames(String key, Map<String, String> env) {
+        ConfigException e = assertThrows(ConfigException.class, () -> FcmConfig.fromEnv(Env.of(env)));
+        assertTrue(e.getMessage().contains(key), e::getMessage);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.impush.worker.channel.fcm;
+
+import static dev.impush.worker.channel.fcm.FcmFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.firebase.messaging.Message;
+import dev.impush.localstack.fcm.MockFcmServer;
+import dev.impush.model.Priority;
+import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
+import dev.impush.worker.channel.Delivery;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FcmMessageRendererTest {
+    private final FcmMessageRenderer renderer = new FcmMessageRenderer(Clock.fixed(NOW, ZoneOffset.UTC));
+
+    /** The message as the SDK puts it on the wire. */
+    private static JsonNode wire(Message message) throws IOException {
+        return Json.mapper().readTree(GsonFactory.getDefaultInstance().toString(message));
+    }
+
+    @ParameterizedTest(name = "expires in {0}s -> ttl {1}")
+    @CsvSource({"3600, 3600s", "-60, 0s", "0, 0s", "3000000, 2419200s"})
+    void render_ttl_isTimeLeftClampedToFcmRange(long expiresInSeconds, String ttl) throws IOException {
+        Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
+                FcmFixtures.notification("m1", "hi", Priority.HIGH, false), NOW.plusSeconds(expiresInSeconds));
+
+        assertEquals(ttl, wire(renderer.render(d)).path("android").path("ttl").asText());
+    }
+
+    @Test
+    void render_noExpiry_leavesTtlToFcm() throws IOException {
+        Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
+                FcmFixtures.notification("m1", "hi", Priority.HIGH, false), null);
+
+        assertTrue(wire(renderer.render(d)).path("android").path("ttl").isMissingNode());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"HIGH, high", "NORMAL, normal"})
+    void render_priority_mapsToAndroidPriority(Priority priority, String wire) throws IOException {
+        Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
+                FcmFixtures.notification("m1", "hi", priority, false), NOW.plusSeconds(60));
+
+        assertEquals(wire, wire(renderer.render(d)).path("android").path("priority").asText());
+    }
+
+    @Test
+    void render_dataAndCollapse_carryIdsAndReplaceOnDevice() throws IOException {
+        JsonNode m = wire(renderer.render(FcmFixtures.delivery("m1", "d1", "tok-1")));
+
+        assertEquals("tok-1", m.path("token").asText());
+        assertEquals("m1", m.path("data").path(Notification.MESSAGE_ID_KEY).asText());
+        assertEquals("conv-1", m.path("data").path(Notification.CONVERSATION_ID_KEY).asText());
+        assertEquals("impush://conv/1", m.path("data").path("deepLink").asText());
+        assertEquals("c-m1", m.path("android").path("collapse_key").asText());
+        assertEquals("c-m1", m.path("android").path("notification").path("tag").asText());
+        assertEquals(FcmFixtures.APP_ID, m.path("android").path("restricted_package_name").asText());
+        assertEquals("Alice", m.path("android").path("notification").path("title").asText());
+        assertEquals("hello", m.path("android").path("notification").path("body").asText());
+    }
+
+    @Test
+    void render_reservedDataKeys_areDroppedNotSent() throws IOException {
+        Notification n = new Notification("A", "b", null, null, "c", null, Priority.HIGH, false,
+                Map.of("from", "x", "google.foo", "y", "gcm.bar", "z", "ok", "1"));
+        JsonNode data = wire(renderer.render(FcmFixtures.delivery("m1", "d1", "t", n, null))).path("data");
+
+        assertEquals(Map.of("ok", "1", "messageId", "m1", "conversationId", "conv-1"),
+                Json.mapper().convertValue(data, Map.class));
+    }
+
+    @Test
+    void render_silent_isDataOnly() throws IOException {
+        Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
+                FcmFixtures.notification("m1", "secret", Priority.HIGH, true), NOW.plusSeconds(60));
+        JsonNode m = wire(renderer.render(d));
+
+        assertTrue(m.path("android").path("notification").isMissingNode());
+        assertTrue(m.path("notification").isMissingNode());
+        assertEquals("m1", m.path("data").path("messageId").asText());
+    }
+
+    @Test
+    void render_hugeBody_isTrimmedOnCodePointBoundaryToFit() throws IOException {
+        // 4-byte code points (emoji) and 3-byte CJK: a byte cut would split a character
+        String body = "😀漢".repeat(2000);
+        Delivery d = FcmFixtures.delivery("m1", "d1", "tok-" + "x".repeat(150),
+                FcmFixtures.notification("m1", body, Priority.HIGH, false), NOW.plusSeconds(60));
+        Message message = renderer.render(d);
+        JsonNode m = wire(message);
+        String sent = m.path("android").path("notification").path("body").asText();
+
+        assertTrue(sent.endsWith("…"));
+        assertTrue(sent.length() < body.length());
+        String kept = sent.substring(0, sent.length() - 1);
+        assertTrue(body.startsWith(kept));
+        assertFalse(Character.isHighSurrogate(kept.charAt(kept.length() - 1)));
+        int size = MockFcmServer.size(m);
+        assertTrue(size <= FcmMessageRenderer.MAX_PAYLOAD_BYTES, () -> "serialised " + size);
+        // and not trimmed wastefully: more than 3/4 of the limit is used
+        assertTrue(size > FcmMessageRenderer.MAX_PAYLOAD_BYTES * 3 / 4, () -> "serialised " + size);
+    }
+
+    @Test
+    void render_shortBody_isUntouched() throws IOException {
+        String body = "a \"quoted\" line\nand 😀";
+        Delivery d = FcmFixtures.delivery("m1", "d1", "tok",
+                FcmFixtures.notification("m1", body, Priority.HIGH, false), null);
+
+        assertEquals(body, wire(renderer.render(d)).path("android").path("notification").path("body").asText());
+    }
+
+    @Test
+    void jsonSize_countsEscapesAndUtf8() {
+        assertEquals(2 + 6 + 3 + 4 + 1, FcmMessageRenderer.jsonSize("\"\u0001漢😀a"));
+        assertEquals(Duration.ZERO.toMillis(), FcmMessageRenderer.jsonSize("") * 1L);
+        assertNull(FcmMessageRenderer.fitBody(null, 0));
+        assertEquals("abc".getBytes(StandardCharsets.UTF_8).length, FcmMessageRenderer.jsonSize("abc"));
+    }
+}
