@@ -1,0 +1,115 @@
+package dev.impush.localstack.traffic;
+
+import dev.impush.model.Contract;
+import dev.impush.model.Priority;
+import dev.impush.model.codec.Json;
+import dev.impush.model.event.DeviceEvent;
+import dev.impush.model.event.GatewayLease;
+import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.PresenceEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces IM platform traffic the way the platform would: device registrations, presence,
+ * gateway heartbeats and chat messages on {@code im.events} keyed by user id, plus deliberately
+ * broken records. Every send is acknowledged before the method returns.
+ */
+public final class ImTraffic implements AutoCloseable {
+    public static final String SENDER_ID = "u-sender";
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String eventsTopic;
+    private final String gatewaysTopic;
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+    private long events;
+
+    public ImTraffic(String bootstrap, String eventsTopic, String gatewaysTopic) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.eventsTopic = eventsTopic;
+        this.gatewaysTopic = gatewaysTopic;
+    }
+
+    /** Registers every device, connects the online ones to {@code gatewayId}, and heartbeats it. */
+    public void connect(Population population, String gatewayId, Instant at) {
+        send(gatewaysTopic, gatewayId, GatewayLease.of(gatewayId, 3600, at));
+        for (Population.Device d : population.devices()) {
+            send(eventsTopic, d.userId(), new DeviceEvent(Contract.VERSION, DeviceEvent.Action.REGISTER, d.userId(),
+                    d.deviceId(), d.channel(), d.token(), d.appId(), false, "en-US", true, at));
+            send(eventsTopic, d.userId(), new PresenceEvent(Contract.VERSION, d.userId(), d.deviceId(),
+                    d.online() ? PresenceEvent.State.ONLINE : PresenceEvent.State.OFFLINE,
+                    d.online() ? gatewayId : null, at));
+        }
+        flush();
+    }
+
+    /** A chat message for {@code userId}; returns its id. */
+    public String message(String userId, String messageId, String preview, Instant sentAt) {
+        send(eventsTopic, userId, new MessageEvent(Contract.VERSION, messageId, userId, "c-" + userId,
+                MessageEvent.ConversationType.DIRECT, SENDER_ID, "Alice", preview, false, 1, sentAt, 3600,
+                Priority.HIGH, false));
+        return messageId;
+    }
+
+    /** Raw bytes on the events topic: for malformed input. */
+    public void raw(String key, byte[] value) {
+        pending.add(producer.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), value)));
+        events++;
+    }
+
+    /** Broken records of every kind the contract must survive; returns how many. */
+    public int malformed(String key) {
+        List<String> bad = List.of(
+                "{\"v\":1,\"type\":\"message\",\"messageId\":",
+                "not json at all",
+                "{\"v\":1,\"type\":\"teleport\",\"userId\":\"" + key + "\"}",
+                "{\"v\":9,\"type\":\"presence\",\"userId\":\"" + key + "\",\"deviceId\":\"x\",\"state\":\"online\",\"gatewayId\":\"g\",\"at\":\"2026-11-25T08:00:00Z\"}",
+                "{\"v\":1,\"type\":\"routed\",\"userId\":\"" + key + "\"}");
+        bad.forEach(s -> raw(key, s.getBytes(StandardCharsets.UTF_8)));
+        raw(key, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+        return bad.size() + 1;
+    }
+
+    private void send(String topic, String key, Object value) {
+        pending.add(producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), Json.write(value))));
+        events++;
+    }
+
+    /** Waits until everything sent so far is acknowledged. */
+    public void flush() {
+        producer.flush();
+        for (Future<RecordMetadata> f : pending) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("traffic was not acknowledged", e);
+            }
+        }
+        pending.clear();
+    }
+
+    /** Events produced so far (all topics). */
+    public long events() {
+        return events;
+    }
+
+    @Override
+    public void close() {
+        flush();
+        producer.close();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.impush.localstack.traffic;
+
+import dev.impush.model.Channel;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A deterministic set of users and their devices: some iOS (APNs), some Android (FCM), some
+ * connected over the long connection, some with tokens the vendor no longer accepts.
+ *
+ * @param devices every device, users in order
+ */
+public record Population(List<Device> devices) {
+
+    /** One phone of one user, as the generator registered it. */
+    public record Device(String userId, String deviceId, Channel channel, String token, String appId,
+                         boolean online, boolean tokenValid) {}
+
+    /**
+     * @param users            how many users
+     * @param offlineRatio     share of devices without a live connection (they need pushes)
+     * @param iosRatio         share of devices on APNs (the rest on FCM)
+     * @param invalidRatio     share of offline devices whose token the vendor rejects as invalid
+     * @param seed             the same seed gives the same population
+     */
+    public static Population generate(int users, double offlineRatio, double iosRatio, double invalidRatio, long seed) {
+        Random random = new Random(seed);
+        HexFormat hex = HexFormat.of();
+        List<Device> devices = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            String userId = "u" + u;
+            int count = 1 + random.nextInt(2);
+            for (int d = 0; d < count; d++) {
+                boolean ios = random.nextDouble() < iosRatio;
+                byte[] raw = new byte[32];
+                random.nextBytes(raw);
+                String token = ios ? hex.formatHex(raw) : "fcm-" + hex.formatHex(raw) + ":APA91b";
+                boolean online = random.nextDouble() >= offlineRatio;
+                boolean valid = online || random.nextDouble() >= invalidRatio;
+                devices.add(new Device(userId, userId + "-d" + d, ios ? Channel.APNS : Channel.FCM, token,
+                        ios ? "com.example.chat" : "com.example.chat.android", online, valid));
+            }
+        }
+        return new Population(List.copyOf(devices));
+    }
+
+    public List<String> userIds() {
+        return devices.stream().map(Device::userId).distinct().toList();
+    }
+
+    public List<Device> devicesOf(String userId) {
+        return devices.stream().filter(d -> d.userId().equals(userId)).toList();
+    }
+}
