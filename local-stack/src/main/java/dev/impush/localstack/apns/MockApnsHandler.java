@@ -6,7 +6,8 @@ import com.eatthepath.pushy.apns.server.PushNotificationHandler;
 import com.eatthepath.pushy.apns.server.RejectedNotificationException;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import com.eatthepath.pushy.apns.server.UnregisteredDeviceTokenException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.impush.localstack.DeliveryLedger;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
@@ -14,9 +15,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,12 +71,12 @@ final class MockApnsHandler implements PushNotificationHandler {
     }
 
     void register(String token, Device device) {
-        devices.put(token.toLowerCase(java.util.Locale.ROOT), device);
-        expired.remove(token.toLowerCase(java.util.Locale.ROOT));
+        devices.put(token.toLowerCase(Locale.ROOT), device);
+        expired.remove(token.toLowerCase(Locale.ROOT));
     }
 
     void expire(String token, Instant at) {
-        expired.put(token.toLowerCase(java.util.Locale.ROOT), at);
+        expired.put(token.toLowerCase(Locale.ROOT), at);
     }
 
     void inject(int count, RejectionReason reason) {
@@ -100,7 +103,7 @@ final class MockApnsHandler implements PushNotificationHandler {
         if (!DEVICE_TOKEN.matcher(token).matches()) {
             throw new RejectedNotificationException(RejectionReason.BAD_DEVICE_TOKEN);
         }
-        token = token.toLowerCase(java.util.Locale.ROOT);
+        token = token.toLowerCase(Locale.ROOT);
         CharSequence topic = headers.get("apns-topic");
         if (topic == null || topic.isEmpty()) {
             throw new RejectedNotificationException(RejectionReason.MISSING_TOPIC);
@@ -114,7 +117,7 @@ final class MockApnsHandler implements PushNotificationHandler {
             throw new RejectedNotificationException(RejectionReason.DEVICE_TOKEN_NOT_FOR_TOPIC);
         }
         CharSequence collapseId = headers.get("apns-collapse-id");
-        if (collapseId != null && collapseId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+        if (collapseId != null && collapseId.toString().getBytes(StandardCharsets.UTF_8).length > 64) {
             throw new RejectedNotificationException(RejectionReason.BAD_COLLAPSE_ID);
         }
         if (payload == null || payload.readableBytes() == 0) {
@@ -162,10 +165,23 @@ final class MockApnsHandler implements PushNotificationHandler {
         }
     }
 
+    /** Streams over the top-level keys (no tree): the mock has to keep up with load tests. */
     private static String messageId(ByteBuf payload) throws RejectedNotificationException {
-        try {
-            JsonNode id = Json.mapper().readTree(ByteBufUtil.getBytes(payload)).get(Notification.MESSAGE_ID_KEY);
-            return id != null && id.isTextual() ? id.asText() : "(none)";
+        try (JsonParser p = Json.mapper().getFactory().createParser(ByteBufUtil.getBytes(payload))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new RejectedNotificationException(RejectionReason.PAYLOAD_EMPTY);
+            }
+            String id = "(none)";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = Notification.MESSAGE_ID_KEY.equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (wanted && value == JsonToken.VALUE_STRING) {
+                    id = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return id;
         } catch (IOException e) {
             // Apple answers 400 to malformed JSON; Pushy's reasons have no BadPayload, PayloadEmpty is the nearest 400.
             throw new RejectedNotificationException(RejectionReason.PAYLOAD_EMPTY);

@@ -84,8 +84,9 @@ public final class ApnsChannel implements PushChannel {
         @SuppressWarnings("deprecation")
         EventLoopGroup group = new NioEventLoopGroup(
                 Math.min(2 * config.concurrentConnections(), Math.max(1, Runtime.getRuntime().availableProcessors())));
+        ApnsClient production = null;
         try {
-            ApnsClient production = client(config, key, group, false);
+            production = client(config, key, group, false);
             ApnsClient sandbox = client(config, key, group, true);
             log.info("APNs channel ready: production {}:{}, sandbox {}:{}, key id {}, team {}, {} connection(s) each",
                     config.host(false), config.port(), config.host(true), config.port(), config.keyId(),
@@ -93,6 +94,9 @@ public final class ApnsChannel implements PushChannel {
             return new ApnsChannel(group, production, sandbox,
                     new ApnsResponses(clock, config.rateLimitBackoff()), clock);
         } catch (RuntimeException e) {
+            if (production != null) {
+                production.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }

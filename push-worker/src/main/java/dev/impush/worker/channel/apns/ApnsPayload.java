@@ -70,7 +70,7 @@ record ApnsPayload(String json, int bytes) {
         byte[] encoded = write(root);
         if (encoded.length > MAX_BYTES && alert != null) {
             encoded = trim(root, alert, "body", encoded);
-            if (encoded.length > MAX_BYTES) {
+            if (encoded.length > MAX_BYTES && alert.has("title")) {
                 alert.put("body", "");
                 encoded = trim(root, alert, "title", write(root));
             }
