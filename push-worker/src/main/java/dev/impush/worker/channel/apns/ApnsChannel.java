@@ -1,0 +1,220 @@
+package dev.impush.worker.channel.apns;
+
+import com.eatthepath.pushy.apns.ApnsClient;
+import com.eatthepath.pushy.apns.ApnsClientBuilder;
+import com.eatthepath.pushy.apns.DeliveryPriority;
+import com.eatthepath.pushy.apns.PushType;
+import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
+import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import dev.impush.model.Channel;
+import dev.impush.model.Priority;
+import dev.impush.model.Tokens;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushTarget;
+import dev.impush.runtime.ConfigException;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.channel.SendOutcome;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Apple push through Pushy with token (.p8) authentication.
+ *
+ * <p>Lifecycle: {@link #create} loads the key and builds two long-lived clients, one for production
+ * and one for sandbox (chosen per target by {@link PushTarget#sandbox()}); they connect on first use
+ * and share one Netty event loop group. {@link #close()} closes both clients (letting in-flight
+ * notifications finish), then shuts the group down and waits for it.
+ *
+ * <p>Threading: {@link #send} is thread-safe and does not block. Pushy queues without limit, so the
+ * caller bounds what is in flight. Pushy does not retry rejected notifications; an IO failure or a
+ * closed client completes the future exceptionally (the caller maps that to {@code Retry}).
+ */
+public final class ApnsChannel implements PushChannel {
+    private static final Logger log = LoggerFactory.getLogger(ApnsChannel.class);
+
+    /** Apple's limit on {@code apns-collapse-id}. */
+    static final int MAX_COLLAPSE_ID_BYTES = 64;
+    /** When a job has no expiry: Pushy's own default (Apple stores an undelivered notification this long). */
+    static final Duration DEFAULT_EXPIRATION = SimpleApnsPushNotification.DEFAULT_EXPIRATION_PERIOD;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final EventLoopGroup eventLoopGroup;
+    private final ApnsClient production;
+    private final ApnsClient sandbox;
+    private final ApnsResponses responses;
+    private final Clock clock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ApnsChannel(EventLoopGroup eventLoopGroup, ApnsClient production, ApnsClient sandbox,
+                        ApnsResponses responses, Clock clock) {
+        this.eventLoopGroup = eventLoopGroup;
+        this.production = production;
+        this.sandbox = sandbox;
+        this.responses = responses;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads the signing key and builds both clients (no connection is made yet).
+     *
+     * @throws ConfigException when the key or the trusted certificate cannot be used; the message names
+     *                         the variable and the file, never the key material
+     */
+    public static ApnsChannel create(ApnsConfig config, Clock clock) {
+        ApnsSigningKey key = loadKey(config);
+        // Pushy maps event loop groups to channel classes by class name and knows NioEventLoopGroup,
+        // not Netty 4.2's MultiThreadIoEventLoopGroup.
+        @SuppressWarnings("deprecation")
+        EventLoopGroup group = new NioEventLoopGroup(
+                Math.min(2 * config.concurrentConnections(), Math.max(1, Runtime.getRuntime().availableProcessors())));
+        ApnsClient production = null;
+        try {
+            production = client(config, key, group, false);
+            ApnsClient sandbox = client(config, key, group, true);
+            log.info("APNs channel ready: production {}:{}, sandbox {}:{}, key id {}, team {}, {} connection(s) each",
+                    config.host(false), config.port(), config.host(true), config.port(), config.keyId(),
+                    config.teamId(), config.concurrentConnections());
+            return new ApnsChannel(group, production, sandbox,
+                    new ApnsResponses(clock, config.rateLimitBackoff()), clock);
+        } catch (RuntimeException e) {
+            if (production != null) {
+                production.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.APNS;
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> send(Delivery delivery) {
+        try {
+            Notification n = delivery.notification();
+            PushTarget target = delivery.target();
+            ApnsPayload payload = ApnsPayload.of(n, delivery.messageId());
+            if (!payload.fits()) {
+                // Only custom data can make it too large (the text is trimmed): Apple would answer 413.
+                log.warn("APNs payload of message {} is {} bytes after trimming the text (limit {}): custom data too large",
+                        delivery.messageId(), payload.bytes(), ApnsPayload.MAX_BYTES);
+                return CompletableFuture.completedFuture(new SendOutcome.Rejected("PayloadTooLarge"));
+            }
+            SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
+                    target.token(), target.appId(), payload.json(), expiration(delivery), priority(n), pushType(n),
+                    collapseId(n.collapseId()));
+            ApnsClient client = target.sandbox() ? sandbox : production;
+            return client.sendNotification(notification).thenApply(response -> {
+                SendOutcome outcome = responses.outcome(response);
+                if (!(outcome instanceof SendOutcome.Delivered)) {
+                    log.debug("APNs answered {} {} for {} (topic {}, sandbox {}): {}", response.getStatusCode(),
+                            response.getRejectionReason().orElse(""), Tokens.mask(target.token()), target.appId(),
+                            target.sandbox(), outcome.label());
+                }
+                return outcome;
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Idempotent; waits for both clients and the event loop group to stop. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            CompletableFuture.allOf(production.close(), sandbox.close())
+                    .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("APNs clients did not close cleanly: {}", e.toString());
+        } finally {
+            eventLoopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS)
+                    .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** High wakes the device now (10); normal and every background push go power-aware (5), as Apple requires. */
+    static DeliveryPriority priority(Notification n) {
+        return n.silent() || n.priority() == Priority.NORMAL ? DeliveryPriority.CONSERVE_POWER : DeliveryPriority.IMMEDIATE;
+    }
+
+    static PushType pushType(Notification n) {
+        return n.silent() ? PushType.BACKGROUND : PushType.ALERT;
+    }
+
+    /**
+     * The {@code apns-collapse-id} header: the notification's collapse id when it fits Apple's 64 bytes,
+     * else the hex SHA-256 of it (exactly 64 ASCII bytes, still stable per id); {@code null} for none.
+     */
+    static String collapseId(String id) {
+        if (id == null || id.isEmpty()) {
+            return null;
+        }
+        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_COLLAPSE_ID_BYTES) {
+            return id;
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8))
+                    .substring(0, MAX_COLLAPSE_ID_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    private Instant expiration(Delivery delivery) {
+        // Pushy sends a null expiration as 0 ("deliver now or never"): an offline user needs it stored.
+        return delivery.expiresAt() != null ? delivery.expiresAt() : clock.instant().plus(DEFAULT_EXPIRATION);
+    }
+
+    private static ApnsSigningKey loadKey(ApnsConfig config) {
+        try {
+            return ApnsSigningKey.loadFromPkcs8File(config.signingKeyFile().toFile(), config.teamId(), config.keyId());
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // The exception text is about the file's format, never its content.
+            throw new ConfigException(ApnsConfig.KEY_FILE + "=" + config.signingKeyFile()
+                    + " is not a usable APNs signing key (PKCS#8 PEM .p8 with an EC P-256 key): "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    private static ApnsClient client(ApnsConfig config, ApnsSigningKey key, EventLoopGroup group, boolean sandbox) {
+        ApnsClientBuilder builder = new ApnsClientBuilder()
+                .setApnsServer(config.host(sandbox), config.port())
+                .setSigningKey(key)
+                .setEventLoopGroup(group)
+                .setConcurrentConnections(config.concurrentConnections());
+        config.trustedServerCertificateFile().ifPresent(f -> builder.setTrustedServerCertificateChain(f.toFile()));
+        try {
+            return builder.build();
+        } catch (IOException | RuntimeException e) {
+            String what = config.trustedServerCertificateFile()
+                    .map(f -> ApnsConfig.TRUST_CERT_FILE + "=" + f + " or the TLS setup")
+                    .orElse("the TLS setup");
+            throw new ConfigException("cannot build the APNs client (" + what + "): " + e.getMessage());
+        }
+    }
+}

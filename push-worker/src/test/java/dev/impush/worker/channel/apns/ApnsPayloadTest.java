@@ -1,0 +1,149 @@
+package dev.impush.worker.channel.apns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.impush.model.Priority;
+import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ApnsPayloadTest {
+    private static final String MESSAGE_ID = "m-42";
+
+    static Stream<String> longBodies() {
+        return Stream.of(
+                "界".repeat(5_000),                              // 3-byte code points
+                "😀".repeat(2_000),                              // surrogate pairs, 4 bytes each
+                "a😀界\"\n".repeat(1_000),                        // mixed widths plus JSON escapes
+                "x".repeat(4_050) + "😀😀😀",                     // the cut lands next to a pair
+                "\u0001".repeat(2_000));                          // 6-byte \\u escapes
+    }
+
+    @ParameterizedTest
+    @MethodSource("longBodies")
+    void of_longBody_fitsApnsLimitWithValidUtf8(String body) throws Exception {
+        ApnsPayload payload = ApnsPayload.of(alert("Alice", body, Map.of()), MESSAGE_ID);
+
+        byte[] bytes = payload.json().getBytes(StandardCharsets.UTF_8);
+        assertTrue(payload.fits());
+        assertEquals(bytes.length, payload.bytes());
+        assertTrue(bytes.length <= ApnsPayload.MAX_BYTES, "bytes: " + bytes.length);
+        strictUtf8(bytes);
+
+        JsonNode root = Json.mapper().readTree(bytes);
+        String trimmed = root.at("/aps/alert/body").asText();
+        assertTrue(trimmed.endsWith(ApnsPayload.ELLIPSIS), trimmed);
+        String kept = trimmed.substring(0, trimmed.length() - ApnsPayload.ELLIPSIS.length());
+        assertTrue(body.startsWith(kept), "the kept text is a prefix of the original");
+        assertFalse(Character.isHighSurrogate(kept.charAt(kept.length() - 1)), "no split surrogate pair");
+        assertEquals("Alice", root.at("/aps/alert/title").asText());
+        assertEquals(MESSAGE_ID, root.get(Notification.MESSAGE_ID_KEY).asText());
+
+        // As long as possible: one more code point would not have fitted.
+        String nextCodePoint = body.substring(kept.length(), body.offsetByCodePoints(kept.length(), 1));
+        int nextBytes = Json.mapper().writeValueAsBytes(nextCodePoint).length - 2; // escaped, without quotes
+        assertTrue(payload.bytes() + nextBytes > ApnsPayload.MAX_BYTES, "trim was not maximal: " + payload.bytes());
+    }
+
+    @Test
+    void of_shortBody_isUntouched() throws Exception {
+        ApnsPayload payload = ApnsPayload.of(alert("Alice", "hi 😀", Map.of()), MESSAGE_ID);
+
+        JsonNode root = Json.mapper().readTree(payload.json());
+        assertEquals("hi 😀", root.at("/aps/alert/body").asText());
+    }
+
+    @Test
+    void of_hugeTitleAndBody_trimsTitleAfterEmptyingBody() throws Exception {
+        ApnsPayload payload = ApnsPayload.of(alert("標".repeat(3_000), "界".repeat(3_000), Map.of()), MESSAGE_ID);
+
+        assertTrue(payload.fits());
+        JsonNode alert = Json.mapper().readTree(payload.json()).at("/aps/alert");
+        assertEquals("", alert.get("body").asText());
+        assertTrue(alert.get("title").asText().endsWith(ApnsPayload.ELLIPSIS));
+        assertTrue(payload.bytes() > ApnsPayload.MAX_BYTES - 8, "title kept as long as possible: " + payload.bytes());
+    }
+
+    @Test
+    void of_alert_hasBadgeSoundThreadAndAlert() throws Exception {
+        Notification n = new Notification("Alice", "hello", 7, "default", "col", "conv-9", Priority.HIGH, false, Map.of());
+
+        JsonNode aps = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json()).get("aps");
+
+        assertEquals("Alice", aps.at("/alert/title").asText());
+        assertEquals("hello", aps.at("/alert/body").asText());
+        assertEquals(7, aps.get("badge").asInt());
+        assertEquals("default", aps.get("sound").asText());
+        assertEquals("conv-9", aps.get("thread-id").asText());
+        assertFalse(aps.has("content-available"));
+    }
+
+    @Test
+    void of_withoutBadgeOrSound_omitsThem() throws Exception {
+        Notification n = new Notification("Alice", "hello", null, null, null, null, Priority.HIGH, false, Map.of());
+
+        JsonNode aps = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json()).get("aps");
+
+        assertEquals(List.of("alert"), List.copyOf(iterable(aps.fieldNames())));
+    }
+
+    @Test
+    void of_silent_isContentAvailableOnly() throws Exception {
+        Notification n = new Notification("Alice", "hello", 7, "default", "col", "conv-9", Priority.HIGH, true,
+                Map.of("conversationId", "conv-9"));
+
+        JsonNode root = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json());
+
+        assertEquals(1, root.at("/aps/content-available").asInt());
+        assertEquals(List.of("content-available"), List.copyOf(iterable(root.get("aps").fieldNames())));
+        assertEquals("conv-9", root.get("conversationId").asText());
+        assertEquals(MESSAGE_ID, root.get(Notification.MESSAGE_ID_KEY).asText());
+    }
+
+    @Test
+    void of_customData_becomesTopLevelKeysAndMessageIdWins() throws Exception {
+        Notification n = alert("Alice", "hi", Map.of("conversationId", "c-1", "messageId", "stale", "aps", "evil"));
+
+        JsonNode root = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json());
+
+        assertEquals("c-1", root.get("conversationId").asText());
+        assertEquals(MESSAGE_ID, root.get(Notification.MESSAGE_ID_KEY).asText());
+        assertTrue(root.get("aps").isObject(), "app data cannot replace aps");
+    }
+
+    @Test
+    void of_oversizedCustomData_doesNotFit() {
+        ApnsPayload payload = ApnsPayload.of(alert("Alice", "hi", Map.of("blob", "z".repeat(5_000))), MESSAGE_ID);
+
+        assertFalse(payload.fits());
+    }
+
+    private static Notification alert(String title, String body, Map<String, String> data) {
+        return new Notification(title, body, 1, "default", "col", "conv", Priority.HIGH, false, data);
+    }
+
+    private static void strictUtf8(byte[] bytes) throws CharacterCodingException {
+        StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes));
+    }
+
+    private static <T> List<T> iterable(java.util.Iterator<T> it) {
+        List<T> list = new java.util.ArrayList<>();
+        it.forEachRemaining(list::add);
+        return list;
+    }
+}
