@@ -21,6 +21,7 @@ public final class DeliveryLedger {
     private final Map<Key, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<Key, Set<String>> collapseIds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> perChannel = new ConcurrentHashMap<>();
+    private final AtomicLong uncollapsed = new AtomicLong();
 
     /**
      * Records one accepted request.
@@ -31,7 +32,7 @@ public final class DeliveryLedger {
         Key key = new Key(messageId, deviceId);
         requests.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         collapseIds.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
-                .add(collapseId == null ? "no-collapse-" + System.nanoTime() : collapseId);
+                .add(collapseId == null ? "no-collapse-" + uncollapsed.incrementAndGet() : collapseId);
         perChannel.computeIfAbsent(channel, c -> new AtomicLong()).incrementAndGet();
     }
 

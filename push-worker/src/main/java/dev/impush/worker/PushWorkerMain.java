@@ -1,0 +1,45 @@
+package dev.impush.worker;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import dev.impush.runtime.OpsServer;
+import dev.impush.runtime.ShutdownHook;
+import dev.impush.worker.channel.Channels;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java dev.impush.worker.PushWorkerMain}: one worker replica, configured by environment. */
+public final class PushWorkerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(PushWorkerMain.class);
+
+    private PushWorkerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Env env = Env.system();
+        WorkerConfig config;
+        try {
+            config = WorkerConfig.fromEnv(env);
+        } catch (ConfigException e) {
+            LOG.error("invalid configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        Clock clock = Clock.systemUTC();
+        PushWorker worker = PushWorker.start(config, Channels.fromEnv(env, clock), meters, clock);
+        OpsServer ops = OpsServer.start(config.opsPort(), meters, worker::isRunning);
+        LOG.info("ops endpoint on port {}", ops.port());
+        ShutdownHook.awaitTermination(() -> {
+            LOG.info("SIGTERM: draining");
+            worker.close();
+            ops.close();
+        });
+    }
+}
