@@ -1,0 +1,190 @@
+package dev.impush.e2e;
+
+import dev.impush.detector.DetectorConfig;
+import dev.impush.detector.OfflineDetector;
+import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.FixtureMode;
+import dev.impush.localstack.LocalStack;
+import dev.impush.localstack.apns.MockApns;
+import dev.impush.localstack.fcm.MockFcmServer;
+import dev.impush.localstack.traffic.Population;
+import dev.impush.model.Channel;
+import dev.impush.model.Topics;
+import dev.impush.runtime.Env;
+import dev.impush.worker.PushWorker;
+import dev.impush.worker.WorkerConfig;
+import dev.impush.worker.channel.Channels;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole impush pipeline on one machine: a real Kafka broker and redis-server (see
+ * {@link FixtureMode}), mock APNs and FCM that check the real protocols, the offline detector, and
+ * push workers, in this JVM or as separate processes. Used by the quickstart and end-to-end tests.
+ */
+public final class LocalPipeline implements AutoCloseable {
+    /** The knobs tests turn. */
+    public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
+                          Map<String, String> workerEnv) {
+        public static Options defaults() {
+            return new Options(FixtureMode.resolve(), 4, true, Duration.ofSeconds(5), Map.of());
+        }
+
+        public Options withMode(FixtureMode m) {
+            return new Options(m, partitions, startDetector, dedupeLease, workerEnv);
+        }
+
+        public Options withoutDetector() {
+            return new Options(mode, partitions, false, dedupeLease, workerEnv);
+        }
+
+        public Options withWorkerEnv(Map<String, String> env) {
+            return new Options(mode, partitions, startDetector, dedupeLease, env);
+        }
+    }
+
+    private final Options options;
+    private final LocalStack stack;
+    private final MockApns apns;
+    private final MockFcmServer fcm;
+    private final Path stateDir;
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final OfflineDetector detector;
+    private final List<PushWorker> workers = new ArrayList<>();
+    private final List<WorkerProcess> processes = new ArrayList<>();
+
+    private LocalPipeline(Options options) throws Exception {
+        this.options = options;
+        this.stack = LocalStack.start(options.mode()).withDefaultTopics(options.partitions());
+        this.apns = MockApns.start();
+        this.fcm = MockFcmServer.start();
+        this.stateDir = Files.createTempDirectory("impush-detector");
+        if (options.startDetector()) {
+            this.detector = OfflineDetector.start(DetectorConfig.builder()
+                    .bootstrapServers(stack.bootstrapServers())
+                    .applicationId("impush-offline-detector")
+                    .stateDir(stateDir)
+                    .ackTimeout(Duration.ofSeconds(5))
+                    .build(), meters);
+            if (!detector.awaitRunning(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("detector did not reach RUNNING: " + detector.state());
+            }
+        } else {
+            this.detector = null;
+        }
+    }
+
+    public static LocalPipeline start(Options options) throws Exception {
+        return new LocalPipeline(options);
+    }
+
+    /** Registers the population's tokens at the mock vendors; invalid ones as expired there. */
+    public void registerAtVendors(Population population, Instant now) {
+        for (Population.Device d : population.devices()) {
+            if (d.channel() == Channel.APNS) {
+                apns.registerDevice(d.deviceId(), d.token(), d.appId());
+                if (!d.tokenValid()) {
+                    apns.expireToken(d.token(), now.minusSeconds(60));
+                }
+            } else {
+                fcm.registerDevice(d.deviceId(), d.token());
+                if (!d.tokenValid()) {
+                    fcm.expireToken(d.token());
+                }
+            }
+        }
+    }
+
+    /** The environment a worker needs to reach this pipeline's broker, Redis and mock vendors. */
+    public Map<String, String> workerEnv(String instanceId) {
+        Map<String, String> env = new HashMap<>();
+        env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
+        env.put("IMPUSH_REDIS_URI", stack.redisUri());
+        env.put("IMPUSH_WORKER_INSTANCE_ID", instanceId);
+        env.put("IMPUSH_DEDUPE_LEASE_MS", Long.toString(options.dedupeLease().toMillis()));
+        env.put("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", "5000");
+        env.put("IMPUSH_OPS_PORT", "0");
+        env.put("IMPUSH_APNS_KEY_FILE", apns.signingKeyFile().toString());
+        env.put("IMPUSH_APNS_KEY_ID", apns.keyId());
+        env.put("IMPUSH_APNS_TEAM_ID", apns.teamId());
+        env.put("IMPUSH_APNS_HOST", apns.host());
+        env.put("IMPUSH_APNS_PORT", Integer.toString(apns.port()));
+        env.put("IMPUSH_APNS_TRUST_CERT_FILE", apns.trustCertFile().toString());
+        env.put("IMPUSH_FCM_PROJECT_ID", fcm.projectId());
+        env.put("IMPUSH_FCM_ACCESS_TOKEN", fcm.accessToken());
+        env.put("IMPUSH_FCM_BASE_URL", fcm.baseUrl().toString());
+        env.putAll(options.workerEnv());
+        return env;
+    }
+
+    /** Starts a worker replica in this JVM. */
+    public PushWorker startWorker(String instanceId) {
+        Env env = Env.of(workerEnv(instanceId));
+        Clock clock = Clock.systemUTC();
+        PushWorker w = PushWorker.start(WorkerConfig.fromEnv(env), Channels.fromEnv(env, clock), meters, clock);
+        workers.add(w);
+        return w;
+    }
+
+    /** Starts a worker replica as a separate JVM (for crash tests: it can be killed with SIGKILL). */
+    public WorkerProcess startWorkerProcess(String instanceId) throws Exception {
+        WorkerProcess p = WorkerProcess.start(instanceId, workerEnv(instanceId));
+        processes.add(p);
+        return p;
+    }
+
+    public String bootstrapServers() {
+        return stack.bootstrapServers();
+    }
+
+    public LocalStack stack() {
+        return stack;
+    }
+
+    public MockApns apns() {
+        return apns;
+    }
+
+    public MockFcmServer fcm() {
+        return fcm;
+    }
+
+    /** What the vendor saw, for the device's channel. */
+    public DeliveryLedger ledger(Channel channel) {
+        return channel == Channel.APNS ? apns.ledger() : fcm.ledger();
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /** Sum of a counter over all its tag values (0 when never incremented). */
+    public double count(String name, String... tags) {
+        return meters.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    public String eventsTopic() {
+        return Topics.EVENTS;
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(WorkerProcess::close);
+        workers.forEach(PushWorker::close);
+        if (detector != null) {
+            detector.close();
+        }
+        fcm.close();
+        apns.close();
+        stack.close();
+    }
+}

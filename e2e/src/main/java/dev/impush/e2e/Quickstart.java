@@ -1,0 +1,194 @@
+package dev.impush.e2e;
+
+import dev.impush.detector.DetectorMetrics;
+import dev.impush.localstack.FixtureMode;
+import dev.impush.localstack.traffic.ImTraffic;
+import dev.impush.localstack.traffic.Population;
+import dev.impush.model.Channel;
+import dev.impush.model.Topics;
+import dev.impush.model.codec.Json;
+import dev.impush.worker.metrics.WorkerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code scripts/quickstart}: the whole pipeline on this machine (in-JVM Kafka broker,
+ * redis-server, mock APNs and FCM, offline detector, two push workers) under generated IM
+ * traffic, then a report that must balance. Exit code 0 when it does, 1 when it does not.
+ */
+public final class Quickstart {
+    private final int users;
+    private final long seed;
+
+    private Quickstart(int users, long seed) {
+        this.users = users;
+        this.seed = seed;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int users = Integer.parseInt(System.getenv().getOrDefault("IMPUSH_QUICKSTART_USERS", "2000"));
+        long seed = Long.parseLong(System.getenv().getOrDefault("IMPUSH_QUICKSTART_SEED", "42"));
+        boolean ok = new Quickstart(users, seed).run();
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf(format + "%n", args);
+        System.out.flush();
+    }
+
+    boolean run() throws Exception {
+        say("impush quickstart: %d users, seed %d", users, seed);
+        long t0 = System.nanoTime();
+        Population population = Population.generate(users, 0.6, 0.5, 0.05, seed);
+        List<Population.Device> offline = population.devices().stream().filter(d -> !d.online()).toList();
+        List<Population.Device> invalid = offline.stream().filter(d -> !d.tokenValid()).toList();
+        List<Population.Device> reachable = offline.stream().filter(Population.Device::tokenValid).toList();
+        say("  %d devices (%d APNs, %d FCM): %d online, %d offline of which %d with a dead token",
+                population.devices().size(),
+                population.devices().stream().filter(d -> d.channel() == Channel.APNS).count(),
+                population.devices().stream().filter(d -> d.channel() == Channel.FCM).count(),
+                population.devices().size() - offline.size(), offline.size(), invalid.size());
+
+        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withMode(FixtureMode.LOCAL));
+             ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
+             DeadLetterCounter dlq = new DeadLetterCounter(pipeline.bootstrapServers(), Topics.DLQ)) {
+            say("  started: Kafka %s, redis %s, mock APNs :%d, mock FCM %s, detector, 2 workers (%.1f s)",
+                    pipeline.bootstrapServers(), pipeline.stack().redisUri(), pipeline.apns().port(),
+                    pipeline.fcm().baseUrl(), (System.nanoTime() - t0) / 1e9);
+            pipeline.startWorker("quickstart-worker-1");
+            pipeline.startWorker("quickstart-worker-2");
+            Instant now = Instant.now();
+            pipeline.registerAtVendors(population, now);
+            traffic.connect(population, "gw-1", now);
+
+            // Wave 1: a message per user; the IM platform retries 5 % of them (same message id twice).
+            long w1 = System.nanoTime();
+            List<String> wave1 = new ArrayList<>();
+            for (String u : population.userIds()) {
+                String id = traffic.message(u, "m1-" + u, "hello " + u, Instant.now());
+                wave1.add(id);
+                if (Math.floorMod(u.hashCode(), 20) == 0) {
+                    traffic.message(u, id, "hello " + u, Instant.now());
+                }
+            }
+            int malformed = traffic.malformed("u0");
+            traffic.raw("u1", Json.write(Map.of("v", 1, "type", "message", "messageId", "big", "userId", "u1",
+                    "conversationId", "c", "sentAt", now.toString(), "preview", "x".repeat(100_000))));
+            malformed++;
+            traffic.flush();
+            int expected1 = reachable.size();
+            waitFor("wave 1", pipeline, () -> delivered(pipeline, reachable, "m1-") >= expected1
+                    && pipeline.count(DetectorMetrics.TOKENS_REMOVED) >= invalid.size(), expected1, reachable, "m1-");
+            double wave1Seconds = (System.nanoTime() - w1) / 1e9;
+
+            // Wave 2: after the dead tokens were removed, nothing may go to them again.
+            long rejectedBefore = rejectedInvalid(pipeline);
+            for (String u : population.userIds()) {
+                traffic.message(u, "m2-" + u, "again " + u, Instant.now());
+            }
+            traffic.flush();
+            waitFor("wave 2", pipeline, () -> delivered(pipeline, reachable, "m2-") >= expected1, expected1, reachable, "m2-");
+            Thread.sleep(1000); // let stragglers (which would be errors) arrive before counting
+            long rejectedAfter = rejectedInvalid(pipeline);
+            long deadLettered = 0;
+            for (int i = 0; i < 10 && deadLettered < malformed; i++) {
+                deadLettered = dlq.poll().total();
+            }
+            return report(pipeline, population, reachable, invalid, traffic.events(), malformed, dlq,
+                    wave1Seconds, rejectedBefore, rejectedAfter, (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static long rejectedInvalid(LocalPipeline p) {
+        return p.fcm().rejected("UNREGISTERED") + p.apns().rejected(com.eatthepath.pushy.apns.server.RejectionReason.UNREGISTERED);
+    }
+
+    private static long delivered(LocalPipeline p, List<Population.Device> devices, String prefix) {
+        long n = 0;
+        for (Population.Device d : devices) {
+            if (p.ledger(d.channel()).requests(prefix + d.userId(), d.deviceId()) > 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void waitFor(String what, LocalPipeline p, BooleanSupplier done, int expected,
+                                List<Population.Device> devices, String prefix) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(3).toNanos();
+        long lastPrint = 0;
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastPrint > 1_000_000_000L) {
+                lastPrint = System.nanoTime();
+                say("  %s: %6d / %d delivered, jobs made %d, in flight %.0f", what, delivered(p, devices, prefix),
+                        expected, (long) p.count(DetectorMetrics.JOBS), gauge(p, WorkerMetrics.IN_FLIGHT));
+            }
+            Thread.sleep(100);
+        }
+        say("  %s: %6d / %d delivered in %.1f s", what, delivered(p, devices, prefix), expected,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    private static double gauge(LocalPipeline p, String name) {
+        var g = p.meters().find(name).gauge();
+        return g == null ? 0 : g.value();
+    }
+
+    private boolean report(LocalPipeline p, Population population, List<Population.Device> reachable,
+                           List<Population.Device> invalid, long events, int malformed, DeadLetterCounter dlq,
+                           double wave1Seconds, long rejectedBefore, long rejectedAfter, double totalSeconds) {
+        int pairs = 0;
+        int missing = 0;
+        int shownTwice = 0;
+        for (String prefix : List.of("m1-", "m2-")) {
+            for (Population.Device d : reachable) {
+                pairs++;
+                int shown = p.ledger(d.channel()).shown(prefix + d.userId(), d.deviceId());
+                if (shown == 0) {
+                    missing++;
+                } else if (shown > 1) {
+                    shownTwice++;
+                }
+            }
+        }
+        long onlinePushed = population.devices().stream().filter(Population.Device::online)
+                .filter(d -> p.ledger(d.channel()).requests("m1-" + d.userId(), d.deviceId())
+                        + p.ledger(d.channel()).requests("m2-" + d.userId(), d.deviceId()) > 0).count();
+        long apns = p.ledger(Channel.APNS).total();
+        long fcm = p.ledger(Channel.FCM).total();
+        long expectedRequests = pairs;
+        long resends = p.ledger(Channel.APNS).resends() + p.ledger(Channel.FCM).resends();
+        double removed = p.count(DetectorMetrics.TOKENS_REMOVED);
+        int dlqMalformed = (int) dlq.letters().stream().filter(l -> l.reason().isPoison()).count();
+
+        say("");
+        say("impush quickstart report");
+        say("  events in (im.events + im.gateways)   %8d  (%d of them malformed or oversized)", events, malformed);
+        say("  push jobs made (detector)             %8d", (long) p.count(DetectorMetrics.JOBS));
+        say("  pushes delivered                      %8d  (apns %d, fcm %d; expected %d)", apns + fcm, apns, fcm,
+                expectedRequests);
+        say("  duplicates suppressed (worker dedupe) %8d", (long) p.count(WorkerMetrics.DUPLICATES));
+        say("  invalid tokens removed                %8d  of %d dead tokens; vendor rejections %d in wave 1, %d in wave 2",
+                (long) removed, invalid.size(), rejectedBefore, rejectedAfter - rejectedBefore);
+        say("  dead-lettered                         %8d", dlq.total());
+        dlq.byReason().forEach((reason, n) -> say("      %-40s %6d", reason, n));
+        say("  online devices pushed                 %8d", onlinePushed);
+        say("  wave 1 throughput                     %8.0f deliveries/s (%d in %.1f s, end to end from first event)",
+                reachable.size() / wave1Seconds, reachable.size(), wave1Seconds);
+        say("  total run time                        %8.1f s", totalSeconds);
+        boolean balanced = missing == 0 && shownTwice == 0 && resends == 0 && onlinePushed == 0
+                && apns + fcm == expectedRequests && removed == invalid.size()
+                && rejectedAfter == rejectedBefore && dlqMalformed == malformed;
+        say("");
+        say("  exactly once: %d offline device x message pairs, %d missing, %d shown twice, %d vendor re-sends -> %s",
+                pairs, missing, shownTwice, resends, balanced ? "BALANCED" : "NOT BALANCED");
+        return balanced;
+    }
+}
