@@ -22,7 +22,8 @@ import org.apache.kafka.streams.Topology;
  *
  * <pre>
  * events-source ──► events-decode ──┬──► detector ──► jobs-sink (push.jobs)
- * feedback-source ─► feedback-decode ┤      │ stores: devices, connections, pending-acks, mutes
+ * feedback-source ─► feedback-decode ┤      │ stores: devices, connections, pending-acks,
+ *                                    │      │         ack-deadlines, mutes
  *                                    └──► dlq-sink (push.dlq)      + global gateway-leases
  * gateways-source ─► gateways-update ──► detector-gateway-leases (global store)
  * </pre>
@@ -68,6 +69,7 @@ public final class DetectorTopology {
         t.addStateStore(DetectorStores.devices(), DETECTOR);
         t.addStateStore(DetectorStores.connections(), DETECTOR);
         t.addStateStore(DetectorStores.pendingAcks(), DETECTOR);
+        t.addStateStore(DetectorStores.ackDeadlines(), DETECTOR);
         t.addStateStore(DetectorStores.mutes(), DETECTOR);
 
         t.addSink(JOBS_SINK, config.jobsTopic(), new StringSerializer(), json(PushJob.class), DETECTOR);

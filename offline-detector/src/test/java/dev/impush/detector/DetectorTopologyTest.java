@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.logic.JobFactory;
+import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
+import dev.impush.model.event.GatewayLease;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.job.JobHeaders;
@@ -163,6 +165,12 @@ class DetectorTopologyTest {
 
     private static List<String> deviceIds(PushJob job) {
         return job.targets().stream().map(PushTarget::deviceId).sorted().toList();
+    }
+
+    private boolean isEmpty(String store) {
+        try (var it = driver.getKeyValueStore(store).all()) {
+            return !it.hasNext();
+        }
     }
 
     private double count(String name, String... tags) {
@@ -408,6 +416,27 @@ class DetectorTopologyTest {
         assertTrue(dlq.isEmpty());
     }
 
+    @Test
+    void gatewayLease_olderHeartbeatArrivingLate_doesNotReviveGateway() {
+        start();
+        lease("gw-7", 30, T0.minusSeconds(10));
+        lease("gw-7", 30, T0.minusSeconds(100)); // replayed, older
+        assertEquals(T0.minusSeconds(10), ((GatewayLease) driver.getKeyValueStore(DetectorStores.GATEWAY_LEASES)
+                .get("gw-7")).at());
+    }
+
+    @Test
+    void gatewayLease_tombstone_removesLease() {
+        start(b -> b.requireGatewayLease(true));
+        lease("gw-7", 30, T0);
+        gateways.pipeInput("gw-7", (byte[]) null);
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0);
+        message("m-1");
+
+        assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
+    }
+
     // ---- acks and zombie connections ----
 
     @Test
@@ -453,6 +482,22 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void ackState_afterAckAndAfterZombiePush_isEmpty() {
+        start();
+        register("d1", TOKEN_1);
+        register("d2", TOKEN_2);
+        presence("d1", "online", "gw-7", T0);
+        presence("d2", "online", "gw-7", T0);
+        message("m-1");
+        routedOrAcked("acked", "m-1", "d1");
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        assertEquals(List.of("d2"), deviceIds(jobs().get(0)));
+
+        assertTrue(isEmpty(DetectorStores.PENDING_ACKS));
+        assertTrue(isEmpty(DetectorStores.ACK_DEADLINES));
+    }
+
+    @Test
     void acked_inTime_noPush() {
         start();
         register("d1", TOKEN_1);
@@ -487,8 +532,8 @@ class DetectorTopologyTest {
         driver.advanceWallClockTime(Duration.ofSeconds(20));
 
         assertTrue(jobs.isEmpty());
-        var store = driver.<String, Object>getKeyValueStore(dev.impush.detector.state.DetectorStores.PENDING_ACKS);
-        assertNull(store.get(USER));
+        assertNull(driver.getKeyValueStore(DetectorStores.PENDING_ACKS).get(USER));
+        assertTrue(isEmpty(DetectorStores.ACK_DEADLINES));
     }
 
     // ---- mutes ----

@@ -2,26 +2,32 @@ package dev.impush.detector.processor;
 
 import dev.impush.detector.DetectorMetrics;
 import dev.impush.detector.logic.JobFactory;
+import dev.impush.detector.state.AckDeadline;
 import dev.impush.detector.state.PendingMessage;
 import dev.impush.detector.state.RegisteredDevice;
-import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserPending;
 import dev.impush.model.event.AckedEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.RoutedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 
 /**
- * Zombie-connection detection. A message routed to a long connection must be acked within the ack
- * timeout; when it is not, the connection is presumed dead (the gateway has not noticed yet) and
- * the device is pushed. Deadlines are wall-clock based on the detector's own clock, not on the
- * event's {@code at}: when the detector catches up on a backlog, event times lie in the past and
- * would fire a zombie push for every message.
+ * Zombie-connection detection. A message for a device with a live connection must be acked within
+ * the ack timeout; when it is not, the connection is presumed dead (its gateway has not noticed
+ * yet) and the device is pushed.
+ *
+ * <p>Deadlines use the detector's own wall clock, not the events' {@code at}: when the detector
+ * catches up on a backlog, event times lie in the past and would fire a zombie push for every
+ * message. Each deadline is kept twice, in the user's pending messages (with what is needed to
+ * build the push) and in a deadline-ordered index, so the punctuator reads only what is due.
  */
 final class AckTracker {
-    static final String ACK_TIMEOUT = "ack-timeout";
+    /** Due entries handled per punctuation: bounds one transaction; the rest waits for the next tick. */
+    static final int MAX_DUE_PER_PUNCTUATION = 10_000;
 
     private final UserState state;
     private final JobFactory jobs;
@@ -37,49 +43,70 @@ final class AckTracker {
         this.metrics = metrics;
     }
 
+    /** Starts waiting for acks of {@code m} from {@code devices} (which hold live connections). */
+    void expect(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
+        UserPending pending = state.pending(m.userId());
+        PendingMessage message = pending.get(m.messageId()).orElse(new PendingMessage(m, Map.of()));
+        Instant deadline = now.plus(ackTimeout);
+        for (RegisteredDevice d : devices) {
+            message = reschedule(message, d.deviceId(), deadline);
+        }
+        state.put(m.userId(), pending.put(message));
+    }
+
     /** (Re)starts the device's ack deadline, if the message is one the detector is tracking. */
     void routed(RoutedEvent e, Instant now) {
         UserPending pending = state.pending(e.userId());
         pending.get(e.messageId()).ifPresent(message ->
-                state.put(e.userId(), pending.put(message.withDeadline(e.deviceId(), now.plus(ackTimeout)))));
+                state.put(e.userId(), pending.put(reschedule(message, e.deviceId(), now.plus(ackTimeout)))));
     }
 
     void acked(AckedEvent e) {
         UserPending pending = state.pending(e.userId());
-        pending.get(e.messageId()).ifPresent(message ->
-                state.put(e.userId(), pending.put(message.without(e.deviceId()))));
+        pending.get(e.messageId()).ifPresent(message -> {
+            Instant deadline = message.deadlines().get(e.deviceId());
+            if (deadline != null) {
+                state.cancel(new AckDeadline(e.userId(), e.messageId(), e.deviceId()), deadline);
+                state.put(e.userId(), pending.put(message.without(e.deviceId())));
+            }
+        });
     }
 
-    /** Pushes every device past its deadline and forgets it; forgets messages that expired meanwhile. */
+    /**
+     * Pushes every device past its deadline (still registered, message neither expired nor muted)
+     * and forgets it. A message that expired before its deadline is forgotten without a push.
+     */
     void punctuate(Instant now) {
-        for (Map.Entry<String, UserPending> entry : state.allPending()) {
-            String userId = entry.getKey();
-            UserPending pending = entry.getValue();
-            UserPending next = pending;
-            for (PendingMessage message : pending.byMessage().values()) {
-                if (jobs.isExpired(message.message(), now)) {
-                    next = next.remove(message.message().messageId());
-                    continue;
-                }
-                PendingMessage remaining = message;
-                for (Map.Entry<String, Instant> deadline : message.deadlines().entrySet()) {
-                    if (now.isBefore(deadline.getValue())) {
-                        continue;
-                    }
-                    pushZombie(message.message(), deadline.getKey(), now);
-                    remaining = remaining.without(deadline.getKey());
-                }
-                next = next.put(remaining);
+        for (KeyValue<String, AckDeadline> due : state.due(now, MAX_DUE_PER_PUNCTUATION)) {
+            state.deleteDeadline(due.key);
+            AckDeadline d = due.value;
+            UserPending pending = state.pending(d.userId());
+            PendingMessage message = pending.get(d.messageId()).orElse(null);
+            Instant deadline = message == null ? null : message.deadlines().get(d.deviceId());
+            if (deadline == null || !due.key.equals(d.key(deadline))) {
+                continue; // acked or rescheduled since: a stale index entry
             }
-            if (!next.equals(pending)) {
-                state.put(userId, next);
-            }
+            state.put(d.userId(), pending.put(message.without(d.deviceId())));
+            pushZombie(message.message(), d.deviceId(), now);
         }
     }
 
+    private PendingMessage reschedule(PendingMessage message, String deviceId, Instant deadline) {
+        AckDeadline ref = new AckDeadline(message.message().userId(), message.message().messageId(), deviceId);
+        Instant previous = message.deadlines().get(deviceId);
+        if (previous != null) {
+            state.cancel(ref, previous);
+        }
+        state.schedule(ref, deadline);
+        return message.withDeadline(deviceId, deadline);
+    }
+
     private void pushZombie(MessageEvent m, String deviceId, Instant now) {
-        UserDevices devices = state.devices(m.userId());
-        RegisteredDevice device = devices.get(deviceId).orElse(null);
+        if (jobs.isExpired(m, now)) {
+            metrics.dropped(MessageHandler.EXPIRED);
+            return;
+        }
+        RegisteredDevice device = state.devices(m.userId()).get(deviceId).orElse(null);
         if (device == null) {
             return;
         }

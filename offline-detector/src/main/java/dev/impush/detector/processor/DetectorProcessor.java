@@ -47,9 +47,9 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.state = new UserState(context);
         JobFactory jobs = new JobFactory(config.defaultTtl());
         JobSink sink = this::emit;
-        this.messages = new MessageHandler(state, new Liveness(config.requireGatewayLease()), jobs,
-                config.ackTimeout(), sink, metrics);
         this.acks = new AckTracker(state, jobs, config.ackTimeout(), sink, metrics);
+        this.messages = new MessageHandler(state, new Liveness(config.requireGatewayLease()), jobs, acks, sink,
+                metrics);
         this.devices = new DeviceHandler(state, metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> acks.punctuate(Instant.ofEpochMilli(context.currentSystemTimeMs())));

@@ -4,17 +4,13 @@ import dev.impush.detector.DetectorMetrics;
 import dev.impush.detector.logic.JobFactory;
 import dev.impush.detector.logic.Liveness;
 import dev.impush.detector.state.Connection;
-import dev.impush.detector.state.PendingMessage;
 import dev.impush.detector.state.RegisteredDevice;
 import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
-import dev.impush.detector.state.UserPending;
 import dev.impush.model.event.MessageEvent;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Decides who gets a push for a new message: registered devices without a live connection get a
@@ -29,16 +25,16 @@ final class MessageHandler {
     private final UserState state;
     private final Liveness liveness;
     private final JobFactory jobs;
-    private final Duration ackTimeout;
+    private final AckTracker acks;
     private final JobSink sink;
     private final DetectorMetrics metrics;
 
-    MessageHandler(UserState state, Liveness liveness, JobFactory jobs, Duration ackTimeout, JobSink sink,
+    MessageHandler(UserState state, Liveness liveness, JobFactory jobs, AckTracker acks, JobSink sink,
                    DetectorMetrics metrics) {
         this.state = state;
         this.liveness = liveness;
         this.jobs = jobs;
-        this.ackTimeout = ackTimeout;
+        this.acks = acks;
         this.sink = sink;
         this.metrics = metrics;
     }
@@ -71,17 +67,7 @@ final class MessageHandler {
             jobs.forMessage(m, offline, now).forEach(job -> sink.emit(job, DetectorMetrics.TRIGGER_MESSAGE, now));
         }
         if (!online.isEmpty()) {
-            expectAcks(m, online, now);
+            acks.expect(m, online, now);
         }
-    }
-
-    private void expectAcks(MessageEvent m, List<RegisteredDevice> online, Instant now) {
-        UserPending pending = state.pending(m.userId());
-        PendingMessage message = pending.get(m.messageId()).orElse(new PendingMessage(m, Map.of()));
-        Instant deadline = now.plus(ackTimeout);
-        for (RegisteredDevice d : online) {
-            message = message.withDeadline(d.deviceId(), deadline);
-        }
-        state.put(m.userId(), pending.put(message));
     }
 }

@@ -1,14 +1,15 @@
 package dev.impush.detector.processor;
 
+import dev.impush.detector.state.AckDeadline;
 import dev.impush.detector.state.DetectorStores;
 import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserPending;
 import dev.impush.model.event.GatewayLease;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -22,6 +23,7 @@ final class UserState {
     private final KeyValueStore<String, UserDevices> devices;
     private final KeyValueStore<String, UserConnections> connections;
     private final KeyValueStore<String, UserPending> pending;
+    private final KeyValueStore<String, AckDeadline> deadlines;
     private final KeyValueStore<String, UserMutes> mutes;
     private final KeyValueStore<String, GatewayLease> leases;
 
@@ -29,6 +31,7 @@ final class UserState {
         devices = context.getStateStore(DetectorStores.DEVICES);
         connections = context.getStateStore(DetectorStores.CONNECTIONS);
         pending = context.getStateStore(DetectorStores.PENDING_ACKS);
+        deadlines = context.getStateStore(DetectorStores.ACK_DEADLINES);
         mutes = context.getStateStore(DetectorStores.MUTES);
         leases = context.getStateStore(DetectorStores.GATEWAY_LEASES);
     }
@@ -70,16 +73,31 @@ final class UserState {
         return gatewayId == null ? null : leases.get(gatewayId);
     }
 
-    /** A copy of every user's pending acks: the punctuator rewrites entries, which must not happen mid-iteration. */
-    List<Map.Entry<String, UserPending>> allPending() {
-        List<Map.Entry<String, UserPending>> all = new ArrayList<>();
-        try (KeyValueIterator<String, UserPending> it = pending.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, UserPending> kv = it.next();
-                all.add(Map.entry(kv.key, kv.value));
+    void schedule(AckDeadline deadline, Instant at) {
+        deadlines.put(deadline.key(at), deadline);
+    }
+
+    void cancel(AckDeadline deadline, Instant at) {
+        deadlines.delete(deadline.key(at));
+    }
+
+    void deleteDeadline(String key) {
+        deadlines.delete(key);
+    }
+
+    /**
+     * Up to {@code limit} index entries due at or before {@code now}, oldest first, copied out: the
+     * caller rewrites the stores, which must not happen while an iterator is open.
+     */
+    List<KeyValue<String, AckDeadline>> due(Instant now, int limit) {
+        List<KeyValue<String, AckDeadline>> due = new ArrayList<>();
+        try (KeyValueIterator<String, AckDeadline> it =
+                     deadlines.range(AckDeadline.lowerBound(), AckDeadline.upperBound(now))) {
+            while (it.hasNext() && due.size() < limit) {
+                due.add(it.next());
             }
         }
-        return all;
+        return due;
     }
 
     private static <V> void write(KeyValueStore<String, V> store, String userId, V value, boolean empty) {

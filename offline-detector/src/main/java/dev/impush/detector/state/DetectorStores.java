@@ -17,6 +17,8 @@ public final class DetectorStores {
     public static final String CONNECTIONS = "detector-connections";
     /** userId → {@link UserPending}. */
     public static final String PENDING_ACKS = "detector-pending-acks";
+    /** deadline|userId|messageId|deviceId → {@link AckDeadline}: pending acks in deadline order. */
+    public static final String ACK_DEADLINES = "detector-ack-deadlines";
     /** userId → {@link UserMutes}. */
     public static final String MUTES = "detector-mutes";
     /** gatewayId → {@link GatewayLease}, a global store fed by the gateways topic. */
@@ -34,6 +36,10 @@ public final class DetectorStores {
 
     public static StoreBuilder<KeyValueStore<String, UserPending>> pendingAcks() {
         return userStore(PENDING_ACKS, UserPending.class);
+    }
+
+    public static StoreBuilder<KeyValueStore<String, AckDeadline>> ackDeadlines() {
+        return userStore(ACK_DEADLINES, AckDeadline.class);
     }
 
     public static StoreBuilder<KeyValueStore<String, UserMutes>> mutes() {
