@@ -7,6 +7,8 @@ import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Json;
 import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.model.event.ImEvent;
+import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.PushJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -59,9 +61,11 @@ public final class DetectorTopology {
         t.addSource(FEEDBACK_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), config.feedbackTopic());
 
         t.addProcessor(EVENTS_DECODE,
-                () -> new DecodeProcessor<>(ContractCodec.events(), DETECTOR, DLQ_SINK, appId, metrics), EVENTS_SOURCE);
+                () -> new DecodeProcessor<>(ContractCodec.events(), ImEvent::userId, DETECTOR, DLQ_SINK, appId, metrics),
+                EVENTS_SOURCE);
         t.addProcessor(FEEDBACK_DECODE,
-                () -> new DecodeProcessor<>(ContractCodec.feedback(), DETECTOR, DLQ_SINK, appId, metrics),
+                () -> new DecodeProcessor<>(ContractCodec.feedback(), Feedback::userId, DETECTOR, DLQ_SINK, appId,
+                        metrics),
                 FEEDBACK_SOURCE);
         t.addProcessor(DETECTOR, () -> new DetectorProcessor(config, metrics, JOBS_SINK), EVENTS_DECODE,
                 FEEDBACK_DECODE);

@@ -71,8 +71,9 @@ public final class OfflineDetector implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // every store and processor is named; make Streams refuse a generated name should one creep in
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // the gateway-lease processor never throws; should it ever, fail loudly there too (the 5.0 default)
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // the 5.0 default, adopted now (Streams warns at start-up otherwise); the constant is already
+        // deprecated in 4.3, hence the literal
+        p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         return p;
     }

@@ -616,6 +616,18 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void event_keyedByAnotherUser_goesToDlq() {
+        start();
+        events.pipeInput("u-other", """
+                {"v":1,"type":"acked","messageId":"m","userId":"u42","deviceId":"d1","at":"2026-11-25T08:00:00Z"}"""
+                .getBytes(StandardCharsets.UTF_8));
+
+        DeadLetter letter = ((Decoded.Ok<DeadLetter>) ContractCodec.deadLetters().decode(dlq.readValue())).value();
+        assertEquals(DeadLetterReason.INVALID, letter.reason());
+        assertTrue(letter.detail().contains("u-other"), letter.detail());
+    }
+
+    @Test
     void invalidFeedback_goesToDlq() {
         start();
         feedback.pipeInput(USER, "{\"v\":1,\"type\":\"invalid-token\",\"userId\":\"u42\"}".getBytes(StandardCharsets.UTF_8));
