@@ -1,0 +1,203 @@
+package dev.impush.detector;
+
+import dev.impush.model.Topics;
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable configuration of the offline detector, validated when built.
+ *
+ * <p>Read it from the environment with {@link #fromEnv(Env)}, or build one in code with
+ * {@link #builder()}, which starts from the same defaults.
+ *
+ * @param bootstrapServers     {@code IMPUSH_KAFKA_BOOTSTRAP}, default {@code localhost:9092}
+ * @param eventsTopic          {@code IMPUSH_TOPIC_EVENTS}, default {@code im.events}
+ * @param gatewaysTopic        {@code IMPUSH_TOPIC_GATEWAYS}, default {@code im.gateways}
+ * @param jobsTopic            {@code IMPUSH_TOPIC_JOBS}, default {@code push.jobs}
+ * @param feedbackTopic        {@code IMPUSH_TOPIC_FEEDBACK}, default {@code push.feedback}
+ * @param dlqTopic             {@code IMPUSH_TOPIC_DLQ}, default {@code push.dlq}
+ * @param applicationId        {@code IMPUSH_DETECTOR_APP_ID}, default {@code impush-offline-detector}: the
+ *                             Kafka Streams application id (consumer group, prefix of internal topics)
+ * @param stateDir             {@code IMPUSH_DETECTOR_STATE_DIR}, default {@code <java.io.tmpdir>/impush-offline-detector};
+ *                             each instance on one host needs its own
+ * @param streamThreads        {@code IMPUSH_DETECTOR_THREADS}, default 1
+ * @param ackTimeout           {@code IMPUSH_DETECTOR_ACK_TIMEOUT_MS}, default 10000: how long a message
+ *                             delivered over a long connection may stay un-acked before the device is pushed
+ * @param punctuateInterval    {@code IMPUSH_DETECTOR_PUNCTUATE_MS}, default 1000: how often pending acks are scanned
+ * @param defaultTtl           {@code IMPUSH_DETECTOR_DEFAULT_TTL_S}, default 86400: message lifetime when it says {@code ttlSeconds: 0}
+ * @param requireGatewayLease  {@code IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE}, default false: when true a
+ *                             connection on a gateway without a lease record counts as down
+ * @param commitInterval       {@code IMPUSH_DETECTOR_COMMIT_INTERVAL_MS}, default 100: with exactly-once,
+ *                             jobs become visible to the workers only at commit, so this bounds added latency
+ * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
+ */
+public record DetectorConfig(
+        String bootstrapServers,
+        String eventsTopic,
+        String gatewaysTopic,
+        String jobsTopic,
+        String feedbackTopic,
+        String dlqTopic,
+        String applicationId,
+        Path stateDir,
+        int streamThreads,
+        Duration ackTimeout,
+        Duration punctuateInterval,
+        Duration defaultTtl,
+        boolean requireGatewayLease,
+        Duration commitInterval,
+        int opsPort) {
+
+    public static final String KAFKA_BOOTSTRAP = "IMPUSH_KAFKA_BOOTSTRAP";
+    public static final String TOPIC_EVENTS = "IMPUSH_TOPIC_EVENTS";
+    public static final String TOPIC_GATEWAYS = "IMPUSH_TOPIC_GATEWAYS";
+    public static final String TOPIC_JOBS = "IMPUSH_TOPIC_JOBS";
+    public static final String TOPIC_FEEDBACK = "IMPUSH_TOPIC_FEEDBACK";
+    public static final String TOPIC_DLQ = "IMPUSH_TOPIC_DLQ";
+    public static final String APP_ID = "IMPUSH_DETECTOR_APP_ID";
+    public static final String STATE_DIR = "IMPUSH_DETECTOR_STATE_DIR";
+    public static final String THREADS = "IMPUSH_DETECTOR_THREADS";
+    public static final String ACK_TIMEOUT_MS = "IMPUSH_DETECTOR_ACK_TIMEOUT_MS";
+    public static final String PUNCTUATE_MS = "IMPUSH_DETECTOR_PUNCTUATE_MS";
+    public static final String DEFAULT_TTL_S = "IMPUSH_DETECTOR_DEFAULT_TTL_S";
+    public static final String REQUIRE_GATEWAY_LEASE = "IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE";
+    public static final String COMMIT_INTERVAL_MS = "IMPUSH_DETECTOR_COMMIT_INTERVAL_MS";
+    public static final String OPS_PORT = "IMPUSH_OPS_PORT";
+
+    public DetectorConfig {
+        requireText(KAFKA_BOOTSTRAP, bootstrapServers);
+        requireText(TOPIC_EVENTS, eventsTopic);
+        requireText(TOPIC_GATEWAYS, gatewaysTopic);
+        requireText(TOPIC_JOBS, jobsTopic);
+        requireText(TOPIC_FEEDBACK, feedbackTopic);
+        requireText(TOPIC_DLQ, dlqTopic);
+        requireText(APP_ID, applicationId);
+        Objects.requireNonNull(stateDir, STATE_DIR);
+        requirePositive(ACK_TIMEOUT_MS, ackTimeout);
+        requirePositive(PUNCTUATE_MS, punctuateInterval);
+        requirePositive(DEFAULT_TTL_S, defaultTtl);
+        Objects.requireNonNull(commitInterval, COMMIT_INTERVAL_MS);
+        if (commitInterval.isNegative()) {
+            throw new ConfigException(COMMIT_INTERVAL_MS + " must not be negative");
+        }
+        if (streamThreads < 1) {
+            throw new ConfigException(THREADS + "=" + streamThreads + " must be at least 1");
+        }
+        if (opsPort < 0 || opsPort > 65535) {
+            throw new ConfigException(OPS_PORT + "=" + opsPort + " is not a port");
+        }
+    }
+
+    /** Reads every setting from {@code env}, falling back to the defaults above. */
+    public static DetectorConfig fromEnv(Env env) {
+        return builder()
+                .bootstrapServers(env.string(KAFKA_BOOTSTRAP, "localhost:9092"))
+                .eventsTopic(env.string(TOPIC_EVENTS, Topics.EVENTS))
+                .gatewaysTopic(env.string(TOPIC_GATEWAYS, Topics.GATEWAYS))
+                .jobsTopic(env.string(TOPIC_JOBS, Topics.JOBS))
+                .feedbackTopic(env.string(TOPIC_FEEDBACK, Topics.FEEDBACK))
+                .dlqTopic(env.string(TOPIC_DLQ, Topics.DLQ))
+                .applicationId(env.string(APP_ID, Builder.DEFAULT_APP_ID))
+                .stateDir(env.optional(STATE_DIR).map(Path::of).orElse(Builder.defaultStateDir()))
+                .streamThreads(env.integer(THREADS, 1, 1, 64))
+                .ackTimeout(env.millis(ACK_TIMEOUT_MS, 10_000))
+                .punctuateInterval(env.millis(PUNCTUATE_MS, 1_000))
+                .defaultTtl(Duration.ofSeconds(env.integer(DEFAULT_TTL_S, 86_400, 1, Integer.MAX_VALUE)))
+                .requireGatewayLease(env.bool(REQUIRE_GATEWAY_LEASE, false))
+                .commitInterval(env.millis(COMMIT_INTERVAL_MS, 100))
+                .opsPort(env.integer(OPS_PORT, 8081, 0, 65535))
+                .build();
+    }
+
+    /** A builder holding the defaults; set what differs and {@link Builder#build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void requireText(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key + " must not be empty");
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.isZero() || value.isNegative()) {
+            throw new ConfigException(key + " must be positive");
+        }
+    }
+
+    /** Mutable, not thread-safe; {@link #build()} validates. */
+    public static final class Builder {
+        static final String DEFAULT_APP_ID = "impush-offline-detector";
+
+        private String bootstrapServers = "localhost:9092";
+        private String eventsTopic = Topics.EVENTS;
+        private String gatewaysTopic = Topics.GATEWAYS;
+        private String jobsTopic = Topics.JOBS;
+        private String feedbackTopic = Topics.FEEDBACK;
+        private String dlqTopic = Topics.DLQ;
+        private String applicationId = DEFAULT_APP_ID;
+        private Path stateDir = defaultStateDir();
+        private int streamThreads = 1;
+        private Duration ackTimeout = Duration.ofSeconds(10);
+        private Duration punctuateInterval = Duration.ofSeconds(1);
+        private Duration defaultTtl = Duration.ofDays(1);
+        private boolean requireGatewayLease = false;
+        private Duration commitInterval = Duration.ofMillis(100);
+        private int opsPort = 8081;
+
+        private Builder() {}
+
+        private Builder(DetectorConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            eventsTopic = c.eventsTopic;
+            gatewaysTopic = c.gatewaysTopic;
+            jobsTopic = c.jobsTopic;
+            feedbackTopic = c.feedbackTopic;
+            dlqTopic = c.dlqTopic;
+            applicationId = c.applicationId;
+            stateDir = c.stateDir;
+            streamThreads = c.streamThreads;
+            ackTimeout = c.ackTimeout;
+            punctuateInterval = c.punctuateInterval;
+            defaultTtl = c.defaultTtl;
+            requireGatewayLease = c.requireGatewayLease;
+            commitInterval = c.commitInterval;
+            opsPort = c.opsPort;
+        }
+
+        static Path defaultStateDir() {
+            return Path.of(System.getProperty("java.io.tmpdir"), DEFAULT_APP_ID);
+        }
+
+        public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
+        public Builder eventsTopic(String v) { eventsTopic = v; return this; }
+        public Builder gatewaysTopic(String v) { gatewaysTopic = v; return this; }
+        public Builder jobsTopic(String v) { jobsTopic = v; return this; }
+        public Builder feedbackTopic(String v) { feedbackTopic = v; return this; }
+        public Builder dlqTopic(String v) { dlqTopic = v; return this; }
+        public Builder applicationId(String v) { applicationId = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+        public Builder streamThreads(int v) { streamThreads = v; return this; }
+        public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
+        public Builder punctuateInterval(Duration v) { punctuateInterval = v; return this; }
+        public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
+        public Builder requireGatewayLease(boolean v) { requireGatewayLease = v; return this; }
+        public Builder commitInterval(Duration v) { commitInterval = v; return this; }
+        public Builder opsPort(int v) { opsPort = v; return this; }
+
+        public DetectorConfig build() {
+            return new DetectorConfig(bootstrapServers, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
+                    dlqTopic, applicationId, stateDir, streamThreads, ackTimeout, punctuateInterval, defaultTtl,
+                    requireGatewayLease, commitInterval, opsPort);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.impush.detector;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The detector's counters. Names are constants; tags stay low-cardinality (event type, trigger,
+ * reason), never a user, device or token. Thread-safe (Micrometer caches each meter).
+ */
+public final class DetectorMetrics {
+    /** Events read, tag {@code type}: message, routed, acked, presence, device, mute, invalid-token. */
+    public static final String EVENTS = "impush.detector.events";
+    /** Push jobs published, tag {@code trigger}: message | ack-timeout. */
+    public static final String JOBS = "impush.detector.jobs";
+    /** Messages that made no job, tag {@code reason}: expired, muted, all-online, no-devices, unknown-message. */
+    public static final String DROPPED = "impush.detector.dropped";
+    /** Records sent to the dead-letter topic, tags {@code reason} (dead-letter reason) and {@code topic}. */
+    public static final String DEAD_LETTERS = "impush.detector.dead.letters";
+    /** Devices removed, tag {@code reason}: unregister | invalid-token. */
+    public static final String TOKENS_REMOVED = "impush.detector.tokens.removed";
+    /** Invalid-token feedback ignored because the device holds a newer token (or is gone). */
+    public static final String FEEDBACK_IGNORED = "impush.detector.feedback.ignored";
+    /** Gateway records that could not be read and were skipped, tag {@code reason}. */
+    public static final String GATEWAYS_INVALID = "impush.detector.gateways.invalid";
+
+    public static final String TRIGGER_MESSAGE = "message";
+    public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
+
+    private final MeterRegistry registry;
+
+    public DetectorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void event(String type) {
+        counter(EVENTS, "type", type).increment();
+    }
+
+    public void job(String trigger) {
+        counter(JOBS, "trigger", trigger).increment();
+    }
+
+    public void dropped(String reason) {
+        counter(DROPPED, "reason", reason).increment();
+    }
+
+    public void deadLetter(String reason, String topic) {
+        registry.counter(DEAD_LETTERS, "reason", reason, "topic", topic).increment();
+    }
+
+    public void tokenRemoved(String reason) {
+        counter(TOKENS_REMOVED, "reason", reason).increment();
+    }
+
+    public void feedbackIgnored() {
+        registry.counter(FEEDBACK_IGNORED).increment();
+    }
+
+    public void gatewayInvalid(String reason) {
+        counter(GATEWAYS_INVALID, "reason", reason).increment();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return registry.counter(name, tag, value);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.impush.detector.logic;
+
+import dev.impush.detector.state.RegisteredDevice;
+import dev.impush.model.Contract;
+import dev.impush.model.event.MessageEvent;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a message and the devices that need it into push jobs. Job ids are deterministic
+ * ({@code messageId/userId}, {@code .../nopreview}, {@code .../zombie/<deviceId>}) so the worker's
+ * dedupe recognises a job made twice.
+ */
+public final class JobFactory {
+    /** What a device whose user turned previews off shows instead of the text. */
+    public static final String GENERIC_BODY = "New message";
+    public static final String DEFAULT_SOUND = "default";
+    public static final String SENDER_ID_KEY = "senderId";
+    public static final String CONVERSATION_TYPE_KEY = "conversationType";
+
+    private final Duration defaultTtl;
+
+    public JobFactory(Duration defaultTtl) {
+        this.defaultTtl = defaultTtl;
+    }
+
+    /** When the message stops being worth delivering: {@code sentAt + ttl}, ttl 0 meaning the default. */
+    public Instant expiresAt(MessageEvent m) {
+        return m.sentAt().plus(m.ttlSeconds() == 0 ? defaultTtl : Duration.ofSeconds(m.ttlSeconds()));
+    }
+
+    public boolean isExpired(MessageEvent m, Instant now) {
+        return !now.isBefore(expiresAt(m));
+    }
+
+    /**
+     * Jobs for {@code devices} (none when empty): one for devices showing previews, one with the
+     * generic body for the rest, each split further if it would exceed {@link PushJob#MAX_TARGETS}.
+     */
+    public List<PushJob> forMessage(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
+        List<PushTarget> withPreview = new ArrayList<>();
+        List<PushTarget> withoutPreview = new ArrayList<>();
+        for (RegisteredDevice d : devices) {
+            (d.previewEnabled() ? withPreview : withoutPreview).add(d.toTarget());
+        }
+        String base = m.messageId() + "/" + m.userId();
+        List<PushJob> jobs = new ArrayList<>();
+        addJobs(jobs, m, base, notification(m, true), withPreview, now);
+        addJobs(jobs, m, base + "/nopreview", notification(m, false), withoutPreview, now);
+        return jobs;
+    }
+
+    /** A job for one device whose long connection took the message but never acked it. */
+    public PushJob forZombie(MessageEvent m, RegisteredDevice device, Instant now) {
+        String jobId = m.messageId() + "/" + m.userId() + "/zombie/" + device.deviceId();
+        return job(m, jobId, notification(m, device.previewEnabled()), List.of(device.toTarget()), now);
+    }
+
+    /** The notification to render; {@code preview=false} replaces the text with {@link #GENERIC_BODY}. */
+    public static Notification notification(MessageEvent m, boolean preview) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Notification.MESSAGE_ID_KEY, m.messageId());
+        data.put(Notification.CONVERSATION_ID_KEY, m.conversationId());
+        if (m.senderId() != null) {
+            data.put(SENDER_ID_KEY, m.senderId());
+        }
+        if (m.conversationType() != null) {
+            data.put(CONVERSATION_TYPE_KEY, m.conversationType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        String body = preview ? (m.preview() == null ? "" : m.preview()) : GENERIC_BODY;
+        return new Notification(m.senderName(), body, m.badge(), m.silent() ? null : DEFAULT_SOUND,
+                CollapseIds.of(m.messageId()), m.conversationId(), m.priorityOrDefault(), m.silent(), data);
+    }
+
+    private void addJobs(List<PushJob> out, MessageEvent m, String jobId, Notification n, List<PushTarget> targets,
+                         Instant now) {
+        if (targets.size() <= PushJob.MAX_TARGETS) {
+            if (!targets.isEmpty()) {
+                out.add(job(m, jobId, n, targets, now));
+            }
+            return;
+        }
+        for (int from = 0, part = 1; from < targets.size(); from += PushJob.MAX_TARGETS, part++) {
+            List<PushTarget> chunk = targets.subList(from, Math.min(targets.size(), from + PushJob.MAX_TARGETS));
+            out.add(job(m, jobId + "/part-" + part, n, chunk, now));
+        }
+    }
+
+    private PushJob job(MessageEvent m, String jobId, Notification n, List<PushTarget> targets, Instant now) {
+        return new PushJob(Contract.VERSION, PushJob.TYPE, jobId, m.messageId(), m.userId(), m.conversationId(), n,
+                targets, now, expiresAt(m));
+    }
+}

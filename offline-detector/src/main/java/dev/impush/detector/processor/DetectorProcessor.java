@@ -1,0 +1,109 @@
+package dev.impush.detector.processor;
+
+import dev.impush.detector.DetectorConfig;
+import dev.impush.detector.DetectorMetrics;
+import dev.impush.detector.logic.JobFactory;
+import dev.impush.detector.logic.Liveness;
+import dev.impush.model.event.AckedEvent;
+import dev.impush.model.event.DeviceEvent;
+import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.MuteEvent;
+import dev.impush.model.event.PresenceEvent;
+import dev.impush.model.event.RoutedEvent;
+import dev.impush.model.feedback.InvalidTokenFeedback;
+import dev.impush.model.job.JobHeaders;
+import dev.impush.model.job.PushJob;
+import java.time.Instant;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The detector's stateful step: applies each decoded event or feedback record of a user to that
+ * user's state and publishes the push jobs that follow, and runs the ack-timeout punctuator.
+ * All time is the task's wall clock ({@link ProcessorContext#currentSystemTimeMs()}), so tests drive it.
+ */
+public final class DetectorProcessor implements Processor<String, Object, String, PushJob> {
+    private final DetectorConfig config;
+    private final DetectorMetrics metrics;
+    private final String jobsChild;
+    private ProcessorContext<String, PushJob> context;
+    private UserState state;
+    private MessageHandler messages;
+    private AckTracker acks;
+    private DeviceHandler devices;
+
+    public DetectorProcessor(DetectorConfig config, DetectorMetrics metrics, String jobsChild) {
+        this.config = config;
+        this.metrics = metrics;
+        this.jobsChild = jobsChild;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PushJob> context) {
+        this.context = context;
+        this.state = new UserState(context);
+        JobFactory jobs = new JobFactory(config.defaultTtl());
+        JobSink sink = this::emit;
+        this.acks = new AckTracker(state, jobs, config.ackTimeout(), sink, metrics);
+        this.messages = new MessageHandler(state, new Liveness(config.requireGatewayLease()), jobs, acks, sink,
+                metrics);
+        this.devices = new DeviceHandler(state, metrics);
+        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> acks.punctuate(Instant.ofEpochMilli(context.currentSystemTimeMs())));
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        switch (record.value()) {
+            case MessageEvent e -> {
+                metrics.event("message");
+                messages.handle(e, now);
+            }
+            case RoutedEvent e -> {
+                metrics.event("routed");
+                acks.routed(e, now);
+            }
+            case AckedEvent e -> {
+                metrics.event("acked");
+                acks.acked(e);
+            }
+            case PresenceEvent e -> {
+                metrics.event("presence");
+                presence(e);
+            }
+            case DeviceEvent e -> {
+                metrics.event("device");
+                devices.handle(e);
+            }
+            case MuteEvent e -> {
+                metrics.event("mute");
+                state.put(e.userId(), state.mutes(e.userId()).apply(e, now));
+            }
+            case InvalidTokenFeedback f -> {
+                metrics.event("invalid-token");
+                devices.handle(f);
+            }
+            default -> metrics.event("other");
+        }
+    }
+
+    private void presence(PresenceEvent e) {
+        var connections = state.connections(e.userId());
+        var next = switch (e.state()) {
+            case ONLINE -> connections.online(e.deviceId(), e.gatewayId(), e.at());
+            case OFFLINE -> connections.offline(e.deviceId(), e.at());
+        };
+        next.ifPresent(value -> state.put(e.userId(), value));
+    }
+
+    private void emit(PushJob job, String trigger, Instant now) {
+        RecordHeaders headers = new RecordHeaders();
+        JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.DETECTED.name());
+        context.forward(new Record<>(job.userId(), job, now.toEpochMilli(), headers), jobsChild);
+        metrics.job(trigger);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.impush.detector.state;
+
+import dev.impush.model.event.GatewayLease;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Names and builders of the detector's state stores. The names are part of the deployment: they
+ * name the changelog topics ({@code <applicationId>-<store>-changelog}), so renaming one loses its state.
+ */
+public final class DetectorStores {
+    /** userId → {@link UserDevices}. */
+    public static final String DEVICES = "detector-devices";
+    /** userId → {@link UserConnections}. */
+    public static final String CONNECTIONS = "detector-connections";
+    /** userId → {@link UserPending}. */
+    public static final String PENDING_ACKS = "detector-pending-acks";
+    /** deadline|userId|messageId|deviceId → {@link AckDeadline}: pending acks in deadline order. */
+    public static final String ACK_DEADLINES = "detector-ack-deadlines";
+    /** userId → {@link UserMutes}. */
+    public static final String MUTES = "detector-mutes";
+    /** gatewayId → {@link GatewayLease}, a global store fed by the gateways topic. */
+    public static final String GATEWAY_LEASES = "detector-gateway-leases";
+
+    private DetectorStores() {}
+
+    public static StoreBuilder<KeyValueStore<String, UserDevices>> devices() {
+        return userStore(DEVICES, UserDevices.class);
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserConnections>> connections() {
+        return userStore(CONNECTIONS, UserConnections.class);
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserPending>> pendingAcks() {
+        return userStore(PENDING_ACKS, UserPending.class);
+    }
+
+    public static StoreBuilder<KeyValueStore<String, AckDeadline>> ackDeadlines() {
+        return userStore(ACK_DEADLINES, AckDeadline.class);
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserMutes>> mutes() {
+        return userStore(MUTES, UserMutes.class);
+    }
+
+    /**
+     * Global stores are restored by copying the topic's bytes, so its value serde reads the public
+     * contract itself ({@link GatewayLeaseSerde}); no changelog, the topic is the log.
+     */
+    public static StoreBuilder<KeyValueStore<String, GatewayLease>> gatewayLeases() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATEWAY_LEASES), Serdes.String(),
+                new GatewayLeaseSerde()).withLoggingDisabled();
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> userStore(String name, Class<V> type) {
+        // changelogged (the default): the store is rebuilt from Kafka when a task moves
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), JsonSerde.of(type));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.impush.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class DetectorConfigTest {
+
+    @Test
+    void fromEnv_empty_usesDefaults() {
+        DetectorConfig c = DetectorConfig.fromEnv(Env.of(Map.of()));
+        assertEquals("localhost:9092", c.bootstrapServers());
+        assertEquals("im.events", c.eventsTopic());
+        assertEquals("im.gateways", c.gatewaysTopic());
+        assertEquals("push.jobs", c.jobsTopic());
+        assertEquals("push.feedback", c.feedbackTopic());
+        assertEquals("push.dlq", c.dlqTopic());
+        assertEquals("impush-offline-detector", c.applicationId());
+        assertEquals(1, c.streamThreads());
+        assertEquals(Duration.ofSeconds(10), c.ackTimeout());
+        assertEquals(Duration.ofSeconds(1), c.punctuateInterval());
+        assertEquals(Duration.ofDays(1), c.defaultTtl());
+        assertFalse(c.requireGatewayLease());
+        assertEquals(Duration.ofMillis(100), c.commitInterval());
+        assertEquals(8081, c.opsPort());
+        assertEquals(DetectorConfig.builder().build(), c);
+    }
+
+    @Test
+    void fromEnv_overrides() {
+        DetectorConfig c = DetectorConfig.fromEnv(Env.of(Map.ofEntries(
+                Map.entry("IMPUSH_KAFKA_BOOTSTRAP", "k1:9092,k2:9092"),
+                Map.entry("IMPUSH_TOPIC_EVENTS", "ev"),
+                Map.entry("IMPUSH_TOPIC_JOBS", "jb"),
+                Map.entry("IMPUSH_DETECTOR_APP_ID", "det"),
+                Map.entry("IMPUSH_DETECTOR_STATE_DIR", "/var/lib/det"),
+                Map.entry("IMPUSH_DETECTOR_THREADS", "4"),
+                Map.entry("IMPUSH_DETECTOR_ACK_TIMEOUT_MS", "2500"),
+                Map.entry("IMPUSH_DETECTOR_PUNCTUATE_MS", "250"),
+                Map.entry("IMPUSH_DETECTOR_DEFAULT_TTL_S", "60"),
+                Map.entry("IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE", "true"),
+                Map.entry("IMPUSH_DETECTOR_COMMIT_INTERVAL_MS", "0"),
+                Map.entry("IMPUSH_OPS_PORT", "0"))));
+        assertEquals("k1:9092,k2:9092", c.bootstrapServers());
+        assertEquals("ev", c.eventsTopic());
+        assertEquals("jb", c.jobsTopic());
+        assertEquals("det", c.applicationId());
+        assertEquals(Path.of("/var/lib/det"), c.stateDir());
+        assertEquals(4, c.streamThreads());
+        assertEquals(Duration.ofMillis(2500), c.ackTimeout());
+        assertEquals(Duration.ofMillis(250), c.punctuateInterval());
+        assertEquals(Duration.ofSeconds(60), c.defaultTtl());
+        assertTrue(c.requireGatewayLease());
+        assertEquals(Duration.ZERO, c.commitInterval());
+        assertEquals(0, c.opsPort());
+    }
+
+    @Test
+    void fromEnv_invalidValue_namesTheVariable() {
+        ConfigException e = assertThrows(ConfigException.class, () ->
+                DetectorConfig.fromEnv(Env.of(Map.of("IMPUSH_DETECTOR_ACK_TIMEOUT_MS", "0"))));
+        assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_ACK_TIMEOUT_MS"), e.getMessage());
+        e = assertThrows(ConfigException.class, () ->
+                DetectorConfig.fromEnv(Env.of(Map.of("IMPUSH_DETECTOR_THREADS", "zero"))));
+        assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_THREADS"), e.getMessage());
+    }
+
+    @Test
+    void toBuilder_keepsEverythingElse() {
+        DetectorConfig c = DetectorConfig.builder().applicationId("x").build();
+        assertEquals(c, c.toBuilder().build());
+        assertEquals("y", c.toBuilder().applicationId("y").build().applicationId());
+    }
+
+    @Test
+    void streamsProperties_exactlyOnceAndNaming() {
+        DetectorConfig c = DetectorConfig.builder().commitInterval(Duration.ofMillis(50)).streamThreads(2).build();
+        Properties p = OfflineDetector.properties(c);
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals(50L, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals(2, p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
+        assertEquals(true, p.get(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG));
+        assertEquals("lz4", p.get("producer.compression.type"));
+        new StreamsConfig(p); // Kafka accepts it
+    }
+}

@@ -1,0 +1,82 @@
+package dev.impush.detector.logic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.detector.state.RegisteredDevice;
+import dev.impush.model.Channel;
+import dev.impush.model.Contract;
+import dev.impush.model.Priority;
+import dev.impush.model.event.MessageEvent;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class JobFactoryTest {
+    private static final Instant NOW = Instant.parse("2026-11-25T08:00:00Z");
+    private final JobFactory factory = new JobFactory(Duration.ofHours(1));
+
+    private static MessageEvent message(long ttl, boolean silent) {
+        return new MessageEvent(Contract.VERSION, "m-1", "u42", "c-17", MessageEvent.ConversationType.DIRECT, "u7",
+                "Alice", "lunch?", false, null, NOW, ttl, Priority.NORMAL, silent);
+    }
+
+    private static RegisteredDevice device(String id, boolean preview) {
+        return new RegisteredDevice(id, Channel.FCM, "tok-" + id, "com.example.chat", false, "en", preview,
+                NOW.minusSeconds(10));
+    }
+
+    @Test
+    void expiresAt_zeroTtl_usesDefault() {
+        assertEquals(NOW.plus(Duration.ofHours(1)), factory.expiresAt(message(0, false)));
+        assertEquals(NOW.plusSeconds(30), factory.expiresAt(message(30, false)));
+    }
+
+    @Test
+    void isExpired_atTheExpiryInstant_isTrue() {
+        assertFalse(factory.isExpired(message(30, false), NOW.plusSeconds(29)));
+        assertTrue(factory.isExpired(message(30, false), NOW.plusSeconds(30)));
+    }
+
+    @Test
+    void notification_silent_hasNoSound() {
+        Notification n = JobFactory.notification(message(0, true), true);
+        assertNull(n.sound());
+        assertTrue(n.silent());
+        assertEquals(Priority.NORMAL, n.priority());
+        assertEquals("direct", n.data().get(JobFactory.CONVERSATION_TYPE_KEY));
+    }
+
+    @Test
+    void forMessage_onlyPreviewDisabledDevices_makesOneNopreviewJob() {
+        List<PushJob> jobs = factory.forMessage(message(0, false), List.of(device("d1", false)), NOW);
+        assertEquals(1, jobs.size());
+        assertEquals("m-1/u42/nopreview", jobs.get(0).jobId());
+        assertEquals(JobFactory.GENERIC_BODY, jobs.get(0).notification().body());
+    }
+
+    @Test
+    void forMessage_moreThanMaxTargets_splitsIntoValidJobs() {
+        List<RegisteredDevice> many = IntStream.range(0, PushJob.MAX_TARGETS + 5)
+                .mapToObj(i -> device("d" + i, true)).toList();
+        List<PushJob> jobs = factory.forMessage(message(0, false), many, NOW);
+        assertEquals(List.of("m-1/u42/part-1", "m-1/u42/part-2"), jobs.stream().map(PushJob::jobId).toList());
+        assertEquals(PushJob.MAX_TARGETS + 5, jobs.stream().mapToInt(j -> j.targets().size()).sum());
+        jobs.forEach(j -> assertEquals(List.of(), j.violations()));
+    }
+
+    @Test
+    void forZombie_targetsOneDeviceWithItsPreviewSetting() {
+        PushJob job = factory.forZombie(message(0, false), device("d3", false), NOW);
+        assertEquals("m-1/u42/zombie/d3", job.jobId());
+        assertEquals(1, job.targets().size());
+        assertEquals(JobFactory.GENERIC_BODY, job.notification().body());
+        assertEquals(List.of(), job.violations());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.impush.detector.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class UserConnectionsTest {
+    private static final Instant T = Instant.parse("2026-11-25T08:00:00Z");
+
+    @Test
+    void online_thenOfflineNotOlder_removes() {
+        UserConnections c = UserConnections.NONE.online("d1", "gw-7", T).orElseThrow();
+        assertTrue(c.offline("d1", T).orElseThrow().isEmpty());
+    }
+
+    @Test
+    void offline_olderThanSession_isIgnored() {
+        UserConnections c = UserConnections.NONE.online("d1", "gw-8", T).orElseThrow();
+        assertTrue(c.offline("d1", T.minusSeconds(1)).isEmpty());
+    }
+
+    @Test
+    void online_olderThanRecorded_isIgnored() {
+        UserConnections c = UserConnections.NONE.online("d1", "gw-8", T).orElseThrow();
+        assertTrue(c.online("d1", "gw-7", T.minusSeconds(1)).isEmpty());
+        assertEquals("gw-8", c.get("d1").orElseThrow().gatewayId());
+    }
+}
