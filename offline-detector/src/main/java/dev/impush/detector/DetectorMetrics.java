@@ -12,7 +12,7 @@ public final class DetectorMetrics {
     public static final String EVENTS = "impush.detector.events";
     /** Push jobs published, tag {@code trigger}: message | ack-timeout. */
     public static final String JOBS = "impush.detector.jobs";
-    /** Messages that made no job, tag {@code reason}: expired, muted, all-online, no-devices, unknown-message. */
+    /** Messages that made no job, tag {@code reason}: expired, muted, all-online, no-devices. */
     public static final String DROPPED = "impush.detector.dropped";
     /** Records sent to the dead-letter topic, tags {@code reason} (dead-letter reason) and {@code topic}. */
     public static final String DEAD_LETTERS = "impush.detector.dead.letters";

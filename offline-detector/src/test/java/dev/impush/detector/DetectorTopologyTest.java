@@ -616,6 +616,19 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void oversizedEvent_goesToDlqWithTruncatedRawBytes() {
+        start();
+        byte[] huge = ("{\"v\":1,\"type\":\"message\",\"preview\":\"" + "x".repeat(70_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        events.pipeInput(USER, huge);
+
+        DeadLetter letter = ((Decoded.Ok<DeadLetter>) ContractCodec.deadLetters().decode(dlq.readValue())).value();
+        assertEquals(DeadLetterReason.OVERSIZED, letter.reason());
+        assertTrue(letter.rawTruncated());
+        assertEquals(64 * 1024, Base64.getDecoder().decode(letter.rawBase64()).length);
+    }
+
+    @Test
     void event_keyedByAnotherUser_goesToDlq() {
         start();
         events.pipeInput("u-other", """
