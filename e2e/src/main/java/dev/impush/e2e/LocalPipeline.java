@@ -35,12 +35,13 @@ public final class LocalPipeline implements AutoCloseable {
     /** The knobs tests turn. */
     public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
                           Map<String, String> workerEnv) {
+        /** Fixtures as {@link FixtureMode#resolve()} says. */
         public static Options defaults() {
-            return new Options(FixtureMode.resolve(), 4, true, Duration.ofSeconds(5), Map.of());
+            return of(FixtureMode.resolve());
         }
 
-        public Options withMode(FixtureMode m) {
-            return new Options(m, partitions, startDetector, dedupeLease, workerEnv);
+        public static Options of(FixtureMode mode) {
+            return new Options(mode, 4, true, Duration.ofSeconds(5), Map.of());
         }
 
         public Options withoutDetector() {
@@ -87,13 +88,17 @@ public final class LocalPipeline implements AutoCloseable {
         return new LocalPipeline(options);
     }
 
-    /** Registers the population's tokens at the mock vendors; invalid ones as expired there. */
-    public void registerAtVendors(Population population, Instant now) {
+    /**
+     * Registers the population's tokens at the mock vendors; invalid ones expire there 30 s after
+     * {@code registeredAt}, so the vendor's invalidation is newer than the registration (and the
+     * detector may remove the device).
+     */
+    public void registerAtVendors(Population population, Instant registeredAt) {
         for (Population.Device d : population.devices()) {
             if (d.channel() == Channel.APNS) {
                 apns.registerDevice(d.deviceId(), d.token(), d.appId());
                 if (!d.tokenValid()) {
-                    apns.expireToken(d.token(), now.minusSeconds(60));
+                    apns.expireToken(d.token(), registeredAt.plusSeconds(30));
                 }
             } else {
                 fcm.registerDevice(d.deviceId(), d.token());

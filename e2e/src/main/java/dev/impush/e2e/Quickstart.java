@@ -11,7 +11,6 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -55,7 +54,7 @@ public final class Quickstart {
                 population.devices().stream().filter(d -> d.channel() == Channel.FCM).count(),
                 population.devices().size() - offline.size(), offline.size(), invalid.size());
 
-        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withMode(FixtureMode.LOCAL));
+        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.of(FixtureMode.LOCAL));
              ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
              DeadLetterCounter dlq = new DeadLetterCounter(pipeline.bootstrapServers(), Topics.DLQ)) {
             say("  started: Kafka %s, redis %s, mock APNs :%d, mock FCM %s, detector, 2 workers (%.1f s)",
@@ -64,17 +63,16 @@ public final class Quickstart {
             pipeline.startWorker("quickstart-worker-1");
             pipeline.startWorker("quickstart-worker-2");
             Instant now = Instant.now();
-            pipeline.registerAtVendors(population, now);
-            traffic.connect(population, "gw-1", now);
+            Instant registeredAt = now.minusSeconds(60);
+            pipeline.registerAtVendors(population, registeredAt);
+            traffic.connect(population, "gw-1", registeredAt);
 
             // Wave 1: a message per user; the IM platform retries 5 % of them (same message id twice).
             long w1 = System.nanoTime();
-            List<String> wave1 = new ArrayList<>();
             for (String u : population.userIds()) {
-                String id = traffic.message(u, "m1-" + u, "hello " + u, Instant.now());
-                wave1.add(id);
+                String id = traffic.message(population, u, "m1-" + u, "hello " + u, Instant.now());
                 if (Math.floorMod(u.hashCode(), 20) == 0) {
-                    traffic.message(u, id, "hello " + u, Instant.now());
+                    traffic.message(population, u, id, "hello " + u, Instant.now());
                 }
             }
             int malformed = traffic.malformed("u0");
@@ -90,7 +88,7 @@ public final class Quickstart {
             // Wave 2: after the dead tokens were removed, nothing may go to them again.
             long rejectedBefore = rejectedInvalid(pipeline);
             for (String u : population.userIds()) {
-                traffic.message(u, "m2-" + u, "again " + u, Instant.now());
+                traffic.message(population, u, "m2-" + u, "again " + u, Instant.now());
             }
             traffic.flush();
             waitFor("wave 2", pipeline, () -> delivered(pipeline, reachable, "m2-") >= expected1, expected1, reachable, "m2-");

@@ -69,11 +69,11 @@ class PipelineIT {
         Population population = new Population(all.devices().stream().map(d -> new Population.Device(
                 "presence-" + d.userId(), "presence-" + d.deviceId(), d.channel(), d.token(), d.appId(), d.online(),
                 d.tokenValid())).toList());
-        Instant now = Instant.now();
-        pipeline.registerAtVendors(population, now);
-        traffic.connect(population, "gw-presence", now);
+        Instant registeredAt = Instant.now().minusSeconds(60);
+        pipeline.registerAtVendors(population, registeredAt);
+        traffic.connect(population, "gw-presence", registeredAt);
         for (String u : population.userIds()) {
-            traffic.message(u, "p-" + u, "hi", Instant.now());
+            traffic.message(population, u, "p-" + u, "hi", Instant.now());
         }
         traffic.flush();
         List<Population.Device> offline = population.devices().stream().filter(d -> !d.online()).toList();
@@ -102,9 +102,9 @@ class PipelineIT {
         Population.Device dead = device("inv", "iphone", Channel.APNS, false, false);
         Population.Device alive = device("inv", "android", Channel.FCM, false, true);
         Population population = new Population(List.of(dead, alive));
-        Instant now = Instant.now();
-        pipeline.registerAtVendors(population, now);
-        traffic.connect(population, "gw-inv", now);
+        Instant registeredAt = Instant.now().minusSeconds(60);
+        pipeline.registerAtVendors(population, registeredAt);
+        traffic.connect(population, "gw-inv", registeredAt);
         double removedBefore = pipeline.count(DetectorMetrics.TOKENS_REMOVED);
         long rejectedBefore = pipeline.apns().rejected(RejectionReason.UNREGISTERED);
 

@@ -75,7 +75,7 @@ class ContractCodecTest {
                 Arguments.of("unknown type", utf8("{\"v\":1,\"type\":\"teleport\",\"userId\":\"u\"}"), DeadLetterReason.UNKNOWN_TYPE),
                 Arguments.of("missing type", utf8("{\"v\":1,\"userId\":\"u\"}"), DeadLetterReason.UNKNOWN_TYPE),
                 Arguments.of("unknown version", utf8("{\"v\":7,\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"offline\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.UNSUPPORTED_VERSION),
-                Arguments.of("missing version", utf8("{\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"offline\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.INVALID),
+                Arguments.of("missing version", utf8("{\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"offline\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.UNSUPPORTED_VERSION),
                 Arguments.of("wrong type", utf8("{\"v\":1,\"type\":\"message\",\"messageId\":\"m\",\"userId\":\"u\",\"conversationId\":\"c\",\"sentAt\":\"2026-11-25T08:00:01Z\",\"ttlSeconds\":\"soon\"}"), DeadLetterReason.INVALID),
                 Arguments.of("bad enum", utf8("{\"v\":1,\"type\":\"presence\",\"userId\":\"u\",\"deviceId\":\"d\",\"state\":\"sleeping\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.INVALID),
                 Arguments.of("missing field", utf8("{\"v\":1,\"type\":\"routed\",\"userId\":\"u\",\"deviceId\":\"d\",\"at\":\"2026-11-25T08:00:01Z\"}"), DeadLetterReason.INVALID),
@@ -88,6 +88,13 @@ class ContractCodecTest {
         var invalid = assertInstanceOf(Decoded.Invalid.class, events.decode(bytes));
         assertEquals(reason, invalid.reason(), invalid.detail());
         assertTrue(!invalid.detail().isBlank());
+    }
+
+    @Test
+    void decode_absentPrimitives_defaultToFalseAndZero() {
+        var ok = assertInstanceOf(Decoded.Ok.class, events.decode(utf8(
+                "{\"v\":1,\"type\":\"device\",\"action\":\"unregister\",\"userId\":\"u\",\"deviceId\":\"d\"}")));
+        assertEquals(false, ((DeviceEvent) ok.value()).sandbox());
     }
 
     @Test

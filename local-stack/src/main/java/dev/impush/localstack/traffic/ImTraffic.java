@@ -3,10 +3,12 @@ package dev.impush.localstack.traffic;
 import dev.impush.model.Contract;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
+import dev.impush.model.event.AckedEvent;
 import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PresenceEvent;
+import dev.impush.model.event.RoutedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,6 +64,21 @@ public final class ImTraffic implements AutoCloseable {
         send(eventsTopic, userId, new MessageEvent(Contract.VERSION, messageId, userId, "c-" + userId,
                 MessageEvent.ConversationType.DIRECT, SENDER_ID, "Alice", preview, false, 1, sentAt, 3600,
                 Priority.HIGH, false));
+        return messageId;
+    }
+
+    /**
+     * A chat message as the IM server sees it: the message event, then, for each of the user's
+     * online devices, {@code routed} and {@code acked} (the long connection delivered it).
+     */
+    public String message(Population population, String userId, String messageId, String preview, Instant sentAt) {
+        message(userId, messageId, preview, sentAt);
+        for (Population.Device d : population.devicesOf(userId)) {
+            if (d.online()) {
+                send(eventsTopic, userId, new RoutedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
+                send(eventsTopic, userId, new AckedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
+            }
+        }
         return messageId;
     }
 

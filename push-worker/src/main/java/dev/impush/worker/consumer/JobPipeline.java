@@ -21,7 +21,9 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +62,8 @@ final class JobPipeline {
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final List<Completion.Sent> awaitingTransition = new ArrayList<>();
     private final List<Completion.Reclaim> awaitingReclaim = new ArrayList<>();
+    /** Keys this worker is sending now, with the duplicates that arrived meanwhile. */
+    private final Map<DedupeKey, List<Completion.Reclaim>> sending = new HashMap<>();
     private int inFlight;
 
     JobPipeline(ContractCodec<PushJob> codec, DedupeStore dedupe, Dispatcher dispatcher, OutcomePublisher publisher,
@@ -157,8 +161,14 @@ final class JobPipeline {
 
     private void onClaim(JobState state, Delivery delivery, DedupeKey key, Claim claim) {
         switch (claim) {
-            case Claim.Claimed c -> dispatcher.send(delivery).whenComplete((result, never) ->
-                    completions.add(new Completion.Sent(state, delivery, key, result)));
+            case Claim.Claimed c -> {
+                sending.put(key, new ArrayList<>(0));
+                dispatcher.send(delivery).whenComplete((result, never) ->
+                        completions.add(new Completion.Sent(state, delivery, key, result)));
+            }
+            case Claim.HeldElsewhere held when held.holder().equals(workerId) && sending.containsKey(key) ->
+                    // Our own send of the same (message, device) is in flight: decide when it ends.
+                    sending.get(key).add(new Completion.Reclaim(state, delivery, key));
             case Claim.AlreadyDone done -> {
                 metrics.duplicate();
                 LOG.debug("skip {} to {}: already {}", key.messageId(), key.deviceId(), done.state());
@@ -207,7 +217,20 @@ final class JobPipeline {
             }
             List<Completion.Sent> done = List.copyOf(awaitingTransition);
             awaitingTransition.clear();
-            done.forEach(this::afterTransition);
+            for (int i = 0; i < done.size(); i++) {
+                afterTransition(done.get(i));
+                List<Completion.Reclaim> waiting = sending.remove(done.get(i).key());
+                if (waiting != null && !waiting.isEmpty()) {
+                    if (transitions.get(i) instanceof Transition.Release) {
+                        awaitingReclaim.addAll(waiting); // it was not sent: the next one may try
+                    } else {
+                        waiting.forEach(w -> {
+                            metrics.duplicate();
+                            arrive(w.job());
+                        });
+                    }
+                }
+            }
         }
         if (!awaitingReclaim.isEmpty()) {
             List<DedupeKey> keys = awaitingReclaim.stream().map(Completion.Reclaim::key).toList();

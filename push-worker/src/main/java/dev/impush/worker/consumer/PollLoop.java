@@ -163,7 +163,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (!offsets.isEmpty()) {
             consumer.commitAsync(offsets, (committed, e) -> {
                 if (e != null) {
-                    LOG.warn("async commit failed (the next one covers it): {}", e.toString());
+                    // Routine during a rebalance; the next commit (or the one on revoke) covers it.
+                    LOG.debug("async commit failed: {}", e.toString());
                     return;
                 }
                 committed.forEach((tp, o) -> {
