@@ -1,0 +1,35 @@
+#!/bin/sh
+# Entrypoint of the impush image. Picks the service from the first argument or from
+# IMPUSH_SERVICE, then execs the JVM (exec: the JVM is PID 1 and receives SIGTERM directly, which
+# starts the graceful drain).
+#
+#   impush worker   | push-worker      | dev.impush.worker.PushWorkerMain
+#   impush detector | offline-detector | dev.impush.detector.OfflineDetectorMain
+#   impush <other main class in dev.impush.worker.* or dev.impush.detector.*> [args...]
+#
+# Extra JVM flags: IMPUSH_JAVA_OPTS (after JAVA_TOOL_OPTIONS, so they take precedence).
+set -eu
+
+service="${IMPUSH_SERVICE:-}"
+if [ "$#" -gt 0 ]; then
+  service="$1"
+  shift
+fi
+
+case "$service" in
+  worker|push-worker)
+    main=dev.impush.worker.PushWorkerMain; lib=/app/lib/push-worker ;;
+  detector|offline-detector)
+    main=dev.impush.detector.OfflineDetectorMain; lib=/app/lib/offline-detector ;;
+  dev.impush.worker.*)
+    main="$service"; lib=/app/lib/push-worker ;;
+  dev.impush.detector.*)
+    main="$service"; lib=/app/lib/offline-detector ;;
+  *)
+    echo "usage: impush worker|detector|<main class> [args...]  (or set IMPUSH_SERVICE=worker|detector)" >&2
+    exit 64 ;;
+esac
+
+# IMPUSH_JAVA_OPTS is split on spaces on purpose (several flags in one variable).
+# shellcheck disable=SC2086
+exec java ${IMPUSH_JAVA_OPTS:-} -cp "$lib/*" "$main" "$@"
