@@ -9,7 +9,6 @@ import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
-import dev.impush.model.Topics;
 import dev.impush.runtime.Env;
 import dev.impush.worker.PushWorker;
 import dev.impush.worker.WorkerConfig;
@@ -175,10 +174,6 @@ public final class LocalPipeline implements AutoCloseable {
     /** Sum of a counter over all its tag values (0 when never incremented). */
     public double count(String name, String... tags) {
         return meters.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
-    }
-
-    public String eventsTopic() {
-        return Topics.EVENTS;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ public final class PushWorker implements AutoCloseable {
     private final OutcomePublisher publisher;
     private final ScheduledExecutorService scheduler;
     private final String workerId;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private PushWorker(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters, Clock clock) {
         // Unique per process start: a claim left by a crashed incarnation is never mistaken for ours.
@@ -62,7 +64,14 @@ public final class PushWorker implements AutoCloseable {
         this.loop = WorkerLoop.create(config, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher, publisher,
                 metrics, scheduler, clock, workerId);
         metrics.gaugeInFlight(loop::inFlight);
-        this.pollThread = new Thread(loop, "impush-poll");
+        this.pollThread = new Thread(() -> {
+            try {
+                loop.run();
+                terminated.complete(null);
+            } catch (Throwable t) {
+                terminated.completeExceptionally(t);
+            }
+        }, "impush-poll");
     }
 
     /** Starts a worker with the given channels (one per vendor it can send to). */
@@ -76,6 +85,11 @@ public final class PushWorker implements AutoCloseable {
 
     public String workerId() {
         return workerId;
+    }
+
+    /** Completes when the poll loop has ended: normally after {@link #close()}, exceptionally if it died. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
     }
 
     /** Polling and not stopping. */

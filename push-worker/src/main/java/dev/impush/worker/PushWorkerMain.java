@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.Map;
+import dev.impush.model.Channel;
+import dev.impush.worker.channel.PushChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +24,12 @@ public final class PushWorkerMain {
 
     public static void main(String[] args) throws Exception {
         Env env = Env.system();
+        Clock clock = Clock.systemUTC();
         WorkerConfig config;
+        Map<Channel, PushChannel> channels;
         try {
             config = WorkerConfig.fromEnv(env);
+            channels = Channels.fromEnv(env, clock);
         } catch (ConfigException e) {
             LOG.error("invalid configuration: {}", e.getMessage());
             System.exit(2);
@@ -32,8 +38,14 @@ public final class PushWorkerMain {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
-        Clock clock = Clock.systemUTC();
-        PushWorker worker = PushWorker.start(config, Channels.fromEnv(env, clock), meters, clock);
+        PushWorker worker = PushWorker.start(config, channels, meters, clock);
+        worker.terminated().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                // A worker that no longer polls must not look alive: exit so the orchestrator restarts it.
+                LOG.error("poll loop died, exiting", failure);
+                Runtime.getRuntime().halt(1);
+            }
+        });
         OpsServer ops = OpsServer.start(config.opsPort(), meters, worker::isRunning);
         LOG.info("ops endpoint on port {}", ops.port());
         ShutdownHook.awaitTermination(() -> {

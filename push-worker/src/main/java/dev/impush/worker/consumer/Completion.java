@@ -6,8 +6,12 @@ import dev.impush.worker.dispatch.SendResult;
 
 /** Work that finished off the poll thread and is handed back to it through a queue. */
 sealed interface Completion {
-    /** A delivery got its final outcome. */
-    record Sent(JobState job, Delivery delivery, DedupeKey key, SendResult result) implements Completion {}
+    /**
+     * A delivery got its final outcome; {@code marked} tells whether its dedupe transition was
+     * already applied (else the poll thread applies it before acting on the outcome).
+     */
+    record Sent(JobState job, Delivery delivery, DedupeKey key, SendResult result, boolean marked)
+            implements Completion {}
 
     /** A held claim's lease ran out: ask again. */
     record Reclaim(JobState job, Delivery delivery, DedupeKey key) implements Completion {}

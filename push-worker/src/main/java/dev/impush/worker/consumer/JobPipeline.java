@@ -163,8 +163,9 @@ final class JobPipeline {
         switch (claim) {
             case Claim.Claimed c -> {
                 sending.put(key, new ArrayList<>(0));
-                dispatcher.send(delivery).whenComplete((result, never) ->
-                        completions.add(new Completion.Sent(state, delivery, key, result)));
+                dispatcher.send(delivery).thenCompose(result -> dedupe.finishNow(transition(key, result))
+                        .handle((ok, failed) -> new Completion.Sent(state, delivery, key, result, failed == null)))
+                        .thenAccept(completions::add);
             }
             case Claim.HeldElsewhere held when held.holder().equals(workerId) && sending.containsKey(key) ->
                     // Our own send of the same (message, device) is in flight: decide when it ends.
@@ -191,6 +192,7 @@ final class JobPipeline {
     void drain() {
         for (Completion c; (c = completions.poll()) != null; ) {
             switch (c) {
+                case Completion.Sent s when s.marked() -> finished(s);
                 case Completion.Sent s -> awaitingTransition.add(s);
                 case Completion.Reclaim r -> awaitingReclaim.add(r);
                 case Completion.Published p -> {
@@ -206,7 +208,7 @@ final class JobPipeline {
         if (!awaitingTransition.isEmpty()) {
             List<Transition> transitions = new ArrayList<>(awaitingTransition.size());
             for (Completion.Sent s : awaitingTransition) {
-                transitions.add(transition(s));
+                transitions.add(transition(s.key(), s.result()));
             }
             try {
                 dedupe.finish(transitions);
@@ -217,20 +219,7 @@ final class JobPipeline {
             }
             List<Completion.Sent> done = List.copyOf(awaitingTransition);
             awaitingTransition.clear();
-            for (int i = 0; i < done.size(); i++) {
-                afterTransition(done.get(i));
-                List<Completion.Reclaim> waiting = sending.remove(done.get(i).key());
-                if (waiting != null && !waiting.isEmpty()) {
-                    if (transitions.get(i) instanceof Transition.Release) {
-                        awaitingReclaim.addAll(waiting); // it was not sent: the next one may try
-                    } else {
-                        waiting.forEach(w -> {
-                            metrics.duplicate();
-                            arrive(w.job());
-                        });
-                    }
-                }
-            }
+            done.forEach(this::finished);
         }
         if (!awaitingReclaim.isEmpty()) {
             List<DedupeKey> keys = awaitingReclaim.stream().map(Completion.Reclaim::key).toList();
@@ -249,15 +238,32 @@ final class JobPipeline {
         }
     }
 
-    private static Transition transition(Completion.Sent s) {
-        return switch (s.result().outcome()) {
-            case SendOutcome.Delivered d -> new Transition.MarkSent(s.key());
-            case SendOutcome.InvalidToken t -> new Transition.MarkDone(s.key(), "invalid-token");
-            case SendOutcome.Retry r -> new Transition.Release(s.key());
-            case SendOutcome.RateLimited r -> new Transition.Release(s.key());
-            case SendOutcome.AuthExpired a -> new Transition.Release(s.key());
-            case SendOutcome.Rejected r -> new Transition.Release(s.key());
+    private static Transition transition(DedupeKey key, SendResult result) {
+        return switch (result.outcome()) {
+            case SendOutcome.Delivered d -> new Transition.MarkSent(key);
+            case SendOutcome.InvalidToken t -> new Transition.MarkDone(key, "invalid-token");
+            case SendOutcome.Retry r -> new Transition.Release(key);
+            case SendOutcome.RateLimited r -> new Transition.Release(key);
+            case SendOutcome.AuthExpired a -> new Transition.Release(key);
+            case SendOutcome.Rejected r -> new Transition.Release(key);
         };
+    }
+
+    /** The delivery's transition is applied: act on its outcome and settle the duplicates that waited. */
+    private void finished(Completion.Sent s) {
+        afterTransition(s);
+        List<Completion.Reclaim> waiting = sending.remove(s.key());
+        if (waiting == null || waiting.isEmpty()) {
+            return;
+        }
+        if (transition(s.key(), s.result()) instanceof Transition.Release) {
+            awaitingReclaim.addAll(waiting); // it was not sent: the next one may try
+        } else {
+            waiting.forEach(w -> {
+                metrics.duplicate();
+                arrive(w.job());
+            });
+        }
     }
 
     private void afterTransition(Completion.Sent s) {

@@ -27,14 +27,6 @@ final class PartitionOffsetTracker {
         unfinished.remove(offset);
     }
 
-    /** The record at {@code offset} goes back to Kafka (seek): it will be polled again. */
-    void untrack(long offset) {
-        unfinished.remove(offset);
-        if (offset + 1 == nextOffset) {
-            nextOffset = offset;
-        }
-    }
-
     /** Rewinds to {@code offset}: everything from it on is forgotten, it will be polled again. */
     void rewindTo(long offset) {
         unfinished.tailSet(offset, true).clear();

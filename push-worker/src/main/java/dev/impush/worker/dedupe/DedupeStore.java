@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,14 +27,17 @@ import java.util.concurrent.TimeoutException;
  *                                                   --MarkDone--> done:&lt;why&gt; (sent TTL)
  *                                                   --Release--> (absent)
  * </pre>
- * Each call is one pipelined round trip for a whole batch. Not thread-safe: owned by the poll
- * thread, which is the only user of its connection (auto-flush is off).
+ * {@link #claim} and {@link #finish} are one pipelined round trip for a whole batch; they are not
+ * thread-safe and belong to the poll thread, the only user of their connection (auto-flush off).
+ * {@link #finishNow} is thread-safe: it applies one transition the moment a vendor answers, on a
+ * second connection, so a crash right after a send rarely leaves it unmarked.
  */
 public final class DedupeStore implements AutoCloseable {
     private static final String SENT = "sent";
 
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
+    private final StatefulRedisConnection<String, String> eager;
     private final String inflightValue;
     private final String leaseMillis;
     private final long sentTtlMillis;
@@ -51,6 +56,7 @@ public final class DedupeStore implements AutoCloseable {
         this.connection = client.connect(StringCodec.UTF8);
         this.connection.setAutoFlushCommands(false);
         this.redis = connection.async();
+        this.eager = client.connect(StringCodec.UTF8);
         this.inflightValue = "inflight:" + owner;
         this.leaseMillis = Long.toString(lease.toMillis());
         this.sentTtlMillis = sentTtl.toMillis();
@@ -101,6 +107,18 @@ public final class DedupeStore implements AutoCloseable {
         if (!releases.isEmpty()) {
             evalAll(releases, false);
         }
+    }
+
+    /** Applies one transition now; the future fails when Redis does not confirm it. Thread-safe. */
+    public CompletableFuture<Void> finishNow(Transition transition) {
+        RedisAsyncCommands<String, String> r = eager.async();
+        CompletionStage<?> done = switch (transition) {
+            case Transition.MarkSent s -> r.set(s.key().redisKey(), SENT, SetArgs.Builder.px(sentTtlMillis));
+            case Transition.MarkDone d -> r.set(d.key().redisKey(), "done:" + d.state(), SetArgs.Builder.px(sentTtlMillis));
+            case Transition.Release rel -> r.eval(releaseScript, ScriptOutputType.INTEGER,
+                    new String[] {rel.key().redisKey()}, inflightValue);
+        };
+        return done.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(v -> null);
     }
 
     @SuppressWarnings("unchecked")
@@ -184,6 +202,7 @@ public final class DedupeStore implements AutoCloseable {
 
     @Override
     public void close() {
+        eager.close();
         connection.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.impush.worker.metrics;
 import dev.impush.model.Channel;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.worker.channel.SendOutcome;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -64,8 +63,4 @@ public final class WorkerMetrics {
         registry.counter(DEDUPE_UNAVAILABLE).increment();
     }
 
-    public double count(String name, String... tags) {
-        Counter c = registry.find(name).tags(tags).counter();
-        return c == null ? 0 : c.count();
-    }
 }

@@ -68,16 +68,6 @@ class PartitionOffsetTrackerTest {
     }
 
     @Test
-    void untrackLast_movesPositionBack() {
-        var t = new PartitionOffsetTracker();
-        t.track(0);
-        t.track(1);
-        t.complete(0);
-        t.untrack(1);
-        assertEquals(OptionalLong.of(1), t.committable());
-    }
-
-    @Test
     void completionOfUnknownOffset_isHarmless() {
         var t = new PartitionOffsetTracker();
         t.track(3);
