@@ -1,0 +1,55 @@
+package dev.impush.worker.channel.vendor;
+
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The current auth token of each vendor app, fetched by one caller while the others wait for the
+ * same future (vendors rate-limit their auth endpoints: vivo allows 10 calls/s per app), and
+ * dropped {@code refreshMargin} before the vendor's expiry so no send carries a token about to
+ * die. {@link #invalidate} after an auth-expired answer drops only the token that failed, so many
+ * concurrent failures cause one refresh. Thread-safe.
+ */
+public final class AuthTokenCache {
+    private final AsyncLoadingCache<String, AuthToken> cache;
+    private final Clock clock;
+    private final Duration refreshMargin;
+
+    /**
+     * @param fetch         asks the vendor for a new token for the app id (a failed future = no token)
+     * @param refreshMargin how long before the vendor's expiry a token is replaced
+     */
+    public AuthTokenCache(Function<String, CompletableFuture<AuthToken>> fetch, Duration refreshMargin, Clock clock) {
+        this.clock = clock;
+        this.refreshMargin = refreshMargin;
+        this.cache = Caffeine.newBuilder()
+                .ticker(clockTicker(clock))
+                .expireAfter(Expiry.<String, AuthToken>creating((app, token) -> lifetime(token)))
+                .buildAsync((app, executor) -> fetch.apply(app));
+    }
+
+    /** The app's token: the cached one, or the one being fetched (a failed fetch is not cached). */
+    public CompletableFuture<AuthToken> token(String appId) {
+        return cache.get(appId);
+    }
+
+    /** Forgets {@code failed} if it is still the app's token, so the next call fetches a new one. */
+    public void invalidate(String appId, AuthToken failed) {
+        cache.synchronous().asMap().remove(appId, failed);
+    }
+
+    private Duration lifetime(AuthToken token) {
+        Duration d = Duration.between(clock.instant(), token.expiresAt()).minus(refreshMargin);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private static Ticker clockTicker(Clock clock) {
+        return () -> clock.millis() * 1_000_000L;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.impush.worker.channel.vendor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.impush.model.codec.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asynchronous JSON and form posts for the vendor channels, over one {@link HttpClient} (HTTP/2
+ * where the vendor speaks it). A response is always returned as it came; transport failures fail
+ * the future (the dispatcher maps them to Retry). Thread-safe.
+ */
+public final class VendorHttp implements AutoCloseable {
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public VendorHttp(Duration connectTimeout, Duration requestTimeout) {
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(connectTimeout)
+                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        this.timeout = requestTimeout;
+    }
+
+    /** A vendor's HTTP answer. */
+    public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        /** The body as JSON; a missing or non-JSON body reads as an empty object. */
+        public JsonNode json() {
+            if (body == null || body.isBlank()) {
+                return Json.mapper().createObjectNode();
+            }
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                return Json.mapper().createObjectNode();
+            }
+        }
+    }
+
+    public CompletableFuture<Response> postJson(URI uri, Map<String, String> headers, Object body) {
+        return post(uri, headers, "application/json; charset=UTF-8", new String(Json.write(body), StandardCharsets.UTF_8));
+    }
+
+    public CompletableFuture<Response> postForm(URI uri, Map<String, String> headers, Map<String, String> form) {
+        return post(uri, headers, "application/x-www-form-urlencoded; charset=UTF-8", formEncode(form));
+    }
+
+    /** {@code k=v&...}, UTF-8 URL-encoded, in the map's iteration order. */
+    public static String formEncode(Map<String, String> form) {
+        StringJoiner j = new StringJoiner("&");
+        form.forEach((k, v) -> j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v == null ? "" : v, StandardCharsets.UTF_8)));
+        return j.toString();
+    }
+
+    private CompletableFuture<Response> post(URI uri, Map<String, String> headers, String contentType, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(b::header);
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
