@@ -10,6 +10,11 @@ public final class Topics {
     public static final String JOBS = "push.jobs";
     /** What the worker learned that the detector must know, key = user id (co-partitioned with events). */
     public static final String FEEDBACK = "push.feedback";
+    /** Prefix of the durable retry tiers: {@code push.retry.10s}, {@code push.retry.1m}, ... */
+    public static final String RETRY_PREFIX = "push.retry.";
+    /** The default retry tiers' topics. */
+    public static final java.util.List<String> DEFAULT_RETRY_TOPICS =
+            java.util.List.of(RETRY_PREFIX + "10s", RETRY_PREFIX + "1m", RETRY_PREFIX + "10m");
     /** Records that cannot be processed or delivered, with the reason and the raw bytes. */
     public static final String DLQ = "push.dlq";
 

@@ -9,7 +9,9 @@ import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
+import dev.impush.model.Topics;
 import dev.impush.runtime.Env;
+import dev.impush.worker.retry.RetryTiers;
 import dev.impush.worker.PushWorker;
 import dev.impush.worker.WorkerConfig;
 import dev.impush.worker.channel.Channels;
@@ -33,22 +35,27 @@ import java.util.Map;
 public final class LocalPipeline implements AutoCloseable {
     /** The knobs tests turn. */
     public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
-                          Map<String, String> workerEnv) {
+                          String retryTiers, Map<String, String> workerEnv) {
         /** Fixtures as {@link FixtureMode#resolve()} says. */
         public static Options defaults() {
             return of(FixtureMode.resolve());
         }
 
         public static Options of(FixtureMode mode) {
-            return new Options(mode, 4, true, Duration.ofSeconds(5), Map.of());
+            return new Options(mode, 4, true, Duration.ofSeconds(5), "1s,2s,4s", Map.of());
         }
 
         public Options withoutDetector() {
-            return new Options(mode, partitions, false, dedupeLease, workerEnv);
+            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv);
+        }
+
+        /** Retry tier delays, e.g. {@code "1s,2s,4s"} (their topics are created). */
+        public Options withRetryTiers(String spec) {
+            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv);
         }
 
         public Options withWorkerEnv(Map<String, String> env) {
-            return new Options(mode, partitions, startDetector, dedupeLease, env);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env);
         }
     }
 
@@ -64,7 +71,8 @@ public final class LocalPipeline implements AutoCloseable {
 
     private LocalPipeline(Options options) throws Exception {
         this.options = options;
-        this.stack = LocalStack.start(options.mode()).withDefaultTopics(options.partitions());
+        this.stack = LocalStack.start(options.mode()).withDefaultTopics(options.partitions(),
+                RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());
         this.apns = MockApns.start();
         this.fcm = MockFcmServer.start();
         this.stateDir = Files.createTempDirectory("impush-detector");
@@ -117,6 +125,7 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("IMPUSH_DEDUPE_LEASE_MS", Long.toString(options.dedupeLease().toMillis()));
         env.put("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", "5000");
         env.put("IMPUSH_OPS_PORT", "0");
+        env.put("IMPUSH_RETRY_TIERS", options.retryTiers());
         env.put("IMPUSH_APNS_KEY_FILE", apns.signingKeyFile().toString());
         env.put("IMPUSH_APNS_KEY_ID", apns.keyId());
         env.put("IMPUSH_APNS_TEAM_ID", apns.teamId());

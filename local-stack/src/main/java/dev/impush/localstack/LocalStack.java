@@ -42,11 +42,14 @@ public final class LocalStack implements AutoCloseable {
         return new LocalStack(mode, kafka, redis);
     }
 
-    /** Creates impush's default topics with {@code partitions} each (gateways compacted). */
-    public LocalStack withDefaultTopics(int partitions) {
-        KafkaTopics.createAndAwait(kafka.bootstrapServers(), Map.of(
+    /** Creates impush's default topics with {@code partitions} each (gateways compacted), and {@code extra}. */
+    public LocalStack withDefaultTopics(int partitions, List<String> extra) {
+        Map<String, Integer> topics = new java.util.HashMap<>(Map.of(
                 Topics.EVENTS, partitions, Topics.GATEWAYS, partitions, Topics.JOBS, partitions,
-                Topics.FEEDBACK, partitions, Topics.DLQ, partitions), List.of(Topics.GATEWAYS));
+                Topics.FEEDBACK, partitions, Topics.DLQ, partitions));
+        Topics.DEFAULT_RETRY_TOPICS.forEach(t -> topics.put(t, partitions));
+        extra.forEach(t -> topics.put(t, partitions));
+        KafkaTopics.createAndAwait(kafka.bootstrapServers(), topics, List.of(Topics.GATEWAYS));
         return this;
     }
 

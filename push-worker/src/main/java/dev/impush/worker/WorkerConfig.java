@@ -4,6 +4,7 @@ import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.runtime.Env;
 import dev.impush.worker.dispatch.ResilienceSettings;
+import dev.impush.worker.retry.RetryTiers;
 import java.time.Duration;
 
 /**
@@ -28,6 +29,7 @@ import java.time.Duration;
  * @param redisBackoff    pause after Redis failed before polling again (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
+ * @param retryTiers      durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay)
  */
 public record WorkerConfig(
         String bootstrap,
@@ -47,7 +49,8 @@ public record WorkerConfig(
         Duration redisTimeout,
         Duration redisBackoff,
         int opsPort,
-        ResilienceSettings resilience) {
+        ResilienceSettings resilience,
+        RetryTiers retryTiers) {
 
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
@@ -68,7 +71,9 @@ public record WorkerConfig(
                 env.millis("IMPUSH_REDIS_TIMEOUT_MS", 2_000),
                 env.millis("IMPUSH_REDIS_BACKOFF_MS", 1_000),
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
-                ResilienceSettings.fromEnv(env));
+                ResilienceSettings.fromEnv(env),
+                RetryTiers.parse(env.string("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
+                        env.string("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS"));
     }
 
     private static String hostName() {

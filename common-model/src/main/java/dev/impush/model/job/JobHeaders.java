@@ -1,6 +1,11 @@
 package dev.impush.model.job;
 
+import dev.impush.model.codec.Json;
+import dev.impush.model.deadletter.Attempt;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -12,6 +17,10 @@ public final class JobHeaders {
     public static final String FIRST_FAILURE = "impush-first-failure";
     /** {@link Origin} of the record. */
     public static final String ORIGIN = "impush-origin";
+    /** On retry-tier records: when the job may be tried again (epoch milliseconds). */
+    public static final String DUE_AT = "impush-due-at";
+    /** Every attempt made so far, oldest first (JSON array of {@link Attempt}). */
+    public static final String ATTEMPTS = "impush-attempts";
 
     /** Where a job record came from. */
     public enum Origin { DETECTED, RETRY, REPLAY }
@@ -34,6 +43,34 @@ public final class JobHeaders {
         } catch (IllegalArgumentException e) {
             return Origin.DETECTED;
         }
+    }
+
+    /** When a retry-tier record is due; absent = now. */
+    public static Optional<Instant> dueAt(Headers headers) {
+        String s = string(headers, DUE_AT);
+        try {
+            return s == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(Long.parseLong(s)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The attempt history carried by the record; unreadable or absent = none. */
+    public static List<Attempt> attempts(Headers headers) {
+        Header h = headers.lastHeader(ATTEMPTS);
+        if (h == null || h.value() == null) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.mapper().readValue(h.value(), Attempt[].class));
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    public static void setAttempts(Headers headers, List<Attempt> attempts) {
+        headers.remove(ATTEMPTS);
+        headers.add(ATTEMPTS, Json.write(attempts));
     }
 
     public static String string(Headers headers, String name) {

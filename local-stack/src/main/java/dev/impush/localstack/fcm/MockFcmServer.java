@@ -71,6 +71,8 @@ public final class MockFcmServer implements AutoCloseable {
     private final Set<String> expired = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private volatile java.time.Instant outageUntil;
+    private final AtomicLong sendRequests = new AtomicLong();
     private final AtomicLong failuresLeft = new AtomicLong();
     private final AtomicReference<String> lastBody = new AtomicReference<>();
     private final AtomicLong requests = new AtomicLong();
@@ -137,6 +139,20 @@ public final class MockFcmServer implements AutoCloseable {
         failuresLeft.set(count);
     }
 
+    /**
+     * Every authenticated request fails with this status and FCM error code until {@code until}
+     * (a vendor outage), however many there are.
+     */
+    public void failUntil(java.time.Instant until, int httpStatus, String fcmErrorCode) {
+        failure.set(new Failure(httpStatus, fcmErrorCode, null));
+        outageUntil = until;
+    }
+
+    /** Requests that reached the send endpoint (accepted or not). */
+    public long sendRequests() {
+        return sendRequests.get();
+    }
+
     /** Rejections by FCM error code (or Google status when FCM gives none), e.g. {@code UNREGISTERED}. */
     public long rejected(String errorCode) {
         AtomicLong n = rejected.get(errorCode);
@@ -193,8 +209,11 @@ public final class MockFcmServer implements AutoCloseable {
                 return;
             }
             lastBody.set(new String(body, StandardCharsets.UTF_8));
+            sendRequests.incrementAndGet();
             Failure f = failure.get();
-            if (f != null && failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+            java.time.Instant outage = outageUntil;
+            boolean down = outage != null && java.time.Instant.now().isBefore(outage);
+            if (f != null && (down || failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0)) {
                 if (f.retryAfter() != null) {
                     exchange.getResponseHeaders().add("Retry-After", Long.toString(f.retryAfter().toSeconds()));
                 }

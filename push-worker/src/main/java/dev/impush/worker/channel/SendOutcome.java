@@ -48,6 +48,9 @@ public sealed interface SendOutcome {
 
     SendOutcome DELIVERED = new Delivered();
 
+    /** The reason of a {@link Retry} answered by an open circuit breaker, without calling the vendor. */
+    String CIRCUIT_OPEN = "circuit open";
+
     static SendOutcome retry(String reason) {
         return new Retry(Duration.ZERO, reason);
     }

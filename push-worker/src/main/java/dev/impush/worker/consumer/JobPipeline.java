@@ -5,6 +5,8 @@ import dev.impush.model.codec.Decoded;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.feedback.InvalidTokenFeedback;
+import dev.impush.model.deadletter.Attempt;
+import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.model.Tokens;
@@ -19,7 +21,9 @@ import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.dispatch.SendResult;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
+import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +63,7 @@ final class JobPipeline {
     private final Clock clock;
     private final String workerId;
     private final Consumer<JobState> onFinished;
+    private final RetryTiers tiers;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final List<Completion.Sent> awaitingTransition = new ArrayList<>();
     private final List<Completion.Reclaim> awaitingReclaim = new ArrayList<>();
@@ -68,7 +73,7 @@ final class JobPipeline {
 
     JobPipeline(ContractCodec<PushJob> codec, DedupeStore dedupe, Dispatcher dispatcher, OutcomePublisher publisher,
                 WorkerMetrics metrics, ScheduledExecutorService scheduler, Clock clock, String workerId,
-                Consumer<JobState> onFinished) {
+                RetryTiers tiers, Consumer<JobState> onFinished) {
         this.codec = codec;
         this.dedupe = dedupe;
         this.dispatcher = dispatcher;
@@ -78,6 +83,7 @@ final class JobPipeline {
         this.clock = clock;
         this.workerId = workerId;
         this.onFinished = onFinished;
+        this.tiers = tiers;
     }
 
     /** Records taken in and not finished yet. */
@@ -114,7 +120,7 @@ final class JobPipeline {
                                 keys.add(new DedupeKey(ok.value().userId(), ok.value().messageId(), t.deviceId()));
                             } else {
                                 state.failures.add(new JobState.Failure(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
-                                        "no " + t.channel().wireName() + " channel is configured", List.of()));
+                                        "no " + t.channel().wireName() + " channel is configured", List.of(), null));
                             }
                         }
                     }
@@ -122,7 +128,7 @@ final class JobPipeline {
                 case Decoded.Invalid<PushJob> bad -> {
                     state = new JobState(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
                             in.tracker(), r, null);
-                    state.failures.add(new JobState.Failure(null, bad.reason(), bad.detail(), List.of()));
+                    state.failures.add(new JobState.Failure(null, bad.reason(), bad.detail(), List.of(), null));
                 }
             }
             states.add(state);
@@ -278,18 +284,20 @@ final class JobPipeline {
                 publishFeedback(state, InvalidTokenFeedback.of(state.job.userId(), target.deviceId(), target.channel(),
                         target.token(), t.invalidatedAt(), t.reason()));
             }
-            case SendOutcome.Retry r -> fail(state, target, DeadLetterReason.RETRIES_EXHAUSTED, r.reason(), result);
+            case SendOutcome.Retry r -> fail(state, target, DeadLetterReason.RETRIES_EXHAUSTED, r.reason(), result,
+                    clock.instant().plus(r.after()));
             case SendOutcome.RateLimited r -> fail(state, target, DeadLetterReason.RATE_LIMITED,
-                    r.reason() + " (until " + r.until() + ")", result);
+                    r.reason() + " (until " + r.until() + ")", result, r.until());
             case SendOutcome.AuthExpired a -> fail(state, target, DeadLetterReason.REJECTED,
-                    "credentials refused after refresh: " + a.reason(), result);
-            case SendOutcome.Rejected r -> fail(state, target, DeadLetterReason.REJECTED, r.reason(), result);
+                    "credentials refused after refresh: " + a.reason(), result, clock.instant());
+            case SendOutcome.Rejected r -> fail(state, target, DeadLetterReason.REJECTED, r.reason(), result, null);
         }
         arrive(state);
     }
 
-    private static void fail(JobState state, PushTarget target, DeadLetterReason reason, String detail, SendResult r) {
-        state.failures.add(new JobState.Failure(target, reason, detail, r.attempts()));
+    private static void fail(JobState state, PushTarget target, DeadLetterReason reason, String detail, SendResult r,
+                             Instant retryAt) {
+        state.failures.add(new JobState.Failure(target, reason, detail, r.attempts(), retryAt));
     }
 
     private void publishFeedback(JobState state, InvalidTokenFeedback feedback) {
@@ -305,16 +313,63 @@ final class JobPipeline {
         if (!state.arrive()) {
             return;
         }
-        if (state.needsDeadLetter()) {
-            publishDeadLetter(state);
+        if (state.needsSettlement()) {
+            settle(state);
             return;
         }
         inFlight--;
         onFinished.accept(state);
     }
 
-    private void publishDeadLetter(JobState state) {
-        JobState.Failure first = state.failures.getFirst();
+    /**
+     * Devices of the job failed: the retryable ones climb to the next retry tier (only them), the
+     * others, and all of them after the last tier, go to the dead-letter topic.
+     */
+    private void settle(JobState state) {
+        List<JobState.Failure> retry = new ArrayList<>();
+        List<JobState.Failure> dead = new ArrayList<>();
+        for (JobState.Failure f : state.failures) {
+            (f.retryable() && state.job != null && tiers.forAttempt(state.attempt).isPresent() ? retry : dead).add(f);
+        }
+        if (!retry.isEmpty()) {
+            publishRetry(state, retry, tiers.forAttempt(state.attempt).orElseThrow());
+        }
+        if (!dead.isEmpty()) {
+            publishDeadLetter(state, dead);
+        }
+    }
+
+    private void publishRetry(JobState state, List<JobState.Failure> failures, RetryTiers.Tier tier) {
+        Instant due = clock.instant().plus(tier.delay());
+        for (JobState.Failure f : failures) {
+            if (f.retryAt().isAfter(due)) {
+                due = f.retryAt();
+            }
+        }
+        PushJob job = state.job.withTargets(failures.stream().map(JobState.Failure::target).toList());
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(state.attempt + 1));
+        JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.RETRY.name());
+        JobHeaders.set(headers, JobHeaders.DUE_AT, Long.toString(due.toEpochMilli()));
+        String firstFailure = JobHeaders.string(state.record.headers(), JobHeaders.FIRST_FAILURE);
+        JobHeaders.set(headers, JobHeaders.FIRST_FAILURE, firstFailure != null ? firstFailure : failures.getFirst().detail());
+        JobHeaders.setAttempts(headers, attempts(state, failures));
+        metrics.retried(tier.topic(), failures.size());
+        state.expect(1);
+        Runnable[] send = new Runnable[1];
+        send[0] = () -> publisher.retry(tier.topic(), state.record.key(), job, headers,
+                e -> completions.add(new Completion.Published(state, e, send[0])));
+        send[0].run();
+    }
+
+    private static List<Attempt> attempts(JobState state, List<JobState.Failure> failures) {
+        List<Attempt> all = new ArrayList<>(state.history);
+        failures.forEach(f -> all.addAll(f.attempts()));
+        return all;
+    }
+
+    private void publishDeadLetter(JobState state, List<JobState.Failure> failures) {
+        JobState.Failure first = failures.getFirst();
         var r = state.record;
         var source = new DeadLetter.Source(r.topic(), r.partition(), r.offset(),
                 r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
@@ -323,16 +378,14 @@ final class JobPipeline {
             letter = DeadLetter.ofRaw(first.reason(), first.detail(), source, r.value(), MAX_RAW_BYTES, workerId,
                     clock.instant());
         } else {
-            List<PushTarget> failed = state.failures.stream().map(JobState.Failure::target).toList();
-            List<dev.impush.model.deadletter.Attempt> attempts = state.failures.stream()
-                    .flatMap(f -> f.attempts().stream()).toList();
-            String detail = state.failures.stream()
+            List<PushTarget> failed = failures.stream().map(JobState.Failure::target).toList();
+            String detail = failures.stream()
                     .map(f -> f.target().deviceId() + ": " + f.reason().wireName() + " (" + f.detail() + ")")
                     .reduce((a, b) -> a + "; " + b).orElse(first.detail());
-            letter = DeadLetter.ofJob(first.reason(), detail, source, state.job.withTargets(failed), attempts,
-                    workerId, clock.instant());
+            letter = DeadLetter.ofJob(first.reason(), detail, source, state.job.withTargets(failed),
+                    attempts(state, failures), workerId, clock.instant());
         }
-        for (JobState.Failure f : state.failures) {
+        for (JobState.Failure f : failures) {
             metrics.deadLettered(f.reason());
         }
         state.expect(1);

@@ -15,16 +15,29 @@ import org.apache.kafka.common.TopicPartition;
  * caused (feedback, dead letter) acknowledged. Confined to the poll thread.
  */
 final class JobState {
-    /** A device the job could not be delivered to, and why. */
-    record Failure(PushTarget target, DeadLetterReason reason, String detail, List<Attempt> attempts) {}
+    /**
+     * A device the job could not be delivered to, and why.
+     *
+     * @param retryAt when a retry may succeed; {@code null} when it never will
+     */
+    record Failure(PushTarget target, DeadLetterReason reason, String detail, List<Attempt> attempts,
+                   java.time.Instant retryAt) {
+        boolean retryable() {
+            return retryAt != null;
+        }
+    }
 
     final TopicPartition partition;
     final PartitionOffsetTracker tracker;
     final ConsumerRecord<byte[], byte[]> record;
     final PushJob job;
     final List<Failure> failures = new ArrayList<>(0);
+    /** Times the job was attempted before this record (the retry tier it came through). */
+    final int attempt;
+    /** Attempts made before this record, carried in its headers. */
+    final List<Attempt> history;
     private int outstanding;
-    private boolean deadLettered;
+    private boolean settled;
 
     JobState(TopicPartition partition, PartitionOffsetTracker tracker, ConsumerRecord<byte[], byte[]> record,
              PushJob job) {
@@ -32,6 +45,8 @@ final class JobState {
         this.tracker = tracker;
         this.record = record;
         this.job = job;
+        this.attempt = dev.impush.model.job.JobHeaders.attempt(record.headers());
+        this.history = dev.impush.model.job.JobHeaders.attempts(record.headers());
     }
 
     long offset() {
@@ -51,12 +66,12 @@ final class JobState {
         return outstanding <= 0;
     }
 
-    /** True once: the caller must publish the dead letter now. */
-    boolean needsDeadLetter() {
-        if (failures.isEmpty() || deadLettered) {
+    /** True once, when devices failed: the caller must publish their retry or dead letter now. */
+    boolean needsSettlement() {
+        if (failures.isEmpty() || settled) {
             return false;
         }
-        deadLettered = true;
+        settled = true;
         return true;
     }
 }

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import dev.impush.model.job.JobHeaders;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * highest offset below which every record is finished: asynchronously every commit interval,
  * synchronously on revocation and shutdown.
  *
+ * <p>Retry-tier partitions are delayed: when the head record of such a partition is not due yet
+ * (its {@code impush-due-at} header), the loop seeks back to it and pauses that partition until
+ * then. No thread sleeps and nothing spins; the rest of the assignment keeps flowing.
+ *
  * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
  */
 final class PollLoop implements Runnable, ConsumerRebalanceListener {
@@ -36,7 +41,10 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
     private final Consumer<byte[], byte[]> consumer;
-    private final String topic;
+    private final List<String> topics;
+    private final java.util.function.Predicate<String> delayed;
+    /** Retry-tier partitions paused until their head record is due (epoch ms). */
+    private final Map<TopicPartition, Long> dueAt = new HashMap<>();
     private final JobPipeline pipeline;
     private final int maxInFlight;
     private final Duration commitInterval;
@@ -50,10 +58,12 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private long dedupeBackoffUntil;
     private long nextCommit;
 
-    PollLoop(Consumer<byte[], byte[]> consumer, String topic, PipelineFactory pipelines, int maxInFlight,
+    PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, java.util.function.Predicate<String> delayed,
+             PipelineFactory pipelines, int maxInFlight,
              Duration commitInterval, Duration drainTimeout, Duration dedupeBackoff, Clock clock) {
         this.consumer = consumer;
-        this.topic = topic;
+        this.topics = List.copyOf(topics);
+        this.delayed = delayed;
         this.pipeline = pipelines.create(this::finished);
         this.maxInFlight = maxInFlight;
         this.commitInterval = commitInterval;
@@ -79,7 +89,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     public void run() {
         running = true;
         try {
-            consumer.subscribe(List.of(topic), this);
+            consumer.subscribe(topics, this);
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
@@ -113,9 +123,21 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private void take(ConsumerRecords<byte[], byte[]> records) {
         List<JobPipeline.Intake> batch = new ArrayList<>(records.count());
         Map<TopicPartition, Long> first = new HashMap<>();
+        long now = clock.millis();
         for (TopicPartition tp : records.partitions()) {
             PartitionOffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new PartitionOffsetTracker());
+            boolean tier = delayed.test(tp.topic());
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                if (tier) {
+                    long due = JobHeaders.dueAt(r.headers()).map(java.time.Instant::toEpochMilli).orElse(0L);
+                    if (due > now) {
+                        // Not due: rewind to it and pause this partition until it is.
+                        consumer.seek(tp, r.offset());
+                        consumer.pause(List.of(tp));
+                        dueAt.put(tp, due);
+                        break;
+                    }
+                }
                 first.putIfAbsent(tp, r.offset());
                 tracker.track(r.offset());
                 batch.add(new JobPipeline.Intake(tracker, r));
@@ -148,8 +170,22 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             consumer.pause(consumer.assignment());
             paused = true;
         } else if (paused && pipeline.inFlight() <= maxInFlight / 2) {
-            consumer.resume(consumer.paused());
+            List<TopicPartition> resume = new ArrayList<>(consumer.paused());
+            resume.removeAll(dueAt.keySet());
+            consumer.resume(resume);
             paused = false;
+        }
+        if (!paused && !dueAt.isEmpty()) {
+            long now = clock.millis();
+            List<TopicPartition> due = new ArrayList<>();
+            dueAt.entrySet().removeIf(e -> {
+                if (e.getValue() <= now) {
+                    due.add(e.getKey());
+                    return true;
+                }
+                return false;
+            });
+            consumer.resume(due);
         }
     }
 
@@ -246,6 +282,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
+        partitions.forEach(dueAt::remove);
         // Finish what we started so the next owner finds sent marks, not claims to wait out.
         drain(partitions);
         commitSync(partitions);
@@ -255,6 +292,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        partitions.forEach(dueAt::remove);
         partitions.forEach(trackers::remove);
         LOG.warn("lost {}", partitions);
     }

@@ -8,7 +8,9 @@ import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,9 +42,11 @@ public final class WorkerLoop implements Runnable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        PollLoop loop = new PollLoop(consumer, config.jobsTopic(),
+        List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
+        topics.addAll(config.retryTiers().topics());
+        PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isTier,
                 onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
-                        workerId, onFinished),
+                        workerId, config.retryTiers(), onFinished),
                 config.maxInFlight(), config.commitInterval(), config.drainTimeout(), config.redisBackoff(), clock);
         return new WorkerLoop(loop);
     }

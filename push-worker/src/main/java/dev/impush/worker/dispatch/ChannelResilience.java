@@ -37,7 +37,8 @@ public final class ChannelResilience {
         this.retries = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
                 .intervalBiFunction(interval)
-                .retryOnResult(o -> o instanceof SendOutcome.Retry)
+                // An open breaker goes straight to a durable retry tier: waiting here would not help.
+                .retryOnResult(o -> o instanceof SendOutcome.Retry r && !SendOutcome.CIRCUIT_OPEN.equals(r.reason()))
                 .failAfterMaxAttempts(false)
                 .build());
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()

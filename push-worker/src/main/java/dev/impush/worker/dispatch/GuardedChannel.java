@@ -57,7 +57,7 @@ final class GuardedChannel {
         CompletableFuture<SendOutcome> call;
         long start = System.nanoTime();
         if (!breaker.tryAcquirePermission()) {
-            call = CompletableFuture.completedFuture(SendOutcome.retry("circuit open"));
+            call = CompletableFuture.completedFuture(SendOutcome.retry(SendOutcome.CIRCUIT_OPEN));
         } else {
             try {
                 call = channel.send(delivery).handle((outcome, failure) -> {

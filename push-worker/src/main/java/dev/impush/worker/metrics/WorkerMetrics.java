@@ -22,6 +22,7 @@ public final class WorkerMetrics {
     public static final String INVALID_TOKENS = "impush.worker.invalid.tokens";
     public static final String IN_FLIGHT = "impush.worker.in.flight";
     public static final String DEDUPE_UNAVAILABLE = "impush.worker.dedupe.unavailable";
+    public static final String RETRIED = "impush.worker.retried";
 
     private final MeterRegistry registry;
 
@@ -57,6 +58,11 @@ public final class WorkerMetrics {
 
     public void deadLettered(DeadLetterReason reason) {
         registry.counter(DEAD_LETTERS, "reason", reason.wireName()).increment();
+    }
+
+    /** Devices of a job sent to a retry tier. */
+    public void retried(String tierTopic, int devices) {
+        registry.counter(RETRIED, "tier", tierTopic).increment(devices);
     }
 
     public void dedupeUnavailable() {

@@ -4,6 +4,8 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.JobHeaders;
+import dev.impush.model.job.PushJob;
+import org.apache.kafka.common.header.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,6 +25,7 @@ public final class OutcomePublisher implements AutoCloseable {
     private final String dlqTopic;
     private final ContractCodec<Feedback> feedbackCodec = ContractCodec.feedback();
     private final ContractCodec<DeadLetter> deadLetterCodec = ContractCodec.deadLetters();
+    private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
 
     public OutcomePublisher(String bootstrap, String clientId, String feedbackTopic, String dlqTopic) {
         this.producer = new KafkaProducer<>(Map.of(
@@ -48,6 +51,11 @@ public final class OutcomePublisher implements AutoCloseable {
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, key, deadLetterCodec.encode(letter));
         JobHeaders.set(r.headers(), "impush-dlq-reason", letter.reason().wireName());
         send(r, done);
+    }
+
+    /** A job (narrowed to the devices that failed) onto a retry tier, with its retry headers. */
+    public void retry(String topic, byte[] key, PushJob job, Headers headers, Consumer<Exception> done) {
+        send(new ProducerRecord<>(topic, null, key, jobCodec.encode(job), headers), done);
     }
 
     private void send(ProducerRecord<byte[], byte[]> record, Consumer<Exception> done) {

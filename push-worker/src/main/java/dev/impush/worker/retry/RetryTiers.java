@@ -1,0 +1,74 @@
+package dev.impush.worker.retry;
+
+import dev.impush.runtime.ConfigException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The durable retry ladder: a job whose devices still fail after the in-process retries climbs
+ * one tier per attempt ({@code push.retry.10s}, {@code push.retry.1m}, {@code push.retry.10m} by
+ * default), and after the last one goes to the dead-letter topic.
+ */
+public record RetryTiers(List<Tier> tiers) {
+
+    /** One rung: its topic and how long a record waits there. */
+    public record Tier(String topic, Duration delay) {}
+
+    public RetryTiers {
+        tiers = List.copyOf(tiers);
+    }
+
+    /**
+     * @param prefix topic prefix ({@code push.retry.})
+     * @param spec   comma-separated delays with a unit: {@code 500ms}, {@code 10s}, {@code 1m}, {@code 2h}
+     * @param key    the configuration key, for error messages
+     */
+    public static RetryTiers parse(String prefix, String spec, String key) {
+        List<Tier> tiers = new ArrayList<>();
+        if (!spec.isBlank()) {
+            for (String part : spec.split(",")) {
+                String p = part.trim().toLowerCase(Locale.ROOT);
+                tiers.add(new Tier(prefix + p, parseDelay(p, key)));
+            }
+        }
+        for (int i = 1; i < tiers.size(); i++) {
+            if (tiers.get(i).delay().compareTo(tiers.get(i - 1).delay()) < 0) {
+                throw new ConfigException(key + "=" + spec + ": delays must not decrease");
+            }
+        }
+        return new RetryTiers(tiers);
+    }
+
+    private static Duration parseDelay(String p, String key) {
+        try {
+            if (p.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(p.substring(0, p.length() - 2)));
+            }
+            long n = Long.parseLong(p.substring(0, p.length() - 1));
+            return switch (p.charAt(p.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + ": '" + p + "' is not a delay like 500ms, 10s, 1m or 2h");
+        }
+    }
+
+    /** The tier for a job that has already been attempted {@code attempt} times (0 = first try failed). */
+    public Optional<Tier> forAttempt(int attempt) {
+        return attempt < tiers.size() ? Optional.of(tiers.get(attempt)) : Optional.empty();
+    }
+
+    public List<String> topics() {
+        return tiers.stream().map(Tier::topic).toList();
+    }
+
+    public boolean isTier(String topic) {
+        return tiers.stream().anyMatch(t -> t.topic().equals(topic));
+    }
+}
