@@ -109,6 +109,17 @@ public final class DedupeStore implements AutoCloseable {
         }
     }
 
+    /** The current state of each key ({@code sent}, {@code done:...}, {@code inflight:...}) or null. One round trip. */
+    public List<String> peek(List<DedupeKey> keys) throws DedupeUnavailableException {
+        List<RedisFuture<String>> futures = new ArrayList<>(keys.size());
+        for (DedupeKey k : keys) {
+            futures.add(redis.get(k.redisKey()));
+        }
+        connection.flushCommands();
+        awaitAll(futures);
+        return futures.stream().map(f -> f.toCompletableFuture().getNow(null)).toList();
+    }
+
     /** Applies one transition now; the future fails when Redis does not confirm it. Thread-safe. */
     public CompletableFuture<Void> finishNow(Transition transition) {
         RedisAsyncCommands<String, String> r = eager.async();

@@ -1,0 +1,295 @@
+package dev.impush.worker.replay;
+
+import dev.impush.model.Channel;
+import dev.impush.model.Tokens;
+import dev.impush.model.Topics;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.model.deadletter.DeadLetterReason;
+import dev.impush.model.job.JobHeaders;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.worker.dedupe.DedupeStore;
+import io.lettuce.core.RedisClient;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code scripts/replay}: look at the dead-letter topic and send its jobs again. */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {ReplayCommand.Summary.class, ReplayCommand.ListLetters.class, ReplayCommand.Run.class},
+        description = "Summarise, list and replay impush dead letters (push.dlq).")
+public final class ReplayCommand {
+
+    public static void main(String[] args) {
+        System.exit(run(Clock.systemUTC(), new PrintWriter(System.out, true), args));
+    }
+
+    /** Runs the CLI with its report on {@code out} (for tests: no System.exit). */
+    public static int run(Clock clock, PrintWriter out, String... args) {
+        CLOCK[0] = clock;
+        return new CommandLine(new ReplayCommand()).setOut(out).execute(args);
+    }
+
+    private static final Clock[] CLOCK = {Clock.systemUTC()};
+
+    /** Where to read and which letters. */
+    static final class Common {
+        @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: $IMPUSH_KAFKA_BOOTSTRAP or localhost:9092)")
+        String bootstrap = env("IMPUSH_KAFKA_BOOTSTRAP", "localhost:9092");
+        @Option(names = "--dlq-topic", description = "dead-letter topic (default: ${DEFAULT-VALUE})")
+        String dlqTopic = env("IMPUSH_TOPIC_DLQ", Topics.DLQ);
+        @Option(names = "--since", description = "dead-lettered at or after (ISO instant, or a duration ago: 2h, 30m, 1d)")
+        String since;
+        @Option(names = "--until", description = "dead-lettered before (ISO instant or a duration ago)")
+        String until;
+        @Option(names = "--channel", description = "a device of the job is on this channel (apns, fcm, ...)")
+        String channel;
+        @Option(names = "--reason", description = "dead-letter reason (retries-exhausted, rate-limited, rejected, malformed, ...)")
+        String reason;
+        @Option(names = "--user", description = "the job's recipient user id")
+        String user;
+
+        DeadLetterFilter filter() {
+            return new DeadLetterFilter(time(since), time(until), channel == null ? null : Channel.fromWire(channel),
+                    reason == null ? null : DeadLetterReason.fromWire(reason), user);
+        }
+
+        private static Instant time(String s) {
+            if (s == null) {
+                return null;
+            }
+            if (s.matches("\\d+[smhd]")) {
+                long n = Long.parseLong(s.substring(0, s.length() - 1));
+                ChronoUnit unit = switch (s.charAt(s.length() - 1)) {
+                    case 's' -> ChronoUnit.SECONDS;
+                    case 'm' -> ChronoUnit.MINUTES;
+                    case 'h' -> ChronoUnit.HOURS;
+                    default -> ChronoUnit.DAYS;
+                };
+                return CLOCK[0].instant().minus(Duration.of(n, unit));
+            }
+            return Instant.parse(s);
+        }
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true, description = "Counts by reason, channel and hour.")
+    static final class Summary implements Callable<Integer> {
+        @Mixin
+        Common common;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            DeadLetterFilter filter = common.filter();
+            Map<String, Integer> byReason = new TreeMap<>();
+            Map<String, Integer> byChannel = new TreeMap<>();
+            Map<String, Integer> byHour = new TreeMap<>();
+            int[] total = {0};
+            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic, null)) {
+                reader.readToEnd((r, letter) -> {
+                    if (letter == null) {
+                        byReason.merge("(unreadable dead letter)", 1, Integer::sum);
+                        total[0]++;
+                        return;
+                    }
+                    if (!filter.test(letter)) {
+                        return;
+                    }
+                    total[0]++;
+                    byReason.merge(letter.reason().wireName(), 1, Integer::sum);
+                    byHour.merge(letter.at().truncatedTo(ChronoUnit.HOURS).toString(), 1, Integer::sum);
+                    if (letter.job() == null) {
+                        byChannel.merge("(no job: unreadable input)", 1, Integer::sum);
+                    } else {
+                        letter.job().targets().stream().map(t -> t.channel().wireName()).distinct()
+                                .forEach(c -> byChannel.merge(c, 1, Integer::sum));
+                    }
+                });
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%d dead letters%n", total[0]);
+            table(out, "reason", byReason);
+            table(out, "channel", byChannel);
+            table(out, "hour (UTC)", byHour);
+            out.flush();
+            return 0;
+        }
+
+        private static void table(PrintWriter out, String title, Map<String, Integer> counts) {
+            out.printf("%n  %-32s %8s%n", title, "count");
+            counts.forEach((k, v) -> out.printf("  %-32s %8d%n", k, v));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter.")
+    static final class ListLetters implements Callable<Integer> {
+        @Mixin
+        Common common;
+        @Option(names = "--limit", description = "at most this many lines (default: ${DEFAULT-VALUE})")
+        int limit = 100;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            DeadLetterFilter filter = common.filter();
+            PrintWriter out = spec.commandLine().getOut();
+            int[] shown = {0};
+            out.printf("%-24s %-20s %-14s %-18s %-28s %s%n", "at", "reason", "user", "message", "devices", "detail");
+            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic, null)) {
+                reader.readToEnd((r, letter) -> {
+                    if (letter == null || !filter.test(letter) || shown[0]++ >= limit) {
+                        return;
+                    }
+                    PushJob job = letter.job();
+                    String devices = job == null ? "-" : String.join(",", job.targets().stream()
+                            .map(t -> t.channel().wireName() + ":" + Tokens.mask(t.token())).toList());
+                    out.printf("%-24s %-20s %-14s %-18s %-28s %s%n", letter.at(), letter.reason().wireName(),
+                            job == null ? "-" : job.userId(), job == null ? "-" : job.messageId(), devices,
+                            letter.detail());
+                });
+            }
+            if (shown[0] > limit) {
+                out.printf("... %d more (raise --limit)%n", shown[0] - limit);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "run", aliases = "replay", mixinStandardHelpOptions = true,
+            description = "Republish dead-lettered jobs to push.jobs (origin REPLAY). A dry run unless --execute.")
+    static final class Run implements Callable<Integer> {
+        @Mixin
+        Common common;
+        @Option(names = "--execute", description = "really republish (default: dry run, nothing is sent)")
+        boolean execute;
+        @Option(names = "--include-expired", description = "also replay jobs past their expiry")
+        boolean includeExpired;
+        @Option(names = "--rate", description = "jobs per second at most (default: ${DEFAULT-VALUE})")
+        int rate = 200;
+        @Option(names = "--jobs-topic", description = "where to republish (default: ${DEFAULT-VALUE})")
+        String jobsTopic = env("IMPUSH_TOPIC_JOBS", Topics.JOBS);
+        @Option(names = "--redis", description = "dedupe Redis, to skip devices already delivered (default: $IMPUSH_REDIS_URI or redis://localhost:6379)")
+        String redis = env("IMPUSH_REDIS_URI", "redis://localhost:6379");
+        @Option(names = "--group", description = "consumer group that remembers the replay's position (default: ${DEFAULT-VALUE})")
+        String group = "impush-replay";
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            DeadLetterFilter filter = common.filter();
+            PrintWriter out = spec.commandLine().getOut();
+            ReplayTally tally = new ReplayTally();
+            Instant now = CLOCK[0].instant();
+            long pause = 1_000_000_000L / Math.max(1, rate);
+            long[] next = {System.nanoTime()};
+            RedisClient client = RedisClient.create(redis);
+            try (DedupeStore dedupe = new DedupeStore(client, "replay", Duration.ofSeconds(1), Duration.ofSeconds(1),
+                         Duration.ofSeconds(5));
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
+                 DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic,
+                         execute ? group : null)) {
+                ContractCodec<PushJob> codec = ContractCodec.jobs(Integer.MAX_VALUE);
+                Progress progress = new Progress(spec.commandLine().getErr(), reader.remaining());
+                reader.readToEnd((record, letter) -> {
+                    progress.step();
+                    if (letter == null || !filter.test(letter)) {
+                        tally.skip(letter == null ? "unreadable dead letter" : "not matching the filter");
+                        return;
+                    }
+                    PushJob job = letter.job();
+                    if (job == null) {
+                        tally.skip("no job to replay (" + letter.reason().wireName() + " input)");
+                        return;
+                    }
+                    if (job.isExpired(now) && !includeExpired) {
+                        tally.skip("expired (use --include-expired)");
+                        return;
+                    }
+                    List<PushTarget> pending = notDelivered(dedupe, job);
+                    if (pending.isEmpty()) {
+                        tally.skip("already delivered");
+                        return;
+                    }
+                    tally.replay(pending.size());
+                    if (execute) {
+                        pace(next, pause);
+                        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(jobsTopic, record.key(),
+                                codec.encode(job.withTargets(pending)));
+                        JobHeaders.set(r.headers(), JobHeaders.ORIGIN, JobHeaders.Origin.REPLAY.name());
+                        JobHeaders.set(r.headers(), JobHeaders.ATTEMPT, "0");
+                        try {
+                            producer.send(r).get();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("republish failed: " + e.getMessage(), e);
+                        }
+                        reader.commitThrough(record);
+                    }
+                });
+                progress.done();
+            } finally {
+                client.shutdown();
+            }
+            tally.print(out, execute);
+            return 0;
+        }
+
+        private static List<PushTarget> notDelivered(DedupeStore dedupe, PushJob job) {
+            List<DedupeKey> keys = job.targets().stream()
+                    .map(t -> new DedupeKey(job.userId(), job.messageId(), t.deviceId())).toList();
+            try {
+                List<String> states = dedupe.peek(keys);
+                List<PushTarget> pending = new ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    String s = states.get(i);
+                    if (s == null || s.startsWith("inflight:")) {
+                        pending.add(job.targets().get(i));
+                    }
+                }
+                return pending;
+            } catch (dev.impush.worker.dedupe.DedupeUnavailableException e) {
+                // Without Redis the worker's dedupe still guards the device; replay them all.
+                return job.targets();
+            }
+        }
+
+        private static void pace(long[] next, long pauseNanos) {
+            long wait = next[0] - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            next[0] = Math.max(next[0], System.nanoTime()) + pauseNanos;
+        }
+    }
+
+    private static String env(String key, String fallback) {
+        String v = System.getenv(key);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
