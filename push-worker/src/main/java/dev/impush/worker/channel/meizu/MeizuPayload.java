@@ -1,0 +1,136 @@
+package dev.impush.worker.channel.meizu;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.vendor.TextLimits;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Renders a {@link Delivery} as the signed form of {@code pushByPushId}: {@code appId},
+ * {@code pushIds} (one token), {@code messageJson}, {@code sign}. Thread-safe.
+ *
+ * <ul>
+ *   <li>A notification ("varnished") carries {@code noticeBarInfo} with the configured
+ *       {@code noticeMsgType} (1 = private message, IM class), title 1–32 and content 1–100
+ *       characters (Flyme limits, trimmed on code points; each stands in for the other when empty).</li>
+ *   <li>{@code clickTypeInfo.parameters}: the deep-link data with {@code messageId} and
+ *       {@code conversationId}; {@code clickType 0} opens the app, which routes with them.</li>
+ *   <li>{@code advanceInfo.notifyKey}: derived from the message id, so a re-send replaces the shown
+ *       notification; ids over {@value #MAX_NOTIFY_KEY} characters become a 32-hex-digit hash.</li>
+ *   <li>{@code pushTimeInfo.validTime}: whole hours left until the job expires, rounded up and
+ *       clamped to Flyme's 1–72 (24 without an expiry).</li>
+ *   <li>A silent push is a pass-through ("unvarnished") message whose content is the data as JSON.</li>
+ * </ul>
+ */
+final class MeizuPayload {
+    static final int MAX_TITLE = 32;
+    static final int MAX_CONTENT = 100;
+    /** Flyme: pass-through content "字数限制2000以内". */
+    static final int MAX_PASS_THROUGH_CONTENT = 2000;
+    static final int MIN_VALID_HOURS = 1;
+    static final int MAX_VALID_HOURS = 72;
+    static final int DEFAULT_VALID_HOURS = 24;
+    /** Length of notifyKey Flyme accepts [U]: longer ids are hashed to 32 hex digits. */
+    static final int MAX_NOTIFY_KEY = 32;
+
+    /** A rendered request: the form to post and the path it goes to. */
+    record Request(String path, Map<String, String> form) {}
+
+    static final String NOTIFICATION_PATH = "/garcia/api/server/push/varnished/pushByPushId";
+    static final String PASS_THROUGH_PATH = "/garcia/api/server/push/unvarnished/pushByPushId";
+
+    private final MeizuConfig config;
+    private final Clock clock;
+
+    MeizuPayload(MeizuConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    Request render(Delivery delivery) {
+        ObjectNode message = delivery.notification().silent() ? passThrough(delivery) : notification(delivery);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("appId", config.appId());
+        form.put("pushIds", delivery.target().token());
+        form.put("messageJson", new String(Json.write(message), StandardCharsets.UTF_8));
+        form.put("sign", MeizuSign.sign(form, config.appSecret()));
+        return new Request(delivery.notification().silent() ? PASS_THROUGH_PATH : NOTIFICATION_PATH, form);
+    }
+
+    private ObjectNode notification(Delivery delivery) {
+        Notification n = delivery.notification();
+        ObjectNode m = Json.mapper().createObjectNode();
+        ObjectNode bar = m.putObject("noticeBarInfo");
+        bar.put("noticeMsgType", config.noticeMsgType());
+        bar.put("title", TextLimits.truncate(blank(n.title()) ? n.body() : n.title(), MAX_TITLE));
+        bar.put("content", TextLimits.truncate(blank(n.body()) ? n.title() : n.body(), MAX_CONTENT));
+        ObjectNode click = m.putObject("clickTypeInfo");
+        click.put("clickType", 0);
+        click.set("parameters", Json.mapper().valueToTree(data(delivery)));
+        timeInfo(m, delivery);
+        ObjectNode advance = m.putObject("advanceInfo");
+        advance.put("notifyKey", notifyKey(delivery.messageId()));
+        ObjectNode effects = advance.putObject("notificationType");
+        effects.put("vibrate", 1);
+        effects.put("lights", 1);
+        effects.put("sound", n.sound() == null ? 0 : 1);
+        return m;
+    }
+
+    private ObjectNode passThrough(Delivery delivery) {
+        ObjectNode m = Json.mapper().createObjectNode();
+        m.put("content", new String(Json.write(data(delivery)), StandardCharsets.UTF_8));
+        timeInfo(m, delivery);
+        return m;
+    }
+
+    private void timeInfo(ObjectNode m, Delivery delivery) {
+        ObjectNode time = m.putObject("pushTimeInfo");
+        time.put("offLine", 1);
+        time.put("validTime", validHours(delivery));
+    }
+
+    int validHours(Delivery delivery) {
+        if (delivery.expiresAt() == null) {
+            return DEFAULT_VALID_HOURS;
+        }
+        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
+        long hours = Math.ceilDiv(Math.max(0, left.toMillis()), Duration.ofHours(1).toMillis());
+        return (int) Math.max(MIN_VALID_HOURS, Math.min(MAX_VALID_HOURS, hours));
+    }
+
+    /** The message id when it fits, else the first 128 bits of its SHA-256 in hex. */
+    static String notifyKey(String messageId) {
+        if (messageId.length() <= MAX_NOTIFY_KEY) {
+            return messageId;
+        }
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static Map<String, String> data(Delivery delivery) {
+        Map<String, String> data = new LinkedHashMap<>(delivery.notification().data());
+        data.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
+        if (delivery.job().conversationId() != null) {
+            data.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
+        }
+        return data;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.impush.worker.channel.xiaomi;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach Xiaomi MiPush ({@code POST /v3/message/regid}). Immutable; build it with
+ * {@link #of} or {@link #fromEnv}, adjust with the {@code with…} methods.
+ *
+ * @param appSecret          the app's AppSecret, sent as {@code Authorization: key=<AppSecret>}
+ *                           (static: MiPush has no token endpoint, nothing to refresh)
+ * @param baseUrl            {@code https://api.xmpush.xiaomi.com} (China) by default; the global
+ *                           host is {@code https://api.xmpush.global.xiaomi.com} (regional hosts [U])
+ * @param channelId          {@code extra.channel_id}: the <em>private-message</em> notification
+ *                           channel the app registered in the Xiaomi console; IM pushes sent without
+ *                           it fall into the public class, capped at 5–8 per device per day
+ * @param channelIdByPackage per-app overrides of {@code channelId}, keyed by package name
+ *                           ({@code PushTarget.appId})
+ * @param requestTimeout     timeout of one HTTP request
+ * @param rateLimitBackoff   hold-off after a frequency limit (MiPush sends no reset time)
+ * @param quotaZone          where the daily quota resets at midnight (Asia/Shanghai)
+ * @param codeOverrides      vendor codes whose outcome differs from the built-in table (for the
+ *                           [U] codes, e.g. 20301)
+ */
+public record XiaomiConfig(
+        String appSecret,
+        URI baseUrl,
+        String channelId,
+        Map<String, String> channelIdByPackage,
+        Duration requestTimeout,
+        Duration rateLimitBackoff,
+        ZoneId quotaZone,
+        Map<Integer, CodeClass> codeOverrides) {
+
+    public static final String APP_SECRET = "IMPUSH_XIAOMI_APP_SECRET";
+    public static final String APP_SECRET_FILE = "IMPUSH_XIAOMI_APP_SECRET_FILE";
+    public static final String BASE_URL = "IMPUSH_XIAOMI_BASE_URL";
+    public static final String CHANNEL_ID = "IMPUSH_XIAOMI_CHANNEL_ID";
+    public static final String CHANNEL_IDS = "IMPUSH_XIAOMI_CHANNEL_IDS";
+    public static final String TIMEOUT_MS = "IMPUSH_XIAOMI_TIMEOUT_MS";
+    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_XIAOMI_RATE_LIMIT_BACKOFF_MS";
+    public static final String QUOTA_ZONE = "IMPUSH_XIAOMI_QUOTA_ZONE";
+    public static final String CODE_OVERRIDES = "IMPUSH_XIAOMI_CODE_OVERRIDES";
+
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.xmpush.xiaomi.com");
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
+    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
+
+    /** What a vendor code means for the send; {@code DAILY_QUOTA} holds off until the next reset. */
+    public enum CodeClass { INVALID_TOKEN, RETRY, RATE_LIMITED, DAILY_QUOTA, REJECTED }
+
+    public XiaomiConfig {
+        if (appSecret == null || appSecret.isBlank()) {
+            throw new IllegalArgumentException("appSecret must not be blank");
+        }
+        checkBaseUrl(baseUrl);
+        if (channelId == null || channelId.isBlank()) {
+            throw new IllegalArgumentException("channelId must not be blank");
+        }
+        channelIdByPackage = Map.copyOf(channelIdByPackage);
+        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
+        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
+            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
+        }
+        Objects.requireNonNull(quotaZone, "quotaZone");
+        codeOverrides = Map.copyOf(codeOverrides);
+    }
+
+    /** The app secret and private channel id; every other setting at its default. */
+    public static XiaomiConfig of(String appSecret, String channelId) {
+        return new XiaomiConfig(appSecret, DEFAULT_BASE_URL, channelId, Map.of(), DEFAULT_TIMEOUT,
+                DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE, Map.of());
+    }
+
+    public XiaomiConfig withBaseUrl(URI url) {
+        return new XiaomiConfig(appSecret, url, channelId, channelIdByPackage, requestTimeout, rateLimitBackoff,
+                quotaZone, codeOverrides);
+    }
+
+    public XiaomiConfig withRequestTimeout(Duration timeout) {
+        return new XiaomiConfig(appSecret, baseUrl, channelId, channelIdByPackage, timeout, rateLimitBackoff,
+                quotaZone, codeOverrides);
+    }
+
+    public XiaomiConfig withRateLimitBackoff(Duration backoff) {
+        return new XiaomiConfig(appSecret, baseUrl, channelId, channelIdByPackage, requestTimeout, backoff,
+                quotaZone, codeOverrides);
+    }
+
+    public XiaomiConfig withChannelIdByPackage(Map<String, String> byPackage) {
+        return new XiaomiConfig(appSecret, baseUrl, channelId, byPackage, requestTimeout, rateLimitBackoff,
+                quotaZone, codeOverrides);
+    }
+
+    public XiaomiConfig withCodeOverrides(Map<Integer, CodeClass> overrides) {
+        return new XiaomiConfig(appSecret, baseUrl, channelId, channelIdByPackage, requestTimeout, rateLimitBackoff,
+                quotaZone, overrides);
+    }
+
+    /** The private-message channel for the app {@code packageName}. */
+    public String channelIdFor(String packageName) {
+        return channelIdByPackage.getOrDefault(packageName, channelId);
+    }
+
+    @Override
+    public String toString() {
+        return "XiaomiConfig[appSecret=***, baseUrl=" + baseUrl + ", channelId=" + channelId
+                + ", channelIdByPackage=" + channelIdByPackage + ", requestTimeout=" + requestTimeout
+                + ", rateLimitBackoff=" + rateLimitBackoff + ", quotaZone=" + quotaZone
+                + ", codeOverrides=" + codeOverrides + "]";
+    }
+
+    /**
+     * Reads {@code IMPUSH_XIAOMI_*}. Empty when neither {@value #APP_SECRET} nor
+     * {@value #APP_SECRET_FILE} is set (Xiaomi disabled); then {@value #CHANNEL_ID} is required.
+     *
+     * @throws ConfigException naming the variable that is wrong
+     */
+    public static Optional<XiaomiConfig> fromEnv(Env env) {
+        Optional<String> secret = secret(env, APP_SECRET, APP_SECRET_FILE);
+        if (secret.isEmpty()) {
+            return Optional.empty();
+        }
+        String channelId = env.optional(CHANNEL_ID).orElseThrow(() -> new ConfigException(CHANNEL_ID
+                + " is required with " + APP_SECRET + ": the private-message channel id registered in the"
+                + " Xiaomi console (IM pushes without it are capped as public messages)"));
+        URI baseUrl = env.optional(BASE_URL).map(v -> parseBaseUrl(BASE_URL, v)).orElse(DEFAULT_BASE_URL);
+        Duration timeout = env.millis(TIMEOUT_MS, DEFAULT_TIMEOUT.toMillis());
+        if (timeout.isZero()) {
+            throw new ConfigException(TIMEOUT_MS + "=0 must be positive (milliseconds)");
+        }
+        return Optional.of(new XiaomiConfig(secret.get(), baseUrl, channelId,
+                pairs(env, CHANNEL_IDS), timeout,
+                env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
+                zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE), codeOverrides(env)));
+    }
+
+    /** The secret from {@code key}, or trimmed from the file named by {@code fileKey}; not both. */
+    static Optional<String> secret(Env env, String key, String fileKey) {
+        Optional<String> inline = env.optional(key);
+        Optional<java.nio.file.Path> file = env.file(fileKey);
+        if (inline.isPresent() && file.isPresent()) {
+            throw new ConfigException("set only one of " + key + " and " + fileKey);
+        }
+        if (file.isEmpty()) {
+            return inline;
+        }
+        try {
+            String s = Files.readString(file.get()).trim();
+            if (s.isEmpty()) {
+                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
+            }
+            return Optional.of(s);
+        } catch (IOException e) {
+            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static Map<Integer, CodeClass> codeOverrides(Env env) {
+        Map<Integer, CodeClass> out = new LinkedHashMap<>();
+        pairs(env, CODE_OVERRIDES).forEach((code, cls) -> {
+            try {
+                out.put(Integer.parseInt(code), CodeClass.valueOf(cls.toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(CODE_OVERRIDES + ": '" + code + "=" + cls + "' must be <code>=<one of"
+                        + " invalid-token, retry, rate-limited, daily-quota, rejected>");
+            }
+        });
+        return out;
+    }
+
+    /** {@code a=b,c=d} into a map; any other shape names the variable. */
+    static Map<String, String> pairs(Env env, String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        env.optional(key).ifPresent(s -> {
+            for (String item : s.split(",")) {
+                if (item.isBlank()) {
+                    continue;
+                }
+                int eq = item.indexOf('=');
+                if (eq <= 0 || eq == item.length() - 1) {
+                    throw new ConfigException(key + ": '" + item.trim() + "' must be key=value (comma-separated)");
+                }
+                out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+            }
+        });
+        return out;
+    }
+
+    static ZoneId zone(Env env, String key, ZoneId defaultZone) {
+        return env.optional(key).map(z -> {
+            try {
+                return ZoneId.of(z);
+            } catch (DateTimeException e) {
+                throw new ConfigException(key + "=" + z + " is not a time zone id (e.g. Asia/Shanghai)");
+            }
+        }).orElse(defaultZone);
+    }
+
+    static URI parseBaseUrl(String key, String value) {
+        try {
+            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            checkBaseUrl(uri);
+            return uri;
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new ConfigException(key + "=" + value
+                    + " must be an absolute http(s) URL without path, e.g. http://127.0.0.1:8089");
+        }
+    }
+
+    static void checkBaseUrl(URI uri) {
+        if (uri == null || uri.getHost() == null
+                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath()))
+                || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL without path: " + uri);
+        }
+    }
+}
