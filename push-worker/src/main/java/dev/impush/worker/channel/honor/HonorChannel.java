@@ -1,0 +1,143 @@
+package dev.impush.worker.channel.honor;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.impush.model.Channel;
+import dev.impush.model.Tokens;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.AuthToken;
+import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.VendorHttp;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Honor push: one device token per {@code POST /api/v1/{appId}/sendMessage} (with a {@code timestamp}
+ * header in ms), authorized with an OAuth 2.0 client-credentials token that one caller fetches while
+ * the others wait for it.
+ *
+ * <p>Outcomes: see {@link HonorResponses} (configurable codes). On an auth-expired code the failed
+ * access token is dropped from the cache and {@code AuthExpired} returned: the caller's single
+ * resend fetches a fresh one. A token endpoint that refuses the credentials (4xx) gives
+ * {@code Rejected} with Honor's error; a token endpoint that fails transiently, like any IO failure, fails the
+ * future (the caller retries).
+ *
+ * <p>Thread-safe and non-blocking. {@link #close()} closes the HTTP client and waits for it.
+ */
+public final class HonorChannel implements PushChannel {
+    private static final Logger log = LoggerFactory.getLogger(HonorChannel.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HonorConfig config;
+    private final VendorHttp http;
+    private final AuthTokenCache tokens;
+    private final HonorMessage messages;
+    private final HonorResponses responses;
+    private final URI sendUrl;
+    private final Clock clock;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HonorChannel(HonorConfig config, VendorHttp http, Clock clock) {
+        this.config = config;
+        this.http = http;
+        HonorOAuth oauth = new HonorOAuth(http, config.tokenUrl(), config.clientId(), config.clientSecret(), clock);
+        this.tokens = new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock);
+        this.messages = new HonorMessage(config, clock);
+        this.responses = new HonorResponses(clock, config.codes(), config.rateLimitBackoff(), config.quotaZone());
+        this.sendUrl = config.sendUrl();
+        this.clock = clock;
+    }
+
+    /** Builds the channel; no connection is made until the first send. */
+    public static HonorChannel create(HonorConfig config, Clock clock) {
+        HonorChannel channel = new HonorChannel(config,
+                new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
+                        : config.requestTimeout(), config.requestTimeout()), clock);
+        log.info("Honor channel ready: app {}, push {}, token {}, importance {}", config.appId(),
+                config.pushBaseUrl(), config.tokenUrl(), config.importance());
+        return channel;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.HONOR;
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> send(Delivery delivery) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Honor channel is closed"));
+        }
+        Optional<ObjectNode> body;
+        try {
+            body = messages.render(delivery);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (body.isEmpty()) {
+            // only custom data can do this (the text is trimmed)
+            log.warn("Honor message {} exceeds {} bytes with an empty body: custom data too large",
+                    delivery.messageId(), HonorMessage.MAX_BYTES);
+            return CompletableFuture.completedFuture(new SendOutcome.Rejected("honor payload > 4 KB"));
+        }
+        String token = delivery.target().token();
+        return tokens.token(config.appId())
+                .thenCompose(auth -> http.postJson(sendUrl, headers(auth), body.get())
+                        .thenApply(r -> outcome(auth, token, r)))
+                .exceptionallyCompose(HonorChannel::authRefused);
+    }
+
+    private Map<String, String> headers(AuthToken auth) {
+        return Map.of("Authorization", "Bearer " + auth.value(), "timestamp", Long.toString(clock.millis()));
+    }
+
+    private SendOutcome outcome(AuthToken auth, String token, VendorHttp.Response r) {
+        SendOutcome outcome = responses.map(r.status(), r.body(), retryAfter(r.headers()), token);
+        if (outcome instanceof SendOutcome.AuthExpired) {
+            tokens.invalidate(config.appId(), auth);
+        }
+        if (!(outcome instanceof SendOutcome.Delivered)) {
+            log.debug("Honor answered {} for {}: {}", r.status(), Tokens.mask(token), outcome);
+        }
+        return outcome;
+    }
+
+    /** Credentials the token endpoint refused are permanent; everything else stays a failure (Retry). */
+    private static CompletableFuture<SendOutcome> authRefused(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof HonorOAuth.AuthFailure f && f.permanent) {
+            return CompletableFuture.completedFuture(new SendOutcome.Rejected(f.getMessage()));
+        }
+        return CompletableFuture.failedFuture(cause);
+    }
+
+    /** {@code Retry-After} in delta-seconds, when present. */
+    static Optional<Duration> retryAfter(HttpHeaders headers) {
+        return headers.firstValue("Retry-After").flatMap(v -> {
+            try {
+                long s = Long.parseLong(v.trim());
+                return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** Idempotent; waits for the HTTP client to close. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            http.close();
+        }
+    }
+}

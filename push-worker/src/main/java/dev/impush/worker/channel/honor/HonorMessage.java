@@ -1,0 +1,115 @@
+package dev.impush.worker.channel.honor;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.vendor.TextLimits;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Renders a {@link Delivery} as an Honor {@code sendMessage} body (camelCase, no {@code message}
+ * wrapper) for one device token.
+ *
+ * <ul>
+ *   <li>IM class: {@code importance} from the config ({@code NORMAL}: Honor's service/IM class).</li>
+ *   <li>{@code notifyId}: a stable positive int from the message id, so a double send replaces the
+ *       first notification instead of showing twice.</li>
+ *   <li>{@code data}: the job's data plus {@code messageId} and {@code conversationId}, as a JSON string.</li>
+ *   <li>TTL: until the job expires, clamped to [1 s, max TTL].</li>
+ *   <li>Size: 4 KB [U, as Huawei]; the text is trimmed to fit, never the JSON.</li>
+ * </ul>
+ * Silent pushes carry no notification block. Stateless apart from the clock; thread-safe.
+ */
+final class HonorMessage {
+    /** [U] Honor's body limit, assumed equal to Huawei's. */
+    static final int MAX_BYTES = 4096;
+    /** [U] title limit: none documented. */
+    static final int MAX_TITLE_CHARS = 100;
+    static final int MAX_BADGE = 99;
+    static final Duration DEFAULT_TTL = Duration.ofDays(1);
+
+    private final HonorConfig config;
+    private final Clock clock;
+
+    HonorMessage(HonorConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** The request body, or empty when even an empty body text would exceed 4 KB (custom data too large). */
+    Optional<ObjectNode> render(Delivery delivery) {
+        String body = delivery.notification().body() == null ? "" : delivery.notification().body();
+        ObjectNode full = tree(delivery, body);
+        if (Json.write(full).length <= MAX_BYTES) {
+            return Optional.of(full);
+        }
+        int lo = 0;
+        int hi = body.codePointCount(0, body.length());
+        ObjectNode best = null;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            ObjectNode candidate = tree(delivery, TextLimits.truncate(body, mid));
+            if (Json.write(candidate).length <= MAX_BYTES) {
+                best = candidate;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    ObjectNode tree(Delivery delivery, String body) {
+        Notification n = delivery.notification();
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.putArray("token").add(delivery.target().token());
+        root.put("data", new String(Json.write(data(delivery)), StandardCharsets.UTF_8));
+        ObjectNode android = root.putObject("android");
+        android.put("ttl", ttl(delivery).toSeconds() + "s");
+        if (!n.silent()) {
+            ObjectNode shown = android.putObject("notification");
+            shown.put("title", TextLimits.truncate(n.title() == null ? "" : n.title(), MAX_TITLE_CHARS));
+            shown.put("body", body);
+            ObjectNode click = shown.putObject("clickAction");
+            config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
+            shown.put("importance", config.importance());
+            shown.put("notifyId", notifyId(delivery.messageId()));
+            if (n.badge() != null && config.badgeClass().isPresent()) {
+                shown.putObject("badgeNotification").put("badgeClass", config.badgeClass().get())
+                        .put("setNum", Math.clamp(n.badge(), 0, MAX_BADGE));
+            }
+        }
+        return root;
+    }
+
+    /** A stable positive int per message id ({@link String#hashCode} is fixed by the JLS). */
+    static int notifyId(String messageId) {
+        return Math.floorMod(messageId.hashCode(), Integer.MAX_VALUE - 1) + 1;
+    }
+
+    Duration ttl(Delivery delivery) {
+        if (delivery.expiresAt() == null) {
+            return DEFAULT_TTL.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : DEFAULT_TTL;
+        }
+        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
+        if (left.toSeconds() < 1) {
+            return Duration.ofSeconds(1);
+        }
+        return left.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : Duration.ofSeconds(left.toSeconds());
+    }
+
+    static Map<String, String> data(Delivery delivery) {
+        Map<String, String> data = new LinkedHashMap<>(delivery.notification().data());
+        data.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
+        if (delivery.job().conversationId() != null) {
+            data.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
+        }
+        return data;
+    }
+}

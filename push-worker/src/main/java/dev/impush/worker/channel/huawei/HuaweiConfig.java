@@ -1,0 +1,233 @@
+package dev.impush.worker.channel.huawei;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How to reach Huawei Push Kit (HMS) for one Huawei app. Immutable; read it with {@link #fromEnv}.
+ *
+ * @param appId            the AppGallery Connect app id ({@code /v1/{appId}/messages:send}, OAuth {@code client_id})
+ * @param appSecret        the app secret (OAuth {@code client_secret}); never printed
+ * @param tokenUrl         the OAuth 2.0 token endpoint
+ * @param pushBaseUrl      scheme, host and port of the Push Kit API
+ * @param im               how chat pushes are classified (IM class is uncapped per device)
+ * @param clickAction      an intent action the app declares for a tap; empty = open the app (click type 3)
+ * @param badgeClass       the launcher activity whose badge is set; empty = no badge (Huawei needs the class)
+ * @param maxTtl           the longest TTL sent [U]: 15 days unless Huawei says otherwise
+ * @param dailyQuotaCodes  result codes meaning "daily quota used up" [U]: the reference names none
+ * @param quotaZone        where the daily quota resets at midnight
+ * @param rateLimitBackoff how long to hold off after flow control (HTTP 503) without {@code Retry-After}
+ * @param requestTimeout   timeout of one HTTP request (connect and answer)
+ * @param tokenRefreshMargin how long before its expiry an access token is replaced
+ */
+public record HuaweiConfig(
+        String appId,
+        Secret appSecret,
+        URI tokenUrl,
+        URI pushBaseUrl,
+        Classification im,
+        Optional<String> clickAction,
+        Optional<String> badgeClass,
+        Duration maxTtl,
+        Set<String> dailyQuotaCodes,
+        ZoneId quotaZone,
+        Duration rateLimitBackoff,
+        Duration requestTimeout,
+        Duration tokenRefreshMargin) {
+
+    public static final String APP_ID = "IMPUSH_HUAWEI_APP_ID";
+    public static final String APP_SECRET = "IMPUSH_HUAWEI_APP_SECRET";
+    public static final String APP_SECRET_FILE = "IMPUSH_HUAWEI_APP_SECRET_FILE";
+    public static final String TOKEN_URL = "IMPUSH_HUAWEI_TOKEN_URL";
+    public static final String PUSH_URL = "IMPUSH_HUAWEI_PUSH_URL";
+    public static final String CATEGORY = "IMPUSH_HUAWEI_CATEGORY";
+    public static final String IMPORTANCE = "IMPUSH_HUAWEI_IMPORTANCE";
+    public static final String CHANNEL_ID = "IMPUSH_HUAWEI_CHANNEL_ID";
+    public static final String CLICK_ACTION = "IMPUSH_HUAWEI_CLICK_ACTION";
+    public static final String BADGE_CLASS = "IMPUSH_HUAWEI_BADGE_CLASS";
+    public static final String MAX_TTL_S = "IMPUSH_HUAWEI_MAX_TTL_S";
+    public static final String DAILY_QUOTA_CODES = "IMPUSH_HUAWEI_DAILY_QUOTA_CODES";
+    public static final String QUOTA_ZONE = "IMPUSH_HUAWEI_QUOTA_ZONE";
+    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_HUAWEI_RATE_LIMIT_BACKOFF_MS";
+    public static final String TIMEOUT_MS = "IMPUSH_HUAWEI_TIMEOUT_MS";
+    public static final String TOKEN_REFRESH_MARGIN_MS = "IMPUSH_HUAWEI_TOKEN_REFRESH_MARGIN_MS";
+
+    public static final URI DEFAULT_TOKEN_URL = URI.create("https://oauth-login.cloud.huawei.com/oauth2/v3/token");
+    public static final URI DEFAULT_PUSH_URL = URI.create("https://push-api.cloud.huawei.com");
+    public static final String DEFAULT_CATEGORY = "IM";
+    public static final String DEFAULT_IMPORTANCE = "NORMAL";
+    public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(15);
+    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
+    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** Huawei tokens live 3600 s; replace them 5 minutes early. */
+    public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
+    private static final Set<String> IMPORTANCES = Set.of("LOW", "NORMAL", "HIGH");
+
+    /**
+     * The IM classification of chat pushes.
+     *
+     * @param category   {@code android.category}; {@code IM} needs Huawei's self-classification right;
+     *                   empty = let Huawei classify (marketing caps may apply)
+     * @param importance {@code android.notification.importance}: LOW, NORMAL (IM) or HIGH
+     * @param channelId  {@code android.notification.channel_id}: the app's own notification channel, if any
+     */
+    public record Classification(Optional<String> category, String importance, Optional<String> channelId) {
+        public Classification {
+            Objects.requireNonNull(category, "category");
+            Objects.requireNonNull(channelId, "channelId");
+            if (!IMPORTANCES.contains(importance)) {
+                throw new IllegalArgumentException("importance must be LOW, NORMAL or HIGH: " + importance);
+            }
+        }
+    }
+
+    /** A credential: {@link #toString()} never shows it. */
+    public record Secret(String value) {
+        public Secret {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("secret must not be blank");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Secret[***]";
+        }
+    }
+
+    public HuaweiConfig {
+        if (appId == null || appId.isBlank()) {
+            throw new IllegalArgumentException("appId must not be blank");
+        }
+        Objects.requireNonNull(appSecret, "appSecret");
+        Objects.requireNonNull(tokenUrl, "tokenUrl");
+        Objects.requireNonNull(pushBaseUrl, "pushBaseUrl");
+        Objects.requireNonNull(im, "im");
+        Objects.requireNonNull(clickAction, "clickAction");
+        Objects.requireNonNull(badgeClass, "badgeClass");
+        Objects.requireNonNull(quotaZone, "quotaZone");
+        dailyQuotaCodes = Set.copyOf(dailyQuotaCodes);
+        if (maxTtl == null || maxTtl.toSeconds() < 1) {
+            throw new IllegalArgumentException("maxTtl must be at least 1 s: " + maxTtl);
+        }
+        if (requestTimeout == null || requestTimeout.isZero() || requestTimeout.isNegative()) {
+            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
+        }
+        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()
+                || tokenRefreshMargin == null || tokenRefreshMargin.isNegative()) {
+            throw new IllegalArgumentException("durations must not be negative");
+        }
+    }
+
+    /** Where messages for this app are sent. */
+    public URI sendUrl() {
+        return URI.create(pushBaseUrl.toString().replaceAll("/+$", "") + "/v1/" + appId + "/messages:send");
+    }
+
+    /**
+     * Reads {@code IMPUSH_HUAWEI_*}. Empty when {@value #APP_ID} is unset (Huawei disabled).
+     *
+     * @throws ConfigException naming the variable that is wrong
+     */
+    public static Optional<HuaweiConfig> fromEnv(Env env) {
+        Optional<String> appId = env.optional(APP_ID);
+        if (appId.isEmpty()) {
+            return Optional.empty();
+        }
+        Secret secret = new Secret(secret(env, APP_SECRET, APP_SECRET_FILE));
+        String importance = env.string(IMPORTANCE, DEFAULT_IMPORTANCE).toUpperCase(java.util.Locale.ROOT);
+        if (!IMPORTANCES.contains(importance)) {
+            throw new ConfigException(IMPORTANCE + "=" + importance + " must be LOW, NORMAL or HIGH");
+        }
+        String category = env.string(CATEGORY, DEFAULT_CATEGORY);
+        Classification im = new Classification(
+                "none".equalsIgnoreCase(category) ? Optional.empty() : Optional.of(category),
+                importance, env.optional(CHANNEL_ID));
+        return Optional.of(new HuaweiConfig(appId.get(), secret,
+                url(env, TOKEN_URL, DEFAULT_TOKEN_URL), url(env, PUSH_URL, DEFAULT_PUSH_URL), im,
+                env.optional(CLICK_ACTION), env.optional(BADGE_CLASS),
+                Duration.ofSeconds(env.integer(MAX_TTL_S, (int) DEFAULT_MAX_TTL.toSeconds(), 1, Integer.MAX_VALUE)),
+                codes(env, DAILY_QUOTA_CODES), zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
+                env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
+                positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
+                env.millis(TOKEN_REFRESH_MARGIN_MS, DEFAULT_TOKEN_REFRESH_MARGIN.toMillis())));
+    }
+
+    /** The secret from {@code key} or from the file {@code fileKey} names; exactly one must be set. */
+    static String secret(Env env, String key, String fileKey) {
+        Optional<String> inline = env.optional(key);
+        Optional<Path> file = env.file(fileKey);
+        if (inline.isPresent() == file.isPresent()) {
+            throw new ConfigException("set exactly one of " + key + " and " + fileKey);
+        }
+        if (inline.isPresent()) {
+            return inline.get();
+        }
+        try {
+            String s = Files.readString(file.get()).trim();
+            if (s.isEmpty()) {
+                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    static URI url(Env env, String key, URI defaultValue) {
+        return env.optional(key).map(v -> {
+            try {
+                URI uri = new URI(v);
+                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                    throw new URISyntaxException(v, "not absolute http(s)");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new ConfigException(key + "=" + v + " must be an absolute http(s) URL");
+            }
+        }).orElse(defaultValue);
+    }
+
+    static Set<String> codes(Env env, String key) {
+        Set<String> codes = env.optional(key).map(v -> Arrays.stream(v.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet())).orElse(Set.of());
+        for (String c : codes) {
+            if (!c.matches("-?\\d{1,12}")) {
+                throw new ConfigException(key + " must be a comma-separated list of numeric codes, not '" + c + "'");
+            }
+        }
+        return codes;
+    }
+
+    static ZoneId zone(Env env, String key, ZoneId defaultValue) {
+        return env.optional(key).map(v -> {
+            try {
+                return ZoneId.of(v);
+            } catch (DateTimeException e) {
+                throw new ConfigException(key + "=" + v + " is not a time zone id (e.g. Asia/Shanghai)");
+            }
+        }).orElse(defaultValue);
+    }
+
+    static Duration positive(Env env, String key, Duration defaultValue) {
+        Duration d = env.millis(key, defaultValue.toMillis());
+        if (d.isZero()) {
+            throw new ConfigException(key + "=0 must be positive (milliseconds)");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.impush.worker.channel.honor;
+
+import static dev.impush.worker.channel.honor.HonorFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.impush.model.codec.Json;
+import dev.impush.worker.channel.Delivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HonorMessageTest {
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private static JsonNode render(HonorConfig config, Delivery d) throws Exception {
+        ObjectNode tree = new HonorMessage(config, CLOCK).render(d).orElseThrow();
+        assertTrue(Json.write(tree).length <= HonorMessage.MAX_BYTES);
+        return tree;
+    }
+
+    @Test
+    void render_chatPush_isImClassWithStableNotifyIdAndDeepLinkData() throws Exception {
+        Delivery d = HonorFixtures.delivery("msg-1", "dev-1", "tok-1");
+
+        JsonNode m = render(HonorFixtures.config(Map.of()), d);
+
+        assertTrue(m.path("message").isMissingNode(), "Honor has no message wrapper");
+        JsonNode android = m.path("android");
+        assertEquals("3600s", android.path("ttl").asText());
+        JsonNode n = android.path("notification");
+        assertEquals("NORMAL", n.path("importance").asText());
+        assertEquals(HonorMessage.notifyId("msg-1"), n.path("notifyId").asInt());
+        assertTrue(n.path("notifyId").asInt() > 0);
+        assertEquals(3, n.path("clickAction").path("type").asInt());
+        assertTrue(n.path("badgeNotification").isMissingNode(), "no badge without a badge class");
+        assertEquals("tok-1", m.path("token").get(0).asText());
+        assertEquals(1, m.path("token").size());
+        JsonNode data = Json.mapper().readTree(m.path("data").asText());
+        assertEquals("msg-1", data.path("messageId").asText());
+        assertEquals("conv-1", data.path("conversationId").asText());
+        assertEquals("impush://conv/1", data.path("deepLink").asText());
+    }
+
+    @Test
+    void render_configuredClassification_isUsed() throws Exception {
+        HonorConfig config = HonorFixtures.config(Map.of(HonorConfig.IMPORTANCE, "low",
+                HonorConfig.CLICK_ACTION, "dev.impush.OPEN", HonorConfig.BADGE_CLASS, "dev.impush.Main"));
+
+        JsonNode n = render(config, HonorFixtures.delivery("msg-2", "dev-1", "tok-1")).path("android").path("notification");
+
+        assertEquals("LOW", n.path("importance").asText());
+        assertEquals(1, n.path("clickAction").path("type").asInt());
+        assertEquals("dev.impush.OPEN", n.path("clickAction").path("action").asText());
+        assertEquals("dev.impush.Main", n.path("badgeNotification").path("badgeClass").asText());
+        assertEquals(3, n.path("badgeNotification").path("setNum").asInt());
+    }
+
+    @Test
+    void render_longTextAndFarExpiry_isTrimmedAndClampedToLimits() throws Exception {
+        String title = "😀".repeat(300);
+        String body = "长消息✉".repeat(3000);
+        Delivery d = HonorFixtures.delivery("msg-4", "dev-1", "tok-1",
+                HonorFixtures.notification("msg-4", title, body, false), NOW.plus(Duration.ofDays(60)));
+
+        JsonNode android = render(HonorFixtures.config(Map.of()), d).path("android");
+
+        assertEquals(Duration.ofDays(15).toSeconds() + "s", android.path("ttl").asText());
+        String sentTitle = android.path("notification").path("title").asText();
+        assertEquals(HonorMessage.MAX_TITLE_CHARS, sentTitle.codePointCount(0, sentTitle.length()));
+        String sentBody = android.path("notification").path("body").asText();
+        assertTrue(sentBody.endsWith("…") && sentBody.length() > 500, () -> sentBody.length() + " chars");
+    }
+
+    @Test
+    void render_configuredMaxTtlAndPastExpiry_clampBothWays() {
+        HonorMessage m = new HonorMessage(HonorFixtures.config(Map.of(HonorConfig.MAX_TTL_S, "600")), CLOCK);
+
+        assertEquals(Duration.ofSeconds(600), m.ttl(HonorFixtures.delivery("a", "d", "t")));
+        Delivery expired = HonorFixtures.delivery("b", "d", "t",
+                HonorFixtures.notification("b", "t", "b", false), NOW.minusSeconds(5));
+        assertEquals(Duration.ofSeconds(1), m.ttl(expired));
+    }
+
+    @Test
+    void render_silentPush_isDataMessageWithoutNotification() throws Exception {
+        Delivery d = HonorFixtures.delivery("msg-5", "dev-1", "tok-1",
+                HonorFixtures.notification("msg-5", "t", "secret", true), NOW.plusSeconds(60));
+
+        JsonNode m = render(HonorFixtures.config(Map.of()), d);
+
+        assertTrue(m.path("android").path("notification").isMissingNode());
+        assertEquals("msg-5", Json.mapper().readTree(m.path("data").asText()).path("messageId").asText());
+    }
+
+    @Test
+    void render_hugeCustomData_cannotFit() {
+        var n = new dev.impush.model.job.Notification("t", "b", null, null, null, null, null, false,
+                Map.of("blob", "x".repeat(5000)));
+        Delivery d = HonorFixtures.delivery("msg-6", "dev-1", "tok-1", n, NOW.plusSeconds(60));
+
+        assertTrue(new HonorMessage(HonorFixtures.config(Map.of()), CLOCK).render(d).isEmpty());
+    }
+
+    @Test
+    void notifyId_isStableAndPositive() {
+        assertEquals(HonorMessage.notifyId("m-42"), HonorMessage.notifyId("m-42"));
+        for (String id : new String[] {"", "a", "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES"}) {
+            assertTrue(HonorMessage.notifyId(id) > 0, id);
+        }
+    }
+}
