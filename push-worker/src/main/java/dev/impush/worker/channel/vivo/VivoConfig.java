@@ -163,7 +163,8 @@ public record VivoConfig(
         String secret = secret(env);
         URI baseUrl = url(env.string(BASE_URL, DEFAULT_BASE_URL));
         int classification = env.integer(CLASSIFICATION, DEFAULT_IM.classification(), 0, 1);
-        Classification im = new Classification(classification, env.string(CATEGORY, classification == 1 ? DEFAULT_IM.category() : ""));
+        Classification im = new Classification(classification, 
+                omitNone(env.string(CATEGORY, classification == 1 ? DEFAULT_IM.category() : "none")));
         int skipType = env.integer(SKIP_TYPE, DEFAULT_CLICK.skipType(), 1, 4);
         Optional<String> skipContent = env.optional(SKIP_CONTENT);
         if (skipType != 1 && skipContent.isEmpty()) {
@@ -181,6 +182,11 @@ public record VivoConfig(
     @Override
     public String toString() {
         return "VivoConfig[appId=" + appId + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
+    }
+
+    /** Env cannot carry a blank value: {@code none} means "do not send a category". */
+    private static String omitNone(String value) {
+        return "none".equalsIgnoreCase(value) ? "" : value;
     }
 
     private static String secret(Env env) {
