@@ -1,0 +1,179 @@
+package dev.impush.worker.channel.oppo;
+
+import dev.impush.model.Channel;
+import dev.impush.model.Tokens;
+import dev.impush.model.codec.Json;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.AuthToken;
+import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.VendorHttp;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OPPO push: one registration id per {@code POST /server/v1/message/notification/unicast} (form
+ * fields {@code auth_token} and {@code message}), with an auth token from
+ * {@code POST /server/v1/auth} signed {@code sha256hex(app_key + timestamp + master_secret)}.
+ *
+ * <p>Auth: one token per app key in an {@link AuthTokenCache}, fetched by one caller while
+ * concurrent sends wait, used for {@link OppoConfig#authTokenLifetime()} (OPPO: 24 h). On an
+ * auth-expired answer (11, 29) the failed token is dropped and {@link SendOutcome.AuthExpired}
+ * returned; the caller's single resend fetches a fresh one. An auth call OPPO refuses (bad sign,
+ * bad timestamp, bad app key) becomes that send's outcome.
+ *
+ * <p>Threading: {@link #send} never blocks; transport failures complete the future exceptionally
+ * (the caller retries). Lifecycle: {@link #close()} refuses new sends and waits for the requests in
+ * flight to finish.
+ */
+public final class OppoChannel implements PushChannel {
+    private static final Logger log = LoggerFactory.getLogger(OppoChannel.class);
+    static final String AUTH_PATH = "/server/v1/auth";
+    static final String UNICAST_PATH = "/server/v1/message/notification/unicast";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final OppoConfig config;
+    private final Clock clock;
+    private final OppoPayload payload;
+    private final OppoResponses.Rules rules;
+    private final VendorHttp http;
+    private final AuthTokenCache tokens;
+    private final URI authUri;
+    private final URI unicastUri;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OppoChannel(OppoConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.payload = new OppoPayload(config, clock);
+        this.rules = OppoResponses.Rules.of(config);
+        this.http = new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
+                : config.requestTimeout(), config.requestTimeout());
+        // the lifetime is already cut short of OPPO's 24 h by configuration: no extra margin
+        this.tokens = new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock);
+        this.authUri = config.baseUrl().resolve(AUTH_PATH);
+        this.unicastUri = config.baseUrl().resolve(UNICAST_PATH);
+    }
+
+    /** Builds the channel; no network call is made until the first send. */
+    public static OppoChannel create(OppoConfig config, Clock clock) {
+        OppoChannel channel = new OppoChannel(config, clock);
+        log.info("OPPO channel for app key {} via {} (channel_id '{}', category '{}', notify_level {})",
+                config.appKey(), config.baseUrl(), config.im().channelId(), config.im().category(),
+                config.im().notifyLevel());
+        return channel;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.OPPO;
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> send(Delivery delivery) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("OPPO channel is closed"));
+        }
+        if (delivery.notification().silent()) {
+            // OPPO's server API sends notifications only; it has no data-only (pass-through) message
+            return CompletableFuture.completedFuture(new SendOutcome.Rejected("oppo: silent pushes are not supported"));
+        }
+        String message = new String(Json.write(payload.render(delivery)), StandardCharsets.UTF_8);
+        return tokens.token(config.appKey())
+                .thenCompose(token -> {
+                    Map<String, String> form = new LinkedHashMap<>();
+                    form.put("auth_token", token.value());
+                    form.put("message", message);
+                    return http.postForm(unicastUri, Map.of(), form).thenApply(r -> {
+                        SendOutcome outcome = OppoResponses.send(r.status(), r.json(), clock, rules);
+                        if (outcome instanceof SendOutcome.AuthExpired) {
+                            tokens.invalidate(config.appKey(), token);
+                        }
+                        return outcome;
+                    });
+                })
+                .exceptionally(OppoChannel::authFailureOutcome)
+                .whenComplete((outcome, e) -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("OPPO {} for message {} to {}", outcome == null ? e : outcome, delivery.messageId(),
+                                Tokens.mask(delivery.target().token()));
+                    }
+                });
+    }
+
+    private CompletableFuture<AuthToken> fetchToken() {
+        long timestamp = clock.millis();
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("app_key", config.appKey());
+        form.put("timestamp", Long.toString(timestamp));
+        form.put("sign", sign(config.appKey(), timestamp, config.masterSecret()));
+        return http.postForm(authUri, Map.of(), form).thenApply(r -> {
+            if (r.status() >= 500) {
+                throw new AuthFailure(SendOutcome.retry("oppo auth HTTP " + r.status()));
+            }
+            var json = r.json();
+            int code = json.path("code").asInt(Integer.MIN_VALUE);
+            String token = json.path("data").path("auth_token").asText("");
+            if (code == OppoResponses.OK && !token.isEmpty()) {
+                return new AuthToken(token, clock.instant().plus(config.authTokenLifetime()));
+            }
+            SendOutcome outcome = OppoResponses.code(code, "auth: " + json.path("message").asText("HTTP " + r.status()), clock, rules);
+            // neither "expired" nor "invalid token" from the auth call itself can be cured by another auth call
+            throw new AuthFailure(switch (outcome) {
+                case SendOutcome.AuthExpired a -> new SendOutcome.Rejected(a.reason());
+                case SendOutcome.InvalidToken t -> new SendOutcome.Rejected(t.reason());
+                default -> outcome;
+            });
+        });
+    }
+
+    /** {@code sha256hex(app_key + timestamp + master_secret)}, lowercase: OPPO's auth sign. */
+    static String sign(String appKey, long timestamp, String masterSecret) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256")
+                    .digest((appKey + timestamp + masterSecret).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    /** An auth answer that decides the send's outcome; anything else stays a failure (= retry). */
+    private static SendOutcome authFailureOutcome(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof AuthFailure f) {
+            return f.outcome;
+        }
+        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+    }
+
+    /** OPPO refused the auth call; {@link #outcome} is what the send reports. */
+    private static final class AuthFailure extends RuntimeException {
+        final transient SendOutcome outcome;
+
+        AuthFailure(SendOutcome outcome) {
+            super(outcome.toString(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            http.close(); // HttpClient.close() waits for the requests in flight
+        }
+    }
+}

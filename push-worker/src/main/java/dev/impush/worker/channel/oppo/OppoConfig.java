@@ -1,0 +1,273 @@
+package dev.impush.worker.channel.oppo;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to reach OPPO push ({@code POST /server/v1/auth}, {@code POST
+ * /server/v1/message/notification/unicast}). Immutable; build it with {@link #of} or
+ * {@link #fromEnv}, then adjust with the {@code with…} methods.
+ *
+ * @param appKey            OPPO's AppKey (also the auth-token cache key)
+ * @param masterSecret      OPPO's MasterSecret (not the AppSecret): only hashed into the auth sign,
+ *                          never sent or logged
+ * @param baseUrl           {@value #DEFAULT_BASE_URL} (China); overseas apps use
+ *                          {@value #OVERSEAS_BASE_URL}; or a mock
+ * @param im                the IM classification: a private-message channel registered with OPPO,
+ *                          plus category and notify level ([U] field values; {@code none} / 0 in
+ *                          the environment = not sent)
+ * @param click             what a tap does ({@code click_action_type} and its activity / URL)
+ * @param fallbackText      shown when the title or body is blank (OPPO requires both)
+ * @param authTokenLifetime how long a fetched auth token is used (OPPO: valid 24 h from issue)
+ * @param rateLimitBackoff  how long to hold off after a frequency limit (OPPO gives no reset time)
+ * @param quotaZone         the time zone whose midnight resets OPPO's daily limit
+ * @param requestTimeout    connect and response timeout of one HTTP request
+ */
+public record OppoConfig(
+        String appKey,
+        String masterSecret,
+        URI baseUrl,
+        Classification im,
+        Click click,
+        String fallbackText,
+        Duration authTokenLifetime,
+        Duration rateLimitBackoff,
+        ZoneId quotaZone,
+        Duration requestTimeout) {
+
+    public static final String APP_KEY = "IMPUSH_OPPO_APP_KEY";
+    public static final String MASTER_SECRET = "IMPUSH_OPPO_MASTER_SECRET";
+    public static final String MASTER_SECRET_FILE = "IMPUSH_OPPO_MASTER_SECRET_FILE";
+    public static final String BASE_URL = "IMPUSH_OPPO_BASE_URL";
+    public static final String CHANNEL_ID = "IMPUSH_OPPO_CHANNEL_ID";
+    public static final String CATEGORY = "IMPUSH_OPPO_CATEGORY";
+    public static final String NOTIFY_LEVEL = "IMPUSH_OPPO_NOTIFY_LEVEL";
+    public static final String CLICK_ACTION_TYPE = "IMPUSH_OPPO_CLICK_ACTION_TYPE";
+    public static final String CLICK_ACTION_ACTIVITY = "IMPUSH_OPPO_CLICK_ACTION_ACTIVITY";
+    public static final String CLICK_ACTION_URL = "IMPUSH_OPPO_CLICK_ACTION_URL";
+    public static final String FALLBACK_TEXT = "IMPUSH_OPPO_FALLBACK_TEXT";
+    public static final String AUTH_TOKEN_TTL_MS = "IMPUSH_OPPO_AUTH_TOKEN_TTL_MS";
+    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_OPPO_RATE_LIMIT_BACKOFF_MS";
+    public static final String QUOTA_ZONE = "IMPUSH_OPPO_QUOTA_ZONE";
+    public static final String TIMEOUT_MS = "IMPUSH_OPPO_TIMEOUT_MS";
+
+    public static final String DEFAULT_BASE_URL = "https://api.push.oppomobile.com";
+    public static final String OVERSEAS_BASE_URL = "https://api-intl.push.oppomobile.com";
+    /** The Android notification channel the app creates and registers with OPPO as private messages. */
+    public static final String DEFAULT_CHANNEL_ID = "impush_im";
+    /** [U] OPPO's IM category value. */
+    public static final String DEFAULT_CATEGORY = "IM";
+    /** [U] OPPO notify level 2: notification bar and lock screen. */
+    public static final int DEFAULT_NOTIFY_LEVEL = 2;
+    public static final Click DEFAULT_CLICK = new Click(0, Optional.empty(), Optional.empty());
+    public static final String DEFAULT_FALLBACK_TEXT = "New message";
+    /** OPPO tokens are valid 24 h; one hour early, so no send carries a token about to die. */
+    public static final Duration DEFAULT_AUTH_TOKEN_LIFETIME = Duration.ofHours(23);
+    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
+    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * OPPO's IM class: {@code channel_id} (a private-message channel, required for IM), and the
+     * {@code category} / {@code notify_level} values ([U]; blank / 0 = not sent).
+     */
+    public record Classification(String channelId, String category, int notifyLevel) {
+        public Classification {
+            if (channelId == null || channelId.isBlank()) {
+                throw new IllegalArgumentException("channelId must not be blank");
+            }
+            category = category == null ? "" : category;
+            if (notifyLevel < 0) {
+                throw new IllegalArgumentException("notifyLevel must not be negative: " + notifyLevel);
+            }
+        }
+    }
+
+    /**
+     * OPPO {@code click_action_type}: 0 open the app, 1 an activity by intent action, 2 a URL,
+     * 4 an activity by class name, 5 an intent scheme URL; 1/4 need an activity, 2/5 a URL.
+     */
+    public record Click(int type, Optional<String> activity, Optional<String> url) {
+        public Click {
+            Objects.requireNonNull(activity, "activity");
+            Objects.requireNonNull(url, "url");
+            switch (type) {
+                case 0 -> { }
+                case 1, 4 -> {
+                    if (activity.isEmpty()) {
+                        throw new IllegalArgumentException("click_action_type " + type + " needs an activity");
+                    }
+                }
+                case 2, 5 -> {
+                    if (url.isEmpty()) {
+                        throw new IllegalArgumentException("click_action_type " + type + " needs a URL");
+                    }
+                }
+                default -> throw new IllegalArgumentException("click_action_type must be 0, 1, 2, 4 or 5: " + type);
+            }
+        }
+    }
+
+    public OppoConfig {
+        requireText(appKey, "appKey");
+        requireText(masterSecret, "masterSecret");
+        if (baseUrl == null || baseUrl.getHost() == null
+                || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
+            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL: " + baseUrl);
+        }
+        Objects.requireNonNull(im, "im");
+        Objects.requireNonNull(click, "click");
+        requireText(fallbackText, "fallbackText");
+        requirePositive(authTokenLifetime, "authTokenLifetime");
+        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
+            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
+        }
+        Objects.requireNonNull(quotaZone, "quotaZone");
+        requirePositive(requestTimeout, "requestTimeout");
+    }
+
+    /** Production credentials, every other setting at its default. */
+    public static OppoConfig of(String appKey, String masterSecret) {
+        return new OppoConfig(appKey, masterSecret, URI.create(DEFAULT_BASE_URL),
+                new Classification(DEFAULT_CHANNEL_ID, DEFAULT_CATEGORY, DEFAULT_NOTIFY_LEVEL), DEFAULT_CLICK,
+                DEFAULT_FALLBACK_TEXT, DEFAULT_AUTH_TOKEN_LIFETIME, DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE,
+                DEFAULT_TIMEOUT);
+    }
+
+    public OppoConfig withBaseUrl(URI url) {
+        return new OppoConfig(appKey, masterSecret, url, im, click, fallbackText, authTokenLifetime,
+                rateLimitBackoff, quotaZone, requestTimeout);
+    }
+
+    public OppoConfig withIm(Classification classification) {
+        return new OppoConfig(appKey, masterSecret, baseUrl, classification, click, fallbackText, authTokenLifetime,
+                rateLimitBackoff, quotaZone, requestTimeout);
+    }
+
+    public OppoConfig withAuthTokenLifetime(Duration lifetime) {
+        return new OppoConfig(appKey, masterSecret, baseUrl, im, click, fallbackText, lifetime,
+                rateLimitBackoff, quotaZone, requestTimeout);
+    }
+
+    public OppoConfig withRateLimitBackoff(Duration backoff) {
+        return new OppoConfig(appKey, masterSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
+                backoff, quotaZone, requestTimeout);
+    }
+
+    public OppoConfig withRequestTimeout(Duration timeout) {
+        return new OppoConfig(appKey, masterSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
+                rateLimitBackoff, quotaZone, timeout);
+    }
+
+    /**
+     * Reads {@code IMPUSH_OPPO_*}. Empty when {@value #APP_KEY} is unset (OPPO disabled); with it,
+     * one of {@value #MASTER_SECRET} / {@value #MASTER_SECRET_FILE} is required.
+     *
+     * @throws ConfigException naming the variable that is wrong
+     */
+    public static Optional<OppoConfig> fromEnv(Env env) {
+        Optional<String> appKey = env.optional(APP_KEY);
+        if (appKey.isEmpty()) {
+            return Optional.empty();
+        }
+        String secret = secret(env);
+        URI baseUrl = url(env.string(BASE_URL, DEFAULT_BASE_URL));
+        Classification im = new Classification(env.string(CHANNEL_ID, DEFAULT_CHANNEL_ID),
+                omitNone(env.string(CATEGORY, DEFAULT_CATEGORY)),
+                env.integer(NOTIFY_LEVEL, DEFAULT_NOTIFY_LEVEL, 0, 1 << 16));
+        Click click;
+        try {
+            click = new Click(env.integer(CLICK_ACTION_TYPE, 0, 0, 5), env.optional(CLICK_ACTION_ACTIVITY),
+                    env.optional(CLICK_ACTION_URL));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CLICK_ACTION_TYPE + ": " + e.getMessage() + " (set " + CLICK_ACTION_ACTIVITY
+                    + " or " + CLICK_ACTION_URL + ")");
+        }
+        Duration ttl = positive(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
+        Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
+        ZoneId zone = zone(env.string(QUOTA_ZONE, DEFAULT_QUOTA_ZONE.getId()));
+        Duration timeout = positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
+        return Optional.of(new OppoConfig(appKey.get(), secret, baseUrl, im, click,
+                env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, backoff, zone, timeout));
+    }
+
+    @Override
+    public String toString() {
+        return "OppoConfig[appKey=" + appKey + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
+    }
+
+    /** Env cannot carry a blank value: {@code none} means "do not send this field". */
+    private static String omitNone(String value) {
+        return "none".equalsIgnoreCase(value) ? "" : value;
+    }
+
+    private static String secret(Env env) {
+        Optional<String> inline = env.optional(MASTER_SECRET);
+        Optional<Path> file = env.file(MASTER_SECRET_FILE);
+        if (inline.isPresent() == file.isPresent()) {
+            throw new ConfigException("set exactly one of " + MASTER_SECRET + " and " + MASTER_SECRET_FILE
+                    + " when " + APP_KEY + " is set");
+        }
+        if (inline.isPresent()) {
+            return inline.get();
+        }
+        try {
+            String s = Files.readString(file.get()).strip();
+            if (s.isEmpty()) {
+                throw new ConfigException(MASTER_SECRET_FILE + "=" + file.get() + " is empty");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new ConfigException(MASTER_SECRET_FILE + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static URI url(String value) {
+        try {
+            URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(BASE_URL + "=" + value + " must be an absolute http(s) URL, e.g. " + DEFAULT_BASE_URL);
+        }
+    }
+
+    private static ZoneId zone(String value) {
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new ConfigException(QUOTA_ZONE + "=" + value + " is not a time zone id, e.g. Asia/Shanghai");
+        }
+    }
+
+    private static Duration positive(Env env, String key, Duration defaultValue) {
+        Duration d = env.millis(key, defaultValue.toMillis());
+        if (d.isZero()) {
+            throw new ConfigException(key + "=0 must be positive (milliseconds)");
+        }
+        return d;
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}

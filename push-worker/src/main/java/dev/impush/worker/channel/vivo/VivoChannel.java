@@ -1,0 +1,171 @@
+package dev.impush.worker.channel.vivo;
+
+import dev.impush.model.Channel;
+import dev.impush.model.Tokens;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.AuthToken;
+import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.VendorHttp;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * vivo push: one regId per {@code POST /message/send}, authenticated by an {@code authToken}
+ * header fetched from {@code POST /message/auth} with
+ * {@code sign = md5hex(appId + appKey + timestamp + appSecret)}.
+ *
+ * <p>Auth: one token per app in an {@link AuthTokenCache}, fetched by one caller while concurrent
+ * sends wait for it (vivo allows 10 auth calls/s per app) and used for
+ * {@link VivoConfig#authTokenLifetime()}. On an auth-expired answer the failed token is dropped and
+ * {@link SendOutcome.AuthExpired} returned; the caller's single resend fetches a fresh one. An auth
+ * call that vivo refuses (bad sign, bad timestamp, limit) becomes that send's outcome.
+ *
+ * <p>Threading: {@link #send} never blocks; transport failures complete the future exceptionally
+ * (the caller retries). Lifecycle: {@link #close()} refuses new sends and waits for the requests in
+ * flight to finish.
+ */
+public final class VivoChannel implements PushChannel {
+    private static final Logger log = LoggerFactory.getLogger(VivoChannel.class);
+    static final String AUTH_PATH = "/message/auth";
+    static final String SEND_PATH = "/message/send";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final VivoConfig config;
+    private final Clock clock;
+    private final VivoPayload payload;
+    private final VivoResponses.Rules rules;
+    private final VendorHttp http;
+    private final AuthTokenCache tokens;
+    private final URI authUri;
+    private final URI sendUri;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private VivoChannel(VivoConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.payload = new VivoPayload(config, clock);
+        this.rules = VivoResponses.Rules.of(config);
+        this.http = new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
+                : config.requestTimeout(), config.requestTimeout());
+        // the token's lifetime is ours (vivo's answer has none): no extra margin
+        this.tokens = new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock);
+        this.authUri = config.baseUrl().resolve(AUTH_PATH);
+        this.sendUri = config.baseUrl().resolve(SEND_PATH);
+    }
+
+    /** Builds the channel; no network call is made until the first send. */
+    public static VivoChannel create(VivoConfig config, Clock clock) {
+        VivoChannel channel = new VivoChannel(config, clock);
+        log.info("vivo channel for app {} via {} (classification {}, category '{}')", config.appId(),
+                config.baseUrl(), config.im().classification(), config.im().category());
+        return channel;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.VIVO;
+    }
+
+    @Override
+    public CompletableFuture<SendOutcome> send(Delivery delivery) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("vivo channel is closed"));
+        }
+        if (delivery.notification().silent()) {
+            // vivo's server API has no data-only (pass-through) message
+            return CompletableFuture.completedFuture(new SendOutcome.Rejected("vivo: silent pushes are not supported"));
+        }
+        Map<String, Object> body = payload.render(delivery);
+        String regId = delivery.target().token();
+        return tokens.token(config.appId())
+                .thenCompose(token -> http.postJson(sendUri, Map.of("authToken", token.value()), body)
+                        .thenApply(r -> {
+                            SendOutcome outcome = VivoResponses.send(r.status(), r.json(), regId, clock, rules);
+                            if (outcome instanceof SendOutcome.AuthExpired) {
+                                tokens.invalidate(config.appId(), token);
+                            }
+                            return outcome;
+                        }))
+                .exceptionally(VivoChannel::authFailureOutcome)
+                .whenComplete((outcome, e) -> {
+                    if (log.isDebugEnabled()) {
+                        log.debug("vivo {} for message {} to {}", outcome == null ? e : outcome, delivery.messageId(),
+                                Tokens.mask(regId));
+                    }
+                });
+    }
+
+    private CompletableFuture<AuthToken> fetchToken() {
+        long timestamp = clock.millis();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("appId", config.appId());
+        body.put("appKey", config.appKey());
+        body.put("timestamp", timestamp);
+        body.put("sign", sign(config.appId(), config.appKey(), timestamp, config.appSecret()));
+        return http.postJson(authUri, Map.of(), body).thenApply(r -> {
+            if (r.status() >= 500) {
+                throw new AuthFailure(SendOutcome.retry("vivo auth HTTP " + r.status()));
+            }
+            var json = r.json();
+            int result = json.path("result").asInt(-1);
+            String token = json.path("authToken").asText("");
+            if (result == VivoResponses.OK && !token.isEmpty()) {
+                return new AuthToken(token, clock.instant().plus(config.authTokenLifetime()));
+            }
+            SendOutcome outcome = VivoResponses.code(result, "auth: " + json.path("desc").asText("HTTP " + r.status()), clock, rules);
+            // an "expired" code from the auth call itself cannot be cured by another auth call
+            throw new AuthFailure(outcome instanceof SendOutcome.AuthExpired a ? new SendOutcome.Rejected(a.reason()) : outcome);
+        });
+    }
+
+    /** {@code md5hex(appId + appKey + timestamp + appSecret)}, lowercase: vivo's auth sign. */
+    static String sign(String appId, String appKey, long timestamp, String appSecret) {
+        try {
+            byte[] md5 = MessageDigest.getInstance("MD5")
+                    .digest((appId + appKey + timestamp + appSecret).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is always available", e);
+        }
+    }
+
+    /** An auth answer that decides the send's outcome; anything else stays a failure (= retry). */
+    private static SendOutcome authFailureOutcome(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof AuthFailure f) {
+            return f.outcome;
+        }
+        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+    }
+
+    /** vivo refused the auth call; {@link #outcome} is what the send reports. */
+    private static final class AuthFailure extends RuntimeException {
+        final transient SendOutcome outcome;
+
+        AuthFailure(SendOutcome outcome) {
+            super(outcome.toString(), null, false, false);
+            this.outcome = outcome;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            http.close(); // HttpClient.close() waits for the requests in flight
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.impush.worker.channel.vivo;
+
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How to reach vivo push ({@code POST /message/auth}, {@code POST /message/send}). Immutable; build
+ * it with {@link #of} or {@link #fromEnv}, then adjust with the {@code with…} methods.
+ *
+ * @param appId              vivo's AppID (also the auth-token cache key)
+ * @param appKey             vivo's AppKey
+ * @param appSecret          vivo's AppSecret: only ever hashed into the auth sign, never sent or logged
+ * @param baseUrl            {@value #DEFAULT_BASE_URL} unless pointed at a mock
+ * @param im                 the message class: IM pushes must go as system class ({@code classification=1,
+ *                           category=IM}), which the app must be granted by vivo
+ * @param click              what a tap does ({@code skipType}/{@code skipContent})
+ * @param fallbackText       shown when the title or body is blank (vivo requires both; the body is
+ *                           blank when the user hides previews)
+ * @param authTokenLifetime  how long a fetched auth token is used: vivo's tokens live 24 h but vivo
+ *                           recommends refreshing every 1–2 h, and the answer carries no expiry
+ * @param authExpiredCodes   {@code result} codes meaning "auth token expired" ([U] in the reference: 10000)
+ * @param rateLimitBackoff   how long to hold off after a frequency limit (vivo gives no reset time)
+ * @param quotaZone          the time zone whose midnight resets vivo's daily quota
+ * @param requestTimeout     connect and response timeout of one HTTP request
+ */
+public record VivoConfig(
+        String appId,
+        String appKey,
+        String appSecret,
+        URI baseUrl,
+        Classification im,
+        Click click,
+        String fallbackText,
+        Duration authTokenLifetime,
+        Set<Integer> authExpiredCodes,
+        Duration rateLimitBackoff,
+        ZoneId quotaZone,
+        Duration requestTimeout) {
+
+    public static final String APP_ID = "IMPUSH_VIVO_APP_ID";
+    public static final String APP_KEY = "IMPUSH_VIVO_APP_KEY";
+    public static final String APP_SECRET = "IMPUSH_VIVO_APP_SECRET";
+    public static final String APP_SECRET_FILE = "IMPUSH_VIVO_APP_SECRET_FILE";
+    public static final String BASE_URL = "IMPUSH_VIVO_BASE_URL";
+    public static final String CLASSIFICATION = "IMPUSH_VIVO_CLASSIFICATION";
+    public static final String CATEGORY = "IMPUSH_VIVO_CATEGORY";
+    public static final String SKIP_TYPE = "IMPUSH_VIVO_SKIP_TYPE";
+    public static final String SKIP_CONTENT = "IMPUSH_VIVO_SKIP_CONTENT";
+    public static final String FALLBACK_TEXT = "IMPUSH_VIVO_FALLBACK_TEXT";
+    public static final String AUTH_TOKEN_TTL_MS = "IMPUSH_VIVO_AUTH_TOKEN_TTL_MS";
+    public static final String AUTH_EXPIRED_CODES = "IMPUSH_VIVO_AUTH_EXPIRED_CODES";
+    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_VIVO_RATE_LIMIT_BACKOFF_MS";
+    public static final String QUOTA_ZONE = "IMPUSH_VIVO_QUOTA_ZONE";
+    public static final String TIMEOUT_MS = "IMPUSH_VIVO_TIMEOUT_MS";
+
+    public static final String DEFAULT_BASE_URL = "https://api-push.vivo.com.cn";
+    public static final Classification DEFAULT_IM = new Classification(1, "IM");
+    public static final Click DEFAULT_CLICK = new Click(1, Optional.empty());
+    public static final String DEFAULT_FALLBACK_TEXT = "New message";
+    public static final Duration DEFAULT_AUTH_TOKEN_LIFETIME = Duration.ofHours(1);
+    public static final Set<Integer> DEFAULT_AUTH_EXPIRED_CODES = Set.of(10000);
+    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
+    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * vivo's message class. {@code classification}: 0 operation (capped per device per day), 1 system
+     * (IM, not capped); {@code category}: the system sub-class ({@code IM}), blank to omit.
+     */
+    public record Classification(int classification, String category) {
+        public Classification {
+            if (classification != 0 && classification != 1) {
+                throw new IllegalArgumentException("classification must be 0 or 1: " + classification);
+            }
+            category = category == null ? "" : category;
+        }
+    }
+
+    /** vivo {@code skipType}: 1 open the app, 2 URL, 3 custom, 4 in-app page; 2–4 need {@code skipContent}. */
+    public record Click(int skipType, Optional<String> skipContent) {
+        public Click {
+            if (skipType < 1 || skipType > 4) {
+                throw new IllegalArgumentException("skipType must be 1..4: " + skipType);
+            }
+            Objects.requireNonNull(skipContent, "skipContent");
+            if (skipType != 1 && skipContent.isEmpty()) {
+                throw new IllegalArgumentException("skipType " + skipType + " needs skipContent");
+            }
+        }
+    }
+
+    public VivoConfig {
+        requireText(appId, "appId");
+        requireText(appKey, "appKey");
+        requireText(appSecret, "appSecret");
+        if (baseUrl == null || baseUrl.getHost() == null
+                || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
+            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL: " + baseUrl);
+        }
+        Objects.requireNonNull(im, "im");
+        Objects.requireNonNull(click, "click");
+        requireText(fallbackText, "fallbackText");
+        requirePositive(authTokenLifetime, "authTokenLifetime");
+        authExpiredCodes = Set.copyOf(authExpiredCodes);
+        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
+            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
+        }
+        Objects.requireNonNull(quotaZone, "quotaZone");
+        requirePositive(requestTimeout, "requestTimeout");
+    }
+
+    /** Production credentials, every other setting at its default. */
+    public static VivoConfig of(String appId, String appKey, String appSecret) {
+        return new VivoConfig(appId, appKey, appSecret, URI.create(DEFAULT_BASE_URL), DEFAULT_IM, DEFAULT_CLICK,
+                DEFAULT_FALLBACK_TEXT, DEFAULT_AUTH_TOKEN_LIFETIME, DEFAULT_AUTH_EXPIRED_CODES,
+                DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE, DEFAULT_TIMEOUT);
+    }
+
+    public VivoConfig withBaseUrl(URI url) {
+        return new VivoConfig(appId, appKey, appSecret, url, im, click, fallbackText, authTokenLifetime,
+                authExpiredCodes, rateLimitBackoff, quotaZone, requestTimeout);
+    }
+
+    public VivoConfig withAuthTokenLifetime(Duration lifetime) {
+        return new VivoConfig(appId, appKey, appSecret, baseUrl, im, click, fallbackText, lifetime,
+                authExpiredCodes, rateLimitBackoff, quotaZone, requestTimeout);
+    }
+
+    public VivoConfig withRateLimitBackoff(Duration backoff) {
+        return new VivoConfig(appId, appKey, appSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
+                authExpiredCodes, backoff, quotaZone, requestTimeout);
+    }
+
+    public VivoConfig withRequestTimeout(Duration timeout) {
+        return new VivoConfig(appId, appKey, appSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
+                authExpiredCodes, rateLimitBackoff, quotaZone, timeout);
+    }
+
+    /**
+     * Reads {@code IMPUSH_VIVO_*}. Empty when {@value #APP_ID} is unset (vivo disabled); with it,
+     * {@value #APP_KEY} and one of {@value #APP_SECRET} / {@value #APP_SECRET_FILE} are required.
+     *
+     * @throws ConfigException naming the variable that is wrong
+     */
+    public static Optional<VivoConfig> fromEnv(Env env) {
+        Optional<String> appId = env.optional(APP_ID);
+        if (appId.isEmpty()) {
+            return Optional.empty();
+        }
+        String appKey = env.optional(APP_KEY).orElseThrow(() -> new ConfigException(APP_KEY + " is required when " + APP_ID + " is set"));
+        String secret = secret(env);
+        URI baseUrl = url(env.string(BASE_URL, DEFAULT_BASE_URL));
+        int classification = env.integer(CLASSIFICATION, DEFAULT_IM.classification(), 0, 1);
+        Classification im = new Classification(classification, 
+                omitNone(env.string(CATEGORY, classification == 1 ? DEFAULT_IM.category() : "none")));
+        int skipType = env.integer(SKIP_TYPE, DEFAULT_CLICK.skipType(), 1, 4);
+        Optional<String> skipContent = env.optional(SKIP_CONTENT);
+        if (skipType != 1 && skipContent.isEmpty()) {
+            throw new ConfigException(SKIP_CONTENT + " is required when " + SKIP_TYPE + "=" + skipType);
+        }
+        Duration ttl = positive(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
+        Set<Integer> expiredCodes = codes(env.string(AUTH_EXPIRED_CODES, "10000"));
+        Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
+        ZoneId zone = zone(env.string(QUOTA_ZONE, DEFAULT_QUOTA_ZONE.getId()));
+        Duration timeout = positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
+        return Optional.of(new VivoConfig(appId.get(), appKey, secret, baseUrl, im, new Click(skipType, skipContent),
+                env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, expiredCodes, backoff, zone, timeout));
+    }
+
+    @Override
+    public String toString() {
+        return "VivoConfig[appId=" + appId + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
+    }
+
+    /** Env cannot carry a blank value: {@code none} means "do not send a category". */
+    private static String omitNone(String value) {
+        return "none".equalsIgnoreCase(value) ? "" : value;
+    }
+
+    private static String secret(Env env) {
+        Optional<String> inline = env.optional(APP_SECRET);
+        Optional<Path> file = env.file(APP_SECRET_FILE);
+        if (inline.isPresent() == file.isPresent()) {
+            throw new ConfigException("set exactly one of " + APP_SECRET + " and " + APP_SECRET_FILE + " when " + APP_ID + " is set");
+        }
+        if (inline.isPresent()) {
+            return inline.get();
+        }
+        try {
+            String s = Files.readString(file.get()).strip();
+            if (s.isEmpty()) {
+                throw new ConfigException(APP_SECRET_FILE + "=" + file.get() + " is empty");
+            }
+            return s;
+        } catch (IOException e) {
+            throw new ConfigException(APP_SECRET_FILE + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static URI url(String value) {
+        try {
+            URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(BASE_URL + "=" + value + " must be an absolute http(s) URL, e.g. " + DEFAULT_BASE_URL);
+        }
+    }
+
+    private static Set<Integer> codes(String value) {
+        try {
+            return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                    .map(Integer::valueOf).collect(Collectors.toUnmodifiableSet());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(AUTH_EXPIRED_CODES + "=" + value + " must be a comma list of integers, e.g. 10000");
+        }
+    }
+
+    private static ZoneId zone(String value) {
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            throw new ConfigException(QUOTA_ZONE + "=" + value + " is not a time zone id, e.g. Asia/Shanghai");
+        }
+    }
+
+    private static Duration positive(Env env, String key, Duration defaultValue) {
+        Duration d = env.millis(key, defaultValue.toMillis());
+        if (d.isZero()) {
+            throw new ConfigException(key + "=0 must be positive (milliseconds)");
+        }
+        return d;
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.impush.worker.channel.vivo;
+
+import dev.impush.model.job.Notification;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.vendor.TextLimits;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Renders a {@link Delivery} as the JSON body of vivo's {@code POST /message/send} for one regId.
+ * Stateless apart from the clock and configuration; thread-safe.
+ *
+ * <ul>
+ *   <li>{@code title} ≤ {@value #MAX_TITLE} and {@code content} ≤ {@value #MAX_CONTENT} characters
+ *       (vivo's limits), cut on a code point; a blank one is replaced by the configured fallback
+ *       text, as vivo requires both.</li>
+ *   <li>{@code notifyId} is a stable positive int derived from the collapse id (the message id when
+ *       there is none), so a second send of the same message replaces the first on the phone.</li>
+ *   <li>{@code requestId} (vivo's idempotency key, ≤ {@value #MAX_REQUEST_ID} chars) is the message
+ *       and device: vivo drops a re-send of a request it already accepted.</li>
+ *   <li>{@code clientCustomMap} (≤ {@value #MAX_CUSTOM_PAIRS} pairs) carries {@code messageId} and
+ *       {@code conversationId} first, then the notification data while room is left.</li>
+ *   <li>{@code timeToLive}: the time left until the job expires, clamped to vivo's 60 s – 7 days.</li>
+ *   <li>{@code classification}/{@code category}: the configured IM class; {@code pushMode} 1 (test)
+ *       for sandbox targets.</li>
+ * </ul>
+ */
+final class VivoPayload {
+    /** vivo: title ≤ 40 characters. */
+    static final int MAX_TITLE = 40;
+    /** vivo: content ≤ 100 characters. */
+    static final int MAX_CONTENT = 100;
+    /** vivo: clientCustomMap ≤ 10 key/value pairs. */
+    static final int MAX_CUSTOM_PAIRS = 10;
+    /** vivo: requestId ≤ 64 characters. */
+    static final int MAX_REQUEST_ID = 64;
+    /** vivo: timeToLive ≤ 7 days. */
+    static final Duration MAX_TTL = Duration.ofDays(7);
+    /** vivo: timeToLive at least 60 s. */
+    static final Duration MIN_TTL = Duration.ofSeconds(60);
+    /** notifyType 4: sound and vibration; 3: vibration only. */
+    static final int NOTIFY_SOUND_AND_VIBRATE = 4;
+    static final int NOTIFY_VIBRATE = 3;
+
+    private final VivoConfig config;
+    private final Clock clock;
+
+    VivoPayload(VivoConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    Map<String, Object> render(Delivery delivery) {
+        Notification n = delivery.notification();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("appId", config.appId());
+        body.put("regId", delivery.target().token());
+        body.put("notifyType", n.sound() == null ? NOTIFY_VIBRATE : NOTIFY_SOUND_AND_VIBRATE);
+        body.put("title", TextLimits.truncate(orFallback(n.title()), MAX_TITLE));
+        body.put("content", TextLimits.truncate(orFallback(n.body()), MAX_CONTENT));
+        if (delivery.expiresAt() != null) {
+            body.put("timeToLive", ttl(delivery).toSeconds());
+        }
+        body.put("skipType", config.click().skipType());
+        config.click().skipContent().ifPresent(c -> body.put("skipContent", c));
+        body.put("classification", config.im().classification());
+        if (!config.im().category().isBlank()) {
+            body.put("category", config.im().category());
+        }
+        body.put("notifyId", notifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
+        body.put("clientCustomMap", customMap(delivery));
+        body.put("requestId", requestId(delivery));
+        body.put("pushMode", delivery.target().sandbox() ? 1 : 0);
+        return body;
+    }
+
+    /** Time left until the job expires, clamped to what vivo accepts. */
+    Duration ttl(Delivery delivery) {
+        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
+        if (left.compareTo(MIN_TTL) < 0) {
+            return MIN_TTL;
+        }
+        return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
+    }
+
+    /** A stable positive int from {@code key}: the same message always gets the same notify id. */
+    static int notifyId(String key) {
+        int h = key.hashCode() & Integer.MAX_VALUE;
+        return h == 0 ? 1 : h;
+    }
+
+    /** {@code messageId:deviceId}, or its SHA-256 hex (64 chars) when longer than vivo allows. */
+    static String requestId(Delivery delivery) {
+        String id = delivery.messageId() + ":" + delivery.target().deviceId();
+        if (id.length() <= MAX_REQUEST_ID) {
+            return id;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    private static Map<String, String> customMap(Delivery delivery) {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
+        if (delivery.job().conversationId() != null) {
+            map.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
+        }
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(delivery.notification().data()).entrySet()) {
+            if (map.size() >= MAX_CUSTOM_PAIRS) {
+                break;
+            }
+            map.putIfAbsent(e.getKey(), e.getValue());
+        }
+        return map;
+    }
+
+    private String orFallback(String text) {
+        return text == null || text.isBlank() ? config.fallbackText() : text;
+    }
+}
