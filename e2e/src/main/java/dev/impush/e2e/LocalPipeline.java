@@ -61,8 +61,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     private final Options options;
     private final LocalStack stack;
-    private final MockApns apns;
-    private final MockFcmServer fcm;
+    private final MockVendors vendors;
     private final Path stateDir;
     private final MeterRegistry meters = new SimpleMeterRegistry();
     private final OfflineDetector detector;
@@ -73,8 +72,7 @@ public final class LocalPipeline implements AutoCloseable {
         this.options = options;
         this.stack = LocalStack.start(options.mode()).withDefaultTopics(options.partitions(),
                 RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());
-        this.apns = MockApns.start();
-        this.fcm = MockFcmServer.start();
+        this.vendors = MockVendors.start(Clock.systemUTC());
         this.stateDir = Files.createTempDirectory("impush-detector");
         if (options.startDetector()) {
             this.detector = OfflineDetector.start(DetectorConfig.builder()
@@ -101,19 +99,7 @@ public final class LocalPipeline implements AutoCloseable {
      * detector may remove the device).
      */
     public void registerAtVendors(Population population, Instant registeredAt) {
-        for (Population.Device d : population.devices()) {
-            if (d.channel() == Channel.APNS) {
-                apns.registerDevice(d.deviceId(), d.token(), d.appId());
-                if (!d.tokenValid()) {
-                    apns.expireToken(d.token(), registeredAt.plusSeconds(30));
-                }
-            } else {
-                fcm.registerDevice(d.deviceId(), d.token());
-                if (!d.tokenValid()) {
-                    fcm.expireToken(d.token());
-                }
-            }
-        }
+        population.devices().forEach(d -> vendors.register(d, registeredAt.plusSeconds(30)));
     }
 
     /** The environment a worker needs to reach this pipeline's broker, Redis and mock vendors. */
@@ -126,15 +112,7 @@ public final class LocalPipeline implements AutoCloseable {
         env.put("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", "5000");
         env.put("IMPUSH_OPS_PORT", "0");
         env.put("IMPUSH_RETRY_TIERS", options.retryTiers());
-        env.put("IMPUSH_APNS_KEY_FILE", apns.signingKeyFile().toString());
-        env.put("IMPUSH_APNS_KEY_ID", apns.keyId());
-        env.put("IMPUSH_APNS_TEAM_ID", apns.teamId());
-        env.put("IMPUSH_APNS_HOST", apns.host());
-        env.put("IMPUSH_APNS_PORT", Integer.toString(apns.port()));
-        env.put("IMPUSH_APNS_TRUST_CERT_FILE", apns.trustCertFile().toString());
-        env.put("IMPUSH_FCM_PROJECT_ID", fcm.projectId());
-        env.put("IMPUSH_FCM_ACCESS_TOKEN", fcm.accessToken());
-        env.put("IMPUSH_FCM_BASE_URL", fcm.baseUrl().toString());
+        env.putAll(vendors.workerEnv());
         env.putAll(options.workerEnv());
         return env;
     }
@@ -164,16 +142,20 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public MockApns apns() {
-        return apns;
+        return vendors.apns();
     }
 
     public MockFcmServer fcm() {
-        return fcm;
+        return vendors.fcm();
+    }
+
+    public MockVendors vendors() {
+        return vendors;
     }
 
     /** What the vendor saw, for the device's channel. */
     public DeliveryLedger ledger(Channel channel) {
-        return channel == Channel.APNS ? apns.ledger() : fcm.ledger();
+        return vendors.ledger(channel);
     }
 
     public MeterRegistry meters() {
@@ -192,8 +174,7 @@ public final class LocalPipeline implements AutoCloseable {
         if (detector != null) {
             detector.close();
         }
-        fcm.close();
-        apns.close();
+        vendors.close();
         stack.close();
     }
 }

@@ -48,10 +48,8 @@ public final class Quickstart {
         List<Population.Device> offline = population.devices().stream().filter(d -> !d.online()).toList();
         List<Population.Device> invalid = offline.stream().filter(d -> !d.tokenValid()).toList();
         List<Population.Device> reachable = offline.stream().filter(Population.Device::tokenValid).toList();
-        say("  %d devices (%d APNs, %d FCM): %d online, %d offline of which %d with a dead token",
-                population.devices().size(),
-                population.devices().stream().filter(d -> d.channel() == Channel.APNS).count(),
-                population.devices().stream().filter(d -> d.channel() == Channel.FCM).count(),
+        say("  %d devices (%s): %d online, %d offline of which %d with a dead token",
+                population.devices().size(), perChannel(population.devices()),
                 population.devices().size() - offline.size(), offline.size(), invalid.size());
 
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.of(FixtureMode.LOCAL));
@@ -103,8 +101,18 @@ public final class Quickstart {
         }
     }
 
+    /** Sends the vendors answered "invalid token" to. */
     private static long rejectedInvalid(LocalPipeline p) {
-        return p.fcm().rejected("UNREGISTERED") + p.apns().rejected(com.eatthepath.pushy.apns.server.RejectionReason.UNREGISTERED);
+        return (long) p.count(WorkerMetrics.INVALID_TOKENS);
+    }
+
+    private static String perChannel(List<Population.Device> devices) {
+        StringBuilder b = new StringBuilder();
+        for (Channel c : Channel.values()) {
+            long n = devices.stream().filter(d -> d.channel() == c).count();
+            b.append(b.isEmpty() ? "" : ", ").append(c.wireName()).append(' ').append(n);
+        }
+        return b.toString();
     }
 
     private static long delivered(LocalPipeline p, List<Population.Device> devices, String prefix) {
@@ -159,10 +167,18 @@ public final class Quickstart {
         long onlinePushed = population.devices().stream().filter(Population.Device::online)
                 .filter(d -> p.ledger(d.channel()).requests("m1-" + d.userId(), d.deviceId())
                         + p.ledger(d.channel()).requests("m2-" + d.userId(), d.deviceId()) > 0).count();
-        long apns = p.ledger(Channel.APNS).total();
-        long fcm = p.ledger(Channel.FCM).total();
+        long delivered = 0;
+        long resends = 0;
+        StringBuilder byChannel = new StringBuilder();
+        boolean everyChannel = true;
+        for (Channel c : Channel.values()) {
+            long n = p.ledger(c).total();
+            delivered += n;
+            resends += p.ledger(c).resends();
+            everyChannel &= n > 0;
+            byChannel.append(byChannel.isEmpty() ? "" : ", ").append(c.wireName()).append(' ').append(n);
+        }
         long expectedRequests = pairs;
-        long resends = p.ledger(Channel.APNS).resends() + p.ledger(Channel.FCM).resends();
         double removed = p.count(DetectorMetrics.TOKENS_REMOVED);
         int dlqMalformed = (int) dlq.letters().stream().filter(l -> l.reason().isPoison()).count();
 
@@ -170,10 +186,10 @@ public final class Quickstart {
         say("impush quickstart report");
         say("  events in (im.events + im.gateways)   %8d  (%d of them malformed or oversized)", events, malformed);
         say("  push jobs made (detector)             %8d", (long) p.count(DetectorMetrics.JOBS));
-        say("  pushes delivered                      %8d  (apns %d, fcm %d; expected %d)", apns + fcm, apns, fcm,
-                expectedRequests);
+        say("  pushes delivered                      %8d  (expected %d)", delivered, expectedRequests);
+        say("      %s", byChannel);
         say("  duplicates suppressed (worker dedupe) %8d", (long) p.count(WorkerMetrics.DUPLICATES));
-        say("  invalid tokens removed                %8d  of %d dead tokens; vendor rejections %d in wave 1, %d in wave 2",
+        say("  invalid tokens removed                %8d  of %d dead tokens; vendor said invalid %d times in wave 1, %d in wave 2",
                 (long) removed, invalid.size(), rejectedBefore, rejectedAfter - rejectedBefore);
         say("  dead-lettered                         %8d", dlq.total());
         dlq.byReason().forEach((reason, n) -> say("      %-40s %6d", reason, n));
@@ -182,7 +198,7 @@ public final class Quickstart {
                 reachable.size() / wave1Seconds, reachable.size(), wave1Seconds);
         say("  total run time                        %8.1f s", totalSeconds);
         boolean balanced = missing == 0 && shownTwice == 0 && resends == 0 && onlinePushed == 0
-                && apns + fcm == expectedRequests && removed == invalid.size()
+                && delivered == expectedRequests && everyChannel && removed == invalid.size()
                 && rejectedAfter == rejectedBefore && dlqMalformed == malformed;
         say("");
         say("  exactly once: %d offline device x message pairs, %d missing, %d shown twice, %d vendor re-sends -> %s",

@@ -21,7 +21,8 @@ public record Population(List<Device> devices) {
     /**
      * @param users            how many users
      * @param offlineRatio     share of devices without a live connection (they need pushes)
-     * @param iosRatio         share of devices on APNs (the rest on FCM)
+     * @param iosRatio         share of devices on APNs; the rest are Android, spread over FCM and the
+     *                         six China vendors
      * @param invalidRatio     share of offline devices whose token the vendor rejects as invalid
      * @param seed             the same seed gives the same population
      */
@@ -34,17 +35,21 @@ public record Population(List<Device> devices) {
             int count = 1 + random.nextInt(2);
             for (int d = 0; d < count; d++) {
                 boolean ios = random.nextDouble() < iosRatio;
+                Channel channel = ios ? Channel.APNS : ANDROID[random.nextInt(ANDROID.length)];
                 byte[] raw = new byte[32];
                 random.nextBytes(raw);
-                String token = ios ? hex.formatHex(raw) : "fcm-" + hex.formatHex(raw) + ":APA91b";
+                String token = ios ? hex.formatHex(raw) : channel.wireName() + "-" + hex.formatHex(raw).substring(0, 40);
                 boolean online = random.nextDouble() >= offlineRatio;
                 boolean valid = online || random.nextDouble() >= invalidRatio;
-                devices.add(new Device(userId, userId + "-d" + d, ios ? Channel.APNS : Channel.FCM, token,
+                devices.add(new Device(userId, userId + "-d" + d, channel, token,
                         ios ? "com.example.chat" : "com.example.chat.android", online, valid));
             }
         }
         return new Population(List.copyOf(devices));
     }
+
+    private static final Channel[] ANDROID = {Channel.FCM, Channel.XIAOMI, Channel.HUAWEI, Channel.HONOR,
+        Channel.VIVO, Channel.OPPO, Channel.MEIZU};
 
     public List<String> userIds() {
         return devices.stream().map(Device::userId).distinct().toList();
