@@ -9,6 +9,7 @@ import dev.impush.worker.dispatch.ChannelResilience;
 import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
+import dev.impush.worker.quota.QuotaGate;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
@@ -36,6 +37,7 @@ public final class PushWorker implements AutoCloseable {
     private final RedisClient redisClient;
     private final DedupeStore dedupe;
     private final Dispatcher dispatcher;
+    private final QuotaGate quota;
     private final OutcomePublisher publisher;
     private final ScheduledExecutorService scheduler;
     private final String workerId;
@@ -57,8 +59,9 @@ public final class PushWorker implements AutoCloseable {
                 .build());
         this.dedupe = new DedupeStore(redisClient, workerId, config.dedupeLease(), config.dedupeSentTtl(),
                 config.redisTimeout());
-        this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), scheduler,
-                metrics, clock);
+        this.quota = new QuotaGate(redisClient, config.quotas(), scheduler, clock);
+        this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), quota,
+                scheduler, metrics, clock);
         this.publisher = new OutcomePublisher(config.bootstrap(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
         this.loop = WorkerLoop.create(config, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher, publisher,
@@ -107,6 +110,7 @@ public final class PushWorker implements AutoCloseable {
         }
         publisher.close();
         dispatcher.close();
+        quota.close();
         dedupe.close();
         redisClient.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
         scheduler.shutdownNow();

@@ -5,6 +5,9 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.runtime.Env;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.retry.RetryTiers;
+import dev.impush.worker.quota.QuotaLimits;
+import dev.impush.model.Channel;
+import java.util.Map;
 import java.time.Duration;
 
 /**
@@ -30,6 +33,7 @@ import java.time.Duration;
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
  * @param retryTiers      durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay)
+ * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE)
  */
 public record WorkerConfig(
         String bootstrap,
@@ -50,7 +54,8 @@ public record WorkerConfig(
         Duration redisBackoff,
         int opsPort,
         ResilienceSettings resilience,
-        RetryTiers retryTiers) {
+        RetryTiers retryTiers,
+        Map<Channel, QuotaLimits> quotas) {
 
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
@@ -73,7 +78,8 @@ public record WorkerConfig(
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
                 ResilienceSettings.fromEnv(env),
                 RetryTiers.parse(env.string("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                        env.string("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS"));
+                        env.string("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS"),
+                QuotaLimits.fromEnv(env));
     }
 
     private static String hostName() {

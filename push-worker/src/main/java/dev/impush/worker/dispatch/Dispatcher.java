@@ -4,6 +4,7 @@ import dev.impush.model.Channel;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.quota.QuotaGate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -20,12 +21,12 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<Channel, PushChannel> raw;
     private final WorkerMetrics metrics;
 
-    public Dispatcher(Map<Channel, PushChannel> channels, ChannelResilience resilience,
+    public Dispatcher(Map<Channel, PushChannel> channels, ChannelResilience resilience, QuotaGate quota,
                       ScheduledExecutorService scheduler, WorkerMetrics metrics, Clock clock) {
         this.raw = Map.copyOf(channels);
         this.metrics = metrics;
         channels.forEach((c, ch) -> this.channels.put(c, new GuardedChannel(ch, resilience.retry(c),
-                resilience.breaker(c), scheduler, clock)));
+                resilience.breaker(c), quota, scheduler, clock)));
     }
 
     /** Whether a channel is configured for this vendor. */

@@ -4,6 +4,7 @@ import dev.impush.model.deadletter.Attempt;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.quota.QuotaGate;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
@@ -16,7 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A channel behind its circuit breaker and jittered retry. Transport failures (an exceptionally
+ * A channel behind its app's global quota, its circuit breaker and jittered retry. A spent daily
+ * quota answers {@link SendOutcome.RateLimited} until the reset without calling the vendor. Transport failures (an exceptionally
  * completed send) become {@link SendOutcome.Retry} here, once for every channel. An open breaker
  * answers {@code Retry} without calling the vendor. {@link SendOutcome.AuthExpired} is resent once
  * at once: the channel refreshed its credentials when it saw it.
@@ -27,9 +29,11 @@ final class GuardedChannel {
     private final CircuitBreaker breaker;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final QuotaGate quota;
 
-    GuardedChannel(PushChannel channel, Retry retry, CircuitBreaker breaker, ScheduledExecutorService scheduler,
-                   Clock clock) {
+    GuardedChannel(PushChannel channel, Retry retry, CircuitBreaker breaker, QuotaGate quota,
+                   ScheduledExecutorService scheduler, Clock clock) {
+        this.quota = quota;
         this.channel = channel;
         this.retry = retry;
         this.breaker = breaker;
@@ -54,6 +58,19 @@ final class GuardedChannel {
     }
 
     private CompletableFuture<SendOutcome> attempt(Delivery delivery, List<Attempt> attempts) {
+        return quota.acquire(channel.channel())
+                .thenCompose(spent -> spent.isPresent()
+                        ? CompletableFuture.completedFuture(
+                                new SendOutcome.RateLimited(spent.get(), "daily quota of this app is spent"))
+                        : call(delivery))
+                .thenApply(o -> {
+                    attempts.add(new Attempt(clock.instant(), delivery.target().deviceId(), channel.channel(),
+                            o.label(), detail(o)));
+                    return o;
+                });
+    }
+
+    private CompletableFuture<SendOutcome> call(Delivery delivery) {
         CompletableFuture<SendOutcome> call;
         long start = System.nanoTime();
         if (!breaker.tryAcquirePermission()) {
@@ -75,11 +92,7 @@ final class GuardedChannel {
                 call = CompletableFuture.completedFuture(SendOutcome.retry("transport: " + describe(e)));
             }
         }
-        return call.thenApply(o -> {
-            attempts.add(new Attempt(clock.instant(), delivery.target().deviceId(), channel.channel(), o.label(),
-                    detail(o)));
-            return o;
-        });
+        return call;
     }
 
     private static String detail(SendOutcome o) {
