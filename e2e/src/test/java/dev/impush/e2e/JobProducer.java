@@ -1,6 +1,7 @@
 package dev.impush.e2e;
 
 import dev.impush.localstack.apns.MockApns;
+import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
 import dev.impush.model.Priority;
 import dev.impush.model.Topics;
@@ -21,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Puts push jobs straight on {@code push.jobs} (as the detector would) for devices it registers at the mocks. */
 final class JobProducer implements AutoCloseable {
     /** One job sent: what the device should show. */
-    record Sent(String messageId, String deviceId, Channel channel) {
+    record Sent(String messageId, String deviceId, Channel channel, String token, boolean dead) {
         int shown(LocalPipeline p) {
             return p.ledger(channel).shown(messageId, deviceId);
         }
@@ -40,31 +41,35 @@ final class JobProducer implements AutoCloseable {
     }
 
     /**
-     * {@code count} one-device jobs for users {@code prefix-u0..499}, on {@code channel} (or alternating
-     * APNs/FCM when it is null), each device registered at its mock. Returns when all are acknowledged.
+     * {@code count} one-device jobs for users {@code prefix-u0..499}, on {@code channel} (or cycling
+     * through all eight channels when it is null), each device registered at its mock. Returns when
+     * all are acknowledged.
      */
     List<Sent> send(LocalPipeline pipeline, String prefix, int count, Channel channel) {
+        return send(pipeline, prefix, count, channel, 0);
+    }
+
+    /** As {@link #send(LocalPipeline, String, int, Channel)}; every {@code deadEvery}-th token is dead at the vendor. */
+    List<Sent> send(LocalPipeline pipeline, String prefix, int count, Channel channel, int deadEvery) {
         List<Sent> sent = new ArrayList<>(count);
         Instant now = Instant.now();
+        Channel[] all = Channel.values();
         for (int i = 0; i < count; i++) {
             String user = prefix + "-u" + (i % 500);
-            boolean ios = channel == null ? i % 2 == 0 : channel == Channel.APNS;
-            String deviceId = user + (ios ? "-ios" : "-android");
-            String token = ios ? MockApns.randomToken() : "fcm-" + deviceId + "-" + i;
-            String appId = ios ? "com.example.chat" : "com.example.chat.android";
-            if (ios) {
-                pipeline.apns().registerDevice(deviceId, token, appId);
-            } else {
-                pipeline.fcm().registerDevice(deviceId, token);
-            }
+            Channel c = channel != null ? channel : all[i % all.length];
+            String deviceId = user + "-" + c.wireName();
+            String token = c == Channel.APNS ? MockApns.randomToken() : c.wireName() + "-" + deviceId + "-" + i;
+            String appId = c == Channel.APNS ? "com.example.chat" : MockVendors.ANDROID_APP;
+            boolean dead = deadEvery > 0 && i % deadEvery == deadEvery - 1;
+            pipeline.vendors().register(new Population.Device(user, deviceId, c, token, appId, false, !dead),
+                    now.minusSeconds(1));
             String messageId = prefix + "-m" + i;
             PushJob job = PushJob.of(messageId, user, "c-" + user,
                     new Notification("Alice", "message " + i, 1, "default", messageId, "c-" + user,
                             Priority.HIGH, false, Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                    List.of(new PushTarget(deviceId, ios ? Channel.APNS : Channel.FCM, token, appId, false)),
-                    now, now.plusSeconds(3600));
+                    List.of(new PushTarget(deviceId, c, token, appId, false)), now, now.plusSeconds(3600));
             producer.send(new ProducerRecord<>(Topics.JOBS, user.getBytes(StandardCharsets.UTF_8), Json.write(job)));
-            sent.add(new Sent(messageId, deviceId, ios ? Channel.APNS : Channel.FCM));
+            sent.add(new Sent(messageId, deviceId, c, token, dead));
         }
         producer.flush();
         return sent;
