@@ -119,7 +119,14 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Starts a worker replica in this JVM. */
     public PushWorker startWorker(String instanceId) {
-        Env env = Env.of(workerEnv(instanceId));
+        return startWorker(instanceId, Map.of());
+    }
+
+    /** Starts a worker replica in this JVM with some settings changed (e.g. a vendor behind a proxy). */
+    public PushWorker startWorker(String instanceId, Map<String, String> overrides) {
+        Map<String, String> vars = new HashMap<>(workerEnv(instanceId));
+        vars.putAll(overrides);
+        Env env = Env.of(vars);
         Clock clock = Clock.systemUTC();
         PushWorker w = PushWorker.start(WorkerConfig.fromEnv(env), Channels.fromEnv(env, clock), meters, clock);
         workers.add(w);

@@ -65,6 +65,10 @@ public final class LocalStack implements AutoCloseable {
         return redis.uri();
     }
 
+    public KafkaFixture kafka() {
+        return kafka;
+    }
+
     public RedisFixture redis() {
         return redis;
     }

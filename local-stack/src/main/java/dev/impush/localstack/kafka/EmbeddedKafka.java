@@ -30,12 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements KafkaFixture {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final Properties config;
     private final String bootstrap;
     private final Path dir;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path dir) {
+    private EmbeddedKafka(KafkaRaftServer server, Properties config, String bootstrap, Path dir) {
         this.server = server;
+        this.config = config;
         this.bootstrap = bootstrap;
         this.dir = dir;
     }
@@ -67,7 +69,10 @@ public final class EmbeddedKafka implements KafkaFixture {
                     Map.entry("share.coordinator.state.topic.min.isr", "1"),
                     Map.entry("group.initial.rebalance.delay.ms", "0"),
                     Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE)),
-                    Map.entry("log.segment.bytes", Integer.toString(64 * 1024 * 1024))));
+                    Map.entry("log.segment.bytes", Integer.toString(64 * 1024 * 1024)),
+                    // hostile-input tests produce 10 MB records, as a misbehaving client could
+                    Map.entry("message.max.bytes", Integer.toString(16 * 1024 * 1024)),
+                    Map.entry("replica.fetch.max.bytes", Integer.toString(16 * 1024 * 1024))));
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
                 p.store(out, "impush embedded broker");
@@ -83,7 +88,7 @@ public final class EmbeddedKafka implements KafkaFixture {
             String bootstrap = "127.0.0.1:" + port;
             awaitReady(bootstrap, Duration.ofSeconds(60));
             LOG.info("embedded Kafka broker ready at {}", bootstrap);
-            return new EmbeddedKafka(server, bootstrap, dir);
+            return new EmbeddedKafka(server, p, bootstrap, dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start embedded Kafka", e);
         }
@@ -115,8 +120,22 @@ public final class EmbeddedKafka implements KafkaFixture {
         return bootstrap;
     }
 
+    /**
+     * Stops the broker and starts it again on the same ports and data: clients see the broker go
+     * away for a few seconds, then come back with everything it had.
+     */
+    public synchronized void restart(java.time.Duration down) throws InterruptedException {
+        server.shutdown();
+        server.awaitShutdown();
+        Thread.sleep(down.toMillis());
+        server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
+        server.startup();
+        awaitReady(bootstrap, java.time.Duration.ofSeconds(60));
+        LOG.info("embedded Kafka broker restarted at {}", bootstrap);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         server.shutdown();
         server.awaitShutdown();
         deleteRecursively(dir);
