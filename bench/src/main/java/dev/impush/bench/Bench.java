@@ -124,6 +124,10 @@ public final class Bench implements Callable<Integer> {
         }
         List<Run> results = new ArrayList<>();
         try {
+            // JIT warm-up of this JVM's client and servers, so run 1 is not the cold one
+            RawLimit.run(fast, connections, window, tokens, TOPIC, "warm0-m", Math.min(jobs, 20_000), timeout());
+            RawLimit.run(slowT, connections, window, tokens, TOPIC, "warmL-m", Math.min(jobs, 5_000), timeout());
+            apns.ledger().clear();
             for (int r = 1; r <= runs; r++) {
                 System.out.printf("run %d/%d%n", r, runs);
                 Arrivals.Summary l0 = RawLimit.run(fast, connections, window, tokens, TOPIC, "r" + r + "-lim0-m", jobs, timeout());
