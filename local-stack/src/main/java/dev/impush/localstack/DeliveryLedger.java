@@ -22,6 +22,18 @@ public final class DeliveryLedger {
     private final Map<Key, Set<String>> collapseIds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> perChannel = new ConcurrentHashMap<>();
     private final AtomicLong uncollapsed = new AtomicLong();
+    private volatile AcceptListener listener;
+
+    /** Told of every accepted request as it is recorded (on the mock's event loop: must not block). */
+    @FunctionalInterface
+    public interface AcceptListener {
+        void accepted(String channel, String messageId, String deviceId);
+    }
+
+    /** Installs {@code l} (or removes it, with {@code null}); for benchmarks that time each arrival. */
+    public void listen(AcceptListener l) {
+        this.listener = l;
+    }
 
     /**
      * Records one accepted request.
@@ -34,6 +46,10 @@ public final class DeliveryLedger {
         collapseIds.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
                 .add(collapseId == null ? "no-collapse-" + uncollapsed.incrementAndGet() : collapseId);
         perChannel.computeIfAbsent(channel, c -> new AtomicLong()).incrementAndGet();
+        AcceptListener l = listener;
+        if (l != null) {
+            l.accepted(channel, messageId, deviceId);
+        }
     }
 
     /** Requests accepted for this (message, device). */

@@ -1,0 +1,379 @@
+package dev.impush.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.impush.localstack.FixtureMode;
+import dev.impush.localstack.LocalStack;
+import dev.impush.localstack.apns.MockApns;
+import dev.impush.localstack.kafka.KafkaTopics;
+import dev.impush.model.Channel;
+import dev.impush.model.Priority;
+import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scripts/bench}: the push worker (its own JVM) against the raw Pushy channel limit, at vendor
+ * latency 0 ms (Pushy's MockApnsServer) and {@code --latency-ms} (a latency-injecting HTTP/2 APNs),
+ * plus the detector's events/s; medians of {@code --runs}. Not a test: nothing asserts on timing.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Worker vs raw APNs channel limit, vendor latency, p99 at half rate, CPU/RSS, detector events/s.")
+public final class Bench implements Callable<Integer> {
+    static final String TOPIC = "com.example.chat";
+
+    @Option(names = "--jobs", description = "jobs preloaded per worker phase (default ${DEFAULT-VALUE})")
+    int jobs = 50_000;
+    @Option(names = "--runs", description = "repetitions; medians are reported (default ${DEFAULT-VALUE})")
+    int runs = 3;
+    @Option(names = "--latency-ms", description = "response latency of the slow vendor (default ${DEFAULT-VALUE})")
+    long latencyMs = 100;
+    @Option(names = "--quick", description = "1 run, 10,000 jobs, smaller detector load, 3 s paced phase")
+    boolean quick;
+    @Option(names = "--connections", description = "APNs HTTP/2 connections, worker and raw client (default ${DEFAULT-VALUE})")
+    int connections = 2;
+    @Option(names = "--window", description = "raw client in-flight window (default ${DEFAULT-VALUE})")
+    int window = 1000;
+    @Option(names = "--max-streams", description = "slow vendor's SETTINGS_MAX_CONCURRENT_STREAMS (default ${DEFAULT-VALUE}, like APNs)")
+    int maxStreams = 1000;
+    @Option(names = "--partitions", description = "partitions of the job and event topics (default ${DEFAULT-VALUE})")
+    int partitions = 4;
+    @Option(names = "--paced-seconds", description = "length of the half-rate latency phase (default ${DEFAULT-VALUE})")
+    int pacedSeconds = 5;
+    @Option(names = "--worker-heap", description = "worker -Xmx (default ${DEFAULT-VALUE})")
+    String workerHeap = "256m";
+    @Option(names = "--worker-env", description = "extra worker environment, KEY=VALUE (repeatable), e.g. IMPUSH_WORKER_MAX_IN_FLIGHT=20000")
+    Map<String, String> workerEnv = new LinkedHashMap<>();
+    @Option(names = "--jfr", description = "record the worker's 0 ms phase of the last run with JFR (bench-results/worker.jfr)")
+    boolean jfr;
+    @Option(names = "--detector-devices", description = "devices in the detector bench (default ${DEFAULT-VALUE})")
+    int detectorDevices = 20_000;
+    @Option(names = "--detector-messages", description = "chat messages in the detector bench (default ${DEFAULT-VALUE})")
+    int detectorMessages = 50_000;
+    @Option(names = "--offline-ratio", description = "share of devices offline in the detector bench (default ${DEFAULT-VALUE})")
+    double offlineRatio = 0.6;
+    @Option(names = "--detector-threads", description = "detector stream threads (default ${DEFAULT-VALUE})")
+    int detectorThreads = 1;
+    @Option(names = "--no-detector", description = "skip the detector bench")
+    boolean noDetector;
+    @Option(names = "--out", description = "results directory (default ${DEFAULT-VALUE})")
+    Path out = Path.of("bench-results");
+
+    private LocalStack stack;
+    private List<String> tokens;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    /** One phase of the worker. */
+    record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
+                        double cpuMsPer1k, long peakRssKb) {}
+
+    record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL,
+               DetectorBench.Result detector) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick) {
+            jobs = Math.min(jobs, 10_000);
+            runs = 1;
+            pacedSeconds = Math.min(pacedSeconds, 3);
+            detectorDevices = Math.min(detectorDevices, 10_000);
+            detectorMessages = Math.min(detectorMessages, 20_000);
+        }
+        Files.createDirectories(out);
+        long started = System.nanoTime();
+        System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions%n",
+                jobs, runs, latencyMs, connections, partitions);
+        stack = LocalStack.start(FixtureMode.LOCAL).withDefaultTopics(partitions, List.of());
+        MockApns apns = MockApns.start();
+        apns.ledger().listen((channel, messageId, deviceId) -> Arrivals.record(messageId));
+        BenchCredentials creds = BenchCredentials.generate();
+        LatencyApns slow = LatencyApns.start(creds, latencyMs, maxStreams);
+        RawLimit.Target fast = new RawLimit.Target(apns.host(), apns.port(), apns.trustCertFile(), apns.signingKeyFile(),
+                apns.teamId(), apns.keyId());
+        RawLimit.Target slowT = new RawLimit.Target("127.0.0.1", slow.port(), creds.certificateFile(), apns.signingKeyFile(),
+                apns.teamId(), apns.keyId());
+        int distinct = Math.min(jobs, 10_000);
+        tokens = new ArrayList<>(distinct);
+        for (int i = 0; i < distinct; i++) {
+            String t = MockApns.randomToken();
+            tokens.add(t);
+            apns.registerDevice("d" + i, t, TOPIC);
+        }
+        List<Run> results = new ArrayList<>();
+        try {
+            // JIT warm-up of this JVM's client and servers, so run 1 is not the cold one
+            RawLimit.run(fast, connections, window, tokens, TOPIC, "warm0-m", Math.min(jobs, 20_000), timeout());
+            RawLimit.run(slowT, connections, window, tokens, TOPIC, "warmL-m", Math.min(jobs, 5_000), timeout());
+            apns.ledger().clear();
+            for (int r = 1; r <= runs; r++) {
+                System.out.printf("run %d/%d%n", r, runs);
+                Arrivals.Summary l0 = RawLimit.run(fast, connections, window, tokens, TOPIC, "r" + r + "-lim0-m", jobs, timeout());
+                System.out.printf("  raw limit   0 ms: %,9.0f/s%n", l0.perSecond());
+                apns.ledger().clear();
+                Path jfrFile = jfr && r == runs ? out.toAbsolutePath().resolve("worker.jfr") : null;
+                WorkerResult w0 = worker(r, "w0", fast, true, jfrFile);
+                System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, peak RSS %d MB); half rate %,.0f/s: p50 %.1f p95 %.1f p99 %.1f ms%n",
+                        w0.preload().perSecond(), w0.cores(), w0.peakRssKb() / 1024, w0.pacedRate(),
+                        w0.paced().p50Ms(), w0.paced().p95Ms(), w0.paced().p99Ms());
+                apns.ledger().clear();
+                Arrivals.Summary lL = RawLimit.run(slowT, connections, window, tokens, TOPIC, "r" + r + "-limL-m", jobs, timeout());
+                System.out.printf("  raw limit %3d ms: %,9.0f/s%n", latencyMs, lL.perSecond());
+                WorkerResult wL = worker(r, "wL", slowT, false, null);
+                System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
+                        wL.preload().perSecond(), wL.cores(), wL.peakRssKb() / 1024);
+                DetectorBench.Result det = null;
+                if (!noDetector) {
+                    det = DetectorBench.run(stack.bootstrapServers(), "r" + r + "d", detectorDevices, offlineRatio,
+                            detectorMessages, partitions, detectorThreads);
+                    System.out.printf("  detector        : %,9.0f events/s  (%,d events, %,d jobs, %.2f s)%n",
+                            det.eventsPerSecond(), det.events(), det.jobs(), det.seconds());
+                }
+                results.add(new Run(l0, w0, lL, wL, det));
+            }
+        } finally {
+            slow.close();
+            apns.close();
+            stack.close();
+        }
+        report(results, (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+
+    private long timeout() {
+        return 30_000 + jobs;
+    }
+
+    private WorkerResult worker(int run, String tag, RawLimit.Target vendor, boolean paced, Path jfrFile) throws Exception {
+        String topic = "bench.r" + run + "." + tag + ".jobs";
+        KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
+        Arrivals preload = new Arrivals("r" + run + "-" + tag + "-m", jobs);
+        Arrivals.CURRENT.set(preload);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < jobs; i++) {
+                produce(producer, topic, preload, i);
+            }
+            producer.flush();
+
+            Map<String, String> env = new HashMap<>();
+            env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
+            env.put("IMPUSH_REDIS_URI", stack.redisUri());
+            env.put("IMPUSH_TOPIC_JOBS", topic);
+            env.put("IMPUSH_WORKER_GROUP", "bench-" + run + "-" + tag);
+            env.put("IMPUSH_WORKER_INSTANCE_ID", "bench-" + run + "-" + tag);
+            env.put("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", "2000");
+            env.put("IMPUSH_OPS_PORT", "0");
+            env.put("IMPUSH_LOG_LEVEL", "WARN");
+            env.put("IMPUSH_APNS_KEY_FILE", vendor.signingKey().toString());
+            env.put("IMPUSH_APNS_KEY_ID", vendor.keyId());
+            env.put("IMPUSH_APNS_TEAM_ID", vendor.teamId());
+            env.put("IMPUSH_APNS_HOST", vendor.host());
+            env.put("IMPUSH_APNS_PORT", Integer.toString(vendor.port()));
+            env.put("IMPUSH_APNS_TRUST_CERT_FILE", vendor.trustCert().toString());
+            env.put("IMPUSH_APNS_CONNECTIONS", Integer.toString(connections));
+            env.putAll(workerEnv);
+            try (WorkerJvm w = WorkerJvm.start(env, workerHeap, jfrFile)) {
+                if (!preload.await(timeout())) {
+                    System.out.printf("  worker %s: only %,d of %,d delivered in time (log %s)%n", tag, preload.count(), jobs, w.log());
+                }
+                Arrivals.Summary s = preload.summary();
+                double cores = w.coresBetween(s.firstNanos(), s.lastNanos());
+                double cpuMsPer1k = w.cpuSecondsBetween(s.firstNanos(), s.lastNanos()) * 1000 / Math.max(1, s.arrived()) * 1000;
+                Arrivals.Summary ps = null;
+                double rate = 0;
+                if (paced) {
+                    rate = Math.max(100, s.perSecond() / 2);
+                    int n = (int) (rate * pacedSeconds);
+                    Arrivals pa = new Arrivals("r" + run + "-" + tag + "p-m", n);
+                    Arrivals.CURRENT.set(pa);
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < n; ) {
+                        long due = (long) ((System.nanoTime() - t0) / 1e9 * rate);
+                        while (i < n && i <= due) {
+                            produce(producer, topic, pa, i++);
+                        }
+                        Thread.sleep(1);
+                    }
+                    producer.flush();
+                    if (!pa.await(30_000)) {
+                        System.out.printf("  paced: only %,d of %,d delivered in time%n", pa.count(), n);
+                    }
+                    ps = pa.summary();
+                }
+                long rss = w.peakRssKb();
+                w.terminate();
+                return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, rss);
+            }
+        } finally {
+            Arrivals.CURRENT.set(null);
+        }
+    }
+
+    private void produce(KafkaProducer<byte[], byte[]> producer, String topic, Arrivals a, int i) {
+        int k = i % tokens.size();
+        String user = "u" + k;
+        String messageId = a.prefix + i;
+        Instant now = Instant.now();
+        PushJob job = PushJob.of(messageId, user, "c-" + user,
+                new Notification("Alice", "message " + i, 1, "default", messageId, "c-" + user, Priority.HIGH, false,
+                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
+                List.of(new PushTarget("d" + k, Channel.APNS, tokens.get(k), TOPIC, false)), now, now.plusSeconds(3600));
+        byte[] value = Json.write(job);
+        a.produced[i] = System.nanoTime();
+        producer.send(new ProducerRecord<>(topic, user.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    // ---- report ----
+
+    private record Stat(double median, double min, double max) {}
+
+    private static Stat stat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        double[] v = rs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return new Stat(Double.NaN, Double.NaN, Double.NaN);
+        }
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return new Stat(median, v[0], v[v.length - 1]);
+    }
+
+    private void report(List<Run> rs, double seconds) throws Exception {
+        Map<String, Stat> m = new LinkedHashMap<>();
+        m.put("worker_jobs_per_s", stat(rs, r -> r.w0().preload().perSecond()));
+        m.put("limit_jobs_per_s", stat(rs, r -> r.limit0().perSecond()));
+        m.put("ratio", stat(rs, r -> r.w0().preload().perSecond() / r.limit0().perSecond()));
+        m.put("vendor_sends_per_s", stat(rs, r -> r.w0().preload().sendsPerSecond()));
+        m.put("worker_jobs_per_s_100ms", stat(rs, r -> r.wL().preload().perSecond()));
+        m.put("limit_jobs_per_s_100ms", stat(rs, r -> r.limitL().perSecond()));
+        m.put("latency_ratio_100ms", stat(rs, r -> r.wL().preload().perSecond() / r.w0().preload().perSecond()));
+        m.put("paced_jobs_per_s", stat(rs, r -> r.w0().pacedRate()));
+        m.put("p50_ms", stat(rs, r -> r.w0().paced().p50Ms()));
+        m.put("p95_ms", stat(rs, r -> r.w0().paced().p95Ms()));
+        m.put("p99_ms", stat(rs, r -> r.w0().paced().p99Ms()));
+        m.put("preload_p99_ms", stat(rs, r -> r.w0().preload().p99Ms()));
+        m.put("worker_cpu_cores", stat(rs, r -> r.w0().cores()));
+        m.put("worker_cpu_ms_per_1k_jobs", stat(rs, r -> r.w0().cpuMsPer1k()));
+        m.put("limit_worker_cpu_cores_100ms", stat(rs, r -> r.wL().cores()));
+        m.put("peak_rss_mb", stat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
+        m.put("detector_events_per_s", stat(rs, r -> r.detector() == null ? Double.NaN : r.detector().eventsPerSecond()));
+
+        String[][] rows = {
+            {"worker jobs/s, vendor 0 ms", "worker_jobs_per_s", "%,.0f", ""},
+            {"raw Pushy limit/s, 0 ms", "limit_jobs_per_s", "%,.0f", ""},
+            {"ratio worker / limit", "ratio", "%.2f", "target >= 0.60"},
+            {"vendor sends/s (worker, 0 ms)", "vendor_sends_per_s", "%,.0f", ""},
+            {"worker jobs/s, vendor " + latencyMs + " ms", "worker_jobs_per_s_100ms", "%,.0f", ""},
+            {"raw Pushy limit/s, " + latencyMs + " ms", "limit_jobs_per_s_100ms", "%,.0f", ""},
+            {"ratio " + latencyMs + " ms / 0 ms (worker)", "latency_ratio_100ms", "%.2f", "target >= 0.80"},
+            {"half-rate load, jobs/s", "paced_jobs_per_s", "%,.0f", ""},
+            {"  job -> vendor p50 ms", "p50_ms", "%.1f", ""},
+            {"  job -> vendor p95 ms", "p95_ms", "%.1f", ""},
+            {"  job -> vendor p99 ms", "p99_ms", "%.1f", "target <= 50"},
+            {"preloaded backlog p99 ms (queueing)", "preload_p99_ms", "%,.0f", ""},
+            {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
+            {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
+            {"worker peak RSS MB", "peak_rss_mb", "%.0f", "target <= 512"},
+            {"detector events/s", "detector_events_per_s", "%,.0f", "target >= 50,000"},
+        };
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "%nimpush bench: %,d jobs, %d run(s), %d APNs connections, window %d, %.0f s%n",
+                jobs, rs.size(), connections, window, seconds));
+        t.append(String.format(Locale.ROOT, "%-38s %12s   %-23s %s%n", "", "median", "min - max", ""));
+        for (String[] row : rows) {
+            Stat s = m.get(row[1]);
+            if (Double.isNaN(s.median())) {
+                continue;
+            }
+            t.append(String.format(Locale.ROOT, "%-38s %12s   %-23s %s%n", row[0], String.format(Locale.ROOT, row[2], s.median()),
+                    String.format(Locale.ROOT, row[2], s.min()) + " - " + String.format(Locale.ROOT, row[2], s.max()), row[3]));
+        }
+        System.out.print(t);
+
+        ObjectNode root = Json.mapper().createObjectNode();
+        m.forEach((k, s) -> root.put(k, round(s.median())));
+        ObjectNode ranges = root.putObject("min_max");
+        m.forEach((k, s) -> ranges.putArray(k).add(round(s.min())).add(round(s.max())));
+        ObjectNode params = root.putObject("params");
+        params.put("jobs", jobs).put("runs", rs.size()).put("latency_ms", latencyMs).put("connections", connections)
+                .put("window", window).put("max_streams", maxStreams).put("partitions", partitions)
+                .put("paced_seconds", pacedSeconds).put("worker_heap", workerHeap)
+                .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
+                .put("offline_ratio", offlineRatio).put("detector_threads", detectorThreads)
+                .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
+                .put("seconds", round(seconds));
+        workerEnv.forEach((k, v) -> params.put("worker_env." + k, v));
+        ArrayNode runsNode = root.putArray("runs");
+        for (Run r : rs) {
+            ObjectNode o = runsNode.addObject();
+            o.put("worker_jobs_per_s", round(r.w0().preload().perSecond())).put("limit_jobs_per_s", round(r.limit0().perSecond()))
+                    .put("worker_jobs_per_s_100ms", round(r.wL().preload().perSecond()))
+                    .put("limit_jobs_per_s_100ms", round(r.limitL().perSecond()))
+                    .put("p50_ms", round(r.w0().paced().p50Ms())).put("p95_ms", round(r.w0().paced().p95Ms()))
+                    .put("p99_ms", round(r.w0().paced().p99Ms())).put("max_ms", round(r.w0().paced().maxMs()))
+                    .put("worker_cpu_cores", round(r.w0().cores())).put("peak_rss_mb_0ms", r.w0().peakRssKb() / 1024)
+                    .put("peak_rss_mb_100ms", r.wL().peakRssKb() / 1024)
+                    .put("delivered", r.w0().preload().arrived()).put("vendor_requests", r.w0().preload().requests());
+            if (r.detector() != null) {
+                o.put("detector_events_per_s", round(r.detector().eventsPerSecond())).put("detector_events", r.detector().events())
+                        .put("detector_jobs", r.detector().jobs());
+            }
+            ObjectNode ts = o.putObject("per_second");
+            ts.set("worker_0ms", perSecond(r.w0().preload().per100ms()));
+            ts.set("worker_100ms", perSecond(r.wL().preload().per100ms()));
+            ts.set("limit_0ms", perSecond(r.limit0().per100ms()));
+        }
+        Files.writeString(out.resolve("latest.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        Run last = rs.get(rs.size() - 1);
+        List<Svg.Series> series = List.of(
+                new Svg.Series("raw Pushy limit, 0 ms", "#999999", last.limit0().per100ms()),
+                new Svg.Series("worker, vendor 0 ms", "#08519c", last.w0().preload().per100ms()),
+                new Svg.Series("worker, vendor " + latencyMs + " ms", "#d94801", last.wL().preload().per100ms()),
+                new Svg.Series("raw Pushy limit, " + latencyMs + " ms", "#fdae6b", last.limitL().per100ms()));
+        List<Svg.Percentiles> lat = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+            Arrivals.Summary p = rs.get(i).w0().paced();
+            lat.add(new Svg.Percentiles("run " + (i + 1) + " (" + String.format(Locale.ROOT, "%,.0f", rs.get(i).w0().pacedRate()) + "/s)",
+                    p.p50Ms(), p.p95Ms(), p.p99Ms()));
+        }
+        Files.writeString(out.resolve("latest.svg"), Svg.render(String.format(Locale.ROOT,
+                "impush bench, last of %d run(s): %,d jobs, ratio %.2f, p99 at half rate %.1f ms", rs.size(), jobs,
+                m.get("ratio").median(), m.get("p99_ms").median()), series, lat));
+        System.out.printf("%nresults: %s, chart: %s%n", out.resolve("latest.json"), out.resolve("latest.svg"));
+    }
+
+    private static ArrayNode perSecond(int[] per100ms) {
+        ArrayNode a = Json.mapper().createArrayNode();
+        for (int i = 0; i < per100ms.length; i += 10) {
+            a.add(Arrays.stream(per100ms, i, Math.min(per100ms.length, i + 10)).sum());
+        }
+        return a;
+    }
+
+    private static double round(double v) {
+        return Double.isNaN(v) ? 0 : Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,144 @@
+package dev.impush.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A push worker in its own JVM (this JVM's class path), so that its CPU time ({@code /proc/<pid>/stat})
+ * and peak RSS ({@code VmHWM}) are its own. Samples both every 100 ms.
+ */
+final class WorkerJvm implements AutoCloseable {
+    /** Linux clock ticks per second for utime/stime (USER_HZ is 100 on every mainstream kernel config). */
+    private static final double TICKS = 100.0;
+
+    record Sample(long nanos, long cpuTicks, long rssKb, long hwmKb) {}
+
+    private final Process process;
+    private final Path log;
+    private final List<Sample> samples = new ArrayList<>();
+    private final Thread sampler;
+
+    private WorkerJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+        this.sampler = Thread.ofPlatform().daemon().name("worker-sampler").start(this::sampleLoop);
+    }
+
+    static WorkerJvm start(Map<String, String> env, String heap, Path jfrFile) throws Exception {
+        Path log = Files.createTempFile("impush-bench-worker-", ".log");
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap,
+                "-Dlogback.configurationFile=logback-text.xml"));
+        if (jfrFile != null) {
+            cmd.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.impush.worker.PushWorkerMain"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return new WorkerJvm(pb.start(), log);
+    }
+
+    private void sampleLoop() {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+        while (process.isAlive()) {
+            try {
+                String s = Files.readString(stat);
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                long rss = 0;
+                long hwm = 0;
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss = kb(line);
+                    } else if (line.startsWith("VmHWM:")) {
+                        hwm = kb(line);
+                    }
+                }
+                synchronized (samples) {
+                    samples.add(new Sample(System.nanoTime(), ticks, rss, hwm));
+                }
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                return; // the process is gone
+            }
+        }
+    }
+
+    private static long kb(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    /** Average cores the worker used between two instants (nearest samples around them). */
+    double coresBetween(long fromNanos, long toNanos) {
+        synchronized (samples) {
+            Sample a = null;
+            Sample b = null;
+            for (Sample s : samples) {
+                if (s.nanos() <= fromNanos) {
+                    a = s;
+                }
+                if (b == null && s.nanos() >= toNanos) {
+                    b = s;
+                }
+            }
+            if (a == null && !samples.isEmpty()) {
+                a = samples.get(0);
+            }
+            if (b == null && !samples.isEmpty()) {
+                b = samples.get(samples.size() - 1);
+            }
+            if (a == null || b == null || b.nanos() <= a.nanos()) {
+                return 0;
+            }
+            return (b.cpuTicks() - a.cpuTicks()) / TICKS / ((b.nanos() - a.nanos()) / 1e9);
+        }
+    }
+
+    /** CPU seconds used between two instants (nearest samples around them). */
+    double cpuSecondsBetween(long fromNanos, long toNanos) {
+        return coresBetween(fromNanos, toNanos) * (toNanos - fromNanos) / 1e9;
+    }
+
+    long peakRssKb() {
+        synchronized (samples) {
+            return samples.stream().mapToLong(Sample::hwmKb).max().orElse(0);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM and wait for the graceful drain (JFR is dumped on exit). */
+    void terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        sampler.interrupt();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        sampler.interrupt();
+    }
+}
