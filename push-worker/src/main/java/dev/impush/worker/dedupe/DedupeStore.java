@@ -38,6 +38,14 @@ public final class DedupeStore implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
     private final StatefulRedisConnection<String, String> eager;
+    private final java.util.Queue<Queued> queued = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "impush-dedupe-writer");
+                t.setDaemon(true);
+                return t;
+            });
     private final String inflightValue;
     private final String leaseMillis;
     private final long sentTtlMillis;
@@ -57,6 +65,7 @@ public final class DedupeStore implements AutoCloseable {
         this.connection.setAutoFlushCommands(false);
         this.redis = connection.async();
         this.eager = client.connect(StringCodec.UTF8);
+        this.eager.setAutoFlushCommands(false);
         this.inflightValue = "inflight:" + owner;
         this.leaseMillis = Long.toString(lease.toMillis());
         this.sentTtlMillis = sentTtl.toMillis();
@@ -120,16 +129,48 @@ public final class DedupeStore implements AutoCloseable {
         return futures.stream().map(f -> f.toCompletableFuture().getNow(null)).toList();
     }
 
-    /** Applies one transition now; the future fails when Redis does not confirm it. Thread-safe. */
+    /**
+     * Applies one transition as soon as possible; the future fails when Redis does not confirm it.
+     * Thread-safe and cheap for the caller (a vendor client's event loop): transitions queue up
+     * and one writer thread sends whatever has queued as one pipelined batch.
+     */
     public CompletableFuture<Void> finishNow(Transition transition) {
-        RedisAsyncCommands<String, String> r = eager.async();
-        CompletionStage<?> done = switch (transition) {
-            case Transition.MarkSent s -> r.set(s.key().redisKey(), SENT, SetArgs.Builder.px(sentTtlMillis));
-            case Transition.MarkDone d -> r.set(d.key().redisKey(), "done:" + d.state(), SetArgs.Builder.px(sentTtlMillis));
-            case Transition.Release rel -> r.eval(releaseScript, ScriptOutputType.INTEGER,
-                    new String[] {rel.key().redisKey()}, inflightValue);
-        };
-        return done.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(v -> null);
+        Queued q = new Queued(transition, new CompletableFuture<>());
+        queued.add(q);
+        if (writing.compareAndSet(false, true)) {
+            writer.execute(this::writeQueued);
+        }
+        return q.done();
+    }
+
+    private record Queued(Transition transition, CompletableFuture<Void> done) {}
+
+    private void writeQueued() {
+        while (true) {
+            RedisAsyncCommands<String, String> r = eager.async();
+            for (Queued q; (q = queued.poll()) != null; ) {
+                CompletableFuture<Void> done = q.done();
+                CompletionStage<?> sent = switch (q.transition()) {
+                    case Transition.MarkSent s -> r.set(s.key().redisKey(), SENT, SetArgs.Builder.px(sentTtlMillis));
+                    case Transition.MarkDone d -> r.set(d.key().redisKey(), "done:" + d.state(), SetArgs.Builder.px(sentTtlMillis));
+                    case Transition.Release rel -> r.eval(releaseScript, ScriptOutputType.INTEGER,
+                            new String[] {rel.key().redisKey()}, inflightValue);
+                };
+                sent.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((v, e) -> {
+                            if (e == null) {
+                                done.complete(null);
+                            } else {
+                                done.completeExceptionally(e);
+                            }
+                        });
+            }
+            eager.flushCommands();
+            writing.set(false);
+            if (queued.isEmpty() || !writing.compareAndSet(false, true)) {
+                return;
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -213,6 +254,12 @@ public final class DedupeStore implements AutoCloseable {
 
     @Override
     public void close() {
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         eager.close();
         connection.close();
     }

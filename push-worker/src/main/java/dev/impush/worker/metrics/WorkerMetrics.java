@@ -3,14 +3,21 @@ package dev.impush.worker.metrics;
 import dev.impush.model.Channel;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.worker.channel.SendOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The worker's metric names (constants) and their recording. Tags are low-cardinality: channel,
- * outcome, reason; never a user, device or token. Metrics observe; they never drive logic.
+ * outcome, reason; never a user, device or token. Meters on the per-send path are looked up once
+ * and kept: a registry lookup per send costs more than the send's own bookkeeping. Metrics observe;
+ * they never drive logic. Thread-safe.
  */
 public final class WorkerMetrics {
     public static final String RECORDS = "impush.worker.records";
@@ -25,31 +32,42 @@ public final class WorkerMetrics {
     public static final String RETRIED = "impush.worker.retried";
 
     private final MeterRegistry registry;
+    private final Map<Channel, Map<String, Counter>> sends = new EnumMap<>(Channel.class);
+    private final Map<Channel, Timer> latency = new EnumMap<>(Channel.class);
+    private final Map<Channel, Counter> invalidTokens = new EnumMap<>(Channel.class);
+    private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Counter duplicates;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (Channel c : Channel.values()) {
+            Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
+            sends.put(c, byOutcome);
+            latency.put(c, Timer.builder(SEND_LATENCY).tag("channel", c.wireName()).register(registry));
+            invalidTokens.put(c, registry.counter(INVALID_TOKENS, "channel", c.wireName()));
+        }
+        this.duplicates = registry.counter(DUPLICATES);
     }
 
     public void gaugeInFlight(Supplier<Number> inFlight) {
-        io.micrometer.core.instrument.Gauge.builder(IN_FLIGHT, inFlight).description("records being processed")
-                .register(registry);
+        Gauge.builder(IN_FLIGHT, inFlight).description("records being processed").register(registry);
     }
 
     public void record(String result) {
-        registry.counter(RECORDS, "result", result).increment();
+        records.computeIfAbsent(result, r -> registry.counter(RECORDS, "result", r)).increment();
     }
 
     public void sent(Channel channel, SendOutcome outcome, Duration took) {
-        registry.counter(SENDS, "channel", channel.wireName(), "outcome", outcome.label()).increment();
-        Timer.builder(SEND_LATENCY).tag("channel", channel.wireName()).publishPercentileHistogram(false)
-                .register(registry).record(took);
+        sends.get(channel).computeIfAbsent(outcome.label(),
+                o -> registry.counter(SENDS, "channel", channel.wireName(), "outcome", o)).increment();
+        latency.get(channel).record(took);
         if (outcome instanceof SendOutcome.InvalidToken) {
-            registry.counter(INVALID_TOKENS, "channel", channel.wireName()).increment();
+            invalidTokens.get(channel).increment();
         }
     }
 
     public void duplicate() {
-        registry.counter(DUPLICATES).increment();
+        duplicates.increment();
     }
 
     public void dropped(String reason) {
@@ -68,5 +86,4 @@ public final class WorkerMetrics {
     public void dedupeUnavailable() {
         registry.counter(DEDUPE_UNAVAILABLE).increment();
     }
-
 }
