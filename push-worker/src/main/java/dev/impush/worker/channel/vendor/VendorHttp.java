@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,6 +33,12 @@ public final class VendorHttp implements AutoCloseable {
         this.timeout = requestTimeout;
     }
 
+    /** A client whose connect timeout is {@code connectTimeout} or {@code requestTimeout}, whichever is shorter. */
+    public static VendorHttp withTimeouts(Duration connectTimeout, Duration requestTimeout) {
+        return new VendorHttp(connectTimeout.compareTo(requestTimeout) < 0 ? connectTimeout : requestTimeout,
+                requestTimeout);
+    }
+
     /** A vendor's HTTP answer. */
     public record Response(int status, String body, java.net.http.HttpHeaders headers) {
         /** The body as JSON; a missing or non-JSON body reads as an empty object. */
@@ -44,6 +51,18 @@ public final class VendorHttp implements AutoCloseable {
             } catch (IOException e) {
                 return Json.mapper().createObjectNode();
             }
+        }
+
+        /** {@code Retry-After} in delta-seconds, when present and not negative. */
+        public Optional<Duration> retryAfter() {
+            return headers.firstValue("Retry-After").flatMap(v -> {
+                try {
+                    long s = Long.parseLong(v.trim());
+                    return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            });
         }
     }
 
