@@ -3,11 +3,11 @@ package dev.impush.worker.channel.honor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +58,7 @@ final class HonorResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         if (codes.dailyQuota().contains(code)) {
-            return new SendOutcome.RateLimited(nextQuotaReset(now, quotaZone), reason);
+            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, quotaZone), reason);
         }
         if (codes.rateLimited().contains(code)) {
             return new SendOutcome.RateLimited(now.plus(retryAfter.orElse(rateLimitBackoff)), reason);
@@ -81,11 +81,6 @@ final class HonorResponses {
             }
         }
         return false;
-    }
-
-    /** The next midnight in {@code zone} after {@code now}: when vendor daily quotas reset. */
-    static Instant nextQuotaReset(Instant now, ZoneId zone) {
-        return LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
     }
 
     private static JsonNode parse(String body) {

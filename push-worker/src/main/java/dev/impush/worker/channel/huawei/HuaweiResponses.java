@@ -3,11 +3,11 @@ package dev.impush.worker.channel.huawei;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.Set;
@@ -72,7 +72,7 @@ final class HuaweiResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         if (dailyQuotaCodes.contains(code)) {
-            return new SendOutcome.RateLimited(nextQuotaReset(now, quotaZone), reason);
+            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, quotaZone), reason);
         }
         if (RETRY.contains(code) || (!REJECTED.contains(code) && status >= 500)) {
             return new SendOutcome.Retry(retryAfter.orElse(Duration.ZERO), reason);
@@ -95,11 +95,6 @@ final class HuaweiResponses {
             return new SendOutcome.InvalidToken(now, reason);
         }
         return SendOutcome.DELIVERED;
-    }
-
-    /** The next midnight in {@code zone} after {@code now}: when vendor daily quotas reset. */
-    static Instant nextQuotaReset(Instant now, ZoneId zone) {
-        return LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
     }
 
     private static JsonNode parse(String body) {
