@@ -1,10 +1,9 @@
 package dev.impush.worker.channel.honor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.vendor.QuotaDay;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorHttp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +38,7 @@ final class HonorResponses {
 
     SendOutcome map(int status, String body, Optional<Duration> retryAfter, String token) {
         Instant now = clock.instant();
-        JsonNode j = parse(body);
+        JsonNode j = VendorHttp.parseJson(body);
         String code = j.path("code").asText("");
         String reason = "honor " + (code.isEmpty() ? "" : code + " ") + "(HTTP " + status + ")"
                 + (j.path("message").isMissingNode() ? "" : ": " + clip(j.path("message").asText()));
@@ -81,17 +80,6 @@ final class HonorResponses {
             }
         }
         return false;
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return Json.mapper().createObjectNode();
-        }
-        try {
-            return Json.mapper().readTree(body);
-        } catch (IOException e) {
-            return Json.mapper().createObjectNode();
-        }
     }
 
     private static String clip(String s) {

@@ -43,14 +43,7 @@ public final class VendorHttp implements AutoCloseable {
     public record Response(int status, String body, java.net.http.HttpHeaders headers) {
         /** The body as JSON; a missing or non-JSON body reads as an empty object. */
         public JsonNode json() {
-            if (body == null || body.isBlank()) {
-                return Json.mapper().createObjectNode();
-            }
-            try {
-                return Json.mapper().readTree(body);
-            } catch (IOException e) {
-                return Json.mapper().createObjectNode();
-            }
+            return parseJson(body);
         }
 
         /** {@code Retry-After} in delta-seconds, when present and not negative. */
@@ -63,6 +56,18 @@ public final class VendorHttp implements AutoCloseable {
                     return Optional.empty();
                 }
             });
+        }
+    }
+
+    /** {@code body} as JSON; a missing or non-JSON body reads as an empty object. */
+    public static JsonNode parseJson(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.mapper().createObjectNode();
+        }
+        try {
+            return Json.mapper().readTree(body);
+        } catch (IOException e) {
+            return Json.mapper().createObjectNode();
         }
     }
 
