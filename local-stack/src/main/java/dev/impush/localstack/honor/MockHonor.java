@@ -3,19 +3,14 @@ package dev.impush.localstack.honor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.impush.localstack.vendor.MockVendorServer;
-import dev.impush.model.codec.Json;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,13 +33,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MockHonor extends MockVendorServer {
     public static final String CHANNEL = "honor";
     public static final int MAX_BYTES = 4096;
-    public static final Duration TIMESTAMP_WINDOW = Duration.ofMinutes(10);
     private static final Set<String> IMPORTANCES = Set.of("LOW", "NORMAL");
 
     private final String appId;
     private final String clientId;
     private final String clientSecret;
-    private final Set<String> issued = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> lastBody = new AtomicReference<>();
 
     private MockHonor(Clock clock, String appId, String clientId, String clientSecret) {
@@ -86,25 +79,16 @@ public final class MockHonor extends MockVendorServer {
     }
 
     private Reply token(Request r) {
-        Map<String, String> form = r.form();
-        if (!"client_credentials".equals(form.get("grant_type"))) {
-            return Reply.json(400, Map.of("error", "unsupported_grant_type", "error_description", "grant_type"));
-        }
-        if (!clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
-            return Reply.json(401, Map.of("error", "invalid_client", "error_description", "client authentication failed"));
-        }
-        String token = issueAuthToken();
-        issued.add(token);
-        return Reply.json(200, Map.of("access_token", token, "expires_in", authTokenLifetime().toSeconds(),
-                "token_type", "Bearer"));
+        return clientCredentialsToken(r, clientId, clientSecret,
+                Reply.json(400, Map.of("error", "unsupported_grant_type", "error_description", "grant_type")),
+                Reply.json(401, Map.of("error", "invalid_client", "error_description", "client authentication failed")));
     }
 
     private Reply send(Request r) {
-        String auth = r.header("Authorization");
-        String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+        String bearer = bearer(r);
         if (!authValid(bearer)) {
             count("rejected.auth");
-            return bearer != null && issued.contains(bearer) ? result(401, 80200003, "access token expired")
+            return authIssued(bearer) ? result(401, 80200003, "access token expired")
                     : result(401, 80200001, "authentication failed");
         }
         if (!r.path().equals("/api/v1/" + appId + "/sendMessage")) {
@@ -128,7 +112,7 @@ public final class MockHonor extends MockVendorServer {
             count("rejected.structure");
             return result(400, 80100003, "incorrect message structure: " + problem);
         }
-        String messageId = dataField(message.path("data").asText(""), "messageId");
+        String messageId = jsonField(message.path("data").asText(""), "messageId");
         JsonNode n = message.path("android").path("notification");
         JsonNode notifyId = n.path("notifyId");
         List<String> failed = new ArrayList<>();
@@ -160,8 +144,7 @@ public final class MockHonor extends MockVendorServer {
 
     private boolean timestampValid(String header) {
         try {
-            Instant at = Instant.ofEpochMilli(Long.parseLong(header));
-            return Duration.between(at, clock.instant()).abs().compareTo(TIMESTAMP_WINDOW) <= 0;
+            return timestampFresh(Long.parseLong(header));
         } catch (NumberFormatException e) {
             return false;
         }
@@ -196,11 +179,4 @@ public final class MockHonor extends MockVendorServer {
         return null;
     }
 
-    private static String dataField(String data, String field) {
-        try {
-            return Json.mapper().readTree(data).path(field).asText(null);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.model.codec.Json;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -42,7 +40,6 @@ public final class MockHuawei extends MockVendorServer {
     private final String appId;
     private final String appSecret;
     private final AtomicReference<String> lastBody = new AtomicReference<>();
-    private final Set<String> issued = ConcurrentHashMap.newKeySet();
 
     private MockHuawei(Clock clock, String appId, String appSecret) {
         super(CHANNEL, clock);
@@ -84,26 +81,17 @@ public final class MockHuawei extends MockVendorServer {
     }
 
     private Reply token(Request r) {
-        Map<String, String> form = r.form();
-        if (!"client_credentials".equals(form.get("grant_type"))) {
-            return Reply.json(400, Map.of("error", 1102, "error_description", "unsupported grant type"));
-        }
-        if (!appId.equals(form.get("client_id")) || !appSecret.equals(form.get("client_secret"))) {
-            return Reply.json(400, Map.of("error", 1101, "sub_error", 20158,
-                    "error_description", "invalid client_id or client_secret"));
-        }
-        String token = issueAuthToken();
-        issued.add(token);
-        return Reply.json(200, Map.of("access_token", token,
-                "expires_in", authTokenLifetime().toSeconds(), "token_type", "Bearer"));
+        return clientCredentialsToken(r, appId, appSecret,
+                Reply.json(400, Map.of("error", 1102, "error_description", "unsupported grant type")),
+                Reply.json(400, Map.of("error", 1101, "sub_error", 20158,
+                        "error_description", "invalid client_id or client_secret")));
     }
 
     private Reply send(Request r) {
-        String auth = r.header("Authorization");
-        String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+        String bearer = bearer(r);
         if (!authValid(bearer)) {
             count("rejected.auth");
-            return bearer != null && issued.contains(bearer) ? result(401, "80200003", "OAuth token expired.")
+            return authIssued(bearer) ? result(401, "80200003", "OAuth token expired.")
                     : result(401, "80200001", "Oauth authentication error.");
         }
         if (!r.path().equals("/v1/" + appId + "/messages:send")) {
@@ -123,7 +111,7 @@ public final class MockHuawei extends MockVendorServer {
             count("rejected.structure");
             return result(400, "80100003", "Incorrect message structure: " + problem);
         }
-        String messageId = dataField(message.path("data").asText(""), "messageId");
+        String messageId = jsonField(message.path("data").asText(""), "messageId");
         JsonNode notifyId = message.path("android").path("notification").path("notify_id");
         List<String> illegal = new ArrayList<>();
         int accepted = 0;
@@ -193,11 +181,4 @@ public final class MockHuawei extends MockVendorServer {
         return null;
     }
 
-    private static String dataField(String data, String field) {
-        try {
-            return Json.mapper().readTree(data).path(field).asText(null);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
 }

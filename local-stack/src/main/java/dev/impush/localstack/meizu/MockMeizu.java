@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,11 +158,7 @@ public final class MockMeizu extends MockVendorServer {
             }
         });
         s.append(appSecret);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return hexDigest("MD5", s.toString());
     }
 
     private Reply rejected(String code, String message) {

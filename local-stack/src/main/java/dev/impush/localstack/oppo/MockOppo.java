@@ -3,12 +3,8 @@ package dev.impush.localstack.oppo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.model.codec.Json;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +32,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MockOppo extends MockVendorServer {
     public static final String CHANNEL = "oppo";
-    static final Duration TIMESTAMP_WINDOW = Duration.ofMinutes(10);
     static final Set<String> CATEGORIES = Set.of("IM", "ACCOUNT", "DEVICE_REMINDER", "ORDER", "TODO", "SUBSCRIPTION",
             "NEWS", "CONTENT", "MARKETING", "SOCIAL");
     static final Set<Integer> NOTIFY_LEVELS = Set.of(1, 2, 16);
@@ -126,14 +121,14 @@ public final class MockOppo extends MockVendorServer {
         } catch (NumberFormatException e) {
             return answer(19, "Invalid Timestamp");
         }
-        if (Math.abs(clock.millis() - ts) > TIMESTAMP_WINDOW.toMillis()) {
+        if (!timestampFresh(ts)) {
             return answer(19, "Invalid Timestamp");
         }
         String sign = f.get("sign");
         if (sign == null || sign.isBlank()) {
             return answer(17, "Missing Signature");
         }
-        if (!sha256(appKey + timestamp + masterSecret).equals(sign)) {
+        if (!hexDigest("SHA-256", appKey + timestamp + masterSecret).equals(sign)) {
             return answer(16, "Invalid Signature");
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -242,11 +237,4 @@ public final class MockOppo extends MockVendorServer {
         return Reply.json(200, body);
     }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * vendor checks. Thread-safe.
  */
 public abstract class MockVendorServer implements AutoCloseable {
+    /** How far a signed request's timestamp may be from the vendor's clock (vivo, OPPO, Honor: ±10 min). */
+    public static final Duration TIMESTAMP_WINDOW = Duration.ofMinutes(10);
+
     /** Answers one request: status and body (JSON text). */
     public record Reply(int status, String body, Map<String, String> headers) {
         public static Reply json(int status, Object body) {
@@ -193,6 +198,61 @@ public abstract class MockVendorServer implements AutoCloseable {
         String token = HexFormat.of().formatHex(raw);
         authTokens.put(token, clock.instant().plus(authTokenLifetime));
         return token;
+    }
+
+    /** Whether {@code token} was ever issued here (expired or not). */
+    protected boolean authIssued(String token) {
+        return token != null && authTokens.containsKey(token);
+    }
+
+    /**
+     * An OAuth 2.0 client-credentials token endpoint: {@code unsupportedGrant} unless
+     * {@code grant_type=client_credentials}, {@code invalidClient} unless {@code client_id} and
+     * {@code client_secret} match; otherwise 200 {@code {access_token, expires_in, token_type}} with a
+     * newly issued token.
+     */
+    protected Reply clientCredentialsToken(Request r, String clientId, String clientSecret, Reply unsupportedGrant,
+                                           Reply invalidClient) {
+        Map<String, String> form = r.form();
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            return unsupportedGrant;
+        }
+        if (!clientId.equals(form.get("client_id")) || !clientSecret.equals(form.get("client_secret"))) {
+            return invalidClient;
+        }
+        return Reply.json(200, Map.of("access_token", issueAuthToken(), "expires_in", authTokenLifetime.toSeconds(),
+                "token_type", "Bearer"));
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header, or {@code null}. */
+    protected static String bearer(Request r) {
+        String auth = r.header("Authorization");
+        return auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : null;
+    }
+
+    /** Whether a request's epoch-millis timestamp lies within {@link #TIMESTAMP_WINDOW} of the mock's clock. */
+    protected boolean timestampFresh(long epochMillis) {
+        long now = clock.millis();
+        long window = TIMESTAMP_WINDOW.toMillis();
+        return epochMillis >= now - window && epochMillis <= now + window;
+    }
+
+    /** One field of a JSON object carried as a string (e.g. a {@code data} field), or {@code null}. */
+    protected static String jsonField(String json, String field) {
+        try {
+            return Json.mapper().readTree(json).path(field).asText(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code algorithm} (MD5, SHA-256) of the UTF-8 bytes of {@code s}, lowercase hex: vendors' sign recipes. */
+    protected static String hexDigest(String algorithm, String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether {@code token} was issued here and has not expired. */

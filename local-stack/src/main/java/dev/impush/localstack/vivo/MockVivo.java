@@ -2,12 +2,8 @@ package dev.impush.localstack.vivo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.localstack.vendor.MockVendorServer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MockVivo extends MockVendorServer {
     public static final String CHANNEL = "vivo";
-    static final Duration TIMESTAMP_WINDOW = Duration.ofMinutes(10);
     static final Set<String> SYSTEM_CATEGORIES = Set.of("IM", "ACCOUNT", "TODO", "DEVICE_REMINDER", "ORDER",
             "SUBSCRIPTION", "NEWS", "CONTENT", "MARKETING", "SOCIAL");
 
@@ -106,11 +101,10 @@ public final class MockVivo extends MockVendorServer {
         if (!appKey.equals(b.path("appKey").asText())) {
             return answer(10200, "appKey is not valid");
         }
-        if (!b.path("timestamp").canConvertToLong()
-                || Math.abs(clock.millis() - b.path("timestamp").asLong()) > TIMESTAMP_WINDOW.toMillis()) {
+        if (!b.path("timestamp").canConvertToLong() || !timestampFresh(b.path("timestamp").asLong())) {
             return answer(10207, "timestamp is out of range");
         }
-        String expected = md5(appId + appKey + b.path("timestamp").asLong() + appSecret);
+        String expected = hexDigest("MD5", appId + appKey + b.path("timestamp").asLong() + appSecret);
         if (!expected.equals(b.path("sign").asText())) {
             return answer(10206, "sign is not valid");
         }
@@ -224,11 +218,4 @@ public final class MockVivo extends MockVendorServer {
         return Reply.json(200, body);
     }
 
-    static String md5(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

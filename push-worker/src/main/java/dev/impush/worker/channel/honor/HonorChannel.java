@@ -8,16 +8,15 @@ import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.vendor.AuthToken;
 import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.ClientCredentialsTokenFetch;
+import dev.impush.worker.channel.vendor.SendGate;
 import dev.impush.worker.channel.vendor.VendorHttp;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class HonorChannel implements PushChannel {
     private static final Logger log = LoggerFactory.getLogger(HonorChannel.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Assumed token lifetime [U], used when the answer omits {@code expires_in}. */
+    static final long DEFAULT_EXPIRES_IN_S = 3600;
 
     private final HonorConfig config;
     private final VendorHttp http;
@@ -45,24 +46,25 @@ public final class HonorChannel implements PushChannel {
     private final HonorResponses responses;
     private final URI sendUrl;
     private final Clock clock;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendGate gate;
 
     private HonorChannel(HonorConfig config, VendorHttp http, Clock clock) {
         this.config = config;
         this.http = http;
-        HonorOAuth oauth = new HonorOAuth(http, config.tokenUrl(), config.clientId(), config.clientSecret(), clock);
+        ClientCredentialsTokenFetch oauth = new ClientCredentialsTokenFetch(http, config.tokenUrl(), config.clientId(),
+                config.clientSecret().value(), DEFAULT_EXPIRES_IN_S, "honor auth", clock);
         this.tokens = new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock);
         this.messages = new HonorMessage(config, clock);
         this.responses = new HonorResponses(clock, config.codes(), config.rateLimitBackoff(), config.quotaZone());
         this.sendUrl = config.sendUrl();
+        this.gate = new SendGate("Honor", http);
         this.clock = clock;
     }
 
     /** Builds the channel; no connection is made until the first send. */
     public static HonorChannel create(HonorConfig config, Clock clock) {
         HonorChannel channel = new HonorChannel(config,
-                new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
-                        : config.requestTimeout(), config.requestTimeout()), clock);
+                VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()), clock);
         log.info("Honor channel ready: app {}, push {}, token {}, importance {}", config.appId(),
                 config.pushBaseUrl(), config.tokenUrl(), config.importance());
         return channel;
@@ -75,9 +77,10 @@ public final class HonorChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Honor channel is closed"));
-        }
+        return gate.send(() -> sendOpen(delivery));
+    }
+
+    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
         Optional<ObjectNode> body;
         try {
             body = messages.render(delivery);
@@ -91,53 +94,26 @@ public final class HonorChannel implements PushChannel {
             return CompletableFuture.completedFuture(new SendOutcome.Rejected("honor payload > 4 KB"));
         }
         String token = delivery.target().token();
-        return tokens.token(config.appId())
-                .thenCompose(auth -> http.postJson(sendUrl, headers(auth), body.get())
-                        .thenApply(r -> outcome(auth, token, r)))
-                .exceptionallyCompose(HonorChannel::authRefused);
+        return tokens.sendWith(config.appId(), auth -> http.postJson(sendUrl, headers(auth), body.get())
+                        .thenApply(r -> outcome(token, r)))
+                .exceptionallyCompose(ClientCredentialsTokenFetch::refusedAsRejected);
     }
 
     private Map<String, String> headers(AuthToken auth) {
         return Map.of("Authorization", "Bearer " + auth.value(), "timestamp", Long.toString(clock.millis()));
     }
 
-    private SendOutcome outcome(AuthToken auth, String token, VendorHttp.Response r) {
-        SendOutcome outcome = responses.map(r.status(), r.body(), retryAfter(r.headers()), token);
-        if (outcome instanceof SendOutcome.AuthExpired) {
-            tokens.invalidate(config.appId(), auth);
-        }
+    private SendOutcome outcome(String token, VendorHttp.Response r) {
+        SendOutcome outcome = responses.map(r.status(), r.body(), r.retryAfter(), token);
         if (!(outcome instanceof SendOutcome.Delivered)) {
             log.debug("Honor answered {} for {}: {}", r.status(), Tokens.mask(token), outcome);
         }
         return outcome;
     }
 
-    /** Credentials the token endpoint refused are permanent; everything else stays a failure (Retry). */
-    private static CompletableFuture<SendOutcome> authRefused(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof HonorOAuth.AuthFailure f && f.permanent) {
-            return CompletableFuture.completedFuture(new SendOutcome.Rejected(f.getMessage()));
-        }
-        return CompletableFuture.failedFuture(cause);
-    }
-
-    /** {@code Retry-After} in delta-seconds, when present. */
-    static Optional<Duration> retryAfter(HttpHeaders headers) {
-        return headers.firstValue("Retry-After").flatMap(v -> {
-            try {
-                long s = Long.parseLong(v.trim());
-                return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
     /** Idempotent; waits for the HTTP client to close. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            http.close();
-        }
+        gate.close();
     }
 }

@@ -2,20 +2,14 @@ package dev.impush.worker.channel.honor;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorEnv;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How to reach Honor push for one Honor app. Immutable; read it with {@link #fromEnv}. Most Honor
@@ -159,95 +153,24 @@ public record HonorConfig(
             return Optional.empty();
         }
         String clientId = env.required(CLIENT_ID);
-        Secret secret = new Secret(secret(env, CLIENT_SECRET, CLIENT_SECRET_FILE));
+        Secret secret = new Secret(VendorEnv.requiredSecret(env, CLIENT_SECRET, CLIENT_SECRET_FILE));
         String importance = env.string(IMPORTANCE, DEFAULT_IMPORTANCE).toUpperCase(Locale.ROOT);
         if (!IMPORTANCES.contains(importance)) {
             throw new ConfigException(IMPORTANCE + "=" + importance + " must be NORMAL or LOW");
         }
-        Codes codes = new Codes(codes(env, SUCCESS_CODES, DEFAULT_CODES.success()),
-                codes(env, INVALID_TOKEN_CODES, DEFAULT_CODES.invalidToken()),
-                codes(env, AUTH_EXPIRED_CODES, DEFAULT_CODES.authExpired()),
-                codes(env, RATE_LIMIT_CODES, DEFAULT_CODES.rateLimited()),
-                codes(env, DAILY_QUOTA_CODES, DEFAULT_CODES.dailyQuota()),
-                codes(env, RETRY_CODES, DEFAULT_CODES.retry()));
+        Codes codes = new Codes(VendorEnv.codes(env, SUCCESS_CODES, DEFAULT_CODES.success()),
+                VendorEnv.codes(env, INVALID_TOKEN_CODES, DEFAULT_CODES.invalidToken()),
+                VendorEnv.codes(env, AUTH_EXPIRED_CODES, DEFAULT_CODES.authExpired()),
+                VendorEnv.codes(env, RATE_LIMIT_CODES, DEFAULT_CODES.rateLimited()),
+                VendorEnv.codes(env, DAILY_QUOTA_CODES, DEFAULT_CODES.dailyQuota()),
+                VendorEnv.codes(env, RETRY_CODES, DEFAULT_CODES.retry()));
         return Optional.of(new HonorConfig(appId.get(), clientId, secret,
-                url(env, TOKEN_URL, DEFAULT_TOKEN_URL), url(env, PUSH_URL, DEFAULT_PUSH_URL), importance,
+                VendorEnv.httpUrl(env, TOKEN_URL, DEFAULT_TOKEN_URL), VendorEnv.httpUrl(env, PUSH_URL, DEFAULT_PUSH_URL), importance,
                 env.optional(CLICK_ACTION), env.optional(BADGE_CLASS),
                 Duration.ofSeconds(env.integer(MAX_TTL_S, (int) DEFAULT_MAX_TTL.toSeconds(), 1, Integer.MAX_VALUE)),
-                codes, zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
+                codes, VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
                 env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
-                positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
+                VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
                 env.millis(TOKEN_REFRESH_MARGIN_MS, DEFAULT_TOKEN_REFRESH_MARGIN.toMillis())));
-    }
-
-    private static String secret(Env env, String key, String fileKey) {
-        Optional<String> inline = env.optional(key);
-        Optional<Path> file = env.file(fileKey);
-        if (inline.isPresent() == file.isPresent()) {
-            throw new ConfigException("set exactly one of " + key + " and " + fileKey);
-        }
-        if (inline.isPresent()) {
-            return inline.get();
-        }
-        try {
-            String s = Files.readString(file.get()).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
-            }
-            return s;
-        } catch (IOException e) {
-            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static URI url(Env env, String key, URI defaultValue) {
-        return env.optional(key).map(v -> {
-            try {
-                URI uri = new URI(v);
-                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                    throw new URISyntaxException(v, "not absolute http(s)");
-                }
-                return uri;
-            } catch (URISyntaxException e) {
-                throw new ConfigException(key + "=" + v + " must be an absolute http(s) URL");
-            }
-        }).orElse(defaultValue);
-    }
-
-    /** A comma list of numeric codes; set but blank ("") is not possible, so "none" means the empty set. */
-    private static Set<String> codes(Env env, String key, Set<String> defaults) {
-        Optional<String> value = env.optional(key);
-        if (value.isEmpty()) {
-            return defaults;
-        }
-        if ("none".equalsIgnoreCase(value.get())) {
-            return Set.of();
-        }
-        Set<String> codes = Arrays.stream(value.get().split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .collect(Collectors.toSet());
-        for (String c : codes) {
-            if (!c.matches("-?\\d{1,12}")) {
-                throw new ConfigException(key + " must be a comma-separated list of numeric codes (or none), not '" + c + "'");
-            }
-        }
-        return codes;
-    }
-
-    private static ZoneId zone(Env env, String key, ZoneId defaultValue) {
-        return env.optional(key).map(v -> {
-            try {
-                return ZoneId.of(v);
-            } catch (DateTimeException e) {
-                throw new ConfigException(key + "=" + v + " is not a time zone id (e.g. Asia/Shanghai)");
-            }
-        }).orElse(defaultValue);
-    }
-
-    private static Duration positive(Env env, String key, Duration defaultValue) {
-        Duration d = env.millis(key, defaultValue.toMillis());
-        if (d.isZero()) {
-            throw new ConfigException(key + "=0 must be positive (milliseconds)");
-        }
-        return d;
     }
 }

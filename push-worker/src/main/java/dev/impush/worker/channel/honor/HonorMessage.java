@@ -5,11 +5,11 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.vendor.TextLimits;
+import dev.impush.worker.channel.vendor.BodyFit;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,31 +45,14 @@ final class HonorMessage {
     /** The request body, or empty when even an empty body text would exceed 4 KB (custom data too large). */
     Optional<ObjectNode> render(Delivery delivery) {
         String body = delivery.notification().body() == null ? "" : delivery.notification().body();
-        ObjectNode full = tree(delivery, body);
-        if (Json.write(full).length <= MAX_BYTES) {
-            return Optional.of(full);
-        }
-        int lo = 0;
-        int hi = body.codePointCount(0, body.length());
-        ObjectNode best = null;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            ObjectNode candidate = tree(delivery, TextLimits.truncate(body, mid));
-            if (Json.write(candidate).length <= MAX_BYTES) {
-                best = candidate;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return Optional.ofNullable(best);
+        return BodyFit.longestFitting(body, MAX_BYTES, text -> tree(delivery, text));
     }
 
     ObjectNode tree(Delivery delivery, String body) {
         Notification n = delivery.notification();
         ObjectNode root = Json.mapper().createObjectNode();
         root.putArray("token").add(delivery.target().token());
-        root.put("data", new String(Json.write(data(delivery)), StandardCharsets.UTF_8));
+        root.put("data", new String(Json.write(DeliveryIds.dataWithIds(delivery)), StandardCharsets.UTF_8));
         ObjectNode android = root.putObject("android");
         android.put("ttl", ttl(delivery).toSeconds() + "s");
         if (!n.silent()) {
@@ -79,7 +62,7 @@ final class HonorMessage {
             ObjectNode click = shown.putObject("clickAction");
             config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
             shown.put("importance", config.importance());
-            shown.put("notifyId", notifyId(delivery.messageId()));
+            shown.put("notifyId", DeliveryIds.notifyId(delivery.messageId()));
             if (n.badge() != null && config.badgeClass().isPresent()) {
                 shown.putObject("badgeNotification").put("badgeClass", config.badgeClass().get())
                         .put("setNum", Math.clamp(n.badge(), 0, MAX_BADGE));
@@ -88,10 +71,6 @@ final class HonorMessage {
         return root;
     }
 
-    /** A stable positive int per message id ({@link String#hashCode} is fixed by the JLS). */
-    static int notifyId(String messageId) {
-        return Math.floorMod(messageId.hashCode(), Integer.MAX_VALUE - 1) + 1;
-    }
 
     Duration ttl(Delivery delivery) {
         if (delivery.expiresAt() == null) {
@@ -102,14 +81,5 @@ final class HonorMessage {
             return Duration.ofSeconds(1);
         }
         return left.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : Duration.ofSeconds(left.toSeconds());
-    }
-
-    static Map<String, String> data(Delivery delivery) {
-        Map<String, String> data = new LinkedHashMap<>(delivery.notification().data());
-        data.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
-        if (delivery.job().conversationId() != null) {
-            data.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
-        }
-        return data;
     }
 }

@@ -1,13 +1,12 @@
 package dev.impush.worker.channel.honor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.vendor.VendorHttp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +38,7 @@ final class HonorResponses {
 
     SendOutcome map(int status, String body, Optional<Duration> retryAfter, String token) {
         Instant now = clock.instant();
-        JsonNode j = parse(body);
+        JsonNode j = VendorHttp.parseJson(body);
         String code = j.path("code").asText("");
         String reason = "honor " + (code.isEmpty() ? "" : code + " ") + "(HTTP " + status + ")"
                 + (j.path("message").isMissingNode() ? "" : ": " + clip(j.path("message").asText()));
@@ -58,7 +57,7 @@ final class HonorResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         if (codes.dailyQuota().contains(code)) {
-            return new SendOutcome.RateLimited(nextQuotaReset(now, quotaZone), reason);
+            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, quotaZone), reason);
         }
         if (codes.rateLimited().contains(code)) {
             return new SendOutcome.RateLimited(now.plus(retryAfter.orElse(rateLimitBackoff)), reason);
@@ -81,22 +80,6 @@ final class HonorResponses {
             }
         }
         return false;
-    }
-
-    /** The next midnight in {@code zone} after {@code now}: when vendor daily quotas reset. */
-    static Instant nextQuotaReset(Instant now, ZoneId zone) {
-        return LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return Json.mapper().createObjectNode();
-        }
-        try {
-            return Json.mapper().readTree(body);
-        } catch (IOException e) {
-            return Json.mapper().createObjectNode();
-        }
     }
 
     private static String clip(String s) {

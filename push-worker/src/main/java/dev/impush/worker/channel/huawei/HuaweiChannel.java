@@ -6,18 +6,16 @@ import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.AuthToken;
 import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.ClientCredentialsTokenFetch;
+import dev.impush.worker.channel.vendor.SendGate;
 import dev.impush.worker.channel.vendor.VendorHttp;
 import java.net.URI;
-import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class HuaweiChannel implements PushChannel {
     private static final Logger log = LoggerFactory.getLogger(HuaweiChannel.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Huawei's documented token lifetime, used when the answer omits {@code expires_in}. */
+    static final long DEFAULT_EXPIRES_IN_S = 3600;
 
     private final HuaweiConfig config;
     private final VendorHttp http;
@@ -43,24 +43,25 @@ public final class HuaweiChannel implements PushChannel {
     private final HuaweiMessage messages;
     private final HuaweiResponses responses;
     private final URI sendUrl;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendGate gate;
 
     private HuaweiChannel(HuaweiConfig config, VendorHttp http, Clock clock) {
         this.config = config;
         this.http = http;
-        HuaweiOAuth oauth = new HuaweiOAuth(http, config.tokenUrl(), config.appId(), config.appSecret(), clock);
+        ClientCredentialsTokenFetch oauth = new ClientCredentialsTokenFetch(http, config.tokenUrl(), config.appId(),
+                config.appSecret().value(), DEFAULT_EXPIRES_IN_S, "huawei oauth", clock);
         this.tokens = new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock);
         this.messages = new HuaweiMessage(config, clock);
         this.responses = new HuaweiResponses(clock, config.rateLimitBackoff(), config.dailyQuotaCodes(),
                 config.quotaZone());
         this.sendUrl = config.sendUrl();
+        this.gate = new SendGate("Huawei", http);
     }
 
     /** Builds the channel; no connection is made until the first send. */
     public static HuaweiChannel create(HuaweiConfig config, Clock clock) {
         HuaweiChannel channel = new HuaweiChannel(config,
-                new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
-                        : config.requestTimeout(), config.requestTimeout()), clock);
+                VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()), clock);
         log.info("Huawei channel ready: app {}, push {}, token {}, category {}, importance {}", config.appId(),
                 config.pushBaseUrl(), config.tokenUrl(), config.im().category().orElse("(none)"),
                 config.im().importance());
@@ -74,9 +75,10 @@ public final class HuaweiChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Huawei channel is closed"));
-        }
+        return gate.send(() -> sendOpen(delivery));
+    }
+
+    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
         Optional<ObjectNode> body;
         try {
             body = messages.render(delivery);
@@ -90,49 +92,22 @@ public final class HuaweiChannel implements PushChannel {
             return CompletableFuture.completedFuture(new SendOutcome.Rejected("huawei payload > 4 KB (80300008)"));
         }
         String token = delivery.target().token();
-        return tokens.token(config.appId())
-                .thenCompose(auth -> http.postJson(sendUrl, Map.of("Authorization", "Bearer " + auth.value()), body.get())
-                        .thenApply(r -> outcome(auth, token, r)))
-                .exceptionallyCompose(HuaweiChannel::authRefused);
+        return tokens.sendWith(config.appId(), auth -> http.postJson(sendUrl, Map.of("Authorization", "Bearer " + auth.value()), body.get())
+                        .thenApply(r -> outcome(token, r)))
+                .exceptionallyCompose(ClientCredentialsTokenFetch::refusedAsRejected);
     }
 
-    private SendOutcome outcome(AuthToken auth, String token, VendorHttp.Response r) {
-        SendOutcome outcome = responses.map(r.status(), r.body(), retryAfter(r.headers()), token);
-        if (outcome instanceof SendOutcome.AuthExpired) {
-            tokens.invalidate(config.appId(), auth);
-        }
+    private SendOutcome outcome(String token, VendorHttp.Response r) {
+        SendOutcome outcome = responses.map(r.status(), r.body(), r.retryAfter(), token);
         if (!(outcome instanceof SendOutcome.Delivered)) {
             log.debug("Huawei answered {} for {}: {}", r.status(), Tokens.mask(token), outcome);
         }
         return outcome;
     }
 
-    /** Credentials the token endpoint refused are permanent; everything else stays a failure (Retry). */
-    private static CompletableFuture<SendOutcome> authRefused(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof HuaweiOAuth.AuthFailure f && f.permanent) {
-            return CompletableFuture.completedFuture(new SendOutcome.Rejected(f.getMessage()));
-        }
-        return CompletableFuture.failedFuture(cause);
-    }
-
-    /** {@code Retry-After} in delta-seconds, when present. */
-    static Optional<Duration> retryAfter(HttpHeaders headers) {
-        return headers.firstValue("Retry-After").flatMap(v -> {
-            try {
-                long s = Long.parseLong(v.trim());
-                return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
     /** Idempotent; waits for the HTTP client to close. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            http.close();
-        }
+        gate.close();
     }
 }

@@ -2,19 +2,13 @@ package dev.impush.worker.channel.huawei;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorEnv;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How to reach Huawei Push Kit (HMS) for one Huawei app. Immutable; read it with {@link #fromEnv}.
@@ -148,7 +142,7 @@ public record HuaweiConfig(
         if (appId.isEmpty()) {
             return Optional.empty();
         }
-        Secret secret = new Secret(secret(env, APP_SECRET, APP_SECRET_FILE));
+        Secret secret = new Secret(VendorEnv.requiredSecret(env, APP_SECRET, APP_SECRET_FILE));
         String importance = env.string(IMPORTANCE, DEFAULT_IMPORTANCE).toUpperCase(java.util.Locale.ROOT);
         if (!IMPORTANCES.contains(importance)) {
             throw new ConfigException(IMPORTANCE + "=" + importance + " must be LOW, NORMAL or HIGH");
@@ -158,76 +152,12 @@ public record HuaweiConfig(
                 "none".equalsIgnoreCase(category) ? Optional.empty() : Optional.of(category),
                 importance, env.optional(CHANNEL_ID));
         return Optional.of(new HuaweiConfig(appId.get(), secret,
-                url(env, TOKEN_URL, DEFAULT_TOKEN_URL), url(env, PUSH_URL, DEFAULT_PUSH_URL), im,
+                VendorEnv.httpUrl(env, TOKEN_URL, DEFAULT_TOKEN_URL), VendorEnv.httpUrl(env, PUSH_URL, DEFAULT_PUSH_URL), im,
                 env.optional(CLICK_ACTION), env.optional(BADGE_CLASS),
                 Duration.ofSeconds(env.integer(MAX_TTL_S, (int) DEFAULT_MAX_TTL.toSeconds(), 1, Integer.MAX_VALUE)),
-                codes(env, DAILY_QUOTA_CODES), zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
+                VendorEnv.codes(env, DAILY_QUOTA_CODES, Set.of()), VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
                 env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
-                positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
+                VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
                 env.millis(TOKEN_REFRESH_MARGIN_MS, DEFAULT_TOKEN_REFRESH_MARGIN.toMillis())));
-    }
-
-    /** The secret from {@code key} or from the file {@code fileKey} names; exactly one must be set. */
-    static String secret(Env env, String key, String fileKey) {
-        Optional<String> inline = env.optional(key);
-        Optional<Path> file = env.file(fileKey);
-        if (inline.isPresent() == file.isPresent()) {
-            throw new ConfigException("set exactly one of " + key + " and " + fileKey);
-        }
-        if (inline.isPresent()) {
-            return inline.get();
-        }
-        try {
-            String s = Files.readString(file.get()).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
-            }
-            return s;
-        } catch (IOException e) {
-            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
-    }
-
-    static URI url(Env env, String key, URI defaultValue) {
-        return env.optional(key).map(v -> {
-            try {
-                URI uri = new URI(v);
-                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                    throw new URISyntaxException(v, "not absolute http(s)");
-                }
-                return uri;
-            } catch (URISyntaxException e) {
-                throw new ConfigException(key + "=" + v + " must be an absolute http(s) URL");
-            }
-        }).orElse(defaultValue);
-    }
-
-    static Set<String> codes(Env env, String key) {
-        Set<String> codes = env.optional(key).map(v -> Arrays.stream(v.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet())).orElse(Set.of());
-        for (String c : codes) {
-            if (!c.matches("-?\\d{1,12}")) {
-                throw new ConfigException(key + " must be a comma-separated list of numeric codes, not '" + c + "'");
-            }
-        }
-        return codes;
-    }
-
-    static ZoneId zone(Env env, String key, ZoneId defaultValue) {
-        return env.optional(key).map(v -> {
-            try {
-                return ZoneId.of(v);
-            } catch (DateTimeException e) {
-                throw new ConfigException(key + "=" + v + " is not a time zone id (e.g. Asia/Shanghai)");
-            }
-        }).orElse(defaultValue);
-    }
-
-    static Duration positive(Env env, String key, Duration defaultValue) {
-        Duration d = env.millis(key, defaultValue.toMillis());
-        if (d.isZero()) {
-            throw new ConfigException(key + "=0 must be positive (milliseconds)");
-        }
-        return d;
     }
 }

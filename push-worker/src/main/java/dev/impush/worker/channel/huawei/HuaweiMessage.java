@@ -6,11 +6,11 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.vendor.TextLimits;
+import dev.impush.worker.channel.vendor.BodyFit;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,25 +48,7 @@ final class HuaweiMessage {
     /** The request body, or empty when even an empty body text would exceed 4 KB (custom data too large). */
     Optional<ObjectNode> render(Delivery delivery) {
         String body = delivery.notification().body() == null ? "" : delivery.notification().body();
-        ObjectNode full = tree(delivery, body);
-        if (Json.write(full).length <= MAX_BYTES) {
-            return Optional.of(full);
-        }
-        // binary search the longest body prefix (in code points) that fits
-        int lo = 0;
-        int hi = body.codePointCount(0, body.length());
-        ObjectNode best = null;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            ObjectNode candidate = tree(delivery, TextLimits.truncate(body, mid));
-            if (Json.write(candidate).length <= MAX_BYTES) {
-                best = candidate;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return Optional.ofNullable(best);
+        return BodyFit.longestFitting(body, MAX_BYTES, text -> tree(delivery, text));
     }
 
     ObjectNode tree(Delivery delivery, String body) {
@@ -74,7 +56,7 @@ final class HuaweiMessage {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("validate_only", false);
         ObjectNode message = root.putObject("message");
-        message.put("data", new String(Json.write(data(delivery)), StandardCharsets.UTF_8));
+        message.put("data", new String(Json.write(DeliveryIds.dataWithIds(delivery)), StandardCharsets.UTF_8));
         ObjectNode android = message.putObject("android");
         android.put("urgency", n.priority() == Priority.NORMAL ? "NORMAL" : "HIGH");
         config.im().category().ifPresent(c -> android.put("category", c));
@@ -87,7 +69,7 @@ final class HuaweiMessage {
             ObjectNode click = shown.putObject("click_action");
             config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
             shown.put("importance", config.im().importance());
-            shown.put("notify_id", notifyId(delivery.messageId()));
+            shown.put("notify_id", DeliveryIds.notifyId(delivery.messageId()));
             if (n.sound() != null) {
                 shown.put("default_sound", true);
             }
@@ -100,10 +82,6 @@ final class HuaweiMessage {
         return root;
     }
 
-    /** A stable positive int per message id ({@link String#hashCode} is fixed by the JLS). */
-    static int notifyId(String messageId) {
-        return Math.floorMod(messageId.hashCode(), Integer.MAX_VALUE - 1) + 1;
-    }
 
     Duration ttl(Delivery delivery) {
         if (delivery.expiresAt() == null) {
@@ -114,14 +92,5 @@ final class HuaweiMessage {
             return Duration.ofSeconds(1);
         }
         return left.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : Duration.ofSeconds(left.toSeconds());
-    }
-
-    static Map<String, String> data(Delivery delivery) {
-        Map<String, String> data = new LinkedHashMap<>(delivery.notification().data());
-        data.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
-        if (delivery.job().conversationId() != null) {
-            data.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
-        }
-        return data;
     }
 }

@@ -1,13 +1,12 @@
 package dev.impush.worker.channel.huawei;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.vendor.VendorHttp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +50,7 @@ final class HuaweiResponses {
      */
     SendOutcome map(int status, String body, Optional<Duration> retryAfter, String token) {
         Instant now = clock.instant();
-        JsonNode j = parse(body);
+        JsonNode j = VendorHttp.parseJson(body);
         String code = j.path("code").asText("");
         String reason = "huawei " + (code.isEmpty() ? "" : code + " ") + "(HTTP " + status + ")"
                 // the 80100000 msg lists device tokens: never in a reason that may be logged
@@ -72,7 +71,7 @@ final class HuaweiResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         if (dailyQuotaCodes.contains(code)) {
-            return new SendOutcome.RateLimited(nextQuotaReset(now, quotaZone), reason);
+            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, quotaZone), reason);
         }
         if (RETRY.contains(code) || (!REJECTED.contains(code) && status >= 500)) {
             return new SendOutcome.Retry(retryAfter.orElse(Duration.ZERO), reason);
@@ -85,7 +84,7 @@ final class HuaweiResponses {
 
     /** 80100000: our single token failed when it is in {@code illegal_tokens} (or nothing succeeded). */
     private static SendOutcome partial(String msg, String token, Instant now, String reason) {
-        JsonNode result = parse(msg);
+        JsonNode result = VendorHttp.parseJson(msg);
         for (JsonNode t : result.path("illegal_tokens")) {
             if (token.equals(t.asText())) {
                 return new SendOutcome.InvalidToken(now, reason);
@@ -95,22 +94,6 @@ final class HuaweiResponses {
             return new SendOutcome.InvalidToken(now, reason);
         }
         return SendOutcome.DELIVERED;
-    }
-
-    /** The next midnight in {@code zone} after {@code now}: when vendor daily quotas reset. */
-    static Instant nextQuotaReset(Instant now, ZoneId zone) {
-        return LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            return Json.mapper().createObjectNode();
-        }
-        try {
-            return Json.mapper().readTree(body);
-        } catch (IOException e) {
-            return Json.mapper().createObjectNode();
-        }
     }
 
     private static String clip(String s) {

@@ -5,11 +5,11 @@ import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.SendGate;
 import dev.impush.worker.channel.vendor.VendorHttp;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,7 @@ public final class MeizuChannel implements PushChannel {
     private final MeizuPayload payload;
     private final MeizuResponses responses;
     private final VendorHttp http;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendGate gate;
 
     private MeizuChannel(MeizuConfig config, Clock clock) {
         this.config = config;
@@ -41,6 +41,7 @@ public final class MeizuChannel implements PushChannel {
         this.payload = new MeizuPayload(config, clock);
         this.responses = new MeizuResponses(config);
         this.http = new VendorHttp(config.requestTimeout(), config.requestTimeout());
+        this.gate = new SendGate("Meizu", http);
     }
 
     /** Builds the channel; no network call is made until the first send. */
@@ -58,9 +59,10 @@ public final class MeizuChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Meizu channel is closed"));
-        }
+        return gate.send(() -> sendOpen(delivery));
+    }
+
+    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
         MeizuPayload.Request request;
         try {
             request = payload.render(delivery);
@@ -81,8 +83,6 @@ public final class MeizuChannel implements PushChannel {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            http.close(); // HttpClient.close() waits for requests in flight
-        }
+        gate.close();
     }
 }

@@ -2,18 +2,13 @@ package dev.impush.worker.channel.meizu;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorEnv;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How to reach Meizu (Flyme) push ({@code pushByPushId}). Immutable; build it with {@link #of} or
@@ -65,7 +60,7 @@ public record MeizuConfig(
         if (appSecret == null || appSecret.isBlank()) {
             throw new IllegalArgumentException("appSecret must not be blank");
         }
-        checkBaseUrl(baseUrl);
+        VendorEnv.checkOrigin(baseUrl);
         if (noticeMsgType != 0 && noticeMsgType != 1) {
             throw new IllegalArgumentException("noticeMsgType must be 0 (public) or 1 (private): " + noticeMsgType);
         }
@@ -119,75 +114,18 @@ public record MeizuConfig(
      * @throws ConfigException naming the variable that is wrong
      */
     public static Optional<MeizuConfig> fromEnv(Env env) {
-        Optional<String> secret = secret(env);
+        Optional<String> secret = VendorEnv.optionalSecret(env, APP_SECRET, APP_SECRET_FILE);
         if (secret.isEmpty()) {
             return Optional.empty();
         }
         String appId = env.optional(APP_ID).orElseThrow(() -> new ConfigException(
                 APP_ID + " is required with " + APP_SECRET));
-        URI baseUrl = env.optional(BASE_URL).map(MeizuConfig::parseBaseUrl).orElse(DEFAULT_BASE_URL);
+        URI baseUrl = VendorEnv.originUrl(env, BASE_URL, DEFAULT_BASE_URL);
         int type = env.integer(NOTICE_MSG_TYPE, PRIVATE_MESSAGE, 0, 1);
-        Duration timeout = env.millis(TIMEOUT_MS, DEFAULT_TIMEOUT.toMillis());
-        if (timeout.isZero()) {
-            throw new ConfigException(TIMEOUT_MS + "=0 must be positive (milliseconds)");
-        }
-        Set<String> daily = env.optional(DAILY_QUOTA_CODES)
-                .map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(c -> !c.isEmpty())
-                        .peek(c -> {
-                            if (!c.chars().allMatch(Character::isDigit)) {
-                                throw new ConfigException(DAILY_QUOTA_CODES + ": '" + c + "' is not a numeric code");
-                            }
-                        }).collect(Collectors.toSet()))
-                .orElse(DEFAULT_DAILY_QUOTA_CODES);
-        ZoneId zone = env.optional(QUOTA_ZONE).map(z -> {
-            try {
-                return ZoneId.of(z);
-            } catch (DateTimeException e) {
-                throw new ConfigException(QUOTA_ZONE + "=" + z + " is not a time zone id (e.g. Asia/Shanghai)");
-            }
-        }).orElse(DEFAULT_QUOTA_ZONE);
+        Duration timeout = VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
+        Set<String> daily = VendorEnv.codes(env, DAILY_QUOTA_CODES, DEFAULT_DAILY_QUOTA_CODES);
+        ZoneId zone = VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE);
         return Optional.of(new MeizuConfig(appId, secret.get(), baseUrl, type, timeout,
                 env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()), zone, daily));
-    }
-
-    private static Optional<String> secret(Env env) {
-        Optional<String> inline = env.optional(APP_SECRET);
-        Optional<Path> file = env.file(APP_SECRET_FILE);
-        if (inline.isPresent() && file.isPresent()) {
-            throw new ConfigException("set only one of " + APP_SECRET + " and " + APP_SECRET_FILE);
-        }
-        if (file.isEmpty()) {
-            return inline;
-        }
-        try {
-            String s = Files.readString(file.get()).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(APP_SECRET_FILE + "=" + file.get() + " is empty");
-            }
-            return Optional.of(s);
-        } catch (IOException e) {
-            throw new ConfigException(APP_SECRET_FILE + "=" + file.get() + " cannot be read: "
-                    + e.getClass().getSimpleName());
-        }
-    }
-
-    private static URI parseBaseUrl(String value) {
-        try {
-            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            checkBaseUrl(uri);
-            return uri;
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            throw new ConfigException(BASE_URL + "=" + value
-                    + " must be an absolute http(s) URL without path, e.g. http://127.0.0.1:8089");
-        }
-    }
-
-    private static void checkBaseUrl(URI uri) {
-        if (uri == null || uri.getHost() == null
-                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath()))
-                || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL without path: " + uri);
-        }
     }
 }

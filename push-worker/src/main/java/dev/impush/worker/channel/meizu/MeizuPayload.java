@@ -5,6 +5,7 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.vendor.TextLimits;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,7 +76,7 @@ final class MeizuPayload {
         bar.put("content", TextLimits.truncate(blank(n.body()) ? n.title() : n.body(), MAX_CONTENT));
         ObjectNode click = m.putObject("clickTypeInfo");
         click.put("clickType", 0);
-        click.set("parameters", Json.mapper().valueToTree(data(delivery)));
+        click.set("parameters", Json.mapper().valueToTree(DeliveryIds.dataWithIds(delivery)));
         timeInfo(m, delivery);
         ObjectNode advance = m.putObject("advanceInfo");
         advance.put("notifyKey", notifyKey(delivery.messageId()));
@@ -88,7 +89,7 @@ final class MeizuPayload {
 
     private ObjectNode passThrough(Delivery delivery) {
         ObjectNode m = Json.mapper().createObjectNode();
-        m.put("content", new String(Json.write(data(delivery)), StandardCharsets.UTF_8));
+        m.put("content", new String(Json.write(DeliveryIds.dataWithIds(delivery)), StandardCharsets.UTF_8));
         timeInfo(m, delivery);
         return m;
     }
@@ -121,14 +122,6 @@ final class MeizuPayload {
         }
     }
 
-    private static Map<String, String> data(Delivery delivery) {
-        Map<String, String> data = new LinkedHashMap<>(delivery.notification().data());
-        data.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
-        if (delivery.job().conversationId() != null) {
-            data.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
-        }
-        return data;
-    }
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();

@@ -3,9 +3,9 @@ package dev.impush.worker.channel.meizu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.io.IOException;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -75,7 +75,7 @@ final class MeizuResponses {
             case INVALID_TOKEN -> new SendOutcome.InvalidToken(now, reason);
             case RETRY -> SendOutcome.retry(reason);
             case RATE_LIMITED -> new SendOutcome.RateLimited(config.dailyQuotaCodes().contains(code)
-                    ? nextReset(now, config.quotaZone()) : now.plus(config.rateLimitBackoff()), reason);
+                    ? QuotaDay.nextMidnight(now, config.quotaZone()) : now.plus(config.rateLimitBackoff()), reason);
             case REJECTED -> new SendOutcome.Rejected(reason);
         };
     }
@@ -90,11 +90,6 @@ final class MeizuResponses {
             }
         }
         return value.isObject() ? value : Json.mapper().createObjectNode();
-    }
-
-    /** Midnight after {@code now} in the vendor's quota time zone. */
-    static Instant nextReset(Instant now, ZoneId zone) {
-        return now.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
     }
 
     private static String reason(String code, JsonNode body) {

@@ -6,8 +6,10 @@ import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.AuthCallRefused;
 import dev.impush.worker.channel.vendor.AuthToken;
 import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.SendGate;
 import dev.impush.worker.channel.vendor.VendorHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,15 +53,15 @@ public final class OppoChannel implements PushChannel {
     private final AuthTokenCache tokens;
     private final URI authUri;
     private final URI unicastUri;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendGate gate;
 
     private OppoChannel(OppoConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.payload = new OppoPayload(config, clock);
         this.rules = OppoResponses.Rules.of(config);
-        this.http = new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
-                : config.requestTimeout(), config.requestTimeout());
+        this.http = VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout());
+        this.gate = new SendGate("OPPO", http);
         // the lifetime is already cut short of OPPO's 24 h by configuration: no extra margin
         this.tokens = new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock);
         this.authUri = config.baseUrl().resolve(AUTH_PATH);
@@ -84,28 +84,23 @@ public final class OppoChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("OPPO channel is closed"));
-        }
+        return gate.send(() -> sendOpen(delivery));
+    }
+
+    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
         if (delivery.notification().silent()) {
             // OPPO's server API sends notifications only; it has no data-only (pass-through) message
             return CompletableFuture.completedFuture(new SendOutcome.Rejected("oppo: silent pushes are not supported"));
         }
         String message = new String(Json.write(payload.render(delivery)), StandardCharsets.UTF_8);
-        return tokens.token(config.appKey())
-                .thenCompose(token -> {
+        return tokens.sendWith(config.appKey(), token -> {
                     Map<String, String> form = new LinkedHashMap<>();
                     form.put("auth_token", token.value());
                     form.put("message", message);
-                    return http.postForm(unicastUri, Map.of(), form).thenApply(r -> {
-                        SendOutcome outcome = OppoResponses.send(r.status(), r.json(), clock, rules);
-                        if (outcome instanceof SendOutcome.AuthExpired) {
-                            tokens.invalidate(config.appKey(), token);
-                        }
-                        return outcome;
-                    });
+                    return http.postForm(unicastUri, Map.of(), form)
+                            .thenApply(r -> OppoResponses.send(r.status(), r.json(), clock, rules));
                 })
-                .exceptionally(OppoChannel::authFailureOutcome)
+                .exceptionally(AuthCallRefused::outcomeOf)
                 .whenComplete((outcome, e) -> {
                     if (log.isDebugEnabled()) {
                         log.debug("OPPO {} for message {} to {}", outcome == null ? e : outcome, delivery.messageId(),
@@ -122,7 +117,7 @@ public final class OppoChannel implements PushChannel {
         form.put("sign", sign(config.appKey(), timestamp, config.masterSecret()));
         return http.postForm(authUri, Map.of(), form).thenApply(r -> {
             if (r.status() >= 500) {
-                throw new AuthFailure(SendOutcome.retry("oppo auth HTTP " + r.status()));
+                throw new AuthCallRefused(SendOutcome.retry("oppo auth HTTP " + r.status()));
             }
             var json = r.json();
             int code = json.path("code").asInt(Integer.MIN_VALUE);
@@ -132,7 +127,7 @@ public final class OppoChannel implements PushChannel {
             }
             SendOutcome outcome = OppoResponses.code(code, "auth: " + json.path("message").asText("HTTP " + r.status()), clock, rules);
             // neither "expired" nor "invalid token" from the auth call itself can be cured by another auth call
-            throw new AuthFailure(switch (outcome) {
+            throw new AuthCallRefused(switch (outcome) {
                 case SendOutcome.AuthExpired a -> new SendOutcome.Rejected(a.reason());
                 case SendOutcome.InvalidToken t -> new SendOutcome.Rejected(t.reason());
                 default -> outcome;
@@ -151,29 +146,8 @@ public final class OppoChannel implements PushChannel {
         }
     }
 
-    /** An auth answer that decides the send's outcome; anything else stays a failure (= retry). */
-    private static SendOutcome authFailureOutcome(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof AuthFailure f) {
-            return f.outcome;
-        }
-        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-    }
-
-    /** OPPO refused the auth call; {@link #outcome} is what the send reports. */
-    private static final class AuthFailure extends RuntimeException {
-        final transient SendOutcome outcome;
-
-        AuthFailure(SendOutcome outcome) {
-            super(outcome.toString(), null, false, false);
-            this.outcome = outcome;
-        }
-    }
-
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            http.close(); // HttpClient.close() waits for the requests in flight
-        }
+        gate.close();
     }
 }

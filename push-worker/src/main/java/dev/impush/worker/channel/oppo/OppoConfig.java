@@ -2,11 +2,10 @@ package dev.impush.worker.channel.oppo;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorEnv;
+import static dev.impush.worker.channel.vendor.Checks.requirePositive;
+import static dev.impush.worker.channel.vendor.Checks.requireText;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -179,10 +178,10 @@ public record OppoConfig(
         if (appKey.isEmpty()) {
             return Optional.empty();
         }
-        String secret = secret(env);
-        URI baseUrl = url(env.string(BASE_URL, DEFAULT_BASE_URL));
+        String secret = VendorEnv.requiredSecret(env, MASTER_SECRET, MASTER_SECRET_FILE);
+        URI baseUrl = VendorEnv.baseUrl(env, BASE_URL, URI.create(DEFAULT_BASE_URL));
         Classification im = new Classification(env.string(CHANNEL_ID, DEFAULT_CHANNEL_ID),
-                omitNone(env.string(CATEGORY, DEFAULT_CATEGORY)),
+                VendorEnv.omitNone(env.string(CATEGORY, DEFAULT_CATEGORY)),
                 env.integer(NOTIFY_LEVEL, DEFAULT_NOTIFY_LEVEL, 0, 1 << 16));
         Click click;
         try {
@@ -192,10 +191,10 @@ public record OppoConfig(
             throw new ConfigException(CLICK_ACTION_TYPE + ": " + e.getMessage() + " (set " + CLICK_ACTION_ACTIVITY
                     + " or " + CLICK_ACTION_URL + ")");
         }
-        Duration ttl = positive(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
+        Duration ttl = VendorEnv.positiveMillis(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
         Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
-        ZoneId zone = zone(env.string(QUOTA_ZONE, DEFAULT_QUOTA_ZONE.getId()));
-        Duration timeout = positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
+        ZoneId zone = VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE);
+        Duration timeout = VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
         return Optional.of(new OppoConfig(appKey.get(), secret, baseUrl, im, click,
                 env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, backoff, zone, timeout));
     }
@@ -203,71 +202,5 @@ public record OppoConfig(
     @Override
     public String toString() {
         return "OppoConfig[appKey=" + appKey + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
-    }
-
-    /** Env cannot carry a blank value: {@code none} means "do not send this field". */
-    private static String omitNone(String value) {
-        return "none".equalsIgnoreCase(value) ? "" : value;
-    }
-
-    private static String secret(Env env) {
-        Optional<String> inline = env.optional(MASTER_SECRET);
-        Optional<Path> file = env.file(MASTER_SECRET_FILE);
-        if (inline.isPresent() == file.isPresent()) {
-            throw new ConfigException("set exactly one of " + MASTER_SECRET + " and " + MASTER_SECRET_FILE
-                    + " when " + APP_KEY + " is set");
-        }
-        if (inline.isPresent()) {
-            return inline.get();
-        }
-        try {
-            String s = Files.readString(file.get()).strip();
-            if (s.isEmpty()) {
-                throw new ConfigException(MASTER_SECRET_FILE + "=" + file.get() + " is empty");
-            }
-            return s;
-        } catch (IOException e) {
-            throw new ConfigException(MASTER_SECRET_FILE + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static URI url(String value) {
-        try {
-            URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(BASE_URL + "=" + value + " must be an absolute http(s) URL, e.g. " + DEFAULT_BASE_URL);
-        }
-    }
-
-    private static ZoneId zone(String value) {
-        try {
-            return ZoneId.of(value);
-        } catch (DateTimeException e) {
-            throw new ConfigException(QUOTA_ZONE + "=" + value + " is not a time zone id, e.g. Asia/Shanghai");
-        }
-    }
-
-    private static Duration positive(Env env, String key, Duration defaultValue) {
-        Duration d = env.millis(key, defaultValue.toMillis());
-        if (d.isZero()) {
-            throw new ConfigException(key + "=0 must be positive (milliseconds)");
-        }
-        return d;
-    }
-
-    private static void requireText(String value, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
-        }
-    }
-
-    private static void requirePositive(Duration d, String name) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + d);
-        }
     }
 }

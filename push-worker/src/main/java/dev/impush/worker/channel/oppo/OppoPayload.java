@@ -4,12 +4,10 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.vendor.TextLimits;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,8 +69,8 @@ final class OppoPayload {
             notification.put("off_line", true);
             notification.put("off_line_ttl", ttl(delivery).toSeconds());
         }
-        notification.put("notify_id", notifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
-        notification.put("app_message_id", appMessageId(delivery));
+        notification.put("notify_id", DeliveryIds.maskedNotifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
+        notification.put("app_message_id", DeliveryIds.messageAndDevice(delivery, MAX_APP_MESSAGE_ID));
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("target_type", TARGET_REGISTRATION_ID);
         message.put("target_value", delivery.target().token());
@@ -89,24 +87,7 @@ final class OppoPayload {
         return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
-    /** A stable positive int from {@code key}: the same message always gets the same notify id. */
-    static int notifyId(String key) {
-        int h = key.hashCode() & Integer.MAX_VALUE;
-        return h == 0 ? 1 : h;
-    }
 
-    /** {@code messageId:deviceId}, or its SHA-256 hex (64 chars) when longer. */
-    static String appMessageId(Delivery delivery) {
-        String id = delivery.messageId() + ":" + delivery.target().deviceId();
-        if (id.length() <= MAX_APP_MESSAGE_ID) {
-            return id;
-        }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
 
     private static Map<String, String> parameters(Delivery delivery) {
         Map<String, String> p = new LinkedHashMap<>();

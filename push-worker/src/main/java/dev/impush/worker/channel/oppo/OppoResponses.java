@@ -2,10 +2,9 @@ package dev.impush.worker.channel.oppo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Set;
 
@@ -66,7 +65,7 @@ final class OppoResponses {
             return SendOutcome.retry(reason);
         }
         if (code == DAILY_LIMIT) {
-            return new SendOutcome.RateLimited(nextQuotaReset(clock.instant(), rules.quotaZone()), reason);
+            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(clock.instant(), rules.quotaZone()), reason);
         }
         if (FREQUENCY_LIMITS.contains(code)) {
             return new SendOutcome.RateLimited(clock.instant().plus(rules.rateLimitBackoff()), reason);
@@ -75,10 +74,5 @@ final class OppoResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         return new SendOutcome.Rejected(reason);
-    }
-
-    /** The next midnight in {@code zone} after {@code now}: when OPPO's daily limit starts again. */
-    static Instant nextQuotaReset(Instant now, ZoneId zone) {
-        return LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
     }
 }

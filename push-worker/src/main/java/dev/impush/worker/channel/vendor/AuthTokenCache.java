@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.impush.worker.channel.SendOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,21 @@ public final class AuthTokenCache {
     /** The app's token: the cached one, or the one being fetched (a failed fetch is not cached). */
     public CompletableFuture<AuthToken> token(String appId) {
         return cache.get(appId);
+    }
+
+    /**
+     * Sends with the app's token: {@code send} gets the token and does the vendor call; when its
+     * outcome is {@link SendOutcome.AuthExpired} that token is {@linkplain #invalidate invalidated},
+     * so the caller's single resend fetches a fresh one. A failed token fetch fails the result.
+     */
+    public CompletableFuture<SendOutcome> sendWith(String appId,
+                                                   Function<AuthToken, CompletableFuture<SendOutcome>> send) {
+        return token(appId).thenCompose(auth -> send.apply(auth).thenApply(outcome -> {
+            if (outcome instanceof SendOutcome.AuthExpired) {
+                invalidate(appId, auth);
+            }
+            return outcome;
+        }));
     }
 
     /** Forgets {@code failed} if it is still the app's token, so the next call fetches a new one. */

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,18 +33,41 @@ public final class VendorHttp implements AutoCloseable {
         this.timeout = requestTimeout;
     }
 
+    /** A client whose connect timeout is {@code connectTimeout} or {@code requestTimeout}, whichever is shorter. */
+    public static VendorHttp withTimeouts(Duration connectTimeout, Duration requestTimeout) {
+        return new VendorHttp(connectTimeout.compareTo(requestTimeout) < 0 ? connectTimeout : requestTimeout,
+                requestTimeout);
+    }
+
     /** A vendor's HTTP answer. */
     public record Response(int status, String body, java.net.http.HttpHeaders headers) {
         /** The body as JSON; a missing or non-JSON body reads as an empty object. */
         public JsonNode json() {
-            if (body == null || body.isBlank()) {
-                return Json.mapper().createObjectNode();
-            }
-            try {
-                return Json.mapper().readTree(body);
-            } catch (IOException e) {
-                return Json.mapper().createObjectNode();
-            }
+            return parseJson(body);
+        }
+
+        /** {@code Retry-After} in delta-seconds, when present and not negative. */
+        public Optional<Duration> retryAfter() {
+            return headers.firstValue("Retry-After").flatMap(v -> {
+                try {
+                    long s = Long.parseLong(v.trim());
+                    return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            });
+        }
+    }
+
+    /** {@code body} as JSON; a missing or non-JSON body reads as an empty object. */
+    public static JsonNode parseJson(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.mapper().createObjectNode();
+        }
+        try {
+            return Json.mapper().readTree(body);
+        } catch (IOException e) {
+            return Json.mapper().createObjectNode();
         }
     }
 

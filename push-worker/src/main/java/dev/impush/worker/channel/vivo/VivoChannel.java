@@ -5,8 +5,10 @@ import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.AuthCallRefused;
 import dev.impush.worker.channel.vendor.AuthToken;
 import dev.impush.worker.channel.vendor.AuthTokenCache;
+import dev.impush.worker.channel.vendor.SendGate;
 import dev.impush.worker.channel.vendor.VendorHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +20,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,15 +52,15 @@ public final class VivoChannel implements PushChannel {
     private final AuthTokenCache tokens;
     private final URI authUri;
     private final URI sendUri;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendGate gate;
 
     private VivoChannel(VivoConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.payload = new VivoPayload(config, clock);
         this.rules = VivoResponses.Rules.of(config);
-        this.http = new VendorHttp(CONNECT_TIMEOUT.compareTo(config.requestTimeout()) < 0 ? CONNECT_TIMEOUT
-                : config.requestTimeout(), config.requestTimeout());
+        this.http = VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout());
+        this.gate = new SendGate("vivo", http);
         // the token's lifetime is ours (vivo's answer has none): no extra margin
         this.tokens = new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock);
         this.authUri = config.baseUrl().resolve(AUTH_PATH);
@@ -82,25 +82,19 @@ public final class VivoChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("vivo channel is closed"));
-        }
+        return gate.send(() -> sendOpen(delivery));
+    }
+
+    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
         if (delivery.notification().silent()) {
             // vivo's server API has no data-only (pass-through) message
             return CompletableFuture.completedFuture(new SendOutcome.Rejected("vivo: silent pushes are not supported"));
         }
         Map<String, Object> body = payload.render(delivery);
         String regId = delivery.target().token();
-        return tokens.token(config.appId())
-                .thenCompose(token -> http.postJson(sendUri, Map.of("authToken", token.value()), body)
-                        .thenApply(r -> {
-                            SendOutcome outcome = VivoResponses.send(r.status(), r.json(), regId, clock, rules);
-                            if (outcome instanceof SendOutcome.AuthExpired) {
-                                tokens.invalidate(config.appId(), token);
-                            }
-                            return outcome;
-                        }))
-                .exceptionally(VivoChannel::authFailureOutcome)
+        return tokens.sendWith(config.appId(), token -> http.postJson(sendUri, Map.of("authToken", token.value()), body)
+                        .thenApply(r -> VivoResponses.send(r.status(), r.json(), regId, clock, rules)))
+                .exceptionally(AuthCallRefused::outcomeOf)
                 .whenComplete((outcome, e) -> {
                     if (log.isDebugEnabled()) {
                         log.debug("vivo {} for message {} to {}", outcome == null ? e : outcome, delivery.messageId(),
@@ -118,7 +112,7 @@ public final class VivoChannel implements PushChannel {
         body.put("sign", sign(config.appId(), config.appKey(), timestamp, config.appSecret()));
         return http.postJson(authUri, Map.of(), body).thenApply(r -> {
             if (r.status() >= 500) {
-                throw new AuthFailure(SendOutcome.retry("vivo auth HTTP " + r.status()));
+                throw new AuthCallRefused(SendOutcome.retry("vivo auth HTTP " + r.status()));
             }
             var json = r.json();
             int result = json.path("result").asInt(-1);
@@ -128,7 +122,7 @@ public final class VivoChannel implements PushChannel {
             }
             SendOutcome outcome = VivoResponses.code(result, "auth: " + json.path("desc").asText("HTTP " + r.status()), clock, rules);
             // an "expired" code from the auth call itself cannot be cured by another auth call
-            throw new AuthFailure(outcome instanceof SendOutcome.AuthExpired a ? new SendOutcome.Rejected(a.reason()) : outcome);
+            throw new AuthCallRefused(outcome instanceof SendOutcome.AuthExpired a ? new SendOutcome.Rejected(a.reason()) : outcome);
         });
     }
 
@@ -143,29 +137,8 @@ public final class VivoChannel implements PushChannel {
         }
     }
 
-    /** An auth answer that decides the send's outcome; anything else stays a failure (= retry). */
-    private static SendOutcome authFailureOutcome(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof AuthFailure f) {
-            return f.outcome;
-        }
-        throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-    }
-
-    /** vivo refused the auth call; {@link #outcome} is what the send reports. */
-    private static final class AuthFailure extends RuntimeException {
-        final transient SendOutcome outcome;
-
-        AuthFailure(SendOutcome outcome) {
-            super(outcome.toString(), null, false, false);
-            this.outcome = outcome;
-        }
-    }
-
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            http.close(); // HttpClient.close() waits for the requests in flight
-        }
+        gate.close();
     }
 }

@@ -2,18 +2,15 @@ package dev.impush.worker.channel.vivo;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorEnv;
+import static dev.impush.worker.channel.vendor.Checks.requirePositive;
+import static dev.impush.worker.channel.vendor.Checks.requireText;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * How to reach vivo push ({@code POST /message/auth}, {@code POST /message/send}). Immutable; build
@@ -160,21 +157,21 @@ public record VivoConfig(
             return Optional.empty();
         }
         String appKey = env.optional(APP_KEY).orElseThrow(() -> new ConfigException(APP_KEY + " is required when " + APP_ID + " is set"));
-        String secret = secret(env);
-        URI baseUrl = url(env.string(BASE_URL, DEFAULT_BASE_URL));
+        String secret = VendorEnv.requiredSecret(env, APP_SECRET, APP_SECRET_FILE);
+        URI baseUrl = VendorEnv.baseUrl(env, BASE_URL, URI.create(DEFAULT_BASE_URL));
         int classification = env.integer(CLASSIFICATION, DEFAULT_IM.classification(), 0, 1);
         Classification im = new Classification(classification, 
-                omitNone(env.string(CATEGORY, classification == 1 ? DEFAULT_IM.category() : "none")));
+                VendorEnv.omitNone(env.string(CATEGORY, classification == 1 ? DEFAULT_IM.category() : "none")));
         int skipType = env.integer(SKIP_TYPE, DEFAULT_CLICK.skipType(), 1, 4);
         Optional<String> skipContent = env.optional(SKIP_CONTENT);
         if (skipType != 1 && skipContent.isEmpty()) {
             throw new ConfigException(SKIP_CONTENT + " is required when " + SKIP_TYPE + "=" + skipType);
         }
-        Duration ttl = positive(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
-        Set<Integer> expiredCodes = codes(env.string(AUTH_EXPIRED_CODES, "10000"));
+        Duration ttl = VendorEnv.positiveMillis(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
+        Set<Integer> expiredCodes = VendorEnv.intCodes(env, AUTH_EXPIRED_CODES, DEFAULT_AUTH_EXPIRED_CODES);
         Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
-        ZoneId zone = zone(env.string(QUOTA_ZONE, DEFAULT_QUOTA_ZONE.getId()));
-        Duration timeout = positive(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
+        ZoneId zone = VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE);
+        Duration timeout = VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
         return Optional.of(new VivoConfig(appId.get(), appKey, secret, baseUrl, im, new Click(skipType, skipContent),
                 env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, expiredCodes, backoff, zone, timeout));
     }
@@ -182,79 +179,5 @@ public record VivoConfig(
     @Override
     public String toString() {
         return "VivoConfig[appId=" + appId + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
-    }
-
-    /** Env cannot carry a blank value: {@code none} means "do not send a category". */
-    private static String omitNone(String value) {
-        return "none".equalsIgnoreCase(value) ? "" : value;
-    }
-
-    private static String secret(Env env) {
-        Optional<String> inline = env.optional(APP_SECRET);
-        Optional<Path> file = env.file(APP_SECRET_FILE);
-        if (inline.isPresent() == file.isPresent()) {
-            throw new ConfigException("set exactly one of " + APP_SECRET + " and " + APP_SECRET_FILE + " when " + APP_ID + " is set");
-        }
-        if (inline.isPresent()) {
-            return inline.get();
-        }
-        try {
-            String s = Files.readString(file.get()).strip();
-            if (s.isEmpty()) {
-                throw new ConfigException(APP_SECRET_FILE + "=" + file.get() + " is empty");
-            }
-            return s;
-        } catch (IOException e) {
-            throw new ConfigException(APP_SECRET_FILE + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
-    }
-
-    private static URI url(String value) {
-        try {
-            URI uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(BASE_URL + "=" + value + " must be an absolute http(s) URL, e.g. " + DEFAULT_BASE_URL);
-        }
-    }
-
-    private static Set<Integer> codes(String value) {
-        try {
-            return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                    .map(Integer::valueOf).collect(Collectors.toUnmodifiableSet());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(AUTH_EXPIRED_CODES + "=" + value + " must be a comma list of integers, e.g. 10000");
-        }
-    }
-
-    private static ZoneId zone(String value) {
-        try {
-            return ZoneId.of(value);
-        } catch (DateTimeException e) {
-            throw new ConfigException(QUOTA_ZONE + "=" + value + " is not a time zone id, e.g. Asia/Shanghai");
-        }
-    }
-
-    private static Duration positive(Env env, String key, Duration defaultValue) {
-        Duration d = env.millis(key, defaultValue.toMillis());
-        if (d.isZero()) {
-            throw new ConfigException(key + "=0 must be positive (milliseconds)");
-        }
-        return d;
-    }
-
-    private static void requireText(String value, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
-        }
-    }
-
-    private static void requirePositive(Duration d, String name) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + d);
-        }
     }
 }

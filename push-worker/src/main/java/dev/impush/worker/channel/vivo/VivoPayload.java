@@ -3,12 +3,9 @@ package dev.impush.worker.channel.vivo;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.vendor.TextLimits;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -73,9 +70,9 @@ final class VivoPayload {
         if (!config.im().category().isBlank()) {
             body.put("category", config.im().category());
         }
-        body.put("notifyId", notifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
+        body.put("notifyId", DeliveryIds.maskedNotifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
         body.put("clientCustomMap", customMap(delivery));
-        body.put("requestId", requestId(delivery));
+        body.put("requestId", DeliveryIds.messageAndDevice(delivery, MAX_REQUEST_ID));
         body.put("pushMode", delivery.target().sandbox() ? 1 : 0);
         return body;
     }
@@ -89,25 +86,7 @@ final class VivoPayload {
         return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
-    /** A stable positive int from {@code key}: the same message always gets the same notify id. */
-    static int notifyId(String key) {
-        int h = key.hashCode() & Integer.MAX_VALUE;
-        return h == 0 ? 1 : h;
-    }
 
-    /** {@code messageId:deviceId}, or its SHA-256 hex (64 chars) when longer than vivo allows. */
-    static String requestId(Delivery delivery) {
-        String id = delivery.messageId() + ":" + delivery.target().deviceId();
-        if (id.length() <= MAX_REQUEST_ID) {
-            return id;
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
 
     private static Map<String, String> customMap(Delivery delivery) {
         Map<String, String> map = new LinkedHashMap<>();

@@ -5,12 +5,12 @@ import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.SendGate;
 import dev.impush.worker.channel.vendor.VendorHttp;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ public final class XiaomiChannel implements PushChannel {
     private final XiaomiPayload payload;
     private final XiaomiResponses responses;
     private final VendorHttp http;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendGate gate;
 
     private XiaomiChannel(XiaomiConfig config, Clock clock) {
         this.clock = clock;
@@ -44,6 +44,7 @@ public final class XiaomiChannel implements PushChannel {
         this.payload = new XiaomiPayload(config, clock);
         this.responses = new XiaomiResponses(config);
         this.http = new VendorHttp(config.requestTimeout(), config.requestTimeout());
+        this.gate = new SendGate("Xiaomi", http);
     }
 
     /** Builds the channel; no network call is made until the first send. */
@@ -61,9 +62,10 @@ public final class XiaomiChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Xiaomi channel is closed"));
-        }
+        return gate.send(() -> sendOpen(delivery));
+    }
+
+    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
         Map<String, String> form;
         try {
             form = payload.render(delivery);
@@ -84,8 +86,6 @@ public final class XiaomiChannel implements PushChannel {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            http.close(); // HttpClient.close() waits for requests in flight
-        }
+        gate.close();
     }
 }

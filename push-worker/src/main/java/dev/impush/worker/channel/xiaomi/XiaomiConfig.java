@@ -2,10 +2,8 @@ package dev.impush.worker.channel.xiaomi;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
+import dev.impush.worker.channel.vendor.VendorEnv;
 import java.net.URI;
-import java.nio.file.Files;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -65,7 +63,7 @@ public record XiaomiConfig(
         if (appSecret == null || appSecret.isBlank()) {
             throw new IllegalArgumentException("appSecret must not be blank");
         }
-        checkBaseUrl(baseUrl);
+        VendorEnv.checkOrigin(baseUrl);
         if (channelId == null || channelId.isBlank()) {
             throw new IllegalArgumentException("channelId must not be blank");
         }
@@ -131,48 +129,24 @@ public record XiaomiConfig(
      * @throws ConfigException naming the variable that is wrong
      */
     public static Optional<XiaomiConfig> fromEnv(Env env) {
-        Optional<String> secret = secret(env, APP_SECRET, APP_SECRET_FILE);
+        Optional<String> secret = VendorEnv.optionalSecret(env, APP_SECRET, APP_SECRET_FILE);
         if (secret.isEmpty()) {
             return Optional.empty();
         }
         String channelId = env.optional(CHANNEL_ID).orElseThrow(() -> new ConfigException(CHANNEL_ID
                 + " is required with " + APP_SECRET + ": the private-message channel id registered in the"
                 + " Xiaomi console (IM pushes without it are capped as public messages)"));
-        URI baseUrl = env.optional(BASE_URL).map(v -> parseBaseUrl(BASE_URL, v)).orElse(DEFAULT_BASE_URL);
-        Duration timeout = env.millis(TIMEOUT_MS, DEFAULT_TIMEOUT.toMillis());
-        if (timeout.isZero()) {
-            throw new ConfigException(TIMEOUT_MS + "=0 must be positive (milliseconds)");
-        }
+        URI baseUrl = VendorEnv.originUrl(env, BASE_URL, DEFAULT_BASE_URL);
+        Duration timeout = VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
         return Optional.of(new XiaomiConfig(secret.get(), baseUrl, channelId,
-                pairs(env, CHANNEL_IDS), timeout,
+                VendorEnv.pairs(env, CHANNEL_IDS), timeout,
                 env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
-                zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE), codeOverrides(env)));
-    }
-
-    /** The secret from {@code key}, or trimmed from the file named by {@code fileKey}; not both. */
-    static Optional<String> secret(Env env, String key, String fileKey) {
-        Optional<String> inline = env.optional(key);
-        Optional<java.nio.file.Path> file = env.file(fileKey);
-        if (inline.isPresent() && file.isPresent()) {
-            throw new ConfigException("set only one of " + key + " and " + fileKey);
-        }
-        if (file.isEmpty()) {
-            return inline;
-        }
-        try {
-            String s = Files.readString(file.get()).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
-            }
-            return Optional.of(s);
-        } catch (IOException e) {
-            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
+                VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE), codeOverrides(env)));
     }
 
     private static Map<Integer, CodeClass> codeOverrides(Env env) {
         Map<Integer, CodeClass> out = new LinkedHashMap<>();
-        pairs(env, CODE_OVERRIDES).forEach((code, cls) -> {
+        VendorEnv.pairs(env, CODE_OVERRIDES).forEach((code, cls) -> {
             try {
                 out.put(Integer.parseInt(code), CodeClass.valueOf(cls.toUpperCase(Locale.ROOT).replace('-', '_')));
             } catch (IllegalArgumentException e) {
@@ -181,53 +155,5 @@ public record XiaomiConfig(
             }
         });
         return out;
-    }
-
-    /** {@code a=b,c=d} into a map; any other shape names the variable. */
-    static Map<String, String> pairs(Env env, String key) {
-        Map<String, String> out = new LinkedHashMap<>();
-        env.optional(key).ifPresent(s -> {
-            for (String item : s.split(",")) {
-                if (item.isBlank()) {
-                    continue;
-                }
-                int eq = item.indexOf('=');
-                if (eq <= 0 || eq == item.length() - 1) {
-                    throw new ConfigException(key + ": '" + item.trim() + "' must be key=value (comma-separated)");
-                }
-                out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
-            }
-        });
-        return out;
-    }
-
-    static ZoneId zone(Env env, String key, ZoneId defaultZone) {
-        return env.optional(key).map(z -> {
-            try {
-                return ZoneId.of(z);
-            } catch (DateTimeException e) {
-                throw new ConfigException(key + "=" + z + " is not a time zone id (e.g. Asia/Shanghai)");
-            }
-        }).orElse(defaultZone);
-    }
-
-    static URI parseBaseUrl(String key, String value) {
-        try {
-            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            checkBaseUrl(uri);
-            return uri;
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            throw new ConfigException(key + "=" + value
-                    + " must be an absolute http(s) URL without path, e.g. http://127.0.0.1:8089");
-        }
-    }
-
-    static void checkBaseUrl(URI uri) {
-        if (uri == null || uri.getHost() == null
-                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath()))
-                || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL without path: " + uri);
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.vendor.TextLimits;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -56,7 +57,7 @@ final class XiaomiPayload {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("registration_id", delivery.target().token());
         form.put("restricted_package_name", delivery.target().appId());
-        form.put("payload", URLEncoder.encode(new String(Json.write(data(delivery)), StandardCharsets.UTF_8),
+        form.put("payload", URLEncoder.encode(new String(Json.write(DeliveryIds.dataWithIds(delivery)), StandardCharsets.UTF_8),
                 StandardCharsets.UTF_8));
         if (n.silent()) {
             form.put("pass_through", "1");
@@ -68,7 +69,7 @@ final class XiaomiPayload {
             form.put("description", TextLimits.truncate(description, MAX_DESCRIPTION));
             form.put("notify_type", n.sound() == null ? NOTIFY_SILENT_SOUND : NOTIFY_ALL);
         }
-        form.put("notify_id", Integer.toString(notifyId(delivery.messageId())));
+        form.put("notify_id", Integer.toString(DeliveryIds.notifyId(delivery.messageId())));
         if (delivery.expiresAt() != null) {
             form.put("time_to_live", Long.toString(ttl(delivery).toMillis()));
         }
@@ -77,10 +78,6 @@ final class XiaomiPayload {
         return form;
     }
 
-    /** A stable positive int (1 … 2^31-2) from the message id: {@link String#hashCode} is specified. */
-    static int notifyId(String messageId) {
-        return Math.floorMod(messageId.hashCode(), Integer.MAX_VALUE - 1) + 1;
-    }
 
     Duration ttl(Delivery delivery) {
         Duration left = Duration.between(clock.instant(), delivery.expiresAt());
@@ -90,14 +87,6 @@ final class XiaomiPayload {
         return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
-    private static Map<String, String> data(Delivery delivery) {
-        Map<String, String> data = new LinkedHashMap<>(delivery.notification().data());
-        data.put(Notification.MESSAGE_ID_KEY, delivery.messageId());
-        if (delivery.job().conversationId() != null) {
-            data.put(Notification.CONVERSATION_ID_KEY, delivery.job().conversationId());
-        }
-        return data;
-    }
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();

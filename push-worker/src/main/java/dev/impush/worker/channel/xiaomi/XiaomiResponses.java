@@ -3,8 +3,8 @@ package dev.impush.worker.channel.xiaomi;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig.CodeClass;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -63,14 +63,9 @@ final class XiaomiResponses {
             case INVALID_TOKEN -> new SendOutcome.InvalidToken(now, reason);
             case RETRY -> SendOutcome.retry(reason);
             case RATE_LIMITED -> new SendOutcome.RateLimited(now.plus(config.rateLimitBackoff()), reason);
-            case DAILY_QUOTA -> new SendOutcome.RateLimited(nextReset(now, config.quotaZone()), reason);
+            case DAILY_QUOTA -> new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, config.quotaZone()), reason);
             case REJECTED -> new SendOutcome.Rejected(reason);
         };
-    }
-
-    /** Midnight after {@code now} in the vendor's quota time zone. */
-    static Instant nextReset(Instant now, ZoneId zone) {
-        return now.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
     }
 
     /** {@code data.bad_regids} is a comma-separated string (a JSON array is read too). */

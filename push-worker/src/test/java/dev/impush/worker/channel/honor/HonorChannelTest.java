@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.honor;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.honor.HonorFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -86,7 +87,7 @@ class HonorChannelTest {
 
         assertEquals(1, honor.ledger().requests(d.messageId(), d.target().deviceId()));
         JsonNode sent = Json.mapper().readTree(honor.lastRequestBody());
-        assertEquals(HonorMessage.notifyId(d.messageId()), sent.path("android").path("notification").path("notifyId").asInt());
+        assertEquals(DeliveryIds.notifyId(d.messageId()), sent.path("android").path("notification").path("notifyId").asInt());
         assertEquals(im + 1, honor.counted("class.NORMAL"));
     }
 

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.honor;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.honor.HonorFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,7 @@ class HonorMessageTest {
         assertEquals("3600s", android.path("ttl").asText());
         JsonNode n = android.path("notification");
         assertEquals("NORMAL", n.path("importance").asText());
-        assertEquals(HonorMessage.notifyId("msg-1"), n.path("notifyId").asInt());
+        assertEquals(DeliveryIds.notifyId("msg-1"), n.path("notifyId").asInt());
         assertTrue(n.path("notifyId").asInt() > 0);
         assertEquals(3, n.path("clickAction").path("type").asInt());
         assertTrue(n.path("badgeNotification").isMissingNode(), "no badge without a badge class");
@@ -108,9 +109,9 @@ class HonorMessageTest {
 
     @Test
     void notifyId_isStableAndPositive() {
-        assertEquals(HonorMessage.notifyId("m-42"), HonorMessage.notifyId("m-42"));
+        assertEquals(DeliveryIds.notifyId("m-42"), DeliveryIds.notifyId("m-42"));
         for (String id : new String[] {"", "a", "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES"}) {
-            assertTrue(HonorMessage.notifyId(id) > 0, id);
+            assertTrue(DeliveryIds.notifyId(id) > 0, id);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.huawei;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.huawei.HuaweiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -86,7 +87,7 @@ class HuaweiChannelTest {
 
         assertEquals(1, huawei.ledger().requests(d.messageId(), d.target().deviceId()));
         JsonNode sent = Json.mapper().readTree(huawei.lastRequestBody()).path("message");
-        assertEquals(HuaweiMessage.notifyId(d.messageId()), sent.path("android").path("notification").path("notify_id").asInt());
+        assertEquals(DeliveryIds.notifyId(d.messageId()), sent.path("android").path("notification").path("notify_id").asInt());
         assertEquals(im + 1, huawei.counted("class.IM"));
     }
 

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.huawei;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.huawei.HuaweiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +36,7 @@ class HuaweiMessageTest {
         assertEquals("3600s", android.path("ttl").asText());
         JsonNode n = android.path("notification");
         assertEquals("NORMAL", n.path("importance").asText());
-        assertEquals(HuaweiMessage.notifyId("msg-1"), n.path("notify_id").asInt());
+        assertEquals(DeliveryIds.notifyId("msg-1"), n.path("notify_id").asInt());
         assertTrue(n.path("notify_id").asInt() > 0);
         assertEquals(3, n.path("click_action").path("type").asInt());
         assertTrue(n.path("badge").isMissingNode(), "no badge without a badge class");
@@ -121,9 +122,9 @@ class HuaweiMessageTest {
 
     @Test
     void notifyId_isStableAndPositive() {
-        assertEquals(HuaweiMessage.notifyId("m-42"), HuaweiMessage.notifyId("m-42"));
+        assertEquals(DeliveryIds.notifyId("m-42"), DeliveryIds.notifyId("m-42"));
         for (String id : new String[] {"", "a", "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES"}) {
-            assertTrue(HuaweiMessage.notifyId(id) > 0, id);
+            assertTrue(DeliveryIds.notifyId(id) > 0, id);
         }
     }
 }

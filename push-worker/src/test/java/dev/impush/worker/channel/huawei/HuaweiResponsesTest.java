@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.huawei;
 
+import dev.impush.worker.channel.vendor.QuotaDay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -99,6 +100,6 @@ class HuaweiResponsesTest {
     void nextQuotaReset_justAfterMidnight_isTheFollowingMidnight() {
         ZoneId shanghai = ZoneId.of("Asia/Shanghai");
         assertEquals(Instant.parse("2026-03-02T16:00:00Z"),
-                HuaweiResponses.nextQuotaReset(Instant.parse("2026-03-01T16:00:00Z"), shanghai));
+                QuotaDay.nextMidnight(Instant.parse("2026-03-01T16:00:00Z"), shanghai));
     }
 }

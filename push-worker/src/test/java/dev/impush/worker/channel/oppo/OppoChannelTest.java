@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.oppo;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -69,7 +70,7 @@ class OppoChannelTest {
 
         assertEquals(1, oppo.ledger().requests(d.messageId(), d.target().deviceId()));
         var n = oppo.lastMessage().path("notification");
-        assertEquals(OppoPayload.notifyId("c-" + d.messageId()), n.path("notify_id").asInt());
+        assertEquals(DeliveryIds.maskedNotifyId("c-" + d.messageId()), n.path("notify_id").asInt());
         assertEquals("IM", n.path("category").asText());
         assertEquals(1, oppo.counted("channel.impush_im"));
         assertEquals(1, oppo.authCalls());

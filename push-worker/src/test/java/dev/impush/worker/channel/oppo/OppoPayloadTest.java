@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.oppo;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +45,7 @@ class OppoPayloadTest {
         assertEquals(OppoConfig.DEFAULT_CHANNEL_ID, shown.get("channel_id"));
         assertEquals("IM", shown.get("category"));
         assertEquals(2, shown.get("notify_level"));
-        assertEquals(OppoPayload.notifyId("c-m1"), shown.get("notify_id"));
+        assertEquals(DeliveryIds.maskedNotifyId("c-m1"), shown.get("notify_id"));
         assertEquals("m1:d1", shown.get("app_message_id"));
         JsonNode params = Json.mapper().readTree((String) shown.get("action_parameters"));
         assertEquals("m1", params.path("messageId").asText());

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.vivo;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -67,7 +68,7 @@ class VivoChannelTest {
         assertEquals(SendOutcome.DELIVERED, send(channel, d));
 
         assertEquals(1, vivo.ledger().requests(d.messageId(), d.target().deviceId()));
-        int notifyId = VivoPayload.notifyId("c-" + d.messageId());
+        int notifyId = DeliveryIds.maskedNotifyId("c-" + d.messageId());
         assertEquals(notifyId, vivo.lastSend().path("notifyId").asInt());
         assertEquals(1, vivo.counted("class.1/IM"));
         assertEquals(1, vivo.authCalls());

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.vivo;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,7 @@ class VivoPayloadTest {
         assertEquals("t1", body.get("regId"));
         assertEquals("1001", body.get("appId"));
         assertEquals(0, body.get("pushMode"));
-        assertEquals(VivoPayload.notifyId("c-m1"), body.get("notifyId"));
+        assertEquals(DeliveryIds.maskedNotifyId("c-m1"), body.get("notifyId"));
         assertTrue((int) body.get("notifyId") > 0);
         assertEquals("m1:d1", body.get("requestId"));
     }

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.vivo;
 
+import dev.impush.worker.channel.vendor.QuotaDay;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -95,7 +96,7 @@ class VivoResponsesTest {
     @Test
     void nextQuotaReset_justAfterMidnight_isTheFollowingMidnight() {
         Instant justAfter = Instant.parse("2026-03-01T16:00:01Z"); // 00:00:01 in Shanghai
-        assertEquals(Instant.parse("2026-03-02T16:00:00Z"), VivoResponses.nextQuotaReset(justAfter, ZoneId.of("Asia/Shanghai")));
+        assertEquals(Instant.parse("2026-03-02T16:00:00Z"), QuotaDay.nextMidnight(justAfter, ZoneId.of("Asia/Shanghai")));
     }
 
     @Test

@@ -1,36 +1,29 @@
 package dev.impush.worker.channel.xiaomi;
 
 import dev.impush.model.Channel;
-import dev.impush.model.Priority;
 import dev.impush.model.job.Notification;
-import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.vendor.VendorFixtures;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /** Deliveries for Xiaomi tests. */
 final class XiaomiFixtures {
-    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
-    static final String PACKAGE = "dev.impush.demo";
+    static final Instant NOW = VendorFixtures.NOW;
+    static final String PACKAGE = VendorFixtures.PACKAGE;
     static final String SECRET = "xiaomi-secret-0123456789";
     static final String CHANNEL_ID = "im_private";
 
     private XiaomiFixtures() {}
 
     static Notification notification(String messageId, String title, String body, boolean silent) {
-        return new Notification(title, body, 3, "default", "c-" + messageId, "conv-1", Priority.HIGH, silent,
-                Map.of("deepLink", "impush://conv/1"));
+        return VendorFixtures.notification(messageId, title, body, silent, VendorFixtures.DEEP_LINK);
     }
 
     static Delivery delivery(String messageId, String deviceId, String token, Notification n, Instant expiresAt) {
-        PushTarget target = new PushTarget(deviceId, Channel.XIAOMI, token, PACKAGE, false);
-        return new Delivery(PushJob.of(messageId, "user-1", "conv-1", n, List.of(target), NOW, expiresAt), target);
+        return VendorFixtures.delivery(Channel.XIAOMI, messageId, deviceId, token, n, expiresAt);
     }
 
     static Delivery delivery(String messageId, String deviceId, String token) {
-        return delivery(messageId, deviceId, token, notification(messageId, "Alice", "hello", false),
-                NOW.plusSeconds(3600));
+        return VendorFixtures.delivery(Channel.XIAOMI, messageId, deviceId, token);
     }
 }

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.xiaomi;
 
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.xiaomi.XiaomiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,7 +33,7 @@ class XiaomiPayloadTest {
         assertEquals("hello", form.get("description"));
         assertEquals("-1", form.get("notify_type"));
         assertEquals(XiaomiFixtures.CHANNEL_ID, form.get("extra.channel_id"));
-        assertEquals(Integer.toString(XiaomiPayload.notifyId("m-1")), form.get("notify_id"));
+        assertEquals(Integer.toString(DeliveryIds.notifyId("m-1")), form.get("notify_id"));
         assertEquals("3600000", form.get("time_to_live"));
         var data = Json.mapper().readTree(URLDecoder.decode(form.get("payload"), StandardCharsets.UTF_8));
         assertEquals("m-1", data.path("messageId").asText());
@@ -42,10 +43,10 @@ class XiaomiPayloadTest {
 
     @Test
     void notifyId_isStablePositiveAndDiffersPerMessage() {
-        assertEquals(XiaomiPayload.notifyId("m-1"), XiaomiPayload.notifyId("m-1"));
-        assertTrue(XiaomiPayload.notifyId("m-1") != XiaomiPayload.notifyId("m-2"));
+        assertEquals(DeliveryIds.notifyId("m-1"), DeliveryIds.notifyId("m-1"));
+        assertTrue(DeliveryIds.notifyId("m-1") != DeliveryIds.notifyId("m-2"));
         for (String id : new String[] {"", "polygenelubricants", "x".repeat(100), "m-" + Integer.MIN_VALUE}) {
-            assertTrue(XiaomiPayload.notifyId(id) > 0, id);
+            assertTrue(DeliveryIds.notifyId(id) > 0, id);
         }
     }
 

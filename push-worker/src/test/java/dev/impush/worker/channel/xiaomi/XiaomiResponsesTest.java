@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.xiaomi;
 
+import dev.impush.worker.channel.vendor.QuotaDay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,9 +93,9 @@ class XiaomiResponsesTest {
 
     @Test
     void nextReset_isMidnightInTheQuotaZone() {
-        assertEquals(NEXT_RESET, XiaomiResponses.nextReset(NOW, XiaomiConfig.DEFAULT_QUOTA_ZONE));
+        assertEquals(NEXT_RESET, QuotaDay.nextMidnight(NOW, XiaomiConfig.DEFAULT_QUOTA_ZONE));
         assertEquals(Instant.parse("2026-03-01T16:00:00Z"),
-                XiaomiResponses.nextReset(Instant.parse("2026-02-28T16:00:00Z"), XiaomiConfig.DEFAULT_QUOTA_ZONE));
+                QuotaDay.nextMidnight(Instant.parse("2026-02-28T16:00:00Z"), XiaomiConfig.DEFAULT_QUOTA_ZONE));
     }
 
     private static JsonNode error(int code) {
