@@ -1,18 +1,18 @@
 package dev.impush.worker;
 
+import dev.impush.model.Channel;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.OpsServer;
 import dev.impush.runtime.ShutdownHook;
 import dev.impush.worker.channel.Channels;
+import dev.impush.worker.channel.PushChannel;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
-import dev.impush.model.Channel;
-import dev.impush.worker.channel.PushChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

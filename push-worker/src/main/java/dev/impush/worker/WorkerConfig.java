@@ -1,14 +1,14 @@
 package dev.impush.worker;
 
+import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.runtime.Env;
 import dev.impush.worker.dispatch.ResilienceSettings;
-import dev.impush.worker.retry.RetryTiers;
 import dev.impush.worker.quota.QuotaLimits;
-import dev.impush.model.Channel;
-import java.util.Map;
+import dev.impush.worker.retry.RetryTiers;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The push worker's settings, read once at start-up from the environment (see the README table).

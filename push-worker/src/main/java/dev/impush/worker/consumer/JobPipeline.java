@@ -1,15 +1,15 @@
 package dev.impush.worker.consumer;
 
+import dev.impush.model.Tokens;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
+import dev.impush.model.deadletter.Attempt;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.feedback.InvalidTokenFeedback;
-import dev.impush.model.deadletter.Attempt;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
-import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.dedupe.Claim;

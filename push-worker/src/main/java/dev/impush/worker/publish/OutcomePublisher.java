@@ -5,13 +5,13 @@ import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
-import org.apache.kafka.common.header.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**

@@ -1,10 +1,11 @@
 package dev.impush.worker.channel.oppo;
 
+import static dev.impush.worker.channel.vendor.Checks.requirePositive;
+import static dev.impush.worker.channel.vendor.Checks.requireText;
+
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.worker.channel.vendor.VendorEnv;
-import static dev.impush.worker.channel.vendor.Checks.requirePositive;
-import static dev.impush.worker.channel.vendor.Checks.requireText;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.honor;
 
-import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.honor.HonorFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +10,7 @@ import dev.impush.localstack.honor.MockHonor;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.honor;
 
-import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.honor.HonorFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;

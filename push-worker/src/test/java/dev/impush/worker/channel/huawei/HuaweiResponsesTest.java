@@ -1,11 +1,11 @@
 package dev.impush.worker.channel.huawei;
 
-import dev.impush.worker.channel.vendor.QuotaDay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.oppo;
 
-import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +9,7 @@ import dev.impush.localstack.oppo.MockOppo;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

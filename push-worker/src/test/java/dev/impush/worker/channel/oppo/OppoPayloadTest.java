@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.oppo;
 
-import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;

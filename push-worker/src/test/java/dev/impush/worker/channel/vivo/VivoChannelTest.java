@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.vivo;
 
-import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.localstack.vivo.MockVivo;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.vivo;
 
-import dev.impush.worker.channel.vendor.QuotaDay;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.vendor.QuotaDay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.xiaomi;
 
-import dev.impush.worker.channel.vendor.DeliveryIds;
 import static dev.impush.worker.channel.xiaomi.XiaomiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.vendor.DeliveryIds;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
