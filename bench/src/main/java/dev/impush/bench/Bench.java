@@ -51,7 +51,7 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--quick", description = "1 run, 10,000 jobs, smaller detector load, 3 s paced phase")
     boolean quick;
     @Option(names = "--connections", description = "APNs HTTP/2 connections, worker and raw client (default ${DEFAULT-VALUE})")
-    int connections = 2;
+    int connections = dev.impush.worker.channel.apns.ApnsConfig.DEFAULT_CONNECTIONS;
     @Option(names = "--window", description = "raw client in-flight window (default ${DEFAULT-VALUE})")
     int window = 1000;
     @Option(names = "--max-streams", description = "slow vendor's SETTINGS_MAX_CONCURRENT_STREAMS (default ${DEFAULT-VALUE}, like APNs)")

@@ -67,7 +67,7 @@ public record WorkerConfig(
                 env.string("IMPUSH_WORKER_GROUP", "impush-push-worker"),
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
                 env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
-                env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 500, 1, 100_000),
+                env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_MAX_JOB_BYTES", ContractCodec.DEFAULT_MAX_BYTES, 1024, 16 << 20),
                 env.millis("IMPUSH_WORKER_COMMIT_INTERVAL_MS", 1_000),
                 env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),

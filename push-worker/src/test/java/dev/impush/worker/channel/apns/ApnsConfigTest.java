@@ -38,7 +38,7 @@ class ApnsConfigTest {
         assertEquals("api.push.apple.com", config.host(false));
         assertEquals("api.sandbox.push.apple.com", config.host(true));
         assertEquals(443, config.port());
-        assertEquals(2, config.concurrentConnections());
+        assertEquals(4, config.concurrentConnections());
         assertEquals(Duration.ofSeconds(60), config.rateLimitBackoff());
         assertEquals(Optional.empty(), config.trustedServerCertificateFile());
         assertEquals("ABCDEFGHIJ", config.keyId());
