@@ -66,7 +66,10 @@ public record ApnsConfig(
     public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_APNS_RATE_LIMIT_BACKOFF_MS";
 
     public static final int DEFAULT_PORT = ApnsClientBuilder.DEFAULT_APNS_PORT;
-    /** scripts/bench measured +33 % worker throughput with 4 connections over 2 (and 1,000 records per poll). */
+    /**
+     * Four: raw Pushy reached 98k/s with 4 connections against 67k/s with 1 (local-stack notes); a
+     * real APNs connection carries about 1,000/s before latency climbs.
+     */
     public static final int DEFAULT_CONNECTIONS = 4;
     public static final int MAX_CONNECTIONS = 64;
     public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
