@@ -3,16 +3,25 @@ package dev.impush.localstack.traffic;
 import dev.impush.model.Channel;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * A deterministic set of users and their devices: some iOS (APNs), some Android (FCM), some
  * connected over the long connection, some with tokens the vendor no longer accepts.
  *
  * @param devices every device, users in order
+ * @param byUser  the same devices by user id (derived, for per-message lookups)
  */
-public record Population(List<Device> devices) {
+public record Population(List<Device> devices, Map<String, List<Device>> byUser) {
+
+    public Population(List<Device> devices) {
+        this(List.copyOf(devices), devices.stream().collect(Collectors.groupingBy(Device::userId,
+                LinkedHashMap::new, Collectors.toUnmodifiableList())));
+    }
 
     /** One phone of one user, as the generator registered it. */
     public record Device(String userId, String deviceId, Channel channel, String token, String appId,
@@ -52,10 +61,10 @@ public record Population(List<Device> devices) {
         Channel.VIVO, Channel.OPPO, Channel.MEIZU};
 
     public List<String> userIds() {
-        return devices.stream().map(Device::userId).distinct().toList();
+        return List.copyOf(byUser.keySet());
     }
 
     public List<Device> devicesOf(String userId) {
-        return devices.stream().filter(d -> d.userId().equals(userId)).toList();
+        return byUser.getOrDefault(userId, List.of());
     }
 }

@@ -107,11 +107,11 @@ final class JobPipeline {
         List<DedupeKey> keys = new ArrayList<>();
         for (Intake in : batch) {
             var r = in.record();
+            var partition = new org.apache.kafka.common.TopicPartition(r.topic(), r.partition());
             JobState state;
             switch (codec.decode(r.value())) {
                 case Decoded.Ok<PushJob> ok -> {
-                    state = new JobState(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
-                            in.tracker(), r, ok.value());
+                    state = new JobState(partition, in.tracker(), r, ok.value());
                     if (!ok.value().isExpired(clock.instant())) {
                         for (PushTarget t : ok.value().targets()) {
                             if (dispatcher.supports(t.channel())) {
@@ -126,8 +126,7 @@ final class JobPipeline {
                     }
                 }
                 case Decoded.Invalid<PushJob> bad -> {
-                    state = new JobState(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()),
-                            in.tracker(), r, null);
+                    state = new JobState(partition, in.tracker(), r, null);
                     state.failures.add(new JobState.Failure(null, bad.reason(), bad.detail(), List.of(), null));
                 }
             }
@@ -301,11 +300,18 @@ final class JobPipeline {
     }
 
     private void publishFeedback(JobState state, InvalidTokenFeedback feedback) {
+        publish(state, done -> publisher.feedback(feedback, done));
+    }
+
+    /**
+     * Publishes something {@code state} must wait for: the record finishes only after the
+     * broker acknowledged it, and a failed publication is redone (from the poll thread).
+     */
+    private void publish(JobState state, Consumer<Consumer<Exception>> send) {
         state.expect(1);
-        Runnable[] send = new Runnable[1];
-        send[0] = () -> publisher.feedback(feedback,
-                e -> completions.add(new Completion.Published(state, e, send[0])));
-        send[0].run();
+        Runnable[] attempt = new Runnable[1];
+        attempt[0] = () -> send.accept(e -> completions.add(new Completion.Published(state, e, attempt[0])));
+        attempt[0].run();
     }
 
     /** One outstanding piece of {@code state} is done; finishes the record when it was the last. */
@@ -355,11 +361,7 @@ final class JobPipeline {
         JobHeaders.set(headers, JobHeaders.FIRST_FAILURE, firstFailure != null ? firstFailure : failures.getFirst().detail());
         JobHeaders.setAttempts(headers, attempts(state, failures));
         metrics.retried(tier.topic(), failures.size());
-        state.expect(1);
-        Runnable[] send = new Runnable[1];
-        send[0] = () -> publisher.retry(tier.topic(), state.record.key(), job, headers,
-                e -> completions.add(new Completion.Published(state, e, send[0])));
-        send[0].run();
+        publish(state, done -> publisher.retry(tier.topic(), state.record.key(), job, headers, done));
     }
 
     private static List<Attempt> attempts(JobState state, List<JobState.Failure> failures) {
@@ -388,10 +390,6 @@ final class JobPipeline {
         for (JobState.Failure f : failures) {
             metrics.deadLettered(f.reason());
         }
-        state.expect(1);
-        Runnable[] send = new Runnable[1];
-        send[0] = () -> publisher.deadLetter(r.key(), letter,
-                e -> completions.add(new Completion.Published(state, e, send[0])));
-        send[0].run();
+        publish(state, done -> publisher.deadLetter(r.key(), letter, done));
     }
 }
