@@ -1,5 +1,7 @@
 package dev.impush.model.codec;
 
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -21,6 +23,7 @@ public final class Json {
                             .build())
                     .build())
             .addModule(new JavaTimeModule())
+            .addModule(new SimpleModule("impush-instants").addDeserializer(Instant.class, new IsoInstants.Deserializer()))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             // An absent boolean or number means false / 0 (e.g. "sandbox", "silent", "ttlSeconds"),

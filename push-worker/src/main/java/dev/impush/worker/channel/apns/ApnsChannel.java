@@ -25,22 +25,26 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Apple push through Pushy with token (.p8) authentication.
  *
- * <p>Lifecycle: {@link #create} loads the key and builds two long-lived clients, one for production
- * and one for sandbox (chosen per target by {@link PushTarget#sandbox()}); they connect on first use
- * and share one Netty event loop group. {@link #close()} closes both clients (letting in-flight
- * notifications finish), then shuts the group down and waits for it.
+ * <p>Lifecycle: {@link #create} loads the key and builds {@link ApnsShard shards}: one event loop
+ * thread each (as many as connections, at most one per core), each with a long-lived production and
+ * sandbox client (chosen per target by {@link PushTarget#sandbox()}) holding its share of the
+ * connections; they connect on first use. Sends go to the shards in turn. {@link #close()} closes
+ * every client (letting in-flight notifications finish), then shuts the loops down and waits.
  *
  * <p>Threading: {@link #send} is thread-safe and does not block. Pushy queues without limit, so the
  * caller bounds what is in flight. Pushy does not retry rejected notifications; an IO failure or a
@@ -55,18 +59,14 @@ public final class ApnsChannel implements PushChannel {
     static final Duration DEFAULT_EXPIRATION = SimpleApnsPushNotification.DEFAULT_EXPIRATION_PERIOD;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final EventLoopGroup eventLoopGroup;
-    private final ApnsClient production;
-    private final ApnsClient sandbox;
+    private final List<ApnsShard> shards;
+    private final AtomicInteger nextShard = new AtomicInteger();
     private final ApnsResponses responses;
     private final Clock clock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ApnsChannel(EventLoopGroup eventLoopGroup, ApnsClient production, ApnsClient sandbox,
-                        ApnsResponses responses, Clock clock) {
-        this.eventLoopGroup = eventLoopGroup;
-        this.production = production;
-        this.sandbox = sandbox;
+    private ApnsChannel(List<ApnsShard> shards, ApnsResponses responses, Clock clock) {
+        this.shards = List.copyOf(shards);
         this.responses = responses;
         this.clock = clock;
     }
@@ -79,27 +79,40 @@ public final class ApnsChannel implements PushChannel {
      */
     public static ApnsChannel create(ApnsConfig config, Clock clock) {
         ApnsSigningKey key = loadKey(config);
-        // Pushy maps event loop groups to channel classes by class name and knows NioEventLoopGroup,
-        // not Netty 4.2's MultiThreadIoEventLoopGroup.
-        @SuppressWarnings("deprecation")
-        EventLoopGroup group = new NioEventLoopGroup(
-                Math.min(2 * config.concurrentConnections(), Math.max(1, Runtime.getRuntime().availableProcessors())));
-        ApnsClient production = null;
+        int loops = shardCount(config.concurrentConnections(), Runtime.getRuntime().availableProcessors());
+        List<ApnsShard> shards = new ArrayList<>(loops);
         try {
-            production = client(config, key, group, false);
-            ApnsClient sandbox = client(config, key, group, true);
-            log.info("APNs channel ready: production {}:{}, sandbox {}:{}, key id {}, team {}, {} connection(s) each",
-                    config.host(false), config.port(), config.host(true), config.port(), config.keyId(),
-                    config.teamId(), config.concurrentConnections());
-            return new ApnsChannel(group, production, sandbox,
-                    new ApnsResponses(clock, config.rateLimitBackoff()), clock);
-        } catch (RuntimeException e) {
-            if (production != null) {
-                production.close();
+            for (int i = 0; i < loops; i++) {
+                int connections = connectionsOfShard(config.concurrentConnections(), loops, i);
+                // Pushy maps event loop groups to channel classes by class name and knows NioEventLoopGroup,
+                // not Netty 4.2's MultiThreadIoEventLoopGroup.
+                @SuppressWarnings("deprecation")
+                EventLoopGroup group = new NioEventLoopGroup(1);
+                try {
+                    shards.add(new ApnsShard(group, sandbox -> client(config, key, group, sandbox, connections)));
+                } catch (RuntimeException e) {
+                    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                    throw e;
+                }
             }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            closeAll(shards);
             throw e;
         }
+        log.info("APNs channel ready: production {}:{}, sandbox {}:{}, key id {}, team {}, {} connection(s) each on {} event loop(s)",
+                config.host(false), config.port(), config.host(true), config.port(), config.keyId(),
+                config.teamId(), config.concurrentConnections(), loops);
+        return new ApnsChannel(shards, new ApnsResponses(clock, config.rateLimitBackoff()), clock);
+    }
+
+    /** One event loop per connection, at most one per core. */
+    static int shardCount(int connections, int cores) {
+        return Math.max(1, Math.min(connections, cores));
+    }
+
+    /** Connections split as evenly as they go: the first {@code connections % shards} shards get one more. */
+    static int connectionsOfShard(int connections, int shards, int index) {
+        return connections / shards + (index < connections % shards ? 1 : 0);
     }
 
     @Override
@@ -122,8 +135,8 @@ public final class ApnsChannel implements PushChannel {
             SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
                     target.token(), target.appId(), payload.json(), expiration(delivery), priority(n), pushType(n),
                     collapseId(n.collapseId()));
-            ApnsClient client = target.sandbox() ? sandbox : production;
-            return client.sendNotification(notification).thenApply(response -> {
+            ApnsShard shard = shards.get(Math.floorMod(nextShard.getAndIncrement(), shards.size()));
+            return shard.send(notification, target.sandbox()).thenApply(response -> {
                 SendOutcome outcome = responses.outcome(response);
                 if (!(outcome instanceof SendOutcome.Delivered)) {
                     log.debug("APNs answered {} {} for {} (topic {}, sandbox {}): {}", response.getStatusCode(),
@@ -137,22 +150,27 @@ public final class ApnsChannel implements PushChannel {
         }
     }
 
-    /** Idempotent; waits for both clients and the event loop group to stop. */
+    /** Idempotent; waits for every client and event loop to stop. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+            closeAll(shards);
         }
+    }
+
+    private static void closeAll(List<ApnsShard> shards) {
         try {
-            CompletableFuture.allOf(production.close(), sandbox.close())
+            CompletableFuture.allOf(shards.stream().map(ApnsShard::closeClients).toArray(CompletableFuture[]::new))
                     .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             log.warn("APNs clients did not close cleanly: {}", e.toString());
         } finally {
-            eventLoopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS)
-                    .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            for (ApnsShard shard : shards) {
+                shard.group().shutdownGracefully(0, 1, TimeUnit.SECONDS)
+                        .awaitUninterruptibly(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
@@ -201,12 +219,13 @@ public final class ApnsChannel implements PushChannel {
         }
     }
 
-    private static ApnsClient client(ApnsConfig config, ApnsSigningKey key, EventLoopGroup group, boolean sandbox) {
+    private static ApnsClient client(ApnsConfig config, ApnsSigningKey key, EventLoopGroup group, boolean sandbox,
+                                     int connections) {
         ApnsClientBuilder builder = new ApnsClientBuilder()
                 .setApnsServer(config.host(sandbox), config.port())
                 .setSigningKey(key)
                 .setEventLoopGroup(group)
-                .setConcurrentConnections(config.concurrentConnections());
+                .setConcurrentConnections(connections);
         config.trustedServerCertificateFile().ifPresent(f -> builder.setTrustedServerCertificateChain(f.toFile()));
         try {
             return builder.build();

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.apns;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -319,5 +320,17 @@ class ApnsChannelTest {
             }
             throw e;
         }
+    }
+
+    @Test
+    void connectionsAreSpreadOverOneEventLoopPerCoreAtMost() {
+        assertEquals(2, ApnsChannel.shardCount(4, 2));
+        assertEquals(1, ApnsChannel.shardCount(1, 8));
+        assertEquals(3, ApnsChannel.shardCount(3, 8));
+        int[] split = new int[3];
+        for (int i = 0; i < 3; i++) {
+            split[i] = ApnsChannel.connectionsOfShard(7, 3, i);
+        }
+        assertArrayEquals(new int[] {3, 2, 2}, split);
     }
 }
