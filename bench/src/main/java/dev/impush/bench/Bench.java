@@ -44,11 +44,15 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--jobs", description = "jobs preloaded per worker phase (default ${DEFAULT-VALUE})")
     int jobs = 50_000;
+    @Option(names = "--warmup", description = "jobs each worker and raw client sends before it is measured (JIT warm-up; default ${DEFAULT-VALUE})")
+    int warmup = 20_000;
+    @Option(names = "--vendor-threads", description = "event loop threads of the mock APNs servers (default: cores = ${DEFAULT-VALUE})")
+    int vendorThreads = Runtime.getRuntime().availableProcessors();
     @Option(names = "--runs", description = "repetitions; medians are reported (default ${DEFAULT-VALUE})")
     int runs = 3;
     @Option(names = "--latency-ms", description = "response latency of the slow vendor (default ${DEFAULT-VALUE})")
     long latencyMs = 100;
-    @Option(names = "--quick", description = "1 run, 10,000 jobs, smaller detector load, 3 s paced phase")
+    @Option(names = "--quick", description = "1 run, 10,000 jobs (5,000 warm-up), smaller detector load, 3 s paced phase")
     boolean quick;
     @Option(names = "--connections", description = "APNs HTTP/2 connections, worker and raw client (default ${DEFAULT-VALUE})")
     int connections = dev.impush.worker.channel.apns.ApnsConfig.DEFAULT_CONNECTIONS;
@@ -60,6 +64,8 @@ public final class Bench implements Callable<Integer> {
     int partitions = 4;
     @Option(names = "--paced-seconds", description = "length of the half-rate latency phase (default ${DEFAULT-VALUE})")
     int pacedSeconds = 5;
+    @Option(names = "--paced-rate", description = "jobs/s of the latency phase (default: half the worker's measured maximum)")
+    double pacedRate;
     @Option(names = "--worker-heap", description = "worker -Xmx (default ${DEFAULT-VALUE})")
     String workerHeap = "256m";
     @Option(names = "--worker-env", description = "extra worker environment, KEY=VALUE (repeatable), e.g. IMPUSH_WORKER_MAX_IN_FLIGHT=20000")
@@ -97,6 +103,7 @@ public final class Bench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (quick) {
             jobs = Math.min(jobs, 10_000);
+            warmup = Math.min(warmup, 5_000);
             runs = 1;
             pacedSeconds = Math.min(pacedSeconds, 3);
             detectorDevices = Math.min(detectorDevices, 10_000);
@@ -107,10 +114,10 @@ public final class Bench implements Callable<Integer> {
         System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions%n",
                 jobs, runs, latencyMs, connections, partitions);
         stack = LocalStack.start(FixtureMode.LOCAL).withDefaultTopics(partitions, List.of());
-        MockApns apns = MockApns.start();
+        MockApns apns = MockApns.start(java.time.Clock.systemUTC(), vendorThreads);
         apns.ledger().listen((channel, messageId, deviceId) -> Arrivals.record(messageId));
         BenchCredentials creds = BenchCredentials.generate();
-        LatencyApns slow = LatencyApns.start(creds, latencyMs, maxStreams);
+        LatencyApns slow = LatencyApns.start(creds, latencyMs, maxStreams, vendorThreads);
         RawLimit.Target fast = new RawLimit.Target(apns.host(), apns.port(), apns.trustCertFile(), apns.signingKeyFile(),
                 apns.teamId(), apns.keyId());
         RawLimit.Target slowT = new RawLimit.Target("127.0.0.1", slow.port(), creds.certificateFile(), apns.signingKeyFile(),
@@ -125,8 +132,8 @@ public final class Bench implements Callable<Integer> {
         List<Run> results = new ArrayList<>();
         try {
             // JIT warm-up of this JVM's client and servers, so run 1 is not the cold one
-            RawLimit.run(fast, connections, window, tokens, TOPIC, "warm0-m", Math.min(jobs, 20_000), timeout());
-            RawLimit.run(slowT, connections, window, tokens, TOPIC, "warmL-m", Math.min(jobs, 5_000), timeout());
+            RawLimit.run(fast, connections, window, tokens, TOPIC, "warm0-m", Math.max(1, warmup), timeout());
+            RawLimit.run(slowT, connections, window, tokens, TOPIC, "warmL-m", Math.max(1, warmup / 4), timeout());
             apns.ledger().clear();
             for (int r = 1; r <= runs; r++) {
                 System.out.printf("run %d/%d%n", r, runs);
@@ -169,17 +176,10 @@ public final class Bench implements Callable<Integer> {
     private WorkerResult worker(int run, String tag, RawLimit.Target vendor, boolean paced, Path jfrFile) throws Exception {
         String topic = "bench.r" + run + "." + tag + ".jobs";
         KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
-        Arrivals preload = new Arrivals("r" + run + "-" + tag + "-m", jobs);
-        Arrivals.CURRENT.set(preload);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < jobs; i++) {
-                produce(producer, topic, preload, i);
-            }
-            producer.flush();
-
             Map<String, String> env = new HashMap<>();
             env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
             env.put("IMPUSH_REDIS_URI", stack.redisUri());
@@ -198,6 +198,24 @@ public final class Bench implements Callable<Integer> {
             env.put("IMPUSH_APNS_CONNECTIONS", Integer.toString(connections));
             env.putAll(workerEnv);
             try (WorkerJvm w = WorkerJvm.start(env, workerHeap, jfrFile)) {
+                if (warmup > 0) {
+                    // JIT warm-up, as the raw client had: a worker in service has long been compiled
+                    Arrivals warm = new Arrivals("r" + run + "-" + tag + "w-m", warmup);
+                    Arrivals.CURRENT.set(warm);
+                    for (int i = 0; i < warmup; i++) {
+                        produce(producer, topic, warm, i);
+                    }
+                    producer.flush();
+                    if (!warm.await(timeout())) {
+                        System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag, warm.count(), warmup);
+                    }
+                }
+                Arrivals preload = new Arrivals("r" + run + "-" + tag + "-m", jobs);
+                Arrivals.CURRENT.set(preload);
+                for (int i = 0; i < jobs; i++) {
+                    produce(producer, topic, preload, i);
+                }
+                producer.flush();
                 if (!preload.await(timeout())) {
                     System.out.printf("  worker %s: only %,d of %,d delivered in time (log %s)%n", tag, preload.count(), jobs, w.log());
                 }
@@ -207,7 +225,7 @@ public final class Bench implements Callable<Integer> {
                 Arrivals.Summary ps = null;
                 double rate = 0;
                 if (paced) {
-                    rate = Math.max(100, s.perSecond() / 2);
+                    rate = pacedRate > 0 ? pacedRate : Math.max(100, s.perSecond() / 2);
                     int n = (int) (rate * pacedSeconds);
                     Arrivals pa = new Arrivals("r" + run + "-" + tag + "p-m", n);
                     Arrivals.CURRENT.set(pa);
@@ -318,7 +336,7 @@ public final class Bench implements Callable<Integer> {
         ObjectNode ranges = root.putObject("min_max");
         m.forEach((k, s) -> ranges.putArray(k).add(round(s.min())).add(round(s.max())));
         ObjectNode params = root.putObject("params");
-        params.put("jobs", jobs).put("runs", rs.size()).put("latency_ms", latencyMs).put("connections", connections)
+        params.put("jobs", jobs).put("warmup", warmup).put("runs", rs.size()).put("latency_ms", latencyMs).put("connections", connections)
                 .put("window", window).put("max_streams", maxStreams).put("partitions", partitions)
                 .put("paced_seconds", pacedSeconds).put("worker_heap", workerHeap)
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)

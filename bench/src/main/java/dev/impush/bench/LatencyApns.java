@@ -56,7 +56,7 @@ final class LatencyApns implements AutoCloseable {
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    static LatencyApns start(BenchCredentials creds, long delayMs, int maxConcurrentStreams) throws Exception {
+    static LatencyApns start(BenchCredentials creds, long delayMs, int maxConcurrentStreams, int threads) throws Exception {
         SslContext ssl = SslContextBuilder.forServer(creds.serverKey(), creds.serverCertificate())
                 .sslProvider(SslProvider.JDK)
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -65,7 +65,7 @@ final class LatencyApns implements AutoCloseable {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_2))
                 .build();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -27,23 +27,32 @@ final class RawLimit {
 
     static Arrivals.Summary run(Target t, int connections, int window, List<String> tokens, String topic,
                                 String prefix, int n, long timeoutMs) throws Exception {
-        @SuppressWarnings("deprecation") // Pushy recognises NioEventLoopGroup by class name
-        EventLoopGroup group = new NioEventLoopGroup(
-                Math.min(2 * connections, Math.max(1, Runtime.getRuntime().availableProcessors())));
-        ApnsClient client = new ApnsClientBuilder()
-                .setApnsServer(t.host(), t.port())
-                .setSigningKey(ApnsSigningKey.loadFromPkcs8File(t.signingKey().toFile(), t.teamId(), t.keyId()))
-                .setTrustedServerCertificateChain(t.trustCert().toFile())
-                .setEventLoopGroup(group)
-                .setConcurrentConnections(connections)
-                .build();
+        // Like the worker: connections spread over one event loop per core, a client per loop (a
+        // Pushy client with a multi-threaded group puts its pool and its connections on different
+        // threads and every send hops between them).
+        int loops = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
+        List<EventLoopGroup> groups = new java.util.ArrayList<>();
+        List<ApnsClient> clients = new java.util.ArrayList<>();
+        ApnsSigningKey key = ApnsSigningKey.loadFromPkcs8File(t.signingKey().toFile(), t.teamId(), t.keyId());
+        for (int i = 0; i < loops; i++) {
+            @SuppressWarnings("deprecation") // Pushy recognises NioEventLoopGroup by class name
+            EventLoopGroup group = new NioEventLoopGroup(1);
+            groups.add(group);
+            clients.add(new ApnsClientBuilder()
+                    .setApnsServer(t.host(), t.port())
+                    .setSigningKey(key)
+                    .setTrustedServerCertificateChain(t.trustCert().toFile())
+                    .setEventLoopGroup(group)
+                    .setConcurrentConnections(connections / loops + (i < connections % loops ? 1 : 0))
+                    .build());
+        }
         LongAdder failed = new LongAdder();
         try {
             Semaphore inFlight = new Semaphore(window);
             // warm-up: connections open, provider token minted and cached (the worker warms the same way on its first sends)
             for (int i = 0; i < Math.min(500, n); i++) {
                 inFlight.acquire();
-                client.sendNotification(notification(tokens.get(i % tokens.size()), topic, "warmup-" + prefix + i, i))
+                clients.get(i % loops).sendNotification(notification(tokens.get(i % tokens.size()), topic, "warmup-" + prefix + i, i))
                         .whenComplete((r, e) -> inFlight.release());
             }
             inFlight.acquire(window);
@@ -54,7 +63,7 @@ final class RawLimit {
             for (int i = 0; i < n; i++) {
                 inFlight.acquire();
                 arrivals.produced[i] = System.nanoTime();
-                client.sendNotification(notification(tokens.get(i % tokens.size()), topic, prefix + i, i))
+                clients.get(i % loops).sendNotification(notification(tokens.get(i % tokens.size()), topic, prefix + i, i))
                         .whenComplete((r, e) -> {
                             inFlight.release();
                             if (e != null || !r.isAccepted()) {
@@ -70,8 +79,12 @@ final class RawLimit {
             return arrivals.summary();
         } finally {
             Arrivals.CURRENT.set(null);
-            client.close().get(10, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            for (ApnsClient c : clients) {
+                c.close().get(10, TimeUnit.SECONDS);
+            }
+            for (EventLoopGroup g : groups) {
+                g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -76,6 +76,14 @@ public final class MockApns implements AutoCloseable {
      *              test pins it only to provoke {@code ExpiredProviderToken}
      */
     public static MockApns start(Clock clock) {
+        return start(clock, 1);
+    }
+
+    /**
+     * @param eventLoops server threads: one is plenty for tests; a benchmark gives the vendor as many
+     *                   as the machine has cores, as a real vendor is not single-threaded
+     */
+    public static MockApns start(Clock clock, int eventLoops) {
         MockCredentials credentials;
         try {
             credentials = MockCredentials.generate();
@@ -85,7 +93,7 @@ public final class MockApns implements AutoCloseable {
         DeliveryLedger ledger = new DeliveryLedger();
         Map<RejectionReason, LongAdder> rejections = new ConcurrentHashMap<>();
         @SuppressWarnings("deprecation") // Pushy recognises NioEventLoopGroup by class name
-        EventLoopGroup group = new NioEventLoopGroup(1);
+        EventLoopGroup group = new NioEventLoopGroup(eventLoops);
         try {
             MockApnsHandler handler = new MockApnsHandler(
                     new ApnsVerificationKey(credentials.keyId, credentials.teamId,
