@@ -15,6 +15,7 @@ import dev.impush.model.job.PushTarget;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,6 +81,8 @@ public final class Bench implements Callable<Integer> {
     double offlineRatio = 0.6;
     @Option(names = "--detector-threads", description = "detector stream threads (default ${DEFAULT-VALUE})")
     int detectorThreads = 1;
+    @Option(names = "--detector-commit-ms", description = "detector commit interval (default ${DEFAULT-VALUE}, the product default)")
+    long detectorCommitMs = dev.impush.detector.DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
     @Option(names = "--no-detector", description = "skip the detector bench")
     boolean noDetector;
     @Option(names = "--out", description = "results directory (default ${DEFAULT-VALUE})")
@@ -132,8 +135,24 @@ public final class Bench implements Callable<Integer> {
         List<Run> results = new ArrayList<>();
         try {
             // JIT warm-up of this JVM's client and servers, so run 1 is not the cold one
-            RawLimit.run(fast, connections, window, tokens, TOPIC, "warm0-m", Math.max(1, warmup), timeout());
+            // The raw client and the vendor servers share this JVM: warm them until the limit stops
+            // rising (C2 keeps improving them for several rounds), else run 1 understates the limit.
+            double best = 0;
+            for (int w = 1; w <= 8; w++) {
+                double rate = RawLimit.run(fast, connections, window, tokens, TOPIC, "warm" + w + "-m",
+                        Math.max(jobs, warmup), timeout()).perSecond();
+                System.out.printf("  warm-up %d, raw limit 0 ms: %,9.0f/s%n", w, rate);
+                if (w >= 3 && rate < best * 1.05) {
+                    break;
+                }
+                best = Math.max(best, rate);
+            }
             RawLimit.run(slowT, connections, window, tokens, TOPIC, "warmL-m", Math.max(1, warmup / 4), timeout());
+            if (!noDetector) {
+                DetectorBench.Result warm = DetectorBench.run(stack.bootstrapServers(), "warmd", detectorDevices, offlineRatio,
+                        detectorMessages, partitions, detectorThreads, Duration.ofMillis(detectorCommitMs));
+                System.out.printf("  warm-up, detector: %,9.0f events/s%n", warm.eventsPerSecond());
+            }
             apns.ledger().clear();
             for (int r = 1; r <= runs; r++) {
                 System.out.printf("run %d/%d%n", r, runs);
@@ -154,7 +173,7 @@ public final class Bench implements Callable<Integer> {
                 DetectorBench.Result det = null;
                 if (!noDetector) {
                     det = DetectorBench.run(stack.bootstrapServers(), "r" + r + "d", detectorDevices, offlineRatio,
-                            detectorMessages, partitions, detectorThreads);
+                            detectorMessages, partitions, detectorThreads, Duration.ofMillis(detectorCommitMs));
                     System.out.printf("  detector        : %,9.0f events/s  (%,d events, %,d jobs, %.2f s)%n",
                             det.eventsPerSecond(), det.events(), det.jobs(), det.seconds());
                 }
@@ -341,6 +360,7 @@ public final class Bench implements Callable<Integer> {
                 .put("paced_seconds", pacedSeconds).put("worker_heap", workerHeap)
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("detector_threads", detectorThreads)
+                .put("detector_commit_ms", detectorCommitMs)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
         workerEnv.forEach((k, v) -> params.put("worker_env." + k, v));

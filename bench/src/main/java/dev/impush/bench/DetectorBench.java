@@ -52,7 +52,7 @@ final class DetectorBench {
     record Result(long events, long messages, long jobs, double seconds, double eventsPerSecond) {}
 
     static Result run(String bootstrap, String tag, int devices, double offlineRatio, int messages, int partitions,
-                      int threads) throws Exception {
+                      int threads, Duration commitInterval) throws Exception {
         String events = "bench." + tag + ".events";
         String gateways = "bench." + tag + ".gateways";
         String jobs = "bench." + tag + ".jobs";
@@ -114,7 +114,7 @@ final class DetectorBench {
             OfflineDetector detector = OfflineDetector.start(DetectorConfig.builder()
                     .bootstrapServers(bootstrap).applicationId(appId).stateDir(stateDir)
                     .eventsTopic(events).gatewaysTopic(gateways).jobsTopic(jobs).feedbackTopic(feedback).dlqTopic(dlq)
-                    .streamThreads(threads).ackTimeout(Duration.ofSeconds(60)).opsPort(0)
+                    .streamThreads(threads).commitInterval(commitInterval).ackTimeout(Duration.ofSeconds(60)).opsPort(0)
                     .build(), new SimpleMeterRegistry());
             try {
                 if (!detector.awaitRunning(Duration.ofSeconds(60))) {

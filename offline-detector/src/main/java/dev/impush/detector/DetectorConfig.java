@@ -66,6 +66,8 @@ public record DetectorConfig(
     public static final String REQUIRE_GATEWAY_LEASE = "IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE";
     public static final String COMMIT_INTERVAL_MS = "IMPUSH_DETECTOR_COMMIT_INTERVAL_MS";
     public static final String OPS_PORT = "IMPUSH_OPS_PORT";
+    /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
     public DetectorConfig {
         requireText(KAFKA_BOOTSTRAP, bootstrapServers);
@@ -107,7 +109,7 @@ public record DetectorConfig(
                 .punctuateInterval(env.millis(PUNCTUATE_MS, 1_000))
                 .defaultTtl(Duration.ofSeconds(env.integer(DEFAULT_TTL_S, 86_400, 1, Integer.MAX_VALUE)))
                 .requireGatewayLease(env.bool(REQUIRE_GATEWAY_LEASE, false))
-                .commitInterval(env.millis(COMMIT_INTERVAL_MS, 100))
+                .commitInterval(env.millis(COMMIT_INTERVAL_MS, DEFAULT_COMMIT_INTERVAL.toMillis()))
                 .opsPort(env.integer(OPS_PORT, 8081, 0, 65535))
                 .build();
     }
@@ -151,7 +153,7 @@ public record DetectorConfig(
         private Duration punctuateInterval = Duration.ofSeconds(1);
         private Duration defaultTtl = Duration.ofDays(1);
         private boolean requireGatewayLease = false;
-        private Duration commitInterval = Duration.ofMillis(100);
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
 
         private Builder() {}

@@ -17,6 +17,9 @@ public final class Json {
     public static final int MAX_NESTING_DEPTH = 32;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    // Map keys (device ids, message ids, custom data) are read as field names: interning
+                    // each new one costs a String.intern() and grows the JVM's string table without bound.
+                    .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(MAX_NESTING_DEPTH)
                             .maxStringLength(1 << 20)
