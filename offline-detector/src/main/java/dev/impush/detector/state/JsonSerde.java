@@ -35,7 +35,7 @@ public final class JsonSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                return Json.mapper().readValue(bytes, type);
+                return Json.idKeyedMapper().readValue(bytes, type);
             } catch (IOException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
             }
