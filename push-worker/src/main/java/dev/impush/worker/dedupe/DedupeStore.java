@@ -34,6 +34,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DedupeStore implements AutoCloseable {
     private static final String SENT = "sent";
+    /** Keys per claim script call: bounds how long one call holds Redis (about a millisecond). */
+    static final int CLAIM_CHUNK = 500;
 
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
@@ -72,27 +74,46 @@ public final class DedupeStore implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Claims every key, in order. One round trip. */
+    /** Claims every key, in order. One round trip: one script call per {@link #CLAIM_CHUNK} keys. */
     public List<Claim> claim(List<DedupeKey> keys) throws DedupeUnavailableException {
         if (keys.isEmpty()) {
             return List.of();
         }
-        List<List<Object>> replies = evalAll(keys, true);
+        List<Object> replies = withScripts(() -> claimOnce(keys));
         List<Claim> claims = new ArrayList<>(keys.size());
-        for (List<Object> r : replies) {
-            if (((Long) r.get(0)) == 1L) {
-                claims.add(Claim.CLAIMED);
+        for (int i = 0; i < replies.size(); i++) {
+            if (replies.get(i) instanceof String current) {
+                long pttl = Math.max(0, (Long) replies.get(++i));
+                claims.add(current.startsWith("inflight:")
+                        ? new Claim.HeldElsewhere(current.substring("inflight:".length()), Duration.ofMillis(pttl))
+                        : new Claim.AlreadyDone(current));
             } else {
-                String current = (String) r.get(1);
-                if (current.startsWith("inflight:")) {
-                    long pttl = Math.max(0, (Long) r.get(2));
-                    claims.add(new Claim.HeldElsewhere(current.substring("inflight:".length()), Duration.ofMillis(pttl)));
-                } else {
-                    claims.add(new Claim.AlreadyDone(current));
-                }
+                claims.add(Claim.CLAIMED);
             }
         }
         return claims;
+    }
+
+    /** The claim script's replies for every key, flattened in key order (see claim.lua). */
+    @SuppressWarnings("unchecked")
+    private List<Object> claimOnce(List<DedupeKey> keys) throws DedupeUnavailableException {
+        String sha = claimSha();
+        List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size() / CLAIM_CHUNK + 1);
+        for (int from = 0; from < keys.size(); from += CLAIM_CHUNK) {
+            List<DedupeKey> chunk = keys.subList(from, Math.min(keys.size(), from + CLAIM_CHUNK));
+            String[] redisKeys = new String[chunk.size()];
+            for (int i = 0; i < redisKeys.length; i++) {
+                redisKeys[i] = chunk.get(i).redisKey();
+            }
+            futures.add(redis.evalsha(sha, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
+        }
+        connection.flushCommands();
+        awaitAll(futures);
+        List<Object> out = new ArrayList<>(keys.size());
+        for (RedisFuture<List<Object>> f : futures) {
+            out.addAll(f.toCompletableFuture().getNow(List.of()));
+        }
+        return out;
     }
 
     /** Applies every transition. One round trip. */
@@ -114,7 +135,7 @@ public final class DedupeStore implements AutoCloseable {
         connection.flushCommands();
         awaitAll(futures);
         if (!releases.isEmpty()) {
-            evalAll(releases, false);
+            withScripts(() -> releaseOnce(releases));
         }
     }
 
@@ -173,38 +194,34 @@ public final class DedupeStore implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private List<List<Object>> evalAll(List<DedupeKey> keys, boolean claim) throws DedupeUnavailableException {
+    private interface RedisCall<T> {
+        T call() throws DedupeUnavailableException;
+    }
+
+    /** Runs {@code call}, and once more after reloading the scripts if Redis lost them. */
+    private <T> T withScripts(RedisCall<T> call) throws DedupeUnavailableException {
         try {
-            return evalAllOnce(keys, claim);
+            return call.call();
         } catch (DedupeUnavailableException e) {
             if (e.getCause() instanceof RedisNoScriptException) {
                 // Redis restarted (or SCRIPT FLUSH): load the scripts again and redo the batch once.
                 claimSha = null;
                 releaseSha = null;
-                return evalAllOnce(keys, claim);
+                return call.call();
             }
             throw e;
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private List<List<Object>> evalAllOnce(List<DedupeKey> keys, boolean claim) throws DedupeUnavailableException {
-        String sha = claim ? claimSha() : releaseSha();
-        String[] args = claim ? new String[] {inflightValue, leaseMillis} : new String[] {inflightValue};
-        List<RedisFuture<Object>> futures = new ArrayList<>(keys.size());
+    private Void releaseOnce(List<DedupeKey> keys) throws DedupeUnavailableException {
+        String sha = releaseSha();
+        List<RedisFuture<Long>> futures = new ArrayList<>(keys.size());
         for (DedupeKey k : keys) {
-            futures.add(redis.evalsha(sha, claim ? ScriptOutputType.MULTI : ScriptOutputType.INTEGER,
-                    new String[] {k.redisKey()}, args));
+            futures.add(redis.evalsha(sha, ScriptOutputType.INTEGER, new String[] {k.redisKey()}, inflightValue));
         }
         connection.flushCommands();
         awaitAll(futures);
-        List<List<Object>> out = new ArrayList<>(keys.size());
-        for (RedisFuture<Object> f : futures) {
-            Object v = f.toCompletableFuture().getNow(null);
-            out.add(v instanceof List<?> l ? (List<Object>) l : List.of(v));
-        }
-        return out;
+        return null;
     }
 
     private String claimSha() throws DedupeUnavailableException {

@@ -1,12 +1,21 @@
--- Claim a (message, device) for sending.
--- KEYS[1] dedupe key; ARGV[1] 'inflight:<owner>'; ARGV[2] lease in ms.
--- Returns {1} when claimed, else {0, current value, remaining ms}.
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1}
+-- Claim (message, device) keys for sending, in order: one call for a whole chunk of a poll batch.
+-- KEYS dedupe keys; ARGV[1] 'inflight:<owner>'; ARGV[2] lease in ms.
+-- Returns a flat list with, per key, either 1 (claimed) or its current value followed by its
+-- remaining ms (held or finished: not claimed).
+local out = {}
+for _, key in ipairs(KEYS) do
+  if redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2]) then
+    out[#out + 1] = 1
+  else
+    local current = redis.call('GET', key)
+    if not current then
+      -- expired between SET NX and GET
+      redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+      out[#out + 1] = 1
+    else
+      out[#out + 1] = current
+      out[#out + 1] = redis.call('PTTL', key)
+    end
+  end
 end
-local current = redis.call('GET', KEYS[1])
-if not current then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return {1}
-end
-return {0, current, redis.call('PTTL', KEYS[1])}
+return out

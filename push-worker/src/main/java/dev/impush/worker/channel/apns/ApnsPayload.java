@@ -1,12 +1,15 @@
 package dev.impush.worker.channel.apns;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The JSON body of one APNs request, already trimmed to Apple's size limit.
@@ -36,89 +39,104 @@ record ApnsPayload(String json, int bytes) {
     }
 
     static ApnsPayload of(Notification n, String messageId) {
-        ObjectNode root = Json.mapper().createObjectNode();
-        ObjectNode aps = root.putObject("aps");
-        ObjectNode alert = null;
-        if (n.silent()) {
-            aps.put("content-available", 1);
-        } else {
-            alert = aps.putObject("alert");
-            if (n.title() != null) {
-                alert.put("title", n.title());
-            }
-            if (n.body() != null) {
-                alert.put("body", n.body());
-            }
-            if (n.badge() != null) {
-                aps.put("badge", n.badge());
-            }
-            if (n.sound() != null) {
-                aps.put("sound", n.sound());
-            }
-            if (n.threadId() != null) {
-                aps.put("thread-id", n.threadId());
-            }
-        }
         // Sorted for a stable payload; "aps" belongs to Apple and cannot be overridden by app data.
-        for (Map.Entry<String, String> e : new TreeMap<>(n.data()).entrySet()) {
+        List<Map.Entry<String, String>> data = new ArrayList<>(n.data().size());
+        for (Map.Entry<String, String> e : n.data().entrySet()) {
             if (!"aps".equals(e.getKey()) && e.getValue() != null) {
-                root.put(e.getKey(), e.getValue());
+                data.add(e);
             }
         }
-        root.put(Notification.MESSAGE_ID_KEY, messageId);
-
-        byte[] encoded = write(root);
-        if (encoded.length > MAX_BYTES && alert != null) {
-            encoded = trim(root, alert, "body", encoded);
-            if (encoded.length > MAX_BYTES && alert.has("title")) {
-                alert.put("body", "");
-                encoded = trim(root, alert, "title", write(root));
+        if (data.size() > 1) {
+            data.sort(Map.Entry.comparingByKey());
+        }
+        String title = n.title();
+        String body = n.body();
+        byte[] encoded = write(n, messageId, data, title, body);
+        if (encoded.length > MAX_BYTES && !n.silent()) {
+            if (body != null) {
+                body = trim(body, text -> write(n, messageId, data, title, text));
+                encoded = write(n, messageId, data, title, body);
+            }
+            if (encoded.length > MAX_BYTES && title != null) {
+                String emptyBody = "";
+                String shortTitle = trim(title, text -> write(n, messageId, data, text, emptyBody));
+                encoded = write(n, messageId, data, shortTitle, emptyBody);
             }
         }
         return new ApnsPayload(new String(encoded, StandardCharsets.UTF_8), encoded.length);
     }
 
     /**
-     * Shortens {@code alert.field} to the longest code-point prefix (plus "…") that fits, by binary search
+     * The longest code-point prefix of {@code text} (plus "…") whose payload fits, by binary search
      * over the prefix length: about log2(length) serialisations of a payload of at most a few KB. The
      * serialised size grows monotonically with the prefix, escaping included, so the search is exact.
+     * The empty string when not even that fits.
      */
-    private static byte[] trim(ObjectNode root, ObjectNode alert, String field, byte[] current) {
-        if (!alert.hasNonNull(field)) {
-            return current;
-        }
-        String text = alert.get(field).asText();
+    private static String trim(String text, Function<String, byte[]> render) {
         // Each code point takes at least one byte, so no more than the budget can survive.
         int lo = 0;
         int hi = Math.min(text.codePointCount(0, text.length()), MAX_BYTES);
-        byte[] best = null;
+        String best = "";
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            alert.put(field, prefix(text, mid));
-            byte[] candidate = write(root);
-            if (candidate.length <= MAX_BYTES) {
+            String candidate = prefix(text, mid);
+            if (render.apply(candidate).length <= MAX_BYTES) {
                 best = candidate;
                 lo = mid + 1;
             } else {
                 hi = mid - 1;
             }
         }
-        if (best != null) {
-            return best;
-        }
-        alert.put(field, "");
-        return write(root);
+        return best;
     }
 
     private static String prefix(String text, int codePoints) {
         return text.substring(0, text.offsetByCodePoints(0, codePoints)) + ELLIPSIS;
     }
 
-    private static byte[] write(ObjectNode root) {
-        try {
-            return Json.mapper().writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
+    /** Streams the payload (no tree): this runs for every APNs send. */
+    private static byte[] write(Notification n, String messageId, List<Map.Entry<String, String>> data,
+                                String title, String body) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("aps");
+            if (n.silent()) {
+                g.writeNumberField("content-available", 1);
+            } else {
+                g.writeObjectFieldStart("alert");
+                if (title != null) {
+                    g.writeStringField("title", title);
+                }
+                if (body != null) {
+                    g.writeStringField("body", body);
+                }
+                g.writeEndObject();
+                if (n.badge() != null) {
+                    g.writeNumberField("badge", n.badge());
+                }
+                if (n.sound() != null) {
+                    g.writeStringField("sound", n.sound());
+                }
+                if (n.threadId() != null) {
+                    g.writeStringField("thread-id", n.threadId());
+                }
+            }
+            g.writeEndObject();
+            boolean idWritten = false;
+            for (Map.Entry<String, String> e : data) {
+                // the delivery's message id wins over an app-supplied one, in the app's position
+                boolean isId = Notification.MESSAGE_ID_KEY.equals(e.getKey());
+                g.writeStringField(e.getKey(), isId ? messageId : e.getValue());
+                idWritten |= isId;
+            }
+            if (!idWritten) {
+                g.writeStringField(Notification.MESSAGE_ID_KEY, messageId);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot serialise an APNs payload", e);
         }
+        return out.toByteArray();
     }
 }
