@@ -4,7 +4,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,8 +32,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DedupeStore implements AutoCloseable {
     private static final String SENT = "sent";
-    /** Keys per claim script call: bounds how long one call holds Redis (about a millisecond). */
-    static final int CLAIM_CHUNK = 500;
+    /** Keys per claim or mark script call: bounds how long one call holds Redis (about a millisecond). */
+    static final int CHUNK = 500;
 
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
@@ -50,10 +48,11 @@ public final class DedupeStore implements AutoCloseable {
             });
     private final String inflightValue;
     private final String leaseMillis;
-    private final long sentTtlMillis;
+    private final String sentTtlMillis;
     private final Duration timeout;
     private final String claimScript = script("claim.lua");
     private final String releaseScript = script("release.lua");
+    private final String markScript = script("mark.lua");
     private String claimSha;
     private String releaseSha;
 
@@ -70,11 +69,11 @@ public final class DedupeStore implements AutoCloseable {
         this.eager.setAutoFlushCommands(false);
         this.inflightValue = "inflight:" + owner;
         this.leaseMillis = Long.toString(lease.toMillis());
-        this.sentTtlMillis = sentTtl.toMillis();
+        this.sentTtlMillis = Long.toString(sentTtl.toMillis());
         this.timeout = timeout;
     }
 
-    /** Claims every key, in order. One round trip: one script call per {@link #CLAIM_CHUNK} keys. */
+    /** Claims every key, in order. One round trip: one script call per {@link #CHUNK} keys. */
     public List<Claim> claim(List<DedupeKey> keys) throws DedupeUnavailableException {
         if (keys.isEmpty()) {
             return List.of();
@@ -98,9 +97,9 @@ public final class DedupeStore implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private List<Object> claimOnce(List<DedupeKey> keys) throws DedupeUnavailableException {
         String sha = claimSha();
-        List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size() / CLAIM_CHUNK + 1);
-        for (int from = 0; from < keys.size(); from += CLAIM_CHUNK) {
-            List<DedupeKey> chunk = keys.subList(from, Math.min(keys.size(), from + CLAIM_CHUNK));
+        List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size() / CHUNK + 1);
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<DedupeKey> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
             String[] redisKeys = new String[chunk.size()];
             for (int i = 0; i < redisKeys.length; i++) {
                 redisKeys[i] = chunk.get(i).redisKey();
@@ -118,25 +117,41 @@ public final class DedupeStore implements AutoCloseable {
 
     /** Applies every transition. One round trip. */
     public void finish(List<Transition> transitions) throws DedupeUnavailableException {
-        if (transitions.isEmpty()) {
-            return;
-        }
+        List<Transition> marks = new ArrayList<>(transitions.size());
         List<DedupeKey> releases = new ArrayList<>();
-        List<RedisFuture<?>> futures = new ArrayList<>(transitions.size());
         for (Transition t : transitions) {
-            switch (t) {
-                case Transition.MarkSent s -> futures.add(redis.set(s.key().redisKey(), SENT,
-                        SetArgs.Builder.px(sentTtlMillis)));
-                case Transition.MarkDone d -> futures.add(redis.set(d.key().redisKey(), "done:" + d.state(),
-                        SetArgs.Builder.px(sentTtlMillis)));
-                case Transition.Release r -> releases.add(r.key());
+            if (t instanceof Transition.Release r) {
+                releases.add(r.key());
+            } else {
+                marks.add(t);
             }
+        }
+        List<RedisFuture<Long>> futures = new ArrayList<>();
+        for (int from = 0; from < marks.size(); from += CHUNK) {
+            futures.add(mark(redis, marks.subList(from, Math.min(marks.size(), from + CHUNK))));
         }
         connection.flushCommands();
         awaitAll(futures);
         if (!releases.isEmpty()) {
             withScripts(() -> releaseOnce(releases));
         }
+    }
+
+    /** One call of mark.lua for {@code marks} (no releases among them). */
+    private RedisFuture<Long> mark(RedisAsyncCommands<String, String> r, List<Transition> marks) {
+        String[] keys = new String[marks.size()];
+        String[] args = new String[marks.size() + 1];
+        args[0] = sentTtlMillis;
+        for (int i = 0; i < keys.length; i++) {
+            Transition t = marks.get(i);
+            keys[i] = t.key().redisKey();
+            args[i + 1] = switch (t) {
+                case Transition.MarkSent s -> SENT;
+                case Transition.MarkDone d -> "done:" + d.state();
+                case Transition.Release rel -> throw new IllegalArgumentException("a release is not a mark");
+            };
+        }
+        return r.eval(markScript, ScriptOutputType.INTEGER, keys, args);
     }
 
     /** The current state of each key ({@code sent}, {@code done:...}, {@code inflight:...}) or null. One round trip. */
@@ -169,22 +184,21 @@ public final class DedupeStore implements AutoCloseable {
     private void writeQueued() {
         while (true) {
             RedisAsyncCommands<String, String> r = eager.async();
+            List<Queued> marks = new ArrayList<>();
             for (Queued q; (q = queued.poll()) != null; ) {
-                CompletableFuture<Void> done = q.done();
-                CompletionStage<?> sent = switch (q.transition()) {
-                    case Transition.MarkSent s -> r.set(s.key().redisKey(), SENT, SetArgs.Builder.px(sentTtlMillis));
-                    case Transition.MarkDone d -> r.set(d.key().redisKey(), "done:" + d.state(), SetArgs.Builder.px(sentTtlMillis));
-                    case Transition.Release rel -> r.eval(releaseScript, ScriptOutputType.INTEGER,
-                            new String[] {rel.key().redisKey()}, inflightValue);
-                };
-                sent.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .whenComplete((v, e) -> {
-                            if (e == null) {
-                                done.complete(null);
-                            } else {
-                                done.completeExceptionally(e);
-                            }
-                        });
+                if (q.transition() instanceof Transition.Release rel) {
+                    settle(r.eval(releaseScript, ScriptOutputType.INTEGER, new String[] {rel.key().redisKey()},
+                            inflightValue), List.of(q));
+                } else {
+                    marks.add(q);
+                    if (marks.size() == CHUNK) {
+                        settle(mark(r, marks.stream().map(Queued::transition).toList()), marks);
+                        marks = new ArrayList<>();
+                    }
+                }
+            }
+            if (!marks.isEmpty()) {
+                settle(mark(r, marks.stream().map(Queued::transition).toList()), marks);
             }
             eager.flushCommands();
             writing.set(false);
@@ -192,6 +206,19 @@ public final class DedupeStore implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Completes the callers of {@code queued} when {@code call} is confirmed, fails them when it is not. */
+    private void settle(RedisFuture<?> call, List<Queued> queued) {
+        call.toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            for (Queued q : queued) {
+                if (e == null) {
+                    q.done().complete(null);
+                } else {
+                    q.done().completeExceptionally(e);
+                }
+            }
+        });
     }
 
     private interface RedisCall<T> {

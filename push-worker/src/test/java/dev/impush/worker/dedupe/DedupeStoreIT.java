@@ -100,9 +100,9 @@ class DedupeStoreIT {
     @Test
     void batchesSpanningSeveralScriptCalls_areAnsweredInOrder() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30))) {
-            int n = DedupeStore.CLAIM_CHUNK * 2 + 200;
+            int n = DedupeStore.CHUNK * 2 + 200;
             List<DedupeKey> keys = IntStream.range(0, n).mapToObj(i -> key("batch-" + i)).toList();
-            int held = DedupeStore.CLAIM_CHUNK + 200; // the first two script calls hit held and sent keys
+            int held = DedupeStore.CHUNK + 200; // the first two script calls hit held and sent keys
             a.claim(keys.subList(0, held));
             a.finish(IntStream.range(0, held).filter(i -> i % 3 == 0)
                     .<Transition>mapToObj(i -> new Transition.MarkSent(keys.get(i))).toList());
