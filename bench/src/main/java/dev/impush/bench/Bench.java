@@ -69,6 +69,8 @@ public final class Bench implements Callable<Integer> {
     double pacedRate;
     @Option(names = "--worker-heap", description = "worker -Xmx (default ${DEFAULT-VALUE})")
     String workerHeap = "256m";
+    @Option(names = "--worker-java-opt", description = "extra worker JVM flag (repeatable), e.g. -XX:+UseZGC")
+    List<String> workerJavaOpts = new ArrayList<>();
     @Option(names = "--worker-env", description = "extra worker environment, KEY=VALUE (repeatable), e.g. IMPUSH_WORKER_MAX_IN_FLIGHT=20000")
     Map<String, String> workerEnv = new LinkedHashMap<>();
     @Option(names = "--jfr", description = "record the worker's 0 ms phase of the last run with JFR (bench-results/worker.jfr)")
@@ -97,7 +99,7 @@ public final class Bench implements Callable<Integer> {
 
     /** One phase of the worker. */
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
-                        double cpuMsPer1k, long peakRssKb) {}
+                        double cpuMsPer1k, double pacedCores, long peakRssKb) {}
 
     record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL,
                DetectorBench.Result detector) {}
@@ -161,8 +163,8 @@ public final class Bench implements Callable<Integer> {
                 apns.ledger().clear();
                 Path jfrFile = jfr && r == runs ? out.toAbsolutePath().resolve("worker.jfr") : null;
                 WorkerResult w0 = worker(r, "w0", fast, true, jfrFile);
-                System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, peak RSS %d MB); half rate %,.0f/s: p50 %.1f p95 %.1f p99 %.1f ms%n",
-                        w0.preload().perSecond(), w0.cores(), w0.peakRssKb() / 1024, w0.pacedRate(),
+                System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, peak RSS %d MB); half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n",
+                        w0.preload().perSecond(), w0.cores(), w0.peakRssKb() / 1024, w0.pacedRate(), w0.pacedCores(),
                         w0.paced().p50Ms(), w0.paced().p95Ms(), w0.paced().p99Ms());
                 apns.ledger().clear();
                 Arrivals.Summary lL = RawLimit.run(slowT, connections, window, tokens, TOPIC, "r" + r + "-limL-m", jobs, timeout());
@@ -216,73 +218,88 @@ public final class Bench implements Callable<Integer> {
             env.put("IMPUSH_APNS_TRUST_CERT_FILE", vendor.trustCert().toString());
             env.put("IMPUSH_APNS_CONNECTIONS", Integer.toString(connections));
             env.putAll(workerEnv);
-            try (WorkerJvm w = WorkerJvm.start(env, workerHeap, jfrFile)) {
+            try (WorkerJvm w = WorkerJvm.start(env, workerHeap, workerJavaOpts, jfrFile)) {
                 if (warmup > 0) {
                     // JIT warm-up, as the raw client had: a worker in service has long been compiled
-                    Arrivals warm = new Arrivals("r" + run + "-" + tag + "w-m", warmup);
-                    Arrivals.CURRENT.set(warm);
-                    for (int i = 0; i < warmup; i++) {
-                        produce(producer, topic, warm, i);
-                    }
-                    producer.flush();
-                    if (!warm.await(timeout())) {
-                        System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag, warm.count(), warmup);
+                    Jobs warm = prepare("r" + run + "-" + tag + "w-m", warmup);
+                    if (!produceAndAwait(producer, topic, warm, 0, timeout())) {
+                        System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
+                                warm.arrivals().count(), warmup);
                     }
                 }
-                Arrivals preload = new Arrivals("r" + run + "-" + tag + "-m", jobs);
-                Arrivals.CURRENT.set(preload);
-                for (int i = 0; i < jobs; i++) {
-                    produce(producer, topic, preload, i);
+                Jobs preload = prepare("r" + run + "-" + tag + "-m", jobs);
+                if (!produceAndAwait(producer, topic, preload, 0, timeout())) {
+                    System.out.printf("  worker %s: only %,d of %,d delivered in time (log %s)%n", tag,
+                            preload.arrivals().count(), jobs, w.log());
                 }
-                producer.flush();
-                if (!preload.await(timeout())) {
-                    System.out.printf("  worker %s: only %,d of %,d delivered in time (log %s)%n", tag, preload.count(), jobs, w.log());
-                }
-                Arrivals.Summary s = preload.summary();
+                Arrivals.Summary s = preload.arrivals().summary();
                 double cores = w.coresBetween(s.firstNanos(), s.lastNanos());
                 double cpuMsPer1k = w.cpuSecondsBetween(s.firstNanos(), s.lastNanos()) * 1000 / Math.max(1, s.arrived()) * 1000;
                 Arrivals.Summary ps = null;
                 double rate = 0;
+                double pacedCores = 0;
                 if (paced) {
                     rate = pacedRate > 0 ? pacedRate : Math.max(100, s.perSecond() / 2);
-                    int n = (int) (rate * pacedSeconds);
-                    Arrivals pa = new Arrivals("r" + run + "-" + tag + "p-m", n);
-                    Arrivals.CURRENT.set(pa);
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < n; ) {
-                        long due = (long) ((System.nanoTime() - t0) / 1e9 * rate);
-                        while (i < n && i <= due) {
-                            produce(producer, topic, pa, i++);
-                        }
-                        Thread.sleep(1);
+                    Jobs pa = prepare("r" + run + "-" + tag + "p-m", (int) (rate * pacedSeconds));
+                    if (!produceAndAwait(producer, topic, pa, rate, 30_000)) {
+                        System.out.printf("  paced: only %,d of %,d delivered in time%n", pa.arrivals().count(), pa.size());
                     }
-                    producer.flush();
-                    if (!pa.await(30_000)) {
-                        System.out.printf("  paced: only %,d of %,d delivered in time%n", pa.count(), n);
-                    }
-                    ps = pa.summary();
+                    ps = pa.arrivals().summary();
+                    pacedCores = w.coresBetween(ps.firstNanos(), ps.lastNanos());
                 }
                 long rss = w.peakRssKb();
                 w.terminate();
-                return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, rss);
+                return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, rss);
             }
         } finally {
             Arrivals.CURRENT.set(null);
         }
     }
 
-    private void produce(KafkaProducer<byte[], byte[]> producer, String topic, Arrivals a, int i) {
-        int k = i % tokens.size();
-        String user = "u" + k;
-        String messageId = a.prefix + i;
+    /** Jobs serialised before they are timed, so building them does not compete with the worker. */
+    private record Jobs(Arrivals arrivals, byte[][] keys, byte[][] values) {
+        int size() {
+            return values.length;
+        }
+    }
+
+    private Jobs prepare(String prefix, int n) {
+        Arrivals arrivals = new Arrivals(prefix, n);
+        byte[][] keys = new byte[n][];
+        byte[][] values = new byte[n][];
         Instant now = Instant.now();
-        PushJob job = PushJob.of(messageId, user, "c-" + user,
-                new Notification("Alice", "message " + i, 1, "default", messageId, "c-" + user, Priority.HIGH, false,
-                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                List.of(new PushTarget("d" + k, Channel.APNS, tokens.get(k), TOPIC, false)), now, now.plusSeconds(3600));
-        byte[] value = Json.write(job);
-        a.produced[i] = System.nanoTime();
-        producer.send(new ProducerRecord<>(topic, user.getBytes(StandardCharsets.UTF_8), value));
+        for (int i = 0; i < n; i++) {
+            int k = i % tokens.size();
+            String user = "u" + k;
+            String messageId = prefix + i;
+            PushJob job = PushJob.of(messageId, user, "c-" + user,
+                    new Notification("Alice", "message " + i, 1, "default", messageId, "c-" + user, Priority.HIGH, false,
+                            Map.of(Notification.MESSAGE_ID_KEY, messageId)),
+                    List.of(new PushTarget("d" + k, Channel.APNS, tokens.get(k), TOPIC, false)), now, now.plusSeconds(3600));
+            keys[i] = user.getBytes(StandardCharsets.UTF_8);
+            values[i] = Json.write(job);
+        }
+        return new Jobs(arrivals, keys, values);
+    }
+
+    /** Produces {@code jobs} (all at once, or at {@code rate}/s when it is positive) and waits for their delivery. */
+    private boolean produceAndAwait(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, double rate,
+                                    long timeoutMs) throws InterruptedException {
+        Arrivals.CURRENT.set(jobs.arrivals());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < jobs.size(); ) {
+            long due = rate > 0 ? (long) ((System.nanoTime() - t0) / 1e9 * rate) : jobs.size();
+            while (i < jobs.size() && i <= due) {
+                jobs.arrivals().produced[i] = System.nanoTime();
+                producer.send(new ProducerRecord<>(topic, jobs.keys()[i], jobs.values()[i]));
+                i++;
+            }
+            if (rate > 0) {
+                Thread.sleep(1);
+            }
+        }
+        producer.flush();
+        return jobs.arrivals().await(timeoutMs);
     }
 
     // ---- report ----
@@ -313,6 +330,7 @@ public final class Bench implements Callable<Integer> {
         m.put("p99_ms", stat(rs, r -> r.w0().paced().p99Ms()));
         m.put("preload_p99_ms", stat(rs, r -> r.w0().preload().p99Ms()));
         m.put("worker_cpu_cores", stat(rs, r -> r.w0().cores()));
+        m.put("paced_worker_cpu_cores", stat(rs, r -> r.w0().pacedCores()));
         m.put("worker_cpu_ms_per_1k_jobs", stat(rs, r -> r.w0().cpuMsPer1k()));
         m.put("limit_worker_cpu_cores_100ms", stat(rs, r -> r.wL().cores()));
         m.put("peak_rss_mb", stat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
@@ -327,6 +345,7 @@ public final class Bench implements Callable<Integer> {
             {"raw Pushy limit/s, " + latencyMs + " ms", "limit_jobs_per_s_100ms", "%,.0f", ""},
             {"ratio " + latencyMs + " ms / 0 ms (worker)", "latency_ratio_100ms", "%.2f", "target >= 0.80"},
             {"half-rate load, jobs/s", "paced_jobs_per_s", "%,.0f", ""},
+            {"  worker CPU cores at half rate", "paced_worker_cpu_cores", "%.2f", ""},
             {"  job -> vendor p50 ms", "p50_ms", "%.1f", ""},
             {"  job -> vendor p95 ms", "p95_ms", "%.1f", ""},
             {"  job -> vendor p99 ms", "p99_ms", "%.1f", "target <= 50"},
@@ -364,6 +383,9 @@ public final class Bench implements Callable<Integer> {
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
         workerEnv.forEach((k, v) -> params.put("worker_env." + k, v));
+        if (!workerJavaOpts.isEmpty()) {
+            params.put("worker_java_opts", String.join(" ", workerJavaOpts));
+        }
         ArrayNode runsNode = root.putArray("runs");
         for (Run r : rs) {
             ObjectNode o = runsNode.addObject();

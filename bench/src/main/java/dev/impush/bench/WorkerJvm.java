@@ -28,12 +28,13 @@ final class WorkerJvm implements AutoCloseable {
         this.sampler = Thread.ofPlatform().daemon().name("worker-sampler").start(this::sampleLoop);
     }
 
-    static WorkerJvm start(Map<String, String> env, String heap, Path jfrFile) throws Exception {
+    static WorkerJvm start(Map<String, String> env, String heap, List<String> javaOpts, Path jfrFile) throws Exception {
         Path log = Files.createTempFile("impush-bench-worker-", ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap,
                 "-Dlogback.configurationFile=logback-text.xml"));
+        cmd.addAll(javaOpts);
         if (jfrFile != null) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
         }
