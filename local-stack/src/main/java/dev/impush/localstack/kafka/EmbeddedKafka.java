@@ -68,6 +68,10 @@ public final class EmbeddedKafka implements KafkaFixture {
                     Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                     Map.entry("share.coordinator.state.topic.min.isr", "1"),
                     Map.entry("group.initial.rebalance.delay.ms", "0"),
+                    // sized for the small machines it runs on (defaults: 8 request handlers, 3 network
+                    // threads per listener), sharing their cores with the clients under test
+                    Map.entry("num.io.threads", "2"),
+                    Map.entry("num.network.threads", "1"),
                     Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE)),
                     Map.entry("log.segment.bytes", Integer.toString(64 * 1024 * 1024)),
                     // hostile-input tests produce 10 MB records, as a misbehaving client could
