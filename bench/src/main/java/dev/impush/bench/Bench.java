@@ -45,7 +45,7 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--jobs", description = "jobs preloaded per worker phase (default ${DEFAULT-VALUE})")
     int jobs = 50_000;
-    @Option(names = "--warmup", description = "jobs each worker and raw client sends before it is measured (JIT warm-up; default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "jobs per warm-up round of each worker JVM (rounds run until the rate stops rising; default ${DEFAULT-VALUE})")
     int warmup = 20_000;
     @Option(names = "--vendor-threads", description = "event loop threads of the mock APNs servers (default: cores = ${DEFAULT-VALUE})")
     int vendorThreads = Runtime.getRuntime().availableProcessors();
@@ -67,6 +67,8 @@ public final class Bench implements Callable<Integer> {
     int pacedSeconds = 5;
     @Option(names = "--paced-rate", description = "jobs/s of the latency phase (default: half the worker's measured maximum)")
     double pacedRate;
+    @Option(names = "--linger-ms", description = "linger.ms of the job producer (default ${DEFAULT-VALUE}, the Kafka client's default)")
+    int lingerMs = 5;
     @Option(names = "--worker-heap", description = "worker -Xmx (default ${DEFAULT-VALUE})")
     String workerHeap = "256m";
     @Option(names = "--worker-java-opt", description = "extra worker JVM flag (repeatable), e.g. -XX:+UseZGC")
@@ -136,24 +138,15 @@ public final class Bench implements Callable<Integer> {
         }
         List<Run> results = new ArrayList<>();
         try {
-            // JIT warm-up of this JVM's client and servers, so run 1 is not the cold one
             // The raw client and the vendor servers share this JVM: warm them until the limit stops
             // rising (C2 keeps improving them for several rounds), else run 1 understates the limit.
-            double best = 0;
-            for (int w = 1; w <= 8; w++) {
-                double rate = RawLimit.run(fast, connections, window, tokens, TOPIC, "warm" + w + "-m",
-                        Math.max(jobs, warmup), timeout()).perSecond();
-                System.out.printf("  warm-up %d, raw limit 0 ms: %,9.0f/s%n", w, rate);
-                if (w >= 3 && rate < best * 1.05) {
-                    break;
-                }
-                best = Math.max(best, rate);
-            }
+            warmUntilFlat("raw limit 0 ms", "/s", 8, w -> RawLimit.run(fast, connections, window, tokens, TOPIC,
+                    "warm" + w + "-m", Math.max(jobs, warmup), timeout()).perSecond());
             RawLimit.run(slowT, connections, window, tokens, TOPIC, "warmL-m", Math.max(1, warmup / 4), timeout());
             if (!noDetector) {
-                DetectorBench.Result warm = DetectorBench.run(stack.bootstrapServers(), "warmd", detectorDevices, offlineRatio,
-                        detectorMessages, partitions, detectorThreads, Duration.ofMillis(detectorCommitMs));
-                System.out.printf("  warm-up, detector: %,9.0f events/s%n", warm.eventsPerSecond());
+                warmUntilFlat("detector", " events/s", 5, w -> DetectorBench.run(stack.bootstrapServers(), "warmd" + w,
+                        detectorDevices, offlineRatio, detectorMessages, partitions, detectorThreads,
+                        Duration.ofMillis(detectorCommitMs)).eventsPerSecond());
             }
             apns.ledger().clear();
             for (int r = 1; r <= runs; r++) {
@@ -199,7 +192,7 @@ public final class Bench implements Callable<Integer> {
         KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                ProducerConfig.LINGER_MS_CONFIG, lingerMs, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             Map<String, String> env = new HashMap<>();
             env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
@@ -220,12 +213,15 @@ public final class Bench implements Callable<Integer> {
             env.putAll(workerEnv);
             try (WorkerJvm w = WorkerJvm.start(env, workerHeap, workerJavaOpts, jfrFile)) {
                 if (warmup > 0) {
-                    // JIT warm-up, as the raw client had: a worker in service has long been compiled
-                    Jobs warm = prepare("r" + run + "-" + tag + "w-m", warmup);
-                    if (!produceAndAwait(producer, topic, warm, 0, timeout())) {
-                        System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
-                                warm.arrivals().count(), warmup);
-                    }
+                    // warmed like the raw client and the detector: a worker in service has long been compiled
+                    warmUntilFlat("worker " + tag, "/s", 5, round -> {
+                        Jobs warm = prepare("r" + run + "-" + tag + "w" + round + "-m", warmup);
+                        if (!produceAndAwait(producer, topic, warm, 0, timeout())) {
+                            System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
+                                    warm.arrivals().count(), warmup);
+                        }
+                        return warm.arrivals().summary().perSecond();
+                    });
                 }
                 Jobs preload = prepare("r" + run + "-" + tag + "-m", jobs);
                 if (!produceAndAwait(producer, topic, preload, 0, timeout())) {
@@ -253,6 +249,27 @@ public final class Bench implements Callable<Integer> {
             }
         } finally {
             Arrivals.CURRENT.set(null);
+        }
+    }
+
+    private interface Round {
+        double rate(int round) throws Exception;
+    }
+
+    /**
+     * Runs warm-up rounds until the rate stops rising (less than 5 % over the best so far, from the
+     * third round on) or {@code maxRounds} ran: C2 keeps improving the code for several rounds, and a
+     * measurement on half-compiled code says little about a service that runs for weeks.
+     */
+    private static void warmUntilFlat(String what, String unit, int maxRounds, Round round) throws Exception {
+        double best = 0;
+        for (int w = 1; w <= maxRounds; w++) {
+            double rate = round.rate(w);
+            System.out.printf("  warm-up %d, %s: %,9.0f%s%n", w, what, rate, unit);
+            if (w >= 3 && rate < best * 1.05) {
+                return;
+            }
+            best = Math.max(best, rate);
         }
     }
 
@@ -376,7 +393,7 @@ public final class Bench implements Callable<Integer> {
         ObjectNode params = root.putObject("params");
         params.put("jobs", jobs).put("warmup", warmup).put("runs", rs.size()).put("latency_ms", latencyMs).put("connections", connections)
                 .put("window", window).put("max_streams", maxStreams).put("partitions", partitions)
-                .put("paced_seconds", pacedSeconds).put("worker_heap", workerHeap)
+                .put("paced_seconds", pacedSeconds).put("linger_ms", lingerMs).put("worker_heap", workerHeap)
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("detector_threads", detectorThreads)
                 .put("detector_commit_ms", detectorCommitMs)

@@ -6,10 +6,12 @@ import com.eatthepath.pushy.apns.DeliveryPriority;
 import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
 import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import dev.impush.worker.channel.apns.ApnsChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +32,9 @@ final class RawLimit {
         // Like the worker: connections spread over one event loop per core, a client per loop (a
         // Pushy client with a multi-threaded group puts its pool and its connections on different
         // threads and every send hops between them).
-        int loops = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
-        List<EventLoopGroup> groups = new java.util.ArrayList<>();
-        List<ApnsClient> clients = new java.util.ArrayList<>();
+        int loops = ApnsChannel.shardCount(connections, Runtime.getRuntime().availableProcessors());
+        List<EventLoopGroup> groups = new ArrayList<>();
+        List<ApnsClient> clients = new ArrayList<>();
         ApnsSigningKey key = ApnsSigningKey.loadFromPkcs8File(t.signingKey().toFile(), t.teamId(), t.keyId());
         for (int i = 0; i < loops; i++) {
             @SuppressWarnings("deprecation") // Pushy recognises NioEventLoopGroup by class name
@@ -43,7 +45,7 @@ final class RawLimit {
                     .setSigningKey(key)
                     .setTrustedServerCertificateChain(t.trustCert().toFile())
                     .setEventLoopGroup(group)
-                    .setConcurrentConnections(connections / loops + (i < connections % loops ? 1 : 0))
+                    .setConcurrentConnections(ApnsChannel.connectionsOfShard(connections, loops, i))
                     .build());
         }
         LongAdder failed = new LongAdder();

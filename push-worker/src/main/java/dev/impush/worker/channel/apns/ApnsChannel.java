@@ -106,12 +106,12 @@ public final class ApnsChannel implements PushChannel {
     }
 
     /** One event loop per connection, at most one per core. */
-    static int shardCount(int connections, int cores) {
+    public static int shardCount(int connections, int cores) {
         return Math.max(1, Math.min(connections, cores));
     }
 
     /** Connections split as evenly as they go: the first {@code connections % shards} shards get one more. */
-    static int connectionsOfShard(int connections, int shards, int index) {
+    public static int connectionsOfShard(int connections, int shards, int index) {
         return connections / shards + (index < connections % shards ? 1 : 0);
     }
 
