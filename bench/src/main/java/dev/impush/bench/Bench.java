@@ -53,7 +53,7 @@ public final class Bench implements Callable<Integer> {
     int runs = 3;
     @Option(names = "--latency-ms", description = "response latency of the slow vendor (default ${DEFAULT-VALUE})")
     long latencyMs = 100;
-    @Option(names = "--quick", description = "1 run, 10,000 jobs (5,000 warm-up), smaller detector load, 3 s paced phase")
+    @Option(names = "--quick", description = "1 run, 10,000 jobs (5,000 per warm-up round), smaller detector load, 3 s paced phase")
     boolean quick;
     @Option(names = "--connections", description = "APNs HTTP/2 connections, worker and raw client (default ${DEFAULT-VALUE})")
     int connections = dev.impush.worker.channel.apns.ApnsConfig.DEFAULT_CONNECTIONS;
