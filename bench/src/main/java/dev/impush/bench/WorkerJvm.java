@@ -108,6 +108,28 @@ final class WorkerJvm implements AutoCloseable {
         return coresBetween(fromNanos, toNanos) * (toNanos - fromNanos) / 1e9;
     }
 
+    /** CPU time of the worker's JIT compiler threads so far, in ms (0 when /proc cannot tell). */
+    long compileMillis() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String s = Files.readString(task.resolve("stat"));
+                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (java.io.IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return (long) (ticks * 1000 / TICKS);
+    }
+
     long peakRssKb() {
         synchronized (samples) {
             return samples.stream().mapToLong(Sample::hwmKb).max().orElse(0);
@@ -124,6 +146,23 @@ final class WorkerJvm implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** Stops the worker where it is (SIGSTOP), e.g. while its backlog is produced. */
+    void suspend() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a suspended worker continue (SIGCONT). */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + rc);
+        }
     }
 
     /** SIGTERM and wait for the graceful drain (JFR is dumped on exit). */
