@@ -98,6 +98,7 @@ public final class Bench implements Callable<Integer> {
 
     private LocalStack stack;
     private MockApns apns;
+    private double lastWarmRate;
     private List<String> tokens;
 
     public static void main(String[] args) {
@@ -149,6 +150,21 @@ public final class Bench implements Callable<Integer> {
             warmUntilFlat("raw limit 0 ms", "/s", 12, Bench::ownCompileMillis,
                     w -> limit(fast, "warm" + w + "-m", Math.max(jobs, warmup)).perSecond());
             limit(slowT, "warmL-m", Math.max(1, warmup / 4));
+            // The detector first, while the broker that shares this JVM is fresh, as it is for the
+            // raw limit.
+            List<DetectorBench.Result> detector = new ArrayList<>();
+            if (!noDetector) {
+                warmUntilFlat("detector", " events/s", 8, Bench::ownCompileMillis, w -> DetectorBench.run(stack.bootstrapServers(),
+                        "warmd" + w, detectorDevices, offlineRatio, detectorMessages, partitions, detectorThreads,
+                        Duration.ofMillis(detectorCommitMs)).eventsPerSecond());
+                for (int r = 1; r <= runs; r++) {
+                    DetectorBench.Result det = DetectorBench.run(stack.bootstrapServers(), "r" + r + "d", detectorDevices,
+                            offlineRatio, detectorMessages, partitions, detectorThreads, Duration.ofMillis(detectorCommitMs));
+                    System.out.printf("run %d/%d%n  detector        : %,9.0f events/s  (%,d events, %,d jobs, %.2f s)%n",
+                            r, runs, det.eventsPerSecond(), det.events(), det.jobs(), det.seconds());
+                    detector.add(det);
+                }
+            }
             // One worker JVM per vendor, warmed once and measured in every run, as a worker in
             // service is: long compiled. Each run measures the raw limit while the worker idles.
             List<Arrivals.Summary> limits0 = new ArrayList<>();
@@ -166,19 +182,6 @@ public final class Bench implements Callable<Integer> {
                 limitsL.add(l);
             }, w -> System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
                     w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024));
-            List<DetectorBench.Result> detector = new ArrayList<>();
-            if (!noDetector) {
-                warmUntilFlat("detector", " events/s", 8, Bench::ownCompileMillis, w -> DetectorBench.run(stack.bootstrapServers(),
-                        "warmd" + w, detectorDevices, offlineRatio, detectorMessages, partitions, detectorThreads,
-                        Duration.ofMillis(detectorCommitMs)).eventsPerSecond());
-                for (int r = 1; r <= runs; r++) {
-                    DetectorBench.Result det = DetectorBench.run(stack.bootstrapServers(), "r" + r + "d", detectorDevices,
-                            offlineRatio, detectorMessages, partitions, detectorThreads, Duration.ofMillis(detectorCommitMs));
-                    System.out.printf("run %d/%d%n  detector        : %,9.0f events/s  (%,d events, %,d jobs, %.2f s)%n",
-                            r, runs, det.eventsPerSecond(), det.events(), det.jobs(), det.seconds());
-                    detector.add(det);
-                }
-            }
             for (int r = 0; r < runs; r++) {
                 results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r),
                         detector.isEmpty() ? null : detector.get(r)));
@@ -248,8 +251,16 @@ public final class Bench implements Callable<Integer> {
                             System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
                                     warm.arrivals().count(), warmup);
                         }
-                        return warm.arrivals().summary().perSecond();
+                        lastWarmRate = warm.arrivals().summary().perSecond();
+                        return lastWarmRate;
                     });
+                }
+                if (paced && warmup > 0) {
+                    // the paced path too (small polls, small producer batches, the broker's
+                    // per-request work): else run 1's latency measures compilation
+                    double rate = pacedRate > 0 ? pacedRate : Math.max(100, lastWarmRate / 2);
+                    Jobs warm = prepare(tag + "wp-m", (int) (rate * Math.min(3, pacedSeconds)));
+                    pacedAndAwait(producer, topic, warm, rate, 30_000);
                 }
                 for (int run = 1; run <= runs; run++) {
                     beforeRun.run(run);

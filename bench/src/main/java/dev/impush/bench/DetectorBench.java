@@ -143,8 +143,19 @@ final class DetectorBench {
                 return new Result(count, messages, countJobs(bootstrap, jobs), seconds, count / seconds);
             } finally {
                 detector.close();
+                deleteTopics(admin, "bench." + tag + ".", appId + "-");
             }
         }
+    }
+
+    /**
+     * Deletes a run's topics and the application's internal ones, so every run meets a broker in the
+     * same state (they piled up over the rounds: each run was slower than the one before).
+     */
+    private static void deleteTopics(Admin admin, String... prefixes) throws Exception {
+        List<String> mine = admin.listTopics().names().get().stream()
+                .filter(t -> java.util.Arrays.stream(prefixes).anyMatch(t::startsWith)).toList();
+        admin.deleteTopics(mine).all().get();
     }
 
     private static long countJobs(String bootstrap, String topic) {
