@@ -15,7 +15,6 @@ import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.PushJob;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Reads and writes one contract. {@link #decode} never throws: every failure becomes
@@ -29,18 +28,11 @@ public final class ContractCodec<T extends Contract> {
     private final ObjectReader reader;
     private final String what;
     private final int maxBytes;
-    /** Reads the common shape without databind, or answers null; null when there is none. */
-    private final Function<byte[], T> fast;
 
     private ContractCodec(Class<T> type, int maxBytes) {
-        this(type, maxBytes, null);
-    }
-
-    private ContractCodec(Class<T> type, int maxBytes, Function<byte[], T> fast) {
         this.reader = Json.mapper().readerFor(type);
         this.what = type.getSimpleName();
         this.maxBytes = maxBytes;
-        this.fast = fast;
     }
 
     public static ContractCodec<ImEvent> events() {
@@ -52,7 +44,7 @@ public final class ContractCodec<T extends Contract> {
     }
 
     public static ContractCodec<PushJob> jobs(int maxBytes) {
-        return new ContractCodec<>(PushJob.class, maxBytes, new PushJobReader(Json.mapper().getFactory())::read);
+        return new ContractCodec<>(PushJob.class, maxBytes);
     }
 
     public static ContractCodec<Feedback> feedback() {
@@ -75,11 +67,9 @@ public final class ContractCodec<T extends Contract> {
             return new Decoded.Invalid<>(DeadLetterReason.OVERSIZED,
                     what + " of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
         }
-        T value = fast == null ? null : fast.apply(bytes);
+        T value;
         try {
-            if (value == null) {
-                value = reader.readValue(bytes);
-            }
+            value = reader.readValue(bytes);
         } catch (InvalidTypeIdException e) {
             return new Decoded.Invalid<>(DeadLetterReason.UNKNOWN_TYPE,
                     e.getTypeId() == null ? "missing 'type'" : "unknown type '" + e.getTypeId() + "'");
