@@ -150,7 +150,7 @@ final class DetectorBench {
 
     /**
      * Deletes a run's topics and the application's internal ones, so every run meets a broker in the
-     * same state (they piled up over the rounds: each run was slower than the one before).
+     * same state rather than one holding the partitions of every earlier round.
      */
     private static void deleteTopics(Admin admin, String... prefixes) throws Exception {
         List<String> mine = admin.listTopics().names().get().stream()
