@@ -98,7 +98,6 @@ public final class Bench implements Callable<Integer> {
 
     private LocalStack stack;
     private MockApns apns;
-    private double lastWarmRate;
     private List<String> tokens;
 
     public static void main(String[] args) {
@@ -243,22 +242,22 @@ public final class Bench implements Callable<Integer> {
             env.putAll(workerEnv);
             Path jfrFile = jfr && paced ? out.toAbsolutePath().resolve("worker.jfr") : null;
             try (WorkerJvm w = WorkerJvm.start(env, workerHeap, workerJavaOpts, jfrFile)) {
+                double warmRate = 0;
                 if (warmup > 0) {
                     // warmed like the raw client and the detector: a worker in service has long been compiled
-                    warmUntilFlat("worker " + tag, "/s", maxWorkerWarmups, w::compileMillis, round -> {
+                    warmRate = warmUntilFlat("worker " + tag, "/s", maxWorkerWarmups, w::compileMillis, round -> {
                         Jobs warm = prepare(tag + "w" + round + "-m", warmup);
                         if (!preloadAndAwait(producer, topic, warm, w, timeout())) {
                             System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
                                     warm.arrivals().count(), warmup);
                         }
-                        lastWarmRate = warm.arrivals().summary().perSecond();
-                        return lastWarmRate;
+                        return warm.arrivals().summary().perSecond();
                     });
                 }
                 if (paced && warmup > 0) {
                     // the paced path too (small polls, small producer batches, the broker's
                     // per-request work): else run 1's latency measures compilation
-                    double rate = pacedRate > 0 ? pacedRate : Math.max(100, lastWarmRate / 2);
+                    double rate = pacedRate > 0 ? pacedRate : Math.max(100, warmRate / 2);
                     Jobs warm = prepare(tag + "wp-m", (int) (rate * Math.min(3, pacedSeconds)));
                     pacedAndAwait(producer, topic, warm, rate, 30_000);
                 }
@@ -306,23 +305,25 @@ public final class Bench implements Callable<Integer> {
      * counts its compiler threads' time) and the round was less than 5 % faster than the best so far,
      * from the third round on. C2 keeps improving the code for many rounds; a measurement on
      * half-compiled code says little about a service that runs for weeks, and a rate alone stops
-     * too early when one round is noisy.
+     * too early when one round is noisy. Returns the last round's rate.
      */
-    private static void warmUntilFlat(String what, String unit, int maxRounds, LongSupplier compileMillis, Round round)
+    private static double warmUntilFlat(String what, String unit, int maxRounds, LongSupplier compileMillis, Round round)
             throws Exception {
         double best = 0;
+        double rate = 0;
         for (int w = 1; w <= maxRounds; w++) {
             long c0 = compileMillis.getAsLong();
             long t0 = System.nanoTime();
-            double rate = round.rate(w);
+            rate = round.rate(w);
             double compiling = (compileMillis.getAsLong() - c0) / ((System.nanoTime() - t0) / 1e6);
             System.out.printf("  warm-up %d, %s: %,9.0f%s  (JIT busy %.0f %% of the round)%n", w, what, rate, unit,
                     compiling * 100);
             if (w >= 3 && compiling <= 0.05 && rate < best * 1.05) {
-                return;
+                return rate;
             }
             best = Math.max(best, rate);
         }
+        return rate;
     }
 
     /** Time this JVM's compiler threads spent compiling, in ms. */

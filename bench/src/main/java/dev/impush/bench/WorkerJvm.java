@@ -49,9 +49,7 @@ final class WorkerJvm implements AutoCloseable {
         Path status = Path.of("/proc", Long.toString(process.pid()), "status");
         while (process.isAlive()) {
             try {
-                String s = Files.readString(stat);
-                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                long ticks = cpuTicks(Files.readString(stat));
                 long rss = 0;
                 long hwm = 0;
                 for (String line : Files.readAllLines(status)) {
@@ -71,6 +69,12 @@ final class WorkerJvm implements AutoCloseable {
                 return; // the process is gone
             }
         }
+    }
+
+    /** utime + stime of a {@code /proc/.../stat} line, in clock ticks. */
+    private static long cpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static long kb(String line) {
@@ -115,10 +119,8 @@ final class WorkerJvm implements AutoCloseable {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String s = Files.readString(task.resolve("stat"));
-                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
-                    if (name.contains("CompilerThre")) {
-                        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).contains("CompilerThre")) {
+                        ticks += cpuTicks(s);
                     }
                 } catch (java.io.IOException e) {
                     // the thread ended meanwhile
