@@ -7,7 +7,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -50,7 +49,7 @@ public final class ChannelResilience {
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .build());
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(meters);
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
+        breakers.getEventPublisher().onEntryAdded(added -> BreakerMetrics.bind(added.getAddedEntry(), meters));
     }
 
     Retry retry(Channel channel) {

@@ -6,7 +6,6 @@ import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.quota.QuotaGate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,14 +18,12 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class Dispatcher implements AutoCloseable {
     private final Map<Channel, GuardedChannel> channels = new EnumMap<>(Channel.class);
     private final Map<Channel, PushChannel> raw;
-    private final WorkerMetrics metrics;
 
     public Dispatcher(Map<Channel, PushChannel> channels, ChannelResilience resilience, QuotaGate quota,
                       ScheduledExecutorService scheduler, WorkerMetrics metrics, Clock clock) {
         this.raw = Map.copyOf(channels);
-        this.metrics = metrics;
         channels.forEach((c, ch) -> this.channels.put(c, new GuardedChannel(ch, resilience.retry(c),
-                resilience.breaker(c), quota, scheduler, clock)));
+                resilience.breaker(c), quota, scheduler, metrics, clock)));
     }
 
     /** Whether a channel is configured for this vendor. */
@@ -41,12 +38,7 @@ public final class Dispatcher implements AutoCloseable {
         if (guarded == null) {
             throw new IllegalArgumentException("no channel configured for " + channel);
         }
-        long start = System.nanoTime();
-        return guarded.send(delivery).whenComplete((r, t) -> {
-            if (r != null) {
-                metrics.sent(channel, r.outcome(), Duration.ofNanos(System.nanoTime() - start));
-            }
-        });
+        return guarded.send(delivery);
     }
 
     @Override

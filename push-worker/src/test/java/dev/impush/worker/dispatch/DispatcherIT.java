@@ -52,7 +52,7 @@ class DispatcherIT {
 
     @Test
     void aRetriedDeliveryReportsTheFailedAttemptOnly() throws Exception {
-        SendResult r = send(SendOutcome.retry("503 busy"), new SendOutcome.Delivered());
+        SendResult r = send(SendOutcome.retry("503 busy"), new SendOutcome.Delivered()).result();
         assertInstanceOf(SendOutcome.Delivered.class, r.outcome());
         assertEquals(1, r.attempts().size());
         assertEquals("503 busy", r.attempts().getFirst().detail());
@@ -61,20 +61,63 @@ class DispatcherIT {
 
     @Test
     void exhaustedRetriesReportEveryAttempt() throws Exception {
-        SendResult r = send(SendOutcome.retry("a"), SendOutcome.retry("b"), SendOutcome.retry("c"));
+        SendResult r = send(SendOutcome.retry("a"), SendOutcome.retry("b"), SendOutcome.retry("c")).result();
         assertInstanceOf(SendOutcome.Retry.class, r.outcome());
         assertEquals(List.of("a", "b", "c"), r.attempts().stream().map(a -> a.detail()).toList());
     }
 
     @Test
-    void aFirstTimeDeliveryReportsNone() throws Exception {
-        SendResult r = send(new SendOutcome.Delivered());
-        assertInstanceOf(SendOutcome.Delivered.class, r.outcome());
-        assertEquals(List.of(), r.attempts());
+    void aFirstTimeDeliveryReportsNoneAndIsCounted() throws Exception {
+        Sent sent = send(new SendOutcome.Delivered());
+        assertInstanceOf(SendOutcome.Delivered.class, sent.result().outcome());
+        assertEquals(List.of(), sent.result().attempts());
+        assertEquals(1.0, sent.meters().get(WorkerMetrics.SENDS).tags("channel", "apns", "outcome", "delivered")
+                .counter().count());
+        assertEquals(1L, sent.meters().get(WorkerMetrics.SEND_LATENCY).timer().count());
+        assertEquals(1.0, sent.meters().get("resilience4j.retry.calls").tags("kind", "successful_without_retry")
+                .functionCounter().count());
+        assertEquals(1.0, sent.meters().get("resilience4j.circuitbreaker.buffered.calls").tags("kind", "successful")
+                .gauge().value());
+        assertEquals(1.0, sent.meters().get("resilience4j.circuitbreaker.state").tags("state", "closed")
+                .gauge().value());
+        assertEquals(0.0, sent.meters().get("resilience4j.circuitbreaker.state").tags("state", "open")
+                .gauge().value());
     }
 
-    private static SendResult send(SendOutcome... answers) throws Exception {
-        Deque<SendOutcome> script = new ArrayDeque<>(List.of(answers));
+    @Test
+    void expiredCredentialsAreResentOnceWithinTheAttempt() throws Exception {
+        Sent once = send(new SendOutcome.AuthExpired("ExpiredProviderToken"), new SendOutcome.Delivered());
+        assertInstanceOf(SendOutcome.Delivered.class, once.result().outcome());
+        assertEquals(List.of("auth-expired"), once.result().attempts().stream().map(a -> a.outcome()).toList());
+
+        // refused again after the refresh: not a transient failure, so no retry either
+        Sent twice = send(new SendOutcome.AuthExpired("a"), new SendOutcome.AuthExpired("b"), new SendOutcome.Delivered());
+        assertInstanceOf(SendOutcome.AuthExpired.class, twice.result().outcome());
+        assertEquals(List.of("a", "b"), twice.result().attempts().stream().map(a -> a.detail()).toList());
+        assertEquals(1, twice.unanswered());
+    }
+
+    @Test
+    void transportFailuresBecomeRetriesAndFeedTheBreaker() throws Exception {
+        Sent sent = send(new java.io.IOException("connection reset"), new IllegalStateException("closed"),
+                new SendOutcome.Delivered());
+        assertInstanceOf(SendOutcome.Delivered.class, sent.result().outcome());
+        assertEquals(List.of("transport: IOException: connection reset", "transport: IllegalStateException: closed"),
+                sent.result().attempts().stream().map(a -> a.detail()).toList());
+        assertEquals(2.0, sent.meters().get("resilience4j.circuitbreaker.buffered.calls").tags("kind", "failed")
+                .gauge().value());
+    }
+
+    /** A send's result, the meters it recorded, and how many scripted answers were never asked for. */
+    private record Sent(SendResult result, SimpleMeterRegistry meters, int unanswered) {}
+
+    /**
+     * Sends one delivery to a channel that answers from {@code script}, in order: a
+     * {@link SendOutcome}, an {@link Exception} (a failed future) or a {@link RuntimeException}
+     * thrown by the call itself ({@link IllegalStateException}).
+     */
+    private static Sent send(Object... script) throws Exception {
+        Deque<Object> answers = new ArrayDeque<>(List.of(script));
         PushChannel channel = new PushChannel() {
             @Override
             public Channel channel() {
@@ -83,7 +126,12 @@ class DispatcherIT {
 
             @Override
             public CompletableFuture<SendOutcome> send(Delivery delivery) {
-                return CompletableFuture.completedFuture(script.removeFirst());
+                return switch (answers.removeFirst()) {
+                    case SendOutcome o -> CompletableFuture.completedFuture(o);
+                    case IllegalStateException thrown -> throw thrown;
+                    case Exception failed -> CompletableFuture.failedFuture(failed);
+                    default -> throw new AssertionError();
+                };
             }
 
             @Override
@@ -98,7 +146,8 @@ class DispatcherIT {
             Instant now = Instant.now();
             PushJob job = PushJob.of("m1", "u1", "c1", new Notification("T", "B", null, null, null, null, null, false, null),
                     List.of(new PushTarget("d1", Channel.APNS, "tok", "app", false)), now, now.plusSeconds(60));
-            return dispatcher.send(new Delivery(job, job.targets().getFirst())).get(10, TimeUnit.SECONDS);
+            SendResult result = dispatcher.send(new Delivery(job, job.targets().getFirst())).get(10, TimeUnit.SECONDS);
+            return new Sent(result, meters, answers.size());
         }
     }
 }

@@ -1,11 +1,6 @@
 package dev.impush.worker.channel.apns;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +28,7 @@ record ApnsPayload(String json, int bytes) {
     /** Apple's limit for every push type but VoIP (5120). */
     static final int MAX_BYTES = 4096;
     static final String ELLIPSIS = "…";
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     boolean fits() {
         return bytes <= MAX_BYTES;
@@ -51,19 +47,22 @@ record ApnsPayload(String json, int bytes) {
         }
         String title = n.title();
         String body = n.body();
-        byte[] encoded = write(n, messageId, data, title, body);
-        if (encoded.length > MAX_BYTES && !n.silent()) {
+        String json = write(n, messageId, data, title, body);
+        int bytes = utf8Length(json);
+        if (bytes > MAX_BYTES && !n.silent()) {
             if (body != null) {
                 body = trim(body, text -> write(n, messageId, data, title, text));
-                encoded = write(n, messageId, data, title, body);
+                json = write(n, messageId, data, title, body);
+                bytes = utf8Length(json);
             }
-            if (encoded.length > MAX_BYTES && title != null) {
+            if (bytes > MAX_BYTES && title != null) {
                 String emptyBody = "";
                 String shortTitle = trim(title, text -> write(n, messageId, data, text, emptyBody));
-                encoded = write(n, messageId, data, shortTitle, emptyBody);
+                json = write(n, messageId, data, shortTitle, emptyBody);
+                bytes = utf8Length(json);
             }
         }
-        return new ApnsPayload(new String(encoded, StandardCharsets.UTF_8), encoded.length);
+        return new ApnsPayload(json, bytes);
     }
 
     /**
@@ -72,7 +71,7 @@ record ApnsPayload(String json, int bytes) {
      * serialised size grows monotonically with the prefix, escaping included, so the search is exact.
      * The empty string when not even that fits.
      */
-    private static String trim(String text, Function<String, byte[]> render) {
+    private static String trim(String text, Function<String, String> render) {
         // Each code point takes at least one byte, so no more than the budget can survive.
         int lo = 0;
         int hi = Math.min(text.codePointCount(0, text.length()), MAX_BYTES);
@@ -80,7 +79,7 @@ record ApnsPayload(String json, int bytes) {
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             String candidate = prefix(text, mid);
-            if (render.apply(candidate).length <= MAX_BYTES) {
+            if (utf8Length(render.apply(candidate)) <= MAX_BYTES) {
                 best = candidate;
                 lo = mid + 1;
             } else {
@@ -94,49 +93,116 @@ record ApnsPayload(String json, int bytes) {
         return text.substring(0, text.offsetByCodePoints(0, codePoints)) + ELLIPSIS;
     }
 
-    /** Streams the payload (no tree): this runs for every APNs send. */
-    private static byte[] write(Notification n, String messageId, List<Map.Entry<String, String>> data,
+    /**
+     * Writes the payload straight into a string, the form Pushy takes: this runs for every APNs
+     * send, and a JSON generator would cost a byte buffer, a copy and a decode more.
+     */
+    private static String write(Notification n, String messageId, List<Map.Entry<String, String>> data,
                                 String title, String body) {
-        ByteArrayBuilder out = new ByteArrayBuilder(512);
-        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeObjectFieldStart("aps");
-            if (n.silent()) {
-                g.writeNumberField("content-available", 1);
-            } else {
-                g.writeObjectFieldStart("alert");
+        StringBuilder out = new StringBuilder(160 + length(title) + length(body));
+        out.append("{\"aps\":{");
+        if (n.silent()) {
+            out.append("\"content-available\":1");
+        } else {
+            out.append("\"alert\":{");
+            if (title != null) {
+                field(out, "title", title);
+            }
+            if (body != null) {
                 if (title != null) {
-                    g.writeStringField("title", title);
+                    out.append(',');
                 }
-                if (body != null) {
-                    g.writeStringField("body", body);
-                }
-                g.writeEndObject();
-                if (n.badge() != null) {
-                    g.writeNumberField("badge", n.badge());
-                }
-                if (n.sound() != null) {
-                    g.writeStringField("sound", n.sound());
-                }
-                if (n.threadId() != null) {
-                    g.writeStringField("thread-id", n.threadId());
-                }
+                field(out, "body", body);
             }
-            g.writeEndObject();
-            boolean idWritten = false;
-            for (Map.Entry<String, String> e : data) {
-                // the delivery's message id wins over an app-supplied one, in the app's position
-                boolean isId = Notification.MESSAGE_ID_KEY.equals(e.getKey());
-                g.writeStringField(e.getKey(), isId ? messageId : e.getValue());
-                idWritten |= isId;
+            out.append('}');
+            if (n.badge() != null) {
+                out.append(",\"badge\":").append(n.badge().intValue());
             }
-            if (!idWritten) {
-                g.writeStringField(Notification.MESSAGE_ID_KEY, messageId);
+            if (n.sound() != null) {
+                field(out.append(','), "sound", n.sound());
             }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise an APNs payload", e);
+            if (n.threadId() != null) {
+                field(out.append(','), "thread-id", n.threadId());
+            }
         }
-        return out.toByteArray();
+        out.append('}');
+        boolean idWritten = false;
+        for (Map.Entry<String, String> e : data) {
+            // the delivery's message id wins over an app-supplied one, in the app's position
+            boolean isId = Notification.MESSAGE_ID_KEY.equals(e.getKey());
+            field(out.append(','), e.getKey(), isId ? messageId : e.getValue());
+            idWritten |= isId;
+        }
+        if (!idWritten) {
+            field(out.append(','), Notification.MESSAGE_ID_KEY, messageId);
+        }
+        return out.append('}').toString();
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    private static void field(StringBuilder out, String name, String value) {
+        quote(out, name);
+        quote(out.append(':'), value);
+    }
+
+    /**
+     * A JSON string (RFC 8259): quote, backslash and control characters escaped. A surrogate without
+     * its pair, which no encoding can carry, becomes U+FFFD (as a UTF-8 encoder would replace it), so
+     * the text always encodes to valid UTF-8.
+     */
+    static void quote(StringBuilder out, String s) {
+        out.append('"');
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++; // a whole pair stays as it is
+                continue;
+            }
+            out.append(s, from, i);
+            from = i + 1;
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (Character.isSurrogate(c)) {
+                        out.append('\uFFFD');
+                    } else {
+                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    }
+                }
+            }
+        }
+        out.append(s, from, s.length()).append('"');
+    }
+
+    /** The UTF-8 length of {@code json}, which has no unpaired surrogate (see {@link #quote}). */
+    static int utf8Length(String json) {
+        int bytes = json.length();
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c)) {
+                    bytes += 2; // 4 bytes for the pair's 2 chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
     }
 }

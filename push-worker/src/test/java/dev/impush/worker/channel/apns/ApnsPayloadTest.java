@@ -124,10 +124,53 @@ class ApnsPayloadTest {
     }
 
     @Test
+    void of_anyText_readsBackExactlyAsValidUtf8OfTheStatedLength() throws Exception {
+        // quotes, backslashes, every control character, 2- and 3-byte chars, pairs and lone surrogates
+        char[] alphabet = ("\"\\/aZ09 é界€\u2028\uffff\ud83d\ude00\ud800\udc00" + "\u0000\u0001\u001f\u007f\b\f\n\r\t")
+                .toCharArray();
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 2_000; round++) {
+            String[] texts = new String[4];
+            for (int t = 0; t < texts.length; t++) {
+                char[] chars = new char[random.nextInt(40)];
+                for (int i = 0; i < chars.length; i++) {
+                    chars[i] = alphabet[random.nextInt(alphabet.length)];
+                }
+                texts[t] = new String(chars);
+            }
+            ApnsPayload payload = ApnsPayload.of(alert(texts[0], texts[1], Map.of(texts[2], texts[3])), MESSAGE_ID);
+
+            byte[] bytes = payload.json().getBytes(StandardCharsets.UTF_8);
+            strictUtf8(bytes);
+            assertEquals(bytes.length, payload.bytes());
+            JsonNode root = Json.mapper().readTree(bytes);
+            assertEquals(sendable(texts[0]), root.at("/aps/alert/title").textValue());
+            assertEquals(sendable(texts[1]), root.at("/aps/alert/body").textValue());
+            if (!texts[2].equals("aps") && !texts[2].equals(Notification.MESSAGE_ID_KEY)) {
+                assertEquals(sendable(texts[3]), root.get(sendable(texts[2])).textValue());
+            }
+        }
+    }
+
+    @Test
     void of_oversizedCustomData_doesNotFit() {
         ApnsPayload payload = ApnsPayload.of(alert("Alice", "hi", Map.of("blob", "z".repeat(5_000))), MESSAGE_ID);
 
         assertFalse(payload.fits());
+    }
+
+    /** {@code text} with each unpaired surrogate replaced by U+FFFD, as a UTF-8 encoder does. */
+    private static String sendable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     private static Notification alert(String title, String body, Map<String, String> data) {
