@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An APNs-protocol vendor that answers after a configurable latency: HTTP/2 over TLS (ALPN h2),
  * {@code 200} with an {@code apns-id} to every {@code POST /3/device/{token}}, the reply scheduled on
- * the connection's event loop (never blocking it). Records the arrival of each request's payload
+ * the connection's event loop (never blocking it). Replies that come due in the same pass of the
+ * event loop go out in one flush, as a server with Netty's {@code FlushConsolidationHandler} sends
+ * them: one TLS record and one write for many replies, not one each. Records the arrival of each request's payload
  * {@code messageId} in {@link Arrivals}. It does not check JWTs, tokens or topics: MockApns does.
  */
 final class LatencyApns implements AutoCloseable {
@@ -96,6 +98,7 @@ final class LatencyApns implements AutoCloseable {
         private static final AtomicLong IDS = new AtomicLong();
         private final long delayMs;
         private final Map<Integer, ByteArrayOutputStream> bodies = new HashMap<>();
+        private boolean flushPending;
 
         Responder(long delayMs) {
             this.delayMs = delayMs;
@@ -136,7 +139,15 @@ final class LatencyApns implements AutoCloseable {
                 ctx.write(new DefaultHttp2HeadersFrame(headers, true).stream(stream));
             } else {
                 ctx.executor().schedule(() -> {
-                    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true).stream(stream));
+                    ctx.write(new DefaultHttp2HeadersFrame(headers, true).stream(stream));
+                    if (!flushPending) {
+                        // runs after every scheduled reply that is due now: they were queued first
+                        flushPending = true;
+                        ctx.executor().execute(() -> {
+                            flushPending = false;
+                            ctx.flush();
+                        });
+                    }
                 }, delayMs, TimeUnit.MILLISECONDS);
             }
         }

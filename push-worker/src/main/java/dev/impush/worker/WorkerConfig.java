@@ -23,6 +23,10 @@ import java.util.Map;
  *                        (IMPUSH_WORKER_INSTANCE_ID, default the host name)
  * @param maxInFlight     records in the pipeline before partitions are paused (IMPUSH_WORKER_MAX_IN_FLIGHT)
  * @param maxPollRecords  records per poll (IMPUSH_WORKER_MAX_POLL_RECORDS)
+ * @param fetchMaxBytes   largest fetch response, Kafka's {@code fetch.max.bytes} (IMPUSH_WORKER_FETCH_MAX_BYTES):
+ *                        the consumer reads each response into one array, and below 512 KB that
+ *                        array is an ordinary young object for G1 rather than a humongous one that
+ *                        starts a concurrent cycle
  * @param maxJobBytes     larger job records are dead-lettered as oversized (IMPUSH_WORKER_MAX_JOB_BYTES)
  * @param commitInterval  how often finished offsets are committed (IMPUSH_WORKER_COMMIT_INTERVAL_MS)
  * @param drainTimeout    how long shutdown and revocation wait for in-flight sends (IMPUSH_WORKER_DRAIN_TIMEOUT_MS)
@@ -45,6 +49,7 @@ public record WorkerConfig(
         String instanceId,
         int maxInFlight,
         int maxPollRecords,
+        int fetchMaxBytes,
         int maxJobBytes,
         Duration commitInterval,
         Duration drainTimeout,
@@ -68,6 +73,7 @@ public record WorkerConfig(
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
                 env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
+                env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_MAX_JOB_BYTES", ContractCodec.DEFAULT_MAX_BYTES, 1024, 16 << 20),
                 env.millis("IMPUSH_WORKER_COMMIT_INTERVAL_MS", 1_000),
                 env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),
