@@ -482,6 +482,24 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void deadlines_scheduledAfterEarlierScans_stillFire() {
+        start();
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0);
+        message("m-1");
+        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        assertEquals(List.of("m-1/u42/zombie/d1"), jobs().stream().map(PushJob::jobId).toList());
+
+        // later scans start past what earlier ones handled; a deadline set after them is still found
+        driver.advanceWallClockTime(Duration.ofSeconds(20));
+        message("m-2");
+        driver.advanceWallClockTime(Duration.ofSeconds(9));
+        assertTrue(jobs.isEmpty());
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
+        assertEquals(List.of("m-2/u42/zombie/d1"), jobs().stream().map(PushJob::jobId).toList());
+    }
+
+    @Test
     void ackState_afterAckAndAfterZombiePush_isEmpty() {
         start();
         register("d1", TOKEN_1);

@@ -26,6 +26,13 @@ final class UserState {
     private final KeyValueStore<String, AckDeadline> deadlines;
     private final KeyValueStore<String, UserMutes> mutes;
     private final KeyValueStore<String, GatewayLease> leases;
+    /**
+     * Every deadline before this was handled by an earlier {@link #due} scan, so the next one starts
+     * here. Handled deadlines are deleted, and RocksDB keeps a tombstone for each until compaction:
+     * a scan from the start of the index would step over all of them, every punctuation, and slow
+     * down as the detector runs.
+     */
+    private long scanFrom;
 
     UserState(ProcessingContext context) {
         devices = context.getStateStore(DetectorStores.DEVICES);
@@ -75,6 +82,7 @@ final class UserState {
 
     void schedule(AckDeadline deadline, Instant at) {
         deadlines.put(deadline.key(at), deadline);
+        scanFrom = Math.min(scanFrom, at.toEpochMilli()); // a clock that stepped back
     }
 
     void cancel(AckDeadline deadline, Instant at) {
@@ -92,10 +100,15 @@ final class UserState {
     List<KeyValue<String, AckDeadline>> due(Instant now, int limit) {
         List<KeyValue<String, AckDeadline>> due = new ArrayList<>();
         try (KeyValueIterator<String, AckDeadline> it =
-                     deadlines.range(AckDeadline.lowerBound(), AckDeadline.upperBound(now))) {
+                     deadlines.range(AckDeadline.lowerBound(scanFrom), AckDeadline.upperBound(now))) {
             while (it.hasNext() && due.size() < limit) {
                 due.add(it.next());
             }
+        }
+        if (due.size() < limit) {
+            // all due up to now are in hand (the caller handles each); with the limit reached, the
+            // rest waits and the next scan starts where this one did
+            scanFrom = Math.max(scanFrom, now.toEpochMilli() + 1);
         }
         return due;
     }

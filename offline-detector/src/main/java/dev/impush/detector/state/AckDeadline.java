@@ -23,9 +23,9 @@ public record AckDeadline(String userId, String messageId, String deviceId) {
         return millis(now.toEpochMilli() + 1);
     }
 
-    /** Inclusive lower bound of every key. */
-    public static String lowerBound() {
-        return millis(0);
+    /** Inclusive lower bound of every key due at or after {@code epochMillis}. */
+    public static String lowerBound(long epochMillis) {
+        return millis(epochMillis);
     }
 
     private static String millis(long epochMillis) {

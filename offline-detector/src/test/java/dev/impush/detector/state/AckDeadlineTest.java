@@ -22,7 +22,7 @@ class AckDeadlineTest {
         assertTrue(D.key(T).compareTo(bound) <= 0);
         assertTrue(new AckDeadline("\uffff", "\uffff", "\uffff").key(T).compareTo(bound) <= 0);
         assertTrue(D.key(T.plusMillis(1)).compareTo(bound) > 0);
-        assertTrue(AckDeadline.lowerBound().compareTo(D.key(Instant.EPOCH)) <= 0);
+        assertTrue(AckDeadline.lowerBound(0).compareTo(D.key(Instant.EPOCH)) <= 0);
     }
 
     @Test
