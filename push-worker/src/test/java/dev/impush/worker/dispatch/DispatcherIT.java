@@ -108,8 +108,12 @@ class DispatcherIT {
                 .gauge().value());
     }
 
-    /** A send's result, the meters it recorded, and how many scripted answers were never asked for. */
-    private record Sent(SendResult result, SimpleMeterRegistry meters, int unanswered) {}
+    /**
+     * A send's result, the meters it recorded, and how many scripted answers were never asked for.
+     * Holds the retry and breaker instances too: their meters observe them through weak references
+     * and read 0 or NaN once they are collected.
+     */
+    private record Sent(SendResult result, SimpleMeterRegistry meters, int unanswered, ChannelResilience resilience) {}
 
     /**
      * Sends one delivery to a channel that answers from {@code script}, in order: a
@@ -140,14 +144,15 @@ class DispatcherIT {
         ResilienceSettings settings = new ResilienceSettings(3, Duration.ofMillis(1), Duration.ofMillis(5), 50, 100,
                 Duration.ofSeconds(30));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ChannelResilience resilience = new ChannelResilience(settings, meters);
         try (QuotaGate quota = new QuotaGate(client, Map.of(), scheduler, Clock.systemUTC());
-             Dispatcher dispatcher = new Dispatcher(Map.of(Channel.APNS, channel), new ChannelResilience(settings, meters),
+             Dispatcher dispatcher = new Dispatcher(Map.of(Channel.APNS, channel), resilience,
                      quota, scheduler, new WorkerMetrics(meters), Clock.systemUTC())) {
             Instant now = Instant.now();
             PushJob job = PushJob.of("m1", "u1", "c1", new Notification("T", "B", null, null, null, null, null, false, null),
                     List.of(new PushTarget("d1", Channel.APNS, "tok", "app", false)), now, now.plusSeconds(60));
             SendResult result = dispatcher.send(new Delivery(job, job.targets().getFirst())).get(10, TimeUnit.SECONDS);
-            return new Sent(result, meters, answers.size());
+            return new Sent(result, meters, answers.size(), resilience);
         }
     }
 }
