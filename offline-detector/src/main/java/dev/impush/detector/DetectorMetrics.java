@@ -2,10 +2,13 @@ package dev.impush.detector;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The detector's counters. Names are constants; tags stay low-cardinality (event type, trigger,
- * reason), never a user, device or token. Thread-safe (Micrometer caches each meter).
+ * reason), never a user, device or token. Thread-safe. Counters are looked up once and kept: a
+ * registry lookup (building and hashing a meter id) for every event cost more than the count.
  */
 public final class DetectorMetrics {
     /** Events read, tag {@code type}: message, routed, acked, presence, device, mute, invalid-token. */
@@ -27,6 +30,8 @@ public final class DetectorMetrics {
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
 
     private final MeterRegistry registry;
+    /** name → tag value → counter. */
+    private final Map<String, Map<String, Counter>> counters = new ConcurrentHashMap<>();
 
     public DetectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,6 +66,8 @@ public final class DetectorMetrics {
     }
 
     private Counter counter(String name, String tag, String value) {
-        return registry.counter(name, tag, value);
+        Map<String, Counter> byValue = counters.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        Counter c = byValue.get(value);
+        return c != null ? c : byValue.computeIfAbsent(value, v -> registry.counter(name, tag, v));
     }
 }
