@@ -55,6 +55,9 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean paused;
+    /** Set by this process's first assignment; see {@link #onPartitionsAssigned}. */
+    private boolean firstAssignment = true;
+    private boolean rejoin;
     private long dedupeBackoffUntil;
     private long nextCommit;
 
@@ -96,6 +99,10 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                     records = consumer.poll(pipeline.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
                 } catch (WakeupException e) {
                     continue;
+                }
+                if (rejoin) {
+                    rejoin = false;
+                    consumer.enforceRebalance("a new incarnation of a static member");
                 }
                 if (!records.isEmpty()) {
                     take(records);
@@ -275,6 +282,14 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         partitions.forEach(tp -> trackers.put(tp, new PartitionOffsetTracker()));
         LOG.info("assigned {}", partitions);
+        if (firstAssignment) {
+            // A static member that restarts gets its previous incarnation's assignment back without
+            // a rebalance. If that incarnation died between the two rounds of a cooperative
+            // rebalance, the partitions it had given up belong to nobody until the next one: ask for
+            // it once (sticky, so nothing that is owned moves).
+            firstAssignment = false;
+            rejoin = true;
+        }
     }
 
     @Override
