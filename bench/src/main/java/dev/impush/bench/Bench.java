@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -204,7 +205,7 @@ public final class Bench implements Callable<Integer> {
 
     /** The raw client's rate against {@code target}: the channel limit. */
     private Arrivals.Summary limit(RawLimit.Target target, String prefix, int n) throws Exception {
-        apns.ledger().clear(); // only the arrivals matter here; a growing ledger would burden this JVM's GC
+        clearLedger();
         collectHarnessGarbage();
         return RawLimit.run(target, connections, window, tokens, TOPIC, prefix, n, timeout());
     }
@@ -223,7 +224,7 @@ public final class Bench implements Callable<Integer> {
      * when {@code paced}, half that rate for the latency percentiles.
      */
     private List<WorkerResult> worker(String tag, RawLimit.Target vendor, boolean paced, BeforeRun beforeRun,
-                                      java.util.function.Consumer<WorkerResult> print) throws Exception {
+                                      Consumer<WorkerResult> print) throws Exception {
         String topic = "bench." + tag + ".jobs";
         KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
         List<WorkerResult> results = new ArrayList<>();
@@ -348,6 +349,11 @@ public final class Bench implements Callable<Integer> {
         System.gc();
     }
 
+    /** Only the arrivals matter to a phase; a ledger growing over the whole bench would burden this JVM's GC. */
+    private void clearLedger() {
+        apns.ledger().clear();
+    }
+
     /**
      * Empties the worker's dedupe Redis before a timed phase. The keys of earlier phases never
      * match again, but they pile up (about a million per worker JVM), and a Redis whose key count
@@ -414,7 +420,7 @@ public final class Bench implements Callable<Integer> {
     /** Produces {@code jobs}, all at once or at {@code rate}/s when it is positive, and flushes. */
     private void produce(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, double rate)
             throws InterruptedException {
-        apns.ledger().clear(); // only the arrivals matter here; a growing ledger would burden this JVM's GC
+        clearLedger();
         Arrivals.CURRENT.set(jobs.arrivals());
         long t0 = System.nanoTime();
         for (int i = 0; i < jobs.size(); ) {

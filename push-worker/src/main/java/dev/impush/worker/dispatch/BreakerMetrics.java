@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /**
  * A circuit breaker's state, failure rate and counts, read when scraped, under Resilience4j's
@@ -27,20 +28,20 @@ final class BreakerMetrics {
                 .description("failure rate in the sliding window, percent (-1 until the window is filled)")
                 .tag("name", name)
                 .register(meters);
-        Gauge.builder("resilience4j.circuitbreaker.buffered.calls", breaker,
-                        b -> b.getMetrics().getNumberOfSuccessfulCalls())
-                .description("calls in the sliding window")
-                .tags("name", name, "kind", "successful")
-                .register(meters);
-        Gauge.builder("resilience4j.circuitbreaker.buffered.calls", breaker,
-                        b -> b.getMetrics().getNumberOfFailedCalls())
-                .description("calls in the sliding window")
-                .tags("name", name, "kind", "failed")
-                .register(meters);
+        bufferedCalls(breaker, meters, "successful", CircuitBreaker.Metrics::getNumberOfSuccessfulCalls);
+        bufferedCalls(breaker, meters, "failed", CircuitBreaker.Metrics::getNumberOfFailedCalls);
         FunctionCounter.builder("resilience4j.circuitbreaker.not.permitted.calls", breaker,
                         b -> b.getMetrics().getNumberOfNotPermittedCalls())
                 .description("calls refused by an open breaker")
                 .tags("name", name, "kind", "not_permitted")
+                .register(meters);
+    }
+
+    private static void bufferedCalls(CircuitBreaker breaker, MeterRegistry meters, String kind,
+                                      ToIntFunction<CircuitBreaker.Metrics> count) {
+        Gauge.builder("resilience4j.circuitbreaker.buffered.calls", breaker, b -> count.applyAsInt(b.getMetrics()))
+                .description("calls in the sliding window")
+                .tags("name", breaker.getName(), "kind", kind)
                 .register(meters);
     }
 }

@@ -78,21 +78,22 @@ final class GuardedChannel {
         }
 
         void attempt() {
+            CompletableFuture<Optional<Instant>> admission;
             try {
-                CompletableFuture<Optional<Instant>> admission = quota.acquire(channel.channel());
-                if (admission.isDone()) {
-                    admitted(admission.join());
-                } else {
-                    admission.whenComplete((spent, failure) -> {
-                        if (failure != null) {
-                            answered(SendOutcome.retry("quota: " + describe(failure)));
-                        } else {
-                            admitted(spent);
-                        }
-                    });
-                }
+                admission = quota.acquire(channel.channel());
             } catch (RuntimeException e) {
-                answered(SendOutcome.retry("quota: " + describe(e)));
+                admission = CompletableFuture.failedFuture(e);
+            }
+            if (admission.isDone() && !admission.isCompletedExceptionally()) {
+                admitted(admission.join()); // the common case: admitted locally, no future stage
+            } else {
+                admission.whenComplete((spent, failure) -> {
+                    if (failure != null) {
+                        answered(SendOutcome.retry("quota: " + describe(failure)));
+                    } else {
+                        admitted(spent);
+                    }
+                });
             }
         }
 

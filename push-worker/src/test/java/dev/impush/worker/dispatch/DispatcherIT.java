@@ -3,17 +3,16 @@ package dev.impush.worker.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import dev.impush.worker.LocalRedis;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.quota.QuotaGate;
-import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,32 +22,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a send reports after its retries: the attempts that did not deliver, and only those. */
 class DispatcherIT {
-    private static RedisServerProcess redis;
-    private static RedisClient client;
-    private static ScheduledExecutorService scheduler;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServerProcess.start();
-        client = RedisClient.create(redis.uri());
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-    }
-
-    @AfterAll
-    static void stop() {
-        scheduler.shutdownNow();
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LocalRedis REDIS = new LocalRedis();
 
     @Test
     void aRetriedDeliveryReportsTheFailedAttemptOnly() throws Exception {
@@ -145,9 +126,9 @@ class DispatcherIT {
                 Duration.ofSeconds(30));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ChannelResilience resilience = new ChannelResilience(settings, meters);
-        try (QuotaGate quota = new QuotaGate(client, Map.of(), scheduler, Clock.systemUTC());
+        try (QuotaGate quota = new QuotaGate(REDIS.client(), Map.of(), REDIS.scheduler(), Clock.systemUTC());
              Dispatcher dispatcher = new Dispatcher(Map.of(Channel.APNS, channel), resilience,
-                     quota, scheduler, new WorkerMetrics(meters), Clock.systemUTC())) {
+                     quota, REDIS.scheduler(), new WorkerMetrics(meters), Clock.systemUTC())) {
             Instant now = Instant.now();
             PushJob job = PushJob.of("m1", "u1", "c1", new Notification("T", "B", null, null, null, null, null, false, null),
                     List.of(new PushTarget("d1", Channel.APNS, "tok", "app", false)), now, now.plusSeconds(60));

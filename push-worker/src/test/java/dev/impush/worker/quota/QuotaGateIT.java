@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
+import dev.impush.worker.LocalRedis;
 import io.lettuce.core.RedisClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,35 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budgets shared by replicas, accounted in a real redis-server, with time pinned by the test. */
 @Timeout(30)
 class QuotaGateIT {
     private static final ZoneId SHANGHAI = ZoneId.of("Asia/Shanghai");
-    private static RedisServerProcess redis;
-    private static RedisClient client;
-    private static ScheduledExecutorService scheduler;
 
-    @BeforeAll
-    static void start() {
-        redis = RedisServerProcess.start();
-        client = RedisClient.create(redis.uri());
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-    }
-
-    @AfterAll
-    static void stop() {
-        scheduler.shutdownNow();
-        client.shutdown();
-        redis.close();
-    }
+    @RegisterExtension
+    static final LocalRedis REDIS = new LocalRedis();
 
     private static List<CompletableFuture<Optional<Instant>>> acquire(QuotaGate gate, Channel c, int n) {
         List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
@@ -57,8 +41,8 @@ class QuotaGateIT {
     void twoReplicas_shareOneBucket_atAFrozenInstant_admitOnlyTheBurst() throws Exception {
         Clock frozen = Clock.fixed(Instant.parse("2026-11-25T08:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.VIVO, new QuotaLimits(100, 100, 0, SHANGHAI));
-        try (QuotaGate a = new QuotaGate(client, limits, scheduler, frozen);
-             QuotaGate b = new QuotaGate(client, limits, scheduler, frozen)) {
+        try (QuotaGate a = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), frozen);
+             QuotaGate b = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), frozen)) {
             var fromA = acquire(a, Channel.VIVO, 80);
             var fromB = acquire(b, Channel.VIVO, 80);
             Thread.sleep(500); // leases settle; time does not move, so the bucket never refills
@@ -72,7 +56,7 @@ class QuotaGateIT {
     void dailyQuota_spent_answersTheResetInstant_withoutWaiting() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.OPPO, new QuotaLimits(0, 1, 50, SHANGHAI));
-        try (QuotaGate gate = new QuotaGate(client, limits, scheduler, clock)) {
+        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
             var results = acquire(gate, Channel.OPPO, 60);
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
             long go = results.stream().filter(f -> f.join().isEmpty()).count();
@@ -85,7 +69,7 @@ class QuotaGateIT {
 
     @Test
     void unlimitedChannel_isAdmittedAtOnce() throws Exception {
-        try (QuotaGate gate = new QuotaGate(client, Map.of(), scheduler, Clock.systemUTC())) {
+        try (QuotaGate gate = new QuotaGate(REDIS.client(), Map.of(), REDIS.scheduler(), Clock.systemUTC())) {
             assertEquals(Optional.empty(), gate.acquire(Channel.APNS).get(1, TimeUnit.SECONDS));
         }
     }
@@ -95,7 +79,7 @@ class QuotaGateIT {
         RedisServerProcess other = RedisServerProcess.start();
         RedisClient c = RedisClient.create(other.uri());
         try (QuotaGate gate = new QuotaGate(c, Map.of(Channel.MEIZU, new QuotaLimits(10, 10, 0, SHANGHAI)),
-                scheduler, Clock.systemUTC())) {
+                REDIS.scheduler(), Clock.systemUTC())) {
             other.kill();
             assertEquals(Optional.empty(), gate.acquire(Channel.MEIZU).get(10, TimeUnit.SECONDS));
         } finally {
