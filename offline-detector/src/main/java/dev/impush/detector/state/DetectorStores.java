@@ -27,23 +27,23 @@ public final class DetectorStores {
     private DetectorStores() {}
 
     public static StoreBuilder<KeyValueStore<String, UserDevices>> devices() {
-        return userStore(DEVICES, UserDevices.class);
+        return userStore(DEVICES, new StateSerde<>(UserDevices.class, StateCodecs.DEVICES));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserConnections>> connections() {
-        return userStore(CONNECTIONS, UserConnections.class);
+        return userStore(CONNECTIONS, new StateSerde<>(UserConnections.class, StateCodecs.CONNECTIONS));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserPending>> pendingAcks() {
-        return userStore(PENDING_ACKS, UserPending.class);
+        return userStore(PENDING_ACKS, new StateSerde<>(UserPending.class, StateCodecs.PENDING));
     }
 
     public static StoreBuilder<KeyValueStore<String, AckDeadline>> ackDeadlines() {
-        return userStore(ACK_DEADLINES, AckDeadline.class);
+        return userStore(ACK_DEADLINES, new StateSerde<>(AckDeadline.class, StateCodecs.DEADLINE));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserMutes>> mutes() {
-        return userStore(MUTES, UserMutes.class);
+        return userStore(MUTES, new StateSerde<>(UserMutes.class, StateCodecs.MUTES));
     }
 
     /**
@@ -55,11 +55,11 @@ public final class DetectorStores {
                 new GatewayLeaseSerde()).withLoggingDisabled();
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> userStore(String name, Class<V> type) {
+    private static <V> StoreBuilder<KeyValueStore<String, V>> userStore(String name, StateSerde<V> values) {
         // Changelogged (the default): the store is rebuilt from Kafka when a task moves. Cached: reads of
         // a user's hot state skip RocksDB, and the writes of one commit interval reach RocksDB and the
         // changelog once per key (a message, its routed and its acked usually fall in one interval).
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), JsonSerde.of(type))
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
                 .withCachingEnabled();
     }
 }
