@@ -1,5 +1,6 @@
 package dev.impush.bench;
 
+import dev.impush.localstack.ChildProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class WorkerJvm implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.impush.worker.PushWorkerMain"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        return new WorkerJvm(pb.start(), log);
+        return new WorkerJvm(ChildProcesses.reaped(pb.start()), log);
     }
 
     private void sampleLoop() {

@@ -1,5 +1,6 @@
 package dev.impush.e2e;
 
+import dev.impush.localstack.ChildProcesses;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class WorkerProcess implements AutoCloseable {
                 "dev.impush.worker.PushWorkerMain"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        return new WorkerProcess(pb.start(), log);
+        return new WorkerProcess(ChildProcesses.reaped(pb.start()), log);
     }
 
     /** SIGKILL: no drain, no commit, no goodbye. */

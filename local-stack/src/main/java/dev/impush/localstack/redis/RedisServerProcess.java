@@ -1,5 +1,6 @@
 package dev.impush.localstack.redis;
 
+import dev.impush.localstack.ChildProcesses;
 import dev.impush.localstack.Ports;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,12 +61,12 @@ public final class RedisServerProcess implements RedisFixture {
 
     private synchronized void launch() {
         try {
-            process = new ProcessBuilder(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+            process = ChildProcesses.reaped(new ProcessBuilder(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
                     "--loglevel", "warning")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .start());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + executable, e);
         }
