@@ -27,6 +27,11 @@ import java.util.Map;
  *                        the consumer reads each response into one array, and below 512 KB that
  *                        array is an ordinary young object for G1 rather than a humongous one that
  *                        starts a concurrent cycle
+ * @param fetchMinBytes   the broker holds a fetch until this much is ready, Kafka's {@code fetch.min.bytes}
+ *                        (IMPUSH_WORKER_FETCH_MIN_BYTES), or until {@code fetchMaxWait}
+ * @param fetchMaxWait    the longest the broker holds a fetch for {@code fetchMinBytes}, Kafka's
+ *                        {@code fetch.max.wait.ms} (IMPUSH_WORKER_FETCH_MAX_WAIT_MS): the latency a
+ *                        quiet topic adds, traded for fewer, fuller fetches under load
  * @param maxJobBytes     larger job records are dead-lettered as oversized (IMPUSH_WORKER_MAX_JOB_BYTES)
  * @param commitInterval  how often finished offsets are committed (IMPUSH_WORKER_COMMIT_INTERVAL_MS)
  * @param drainTimeout    how long shutdown and revocation wait for in-flight sends (IMPUSH_WORKER_DRAIN_TIMEOUT_MS)
@@ -50,6 +55,8 @@ public record WorkerConfig(
         int maxInFlight,
         int maxPollRecords,
         int fetchMaxBytes,
+        int fetchMinBytes,
+        Duration fetchMaxWait,
         int maxJobBytes,
         Duration commitInterval,
         Duration drainTimeout,
@@ -74,6 +81,8 @@ public record WorkerConfig(
                 env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
+                env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),
+                Duration.ofMillis(env.integer("IMPUSH_WORKER_FETCH_MAX_WAIT_MS", 10, 0, 10_000)),
                 env.integer("IMPUSH_WORKER_MAX_JOB_BYTES", ContractCodec.DEFAULT_MAX_BYTES, 1024, 16 << 20),
                 env.millis("IMPUSH_WORKER_COMMIT_INTERVAL_MS", 1_000),
                 env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),

@@ -29,6 +29,19 @@ public final class WorkerLoop implements Runnable {
     public static WorkerLoop create(WorkerConfig config, ContractCodec<PushJob> codec, DedupeStore dedupe,
                                     Dispatcher dispatcher, OutcomePublisher publisher, WorkerMetrics metrics,
                                     ScheduledExecutorService scheduler, Clock clock, String workerId) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
+        topics.addAll(config.retryTiers().topics());
+        PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isTier,
+                onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
+                        workerId, config.retryTiers(), onFinished),
+                config.maxInFlight(), config.commitInterval(), config.drainTimeout(), config.redisBackoff(), clock);
+        return new WorkerLoop(loop);
+    }
+
+    /** The job consumer's configuration. */
+    static Map<String, Object> consumerProperties(WorkerConfig config) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
@@ -42,16 +55,13 @@ public final class WorkerLoop implements Runnable {
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, config.fetchMaxBytes());
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 Math.min(config.fetchMaxBytes(), ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES));
+        // at Kafka's defaults (1 byte, 500 ms) every fetch returns at once with the few records that
+        // arrived since the last one: under load many small fetches cost the broker and this poll
+        // thread more than the few milliseconds of waiting for a fuller one
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes());
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
-        List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
-        topics.addAll(config.retryTiers().topics());
-        PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isTier,
-                onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
-                        workerId, config.retryTiers(), onFinished),
-                config.maxInFlight(), config.commitInterval(), config.drainTimeout(), config.redisBackoff(), clock);
-        return new WorkerLoop(loop);
+        return props;
     }
 
     @Override
