@@ -78,7 +78,7 @@ public record WorkerConfig(
                 env.string("IMPUSH_TOPIC_DLQ", Topics.DLQ),
                 env.string("IMPUSH_WORKER_GROUP", "impush-push-worker"),
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
-                env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 5_000, 1, 1_000_000),
+                env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 8_000, 1, 1_000_000),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),

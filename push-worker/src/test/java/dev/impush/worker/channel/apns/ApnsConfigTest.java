@@ -38,7 +38,7 @@ class ApnsConfigTest {
         assertEquals("api.push.apple.com", config.host(false));
         assertEquals("api.sandbox.push.apple.com", config.host(true));
         assertEquals(443, config.port());
-        assertEquals(4, config.concurrentConnections());
+        assertEquals(8, config.concurrentConnections());
         assertEquals(Duration.ofSeconds(60), config.rateLimitBackoff());
         assertEquals(Optional.empty(), config.trustedServerCertificateFile());
         assertEquals("ABCDEFGHIJ", config.keyId());
@@ -52,7 +52,7 @@ class ApnsConfigTest {
         env.put(ApnsConfig.HOST, "127.0.0.1");
         env.put(ApnsConfig.PORT, "2197");
         env.put(ApnsConfig.TRUST_CERT_FILE, cert.toString());
-        env.put(ApnsConfig.CONNECTIONS, "4");
+        env.put(ApnsConfig.CONNECTIONS, "3");
         env.put(ApnsConfig.RATE_LIMIT_BACKOFF_MS, "1500");
 
         ApnsConfig config = ApnsConfig.fromEnv(Env.of(env)).orElseThrow();
@@ -61,7 +61,7 @@ class ApnsConfigTest {
         assertEquals("127.0.0.1", config.host(true));
         assertEquals(2197, config.port());
         assertEquals(Optional.of(cert), config.trustedServerCertificateFile());
-        assertEquals(4, config.concurrentConnections());
+        assertEquals(3, config.concurrentConnections());
         assertEquals(Duration.ofMillis(1500), config.rateLimitBackoff());
     }
 
