@@ -61,9 +61,9 @@ public final class RedisServerProcess implements RedisFixture {
 
     private synchronized void launch() {
         try {
-            process = ChildProcesses.reaped(new ProcessBuilder(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
-                    "--loglevel", "warning")
+            process = ChildProcesses.reaped(new ProcessBuilder(executable, "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
+                    "--protected-mode", "no", "--loglevel", "warning")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start());
