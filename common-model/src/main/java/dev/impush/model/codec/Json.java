@@ -21,8 +21,9 @@ public final class Json {
 
     /**
      * The same configuration for documents whose field names are mostly ids (maps keyed by device or
-     * message id, such as the detector's state): names are not canonicalized, since adding every id to
-     * the shared symbol table costs more than it saves and churns the table.
+     * message id, such as the detector's state as earlier releases wrote it, still read on restore):
+     * names are not canonicalized, since adding every id to the shared symbol table costs more than it
+     * saves and churns the table.
      */
     private static final ObjectMapper ID_KEYED = build(false);
 
@@ -39,8 +40,9 @@ public final class Json {
                 .build();
         return JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
-                // Property access through generated lambdas instead of reflection: record accessors
-                // were the largest single cost of writing the detector's state.
+                // Property access through generated lambdas instead of reflection: record accessors were
+                // the largest single cost of writing the detector's state while it was JSON; jobs and
+                // dead letters are written the same way.
                 .addModule(new BlackbirdModule())
                 .addModule(new SimpleModule("impush-instants").addDeserializer(Instant.class, new IsoInstants.Deserializer()))
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
