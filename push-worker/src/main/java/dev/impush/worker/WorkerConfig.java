@@ -38,7 +38,7 @@ import java.util.Map;
  * @param dedupeLease     how long a claim holds; longer than a send with its retries (IMPUSH_DEDUPE_LEASE_MS)
  * @param dedupeSentTtl   how long a sent mark prevents re-sends; longer than any job TTL (IMPUSH_DEDUPE_SENT_TTL_MS)
  * @param redisTimeout    a Redis round trip slower than this counts as Redis unavailable (IMPUSH_REDIS_TIMEOUT_MS)
- * @param redisBackoff    pause after Redis failed before polling again (IMPUSH_REDIS_BACKOFF_MS)
+ * @param redisBackoff    after a failed Redis call, how long Redis is left alone (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
  * @param retryTiers      durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay)

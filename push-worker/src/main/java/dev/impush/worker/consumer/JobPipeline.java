@@ -23,6 +23,7 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
 import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the poll thread, except {@link #completions}, which callbacks on other threads
  * feed. Nothing is sent without a dedupe decision: if Redis does not answer, {@link #intake}
- * refuses the batch and the caller rewinds it.
+ * refuses the batch and the caller rewinds it. After any Redis failure the pipeline leaves Redis
+ * alone for the backoff: no claim, transition or re-claim is tried (and logged) every poll.
  */
 final class JobPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
@@ -64,16 +66,19 @@ final class JobPipeline {
     private final String workerId;
     private final Consumer<JobState> onFinished;
     private final RetryTiers tiers;
+    private final long redisBackoffMillis;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final List<Completion.Sent> awaitingTransition = new ArrayList<>();
     private final List<Completion.Reclaim> awaitingReclaim = new ArrayList<>();
     /** Keys this worker is sending now, with the duplicates that arrived meanwhile. */
     private final Map<DedupeKey, List<Completion.Reclaim>> sending = new HashMap<>();
     private int inFlight;
+    /** Epoch ms before which Redis is not asked again (set by a failure). */
+    private long redisRetryAt;
 
     JobPipeline(ContractCodec<PushJob> codec, DedupeStore dedupe, Dispatcher dispatcher, OutcomePublisher publisher,
                 WorkerMetrics metrics, ScheduledExecutorService scheduler, Clock clock, String workerId,
-                RetryTiers tiers, Consumer<JobState> onFinished) {
+                RetryTiers tiers, Duration redisBackoff, Consumer<JobState> onFinished) {
         this.codec = codec;
         this.dedupe = dedupe;
         this.dispatcher = dispatcher;
@@ -84,6 +89,7 @@ final class JobPipeline {
         this.workerId = workerId;
         this.onFinished = onFinished;
         this.tiers = tiers;
+        this.redisBackoffMillis = redisBackoff.toMillis();
     }
 
     /** Records taken in and not finished yet. */
@@ -91,9 +97,20 @@ final class JobPipeline {
         return inFlight;
     }
 
-    /** Redis transitions or re-claims wait for Redis to come back. */
+    /** Redis transitions or re-claims wait for Redis to come back, or Redis failed within the backoff. */
     boolean blockedOnDedupe() {
-        return !awaitingTransition.isEmpty() || !awaitingReclaim.isEmpty();
+        return !awaitingTransition.isEmpty() || !awaitingReclaim.isEmpty() || redisBackingOff();
+    }
+
+    private boolean redisBackingOff() {
+        return clock.millis() < redisRetryAt;
+    }
+
+    /** Counts and logs a failed Redis call, and leaves Redis alone for the backoff. */
+    private void redisFailed(String what, DedupeUnavailableException e) {
+        metrics.dedupeUnavailable();
+        redisRetryAt = clock.millis() + redisBackoffMillis;
+        LOG.warn("dedupe unavailable, {}; next try in {} ms: {}", what, redisBackoffMillis, e.getMessage());
     }
 
     /**
@@ -136,8 +153,7 @@ final class JobPipeline {
         try {
             claims = dedupe.claim(keys);
         } catch (DedupeUnavailableException e) {
-            metrics.dedupeUnavailable();
-            LOG.warn("dedupe unavailable, {} records go back to Kafka: {}", batch.size(), e.getMessage());
+            redisFailed(batch.size() + " records go back to Kafka", e);
             return false;
         }
         inFlight += states.size();
@@ -210,6 +226,9 @@ final class JobPipeline {
                 }
             }
         }
+        if (redisBackingOff()) {
+            return;
+        }
         if (!awaitingTransition.isEmpty()) {
             List<Transition> transitions = new ArrayList<>(awaitingTransition.size());
             for (Completion.Sent s : awaitingTransition) {
@@ -218,8 +237,7 @@ final class JobPipeline {
             try {
                 dedupe.finish(transitions);
             } catch (DedupeUnavailableException e) {
-                metrics.dedupeUnavailable();
-                LOG.warn("dedupe unavailable, {} transitions wait: {}", transitions.size(), e.getMessage());
+                redisFailed(transitions.size() + " transitions wait", e);
                 return;
             }
             List<Completion.Sent> done = List.copyOf(awaitingTransition);
@@ -232,7 +250,7 @@ final class JobPipeline {
             try {
                 claims = dedupe.claim(keys);
             } catch (DedupeUnavailableException e) {
-                metrics.dedupeUnavailable();
+                redisFailed(keys.size() + " re-claims wait", e);
                 return;
             }
             List<Completion.Reclaim> batch = List.copyOf(awaitingReclaim);

@@ -49,7 +49,6 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private final int maxInFlight;
     private final Duration commitInterval;
     private final Duration drainTimeout;
-    private final Duration dedupeBackoff;
     private final Clock clock;
     private final Map<TopicPartition, PartitionOffsetTracker> trackers = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -58,12 +57,11 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     /** Set by this process's first assignment; see {@link #onPartitionsAssigned}. */
     private boolean firstAssignment = true;
     private boolean rejoin;
-    private long dedupeBackoffUntil;
     private long nextCommit;
 
     PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, java.util.function.Predicate<String> delayed,
              PipelineFactory pipelines, int maxInFlight,
-             Duration commitInterval, Duration drainTimeout, Duration dedupeBackoff, Clock clock) {
+             Duration commitInterval, Duration drainTimeout, Clock clock) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.delayed = delayed;
@@ -71,7 +69,6 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         this.maxInFlight = maxInFlight;
         this.commitInterval = commitInterval;
         this.drainTimeout = drainTimeout;
-        this.dedupeBackoff = dedupeBackoff;
         this.clock = clock;
     }
 
@@ -159,7 +156,6 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 }
                 consumer.seek(tp, offset);
             });
-            dedupeBackoffUntil = clock.millis() + dedupeBackoff.toMillis();
         }
     }
 
@@ -170,8 +166,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void flowControl() {
-        boolean blocked = pipeline.inFlight() >= maxInFlight || pipeline.blockedOnDedupe()
-                || clock.millis() < dedupeBackoffUntil;
+        boolean blocked = pipeline.inFlight() >= maxInFlight || pipeline.blockedOnDedupe();
         if (blocked) {
             // pause() again every loop: partitions assigned since are not paused yet.
             consumer.pause(consumer.assignment());

@@ -35,8 +35,8 @@ public final class WorkerLoop implements Runnable {
         topics.addAll(config.retryTiers().topics());
         PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isTier,
                 onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
-                        workerId, config.retryTiers(), onFinished),
-                config.maxInFlight(), config.commitInterval(), config.drainTimeout(), config.redisBackoff(), clock);
+                        workerId, config.retryTiers(), config.redisBackoff(), onFinished),
+                config.maxInFlight(), config.commitInterval(), config.drainTimeout(), clock);
         return new WorkerLoop(loop);
     }
 
