@@ -66,11 +66,15 @@ class InfrastructureFaultsIT {
             record Progress(long delivered, double takenIn) {}
             Progress settled = settle(() -> new Progress(delivered(pipeline, sent),
                     pipeline.count(WorkerMetrics.RECORDS, "result", "accepted")));
+            double failedCalls = pipeline.count(WorkerMetrics.DEDUPE_UNAVAILABLE);
             Thread.sleep(2000);
             assertEquals(settled.delivered(), delivered(pipeline, sent), "nothing is sent without a dedupe decision");
             assertEquals(settled.takenIn(), pipeline.count(WorkerMetrics.RECORDS, "result", "accepted"),
                     "no record is taken in while Redis is away");
-            assertTrue(pipeline.count(WorkerMetrics.DEDUPE_UNAVAILABLE) > 0);
+            assertTrue(failedCalls > 0, "the workers noticed");
+            // One try per backoff (1 s) per worker, not one per poll (every 5 ms while work is pending).
+            double retried = pipeline.count(WorkerMetrics.DEDUPE_UNAVAILABLE) - failedCalls;
+            assertTrue(retried >= 1 && retried <= 12, "Redis asked " + retried + " times in 2 s by two workers");
             redis.restart();
 
             Await.until(Duration.ofSeconds(120), () -> delivered(pipeline, sent) == JOBS,
