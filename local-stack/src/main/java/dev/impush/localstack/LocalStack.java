@@ -4,9 +4,7 @@ import dev.impush.localstack.kafka.ContainerKafka;
 import dev.impush.localstack.kafka.EmbeddedKafka;
 import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.localstack.kafka.KafkaTopics;
-import dev.impush.localstack.redis.ContainerRedis;
 import dev.impush.localstack.redis.RedisFixture;
-import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Topics;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,7 @@ public final class LocalStack implements AutoCloseable {
         KafkaFixture kafka = mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start();
         RedisFixture redis;
         try {
-            redis = mode == FixtureMode.CONTAINERS ? ContainerRedis.start() : RedisServerProcess.start();
+            redis = RedisFixture.start(mode);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;

@@ -1,6 +1,6 @@
 package dev.impush.worker;
 
-import dev.impush.localstack.redis.RedisServerProcess;
+import dev.impush.localstack.redis.RedisFixture;
 import io.lettuce.core.RedisClient;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,17 +9,18 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real redis-server for one test class, with a client and a scheduler for the components under
- * test: {@code @RegisterExtension static final LocalRedis REDIS = new LocalRedis();}
+ * A real Redis for one test class (a container or a local redis-server, as {@code impush.fixtures}
+ * says), with a client and a scheduler for the components under test:
+ * {@code @RegisterExtension static final LocalRedis REDIS = new LocalRedis();}
  */
 public final class LocalRedis implements BeforeAllCallback, AfterAllCallback {
-    private RedisServerProcess server;
+    private RedisFixture server;
     private RedisClient client;
     private ScheduledExecutorService scheduler;
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = RedisServerProcess.start();
+        server = RedisFixture.start();
         client = RedisClient.create(server.uri());
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }

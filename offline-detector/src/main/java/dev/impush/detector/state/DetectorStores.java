@@ -27,23 +27,23 @@ public final class DetectorStores {
     private DetectorStores() {}
 
     public static StoreBuilder<KeyValueStore<String, UserDevices>> devices() {
-        return userStore(DEVICES, new StateSerde<>(UserDevices.class, StateCodecs.DEVICES));
+        return userStore(DEVICES, new StateSerde<>(StateCodecs.DEVICES));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserConnections>> connections() {
-        return userStore(CONNECTIONS, new StateSerde<>(UserConnections.class, StateCodecs.CONNECTIONS));
+        return userStore(CONNECTIONS, new StateSerde<>(StateCodecs.CONNECTIONS));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserPending>> pendingAcks() {
-        return userStore(PENDING_ACKS, new StateSerde<>(UserPending.class, StateCodecs.PENDING));
+        return userStore(PENDING_ACKS, new StateSerde<>(StateCodecs.PENDING));
     }
 
     public static StoreBuilder<KeyValueStore<String, AckDeadline>> ackDeadlines() {
-        return userStore(ACK_DEADLINES, new StateSerde<>(AckDeadline.class, StateCodecs.DEADLINE));
+        return userStore(ACK_DEADLINES, new StateSerde<>(StateCodecs.DEADLINE));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserMutes>> mutes() {
-        return userStore(MUTES, new StateSerde<>(UserMutes.class, StateCodecs.MUTES));
+        return userStore(MUTES, new StateSerde<>(StateCodecs.MUTES));
     }
 
     /**

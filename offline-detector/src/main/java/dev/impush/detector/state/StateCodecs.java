@@ -16,41 +16,33 @@ import java.util.function.Function;
 final class StateCodecs {
     private StateCodecs() {}
 
-    static final StateCodec<MessageEvent> MESSAGE = new StateCodec<>() {
-        @Override
-        public void write(StateOutput out, MessageEvent m) {
-            out.writeSignedVarLong(m.v());
-            out.writeString(m.messageId());
-            out.writeString(m.userId());
-            out.writeString(m.conversationId());
-            out.writeEnum(m.conversationType());
-            out.writeString(m.senderId());
-            out.writeString(m.senderName());
-            out.writeString(m.preview());
-            out.writeBoolean(m.mentioned());
-            out.writeBoolean(m.badge() != null);
-            if (m.badge() != null) {
-                out.writeSignedVarLong(m.badge());
-            }
-            out.writeInstant(m.sentAt());
-            out.writeSignedVarLong(m.ttlSeconds());
-            out.writeEnum(m.priority());
-            out.writeBoolean(m.silent());
-        }
-
-        @Override
-        public MessageEvent read(StateInput in) {
-            return new MessageEvent(in.readInt(), in.readString(), in.readString(), in.readString(),
+    static final StateCodec<MessageEvent> MESSAGE = new StateCodec<>(MessageEvent.class,
+            (out, m) -> {
+                out.writeSignedVarLong(m.v());
+                out.writeString(m.messageId());
+                out.writeString(m.userId());
+                out.writeString(m.conversationId());
+                out.writeEnum(m.conversationType());
+                out.writeString(m.senderId());
+                out.writeString(m.senderName());
+                out.writeString(m.preview());
+                out.writeBoolean(m.mentioned());
+                out.writeBoolean(m.badge() != null);
+                if (m.badge() != null) {
+                    out.writeSignedVarLong(m.badge());
+                }
+                out.writeInstant(m.sentAt());
+                out.writeSignedVarLong(m.ttlSeconds());
+                out.writeEnum(m.priority());
+                out.writeBoolean(m.silent());
+            },
+            in -> new MessageEvent(in.readInt(), in.readString(), in.readString(), in.readString(),
                     in.readEnum(MessageEvent.ConversationType.class), in.readString(), in.readString(),
                     in.readString(), in.readBoolean(), in.readBoolean() ? in.readInt() : null, in.readInstant(),
-                    in.readSignedVarLong(), in.readEnum(Priority.class), in.readBoolean());
-        }
-    };
+                    in.readSignedVarLong(), in.readEnum(Priority.class), in.readBoolean()));
 
-    static final StateCodec<UserDevices> DEVICES = new StateCodec<>() {
-        @Override
-        public void write(StateOutput out, UserDevices value) {
-            writeMap(out, value.byDevice(), (o, d) -> {
+    static final StateCodec<UserDevices> DEVICES = new StateCodec<>(UserDevices.class,
+            (out, value) -> writeMap(out, value.byDevice(), (o, d) -> {
                 o.writeString(d.deviceId());
                 o.writeEnum(d.channel());
                 o.writeString(d.token());
@@ -59,76 +51,40 @@ final class StateCodecs {
                 o.writeString(d.locale());
                 o.writeBoolean(d.previewEnabled());
                 o.writeInstant(d.registeredAt());
-            });
-        }
-
-        @Override
-        public UserDevices read(StateInput in) {
-            return new UserDevices(readMap(in, i -> new RegisteredDevice(i.readString(), i.readEnum(Channel.class),
+            }),
+            in -> new UserDevices(readMap(in, i -> new RegisteredDevice(i.readString(), i.readEnum(Channel.class),
                     i.readString(), i.readString(), i.readBoolean(), i.readString(), i.readBoolean(),
-                    i.readInstant())));
-        }
-    };
+                    i.readInstant()))));
 
-    static final StateCodec<UserConnections> CONNECTIONS = new StateCodec<>() {
-        @Override
-        public void write(StateOutput out, UserConnections value) {
-            writeMap(out, value.byDevice(), (o, c) -> {
+    static final StateCodec<UserConnections> CONNECTIONS = new StateCodec<>(UserConnections.class,
+            (out, value) -> writeMap(out, value.byDevice(), (o, c) -> {
                 o.writeString(c.gatewayId());
                 o.writeInstant(c.since());
-            });
-        }
+            }),
+            in -> new UserConnections(readMap(in, i -> new Connection(i.readString(), i.readInstant()))));
 
-        @Override
-        public UserConnections read(StateInput in) {
-            return new UserConnections(readMap(in, i -> new Connection(i.readString(), i.readInstant())));
-        }
-    };
-
-    static final StateCodec<UserPending> PENDING = new StateCodec<>() {
-        @Override
-        public void write(StateOutput out, UserPending value) {
-            writeMap(out, value.byMessage(), (o, p) -> {
+    static final StateCodec<UserPending> PENDING = new StateCodec<>(UserPending.class,
+            (out, value) -> writeMap(out, value.byMessage(), (o, p) -> {
                 MESSAGE.write(o, p.message());
                 writeMap(o, p.deadlines(), StateOutput::writeInstant);
-            });
-        }
+            }),
+            in -> new UserPending(readMap(in, i -> new PendingMessage(MESSAGE.read(i),
+                    readMap(i, StateInput::readInstant)))));
 
-        @Override
-        public UserPending read(StateInput in) {
-            return new UserPending(readMap(in, i -> new PendingMessage(MESSAGE.read(i),
-                    readMap(i, StateInput::readInstant))));
-        }
-    };
+    static final StateCodec<AckDeadline> DEADLINE = new StateCodec<>(AckDeadline.class,
+            (out, d) -> {
+                out.writeString(d.userId());
+                out.writeString(d.messageId());
+                out.writeString(d.deviceId());
+            },
+            in -> new AckDeadline(in.readString(), in.readString(), in.readString()));
 
-    static final StateCodec<AckDeadline> DEADLINE = new StateCodec<>() {
-        @Override
-        public void write(StateOutput out, AckDeadline d) {
-            out.writeString(d.userId());
-            out.writeString(d.messageId());
-            out.writeString(d.deviceId());
-        }
-
-        @Override
-        public AckDeadline read(StateInput in) {
-            return new AckDeadline(in.readString(), in.readString(), in.readString());
-        }
-    };
-
-    static final StateCodec<UserMutes> MUTES = new StateCodec<>() {
-        @Override
-        public void write(StateOutput out, UserMutes value) {
-            writeMap(out, value.byScope(), (o, m) -> {
+    static final StateCodec<UserMutes> MUTES = new StateCodec<>(UserMutes.class,
+            (out, value) -> writeMap(out, value.byScope(), (o, m) -> {
                 o.writeInstant(m.until());
                 o.writeInstant(m.at());
-            });
-        }
-
-        @Override
-        public UserMutes read(StateInput in) {
-            return new UserMutes(readMap(in, i -> new Mute(i.readInstant(), i.readInstant())));
-        }
-    };
+            }),
+            in -> new UserMutes(readMap(in, i -> new Mute(i.readInstant(), i.readInstant()))));
 
     private static <V> void writeMap(StateOutput out, Map<String, V> map, BiConsumer<StateOutput, V> value) {
         out.writeVarLong(map.size());

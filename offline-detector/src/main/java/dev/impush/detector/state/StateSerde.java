@@ -25,8 +25,8 @@ public final class StateSerde<T> implements Serde<T> {
     private final Class<T> type;
     private final StateCodec<T> codec;
 
-    StateSerde(Class<T> type, StateCodec<T> codec) {
-        this.type = type;
+    StateSerde(StateCodec<T> codec) {
+        this.type = codec.type();
         this.codec = codec;
     }
 

@@ -54,21 +54,21 @@ class StateSerdeTest {
     }
 
     private static StateSerde<UserDevices> devices() {
-        return new StateSerde<>(UserDevices.class, StateCodecs.DEVICES);
+        return new StateSerde<>(StateCodecs.DEVICES);
     }
 
     private static StateSerde<UserPending> pending() {
-        return new StateSerde<>(UserPending.class, StateCodecs.PENDING);
+        return new StateSerde<>(StateCodecs.PENDING);
     }
 
     @Test
     void roundTrip_everyStateRecord_everyField() {
         assertEquals(DEVICES, roundTrip(devices(), DEVICES));
-        assertEquals(CONNECTIONS, roundTrip(new StateSerde<>(UserConnections.class, StateCodecs.CONNECTIONS),
+        assertEquals(CONNECTIONS, roundTrip(new StateSerde<>(StateCodecs.CONNECTIONS),
                 CONNECTIONS));
         assertEquals(PENDING, roundTrip(pending(), PENDING));
-        assertEquals(DEADLINE, roundTrip(new StateSerde<>(AckDeadline.class, StateCodecs.DEADLINE), DEADLINE));
-        assertEquals(MUTES, roundTrip(new StateSerde<>(UserMutes.class, StateCodecs.MUTES), MUTES));
+        assertEquals(DEADLINE, roundTrip(new StateSerde<>(StateCodecs.DEADLINE), DEADLINE));
+        assertEquals(MUTES, roundTrip(new StateSerde<>(StateCodecs.MUTES), MUTES));
         assertEquals(UserDevices.NONE, roundTrip(devices(), UserDevices.NONE));
         assertNull(write(devices(), null));
         assertNull(read(devices(), null));
@@ -100,7 +100,7 @@ class StateSerdeTest {
     void read_legacyJsonValues() {
         assertEquals(DEVICES, read(devices(), Json.write(DEVICES)));
         assertEquals(PENDING, read(pending(), Json.write(PENDING)));
-        assertEquals(MUTES, read(new StateSerde<>(UserMutes.class, StateCodecs.MUTES), Json.write(MUTES)));
+        assertEquals(MUTES, read(new StateSerde<>(StateCodecs.MUTES), Json.write(MUTES)));
     }
 
     @Test
