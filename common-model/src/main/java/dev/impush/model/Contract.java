@@ -1,5 +1,6 @@
 package dev.impush.model;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -9,6 +10,13 @@ import java.util.List;
 public interface Contract {
     /** The only version this release reads and writes. */
     int VERSION = 1;
+
+    /**
+     * Every time a contract carries lies in [{@code EARLIEST}, {@code LATEST}): far enough either
+     * way for any real clock, near enough that adding any bounded duration never overflows.
+     */
+    Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
     int v();
 

@@ -29,6 +29,22 @@ public final class Violations {
         return this;
     }
 
+    /** A time, when present, within [{@link Contract#EARLIEST}, {@link Contract#LATEST}). */
+    public Violations time(String field, java.time.Instant value) {
+        if (value != null && (value.isBefore(Contract.EARLIEST) || !value.isBefore(Contract.LATEST))) {
+            messages.add(field + " must lie between " + Contract.EARLIEST + " and " + Contract.LATEST);
+        }
+        return this;
+    }
+
+    /** A number within [{@code min}, {@code max}]. */
+    public Violations range(String field, long value, long min, long max) {
+        if (value < min || value > max) {
+            messages.add(field + " must lie between " + min + " and " + max);
+        }
+        return this;
+    }
+
     public Violations check(boolean ok, String message) {
         if (!ok) {
             messages.add(message);

@@ -1,6 +1,7 @@
 package dev.impush.detector;
 
 import dev.impush.model.Topics;
+import dev.impush.model.event.MessageEvent;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import java.util.Objects;
  * @param ackTimeout           {@code IMPUSH_DETECTOR_ACK_TIMEOUT_MS}, default 10000: how long a message
  *                             delivered over a long connection may stay un-acked before the device is pushed
  * @param punctuateInterval    {@code IMPUSH_DETECTOR_PUNCTUATE_MS}, default 1000: how often pending acks are scanned
- * @param defaultTtl           {@code IMPUSH_DETECTOR_DEFAULT_TTL_S}, default 86400: message lifetime when it says {@code ttlSeconds: 0}
+ * @param defaultTtl           {@code IMPUSH_DETECTOR_DEFAULT_TTL_S}, default 86400 (at most 28 days): message lifetime when it says {@code ttlSeconds: 0}
  * @param requireGatewayLease  {@code IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE}, default false: when true a
  *                             connection on a gateway without a lease record counts as down
  * @param commitInterval       {@code IMPUSH_DETECTOR_COMMIT_INTERVAL_MS}, default 100: with exactly-once,
@@ -107,7 +108,7 @@ public record DetectorConfig(
                 .streamThreads(env.integer(THREADS, 1, 1, 64))
                 .ackTimeout(env.millis(ACK_TIMEOUT_MS, 10_000))
                 .punctuateInterval(env.millis(PUNCTUATE_MS, 1_000))
-                .defaultTtl(Duration.ofSeconds(env.integer(DEFAULT_TTL_S, 86_400, 1, Integer.MAX_VALUE)))
+                .defaultTtl(Duration.ofSeconds(env.integer(DEFAULT_TTL_S, 86_400, 1, (int) MessageEvent.MAX_TTL_SECONDS)))
                 .requireGatewayLease(env.bool(REQUIRE_GATEWAY_LEASE, false))
                 .commitInterval(env.millis(COMMIT_INTERVAL_MS, DEFAULT_COMMIT_INTERVAL.toMillis()))
                 .opsPort(env.integer(OPS_PORT, 8081, 0, 65535))

@@ -1,5 +1,6 @@
 package dev.impush.detector;
 
+import dev.impush.detector.errors.DeadLetterExceptionHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -53,14 +54,15 @@ public final class OfflineDetector implements AutoCloseable {
 
     /** Builds and starts the application; does not wait for it to be assigned (see {@link #awaitRunning}). */
     public static OfflineDetector start(DetectorConfig config, MeterRegistry registry) {
-        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry), properties(config));
+        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry),
+                properties(config, registry));
         OfflineDetector detector = new OfflineDetector(streams, registry);
         streams.start();
         return detector;
     }
 
-    /** The Kafka Streams configuration for {@code config}. */
-    static Properties properties(DetectorConfig config) {
+    /** The Kafka Streams configuration for {@code config}; {@code registry} counts what the error handler dead-letters. */
+    static Properties properties(DetectorConfig config, MeterRegistry registry) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -75,6 +77,13 @@ public final class OfflineDetector implements AutoCloseable {
         // deprecated in 4.3, hence the literal
         p.put("processing.exception.handler.global.enabled", true);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // a record that still makes processing (or writing its output) fail goes to the dead-letter
+        // topic; the partition moves on instead of the whole client crash-looping on it
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(DeadLetterExceptionHandler.DLQ_TOPIC, config.dlqTopic());
+        p.put(DeadLetterExceptionHandler.STOPPED_BY, config.applicationId());
+        p.put(DeadLetterExceptionHandler.REGISTRY, registry);
         return p;
     }
 

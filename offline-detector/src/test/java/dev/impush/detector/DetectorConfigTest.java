@@ -85,7 +85,7 @@ class DetectorConfigTest {
     @Test
     void streamsProperties_exactlyOnceAndNaming() {
         DetectorConfig c = DetectorConfig.builder().commitInterval(Duration.ofMillis(50)).streamThreads(2).build();
-        Properties p = OfflineDetector.properties(c);
+        Properties p = OfflineDetector.properties(c, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals(50L, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertEquals(2, p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));

@@ -64,10 +64,9 @@ class DetectorTopologyTest {
                 .stateDir(stateDir)
                 .ackTimeout(Duration.ofSeconds(10))
                 .punctuateInterval(Duration.ofSeconds(1))).build();
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        // the production properties (error handlers included), with a broker that is never dialled
+        Properties props = OfflineDetector.properties(config, registry);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(DetectorTopology.build(config, registry), props, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         gateways = driver.createInputTopic(config.gatewaysTopic(), new StringSerializer(), new ByteArraySerializer());

@@ -15,6 +15,8 @@ public enum DeadLetterReason {
     INVALID(true),
     /** Larger than the configured record limit. */
     OVERSIZED(true),
+    /** Valid as far as the contract checks, but processing it failed (a bug or a limit it broke). */
+    PROCESSING_FAILED(true),
     /** The vendor refused it for good (configuration or payload). */
     REJECTED(false),
     /** The vendor kept throttling this app or device. */

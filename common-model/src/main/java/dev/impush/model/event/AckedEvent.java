@@ -9,7 +9,9 @@ public record AckedEvent(int v, String messageId, String userId, String deviceId
         implements ImEvent {
     @Override
     public List<String> violations() {
-        return new Violations().required("messageId", messageId).required("userId", userId)
-                .required("deviceId", deviceId).required("at", at).messages();
+        return new Violations().required("messageId", messageId).maxLength("messageId", messageId, MAX_ID_LENGTH)
+                .required("userId", userId).maxLength("userId", userId, MAX_ID_LENGTH)
+                .required("deviceId", deviceId).maxLength("deviceId", deviceId, MAX_ID_LENGTH)
+                .required("at", at).time("at", at).messages();
     }
 }

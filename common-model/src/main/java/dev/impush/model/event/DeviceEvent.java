@@ -22,6 +22,8 @@ public record DeviceEvent(
 
     /** Longest vendor token accepted (APNs: 64 hex; FCM about 160; vendors under 200). */
     public static final int MAX_TOKEN_LENGTH = 4096;
+    /** Longest BCP 47 locale tag kept (the RFC's practical limit). */
+    public static final int MAX_LOCALE_LENGTH = 35;
 
     public enum Action {
         @JsonProperty("register") REGISTER,
@@ -31,11 +33,14 @@ public record DeviceEvent(
     @Override
     public List<String> violations() {
         Violations v = new Violations().required("action", action).required("userId", userId)
-                .required("deviceId", deviceId).maxLength("deviceId", deviceId, MAX_ID_LENGTH);
+                .maxLength("userId", userId, MAX_ID_LENGTH)
+                .required("deviceId", deviceId).maxLength("deviceId", deviceId, MAX_ID_LENGTH)
+                .time("registeredAt", registeredAt);
         if (action == Action.REGISTER) {
             v.required("channel", channel).required("token", token).required("appId", appId)
                     .required("registeredAt", registeredAt)
-                    .maxLength("token", token, MAX_TOKEN_LENGTH);
+                    .maxLength("token", token, MAX_TOKEN_LENGTH).maxLength("appId", appId, MAX_ID_LENGTH)
+                    .maxLength("locale", locale, MAX_LOCALE_LENGTH);
         }
         return v.messages();
     }

@@ -12,18 +12,22 @@ import java.util.List;
 public record GatewayLease(int v, String type, String gatewayId, long leaseSeconds, Instant at) implements Contract {
 
     public static final String TYPE = "gateway";
+    /** Longest lease a heartbeat may claim: a gateway heartbeats far more often than this. */
+    public static final long MAX_LEASE_SECONDS = 3600;
 
     public static GatewayLease of(String gatewayId, long leaseSeconds, Instant at) {
         return new GatewayLease(VERSION, TYPE, gatewayId, leaseSeconds, at);
     }
 
+    /** When the lease runs out; bounded even for a lease stored by a release that did not check it. */
     public Instant expiresAt() {
-        return at.plusSeconds(leaseSeconds);
+        return at.plusSeconds(Math.min(Math.max(leaseSeconds, 0), MAX_LEASE_SECONDS));
     }
 
     @Override
     public List<String> violations() {
-        return new Violations().check(TYPE.equals(type), "type must be '" + TYPE + "'").required("gatewayId", gatewayId).required("at", at)
-                .check(leaseSeconds > 0, "leaseSeconds must be positive").messages();
+        return new Violations().check(TYPE.equals(type), "type must be '" + TYPE + "'").required("gatewayId", gatewayId)
+                .maxLength("gatewayId", gatewayId, ImEvent.MAX_ID_LENGTH).required("at", at).time("at", at)
+                .range("leaseSeconds", leaseSeconds, 1, MAX_LEASE_SECONDS).messages();
     }
 }

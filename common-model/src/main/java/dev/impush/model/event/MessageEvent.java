@@ -24,6 +24,10 @@ public record MessageEvent(
 
     /** Longest preview accepted on the topic; rendering trims further to each vendor's limit. */
     public static final int MAX_PREVIEW_LENGTH = 8192;
+    /** Longest lifetime a message may ask for: FCM's own maximum (28 days). */
+    public static final long MAX_TTL_SECONDS = 28L * 24 * 3600;
+    /** Largest unread count accepted as a badge. */
+    public static final int MAX_BADGE = 999_999;
 
     public enum ConversationType {
         @com.fasterxml.jackson.annotation.JsonProperty("direct") DIRECT,
@@ -37,11 +41,12 @@ public record MessageEvent(
                 .required("userId", userId).maxLength("userId", userId, MAX_ID_LENGTH)
                 .required("conversationId", conversationId)
                 .maxLength("conversationId", conversationId, MAX_ID_LENGTH)
-                .required("sentAt", sentAt)
+                .required("sentAt", sentAt).time("sentAt", sentAt)
                 .maxLength("preview", preview, MAX_PREVIEW_LENGTH)
+                .maxLength("senderId", senderId, MAX_ID_LENGTH)
                 .maxLength("senderName", senderName, MAX_ID_LENGTH)
-                .check(ttlSeconds >= 0, "ttlSeconds must not be negative")
-                .check(badge == null || badge >= 0, "badge must not be negative")
+                .range("ttlSeconds", ttlSeconds, 0, MAX_TTL_SECONDS)
+                .range("badge", badge == null ? 0 : badge, 0, MAX_BADGE)
                 .messages();
     }
 

@@ -12,6 +12,8 @@ public record MuteEvent(int v, String userId, String conversationId, boolean mut
         implements ImEvent {
     @Override
     public List<String> violations() {
-        return new Violations().required("userId", userId).required("at", at).messages();
+        return new Violations().required("userId", userId).maxLength("userId", userId, MAX_ID_LENGTH)
+                .maxLength("conversationId", conversationId, MAX_ID_LENGTH)
+                .required("at", at).time("at", at).time("until", until).messages();
     }
 }

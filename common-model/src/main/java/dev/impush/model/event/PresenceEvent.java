@@ -16,8 +16,10 @@ public record PresenceEvent(int v, String userId, String deviceId, State state, 
 
     @Override
     public List<String> violations() {
-        return new Violations().required("userId", userId).required("deviceId", deviceId)
-                .required("state", state).required("at", at)
+        return new Violations().required("userId", userId).maxLength("userId", userId, MAX_ID_LENGTH)
+                .required("deviceId", deviceId).maxLength("deviceId", deviceId, MAX_ID_LENGTH)
+                .maxLength("gatewayId", gatewayId, MAX_ID_LENGTH)
+                .required("state", state).required("at", at).time("at", at)
                 .check(state != State.ONLINE || gatewayId != null, "gatewayId is required when online")
                 .messages();
     }

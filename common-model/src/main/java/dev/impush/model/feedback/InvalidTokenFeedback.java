@@ -3,6 +3,8 @@ package dev.impush.model.feedback;
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.model.Violations;
+import dev.impush.model.event.DeviceEvent;
+import dev.impush.model.event.ImEvent;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,16 +15,22 @@ import java.util.List;
  */
 public record InvalidTokenFeedback(int v, String userId, String deviceId, Channel channel, String token,
                                    Instant invalidatedAt, String reason) implements Feedback {
+    /** Longest vendor reason kept. */
+    public static final int MAX_REASON_LENGTH = 1024;
 
     public static InvalidTokenFeedback of(String userId, String deviceId, Channel channel, String token,
                                           Instant invalidatedAt, String reason) {
-        return new InvalidTokenFeedback(VERSION, userId, deviceId, channel, token, invalidatedAt, reason);
+        String kept = reason != null && reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
+        return new InvalidTokenFeedback(VERSION, userId, deviceId, channel, token, invalidatedAt, kept);
     }
 
     @Override
     public List<String> violations() {
-        return new Violations().required("userId", userId).required("deviceId", deviceId)
-                .required("token", token).required("invalidatedAt", invalidatedAt).messages();
+        return new Violations().required("userId", userId).maxLength("userId", userId, ImEvent.MAX_ID_LENGTH)
+                .required("deviceId", deviceId).maxLength("deviceId", deviceId, ImEvent.MAX_ID_LENGTH)
+                .required("token", token).maxLength("token", token, DeviceEvent.MAX_TOKEN_LENGTH)
+                .required("invalidatedAt", invalidatedAt).time("invalidatedAt", invalidatedAt)
+                .maxLength("reason", reason, MAX_REASON_LENGTH).messages();
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.impush.model.job;
 
 import dev.impush.model.Priority;
+import dev.impush.model.Violations;
+import dev.impush.model.event.ImEvent;
+import dev.impush.model.event.MessageEvent;
 import java.util.Map;
 
 /**
@@ -33,8 +36,25 @@ public record Notification(
     /** The key under which every push carries the conversation id, for the app to route the tap. */
     public static final String CONVERSATION_ID_KEY = "conversationId";
 
+    /** Most deep-link data entries a notification carries. */
+    public static final int MAX_DATA_ENTRIES = 32;
+
     public Notification {
         data = data == null ? Map.of() : Map.copyOf(data);
         priority = priority == null ? Priority.HIGH : priority;
+    }
+
+    java.util.List<String> violations() {
+        Violations v = new Violations().maxLength("notification.title", title, ImEvent.MAX_ID_LENGTH)
+                .maxLength("notification.body", body, MessageEvent.MAX_PREVIEW_LENGTH)
+                .maxLength("notification.sound", sound, ImEvent.MAX_ID_LENGTH)
+                .maxLength("notification.collapseId", collapseId, ImEvent.MAX_ID_LENGTH)
+                .maxLength("notification.threadId", threadId, ImEvent.MAX_ID_LENGTH)
+                .range("notification.badge", badge == null ? 0 : badge, 0, MessageEvent.MAX_BADGE)
+                .maxSize("notification.data", data.keySet(), MAX_DATA_ENTRIES);
+        data.forEach((k, value) -> v.maxLength("notification.data key", k, ImEvent.MAX_ID_LENGTH)
+                .maxLength("notification.data." + (k.length() > 64 ? k.substring(0, 64) : k), value,
+                        MessageEvent.MAX_PREVIEW_LENGTH));
+        return v.messages();
     }
 }

@@ -2,6 +2,7 @@ package dev.impush.model.job;
 
 import dev.impush.model.Contract;
 import dev.impush.model.Violations;
+import dev.impush.model.event.ImEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ public record PushJob(
     public static final String TYPE = "push";
     /** A job goes to one user's devices; more than this is a broken producer, not a real user. */
     public static final int MAX_TARGETS = 100;
+    /** A job id is the message and user ids with a short suffix ({@code /nopreview/part-2}, {@code /zombie/<device>}). */
+    public static final int MAX_JOB_ID_LENGTH = 4 * ImEvent.MAX_ID_LENGTH;
 
     public PushJob {
         targets = targets == null ? List.of() : List.copyOf(targets);
@@ -52,10 +55,16 @@ public record PushJob(
         Violations v = new Violations()
                 .check(TYPE.equals(type), "type must be '" + TYPE + "'")
                 .required("jobId", jobId).required("messageId", messageId).required("userId", userId)
+                .maxLength("jobId", jobId, MAX_JOB_ID_LENGTH).maxLength("messageId", messageId, ImEvent.MAX_ID_LENGTH)
+                .maxLength("userId", userId, ImEvent.MAX_ID_LENGTH)
                 .required("notification", notification).required("createdAt", createdAt)
+                .time("createdAt", createdAt).time("expiresAt", expiresAt)
                 .check(!targets.isEmpty(), "targets must not be empty")
                 .maxSize("targets", targets, MAX_TARGETS);
         List<String> all = new ArrayList<>(v.messages());
+        if (notification != null) {
+            all.addAll(notification.violations());
+        }
         for (int i = 0; i < targets.size() && i < MAX_TARGETS; i++) {
             all.addAll(targets.get(i).violations(i));
         }

@@ -3,6 +3,8 @@ package dev.impush.model.job;
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.model.Violations;
+import dev.impush.model.event.DeviceEvent;
+import dev.impush.model.event.ImEvent;
 import java.util.List;
 
 /** One device a job goes to, with its channel and token as resolved when the job was made. */
@@ -10,8 +12,10 @@ public record PushTarget(String deviceId, Channel channel, String token, String 
 
     List<String> violations(int index) {
         String p = "targets[" + index + "].";
-        return new Violations().required(p + "deviceId", deviceId).required(p + "channel", channel)
-                .required(p + "token", token).required(p + "appId", appId).messages();
+        return new Violations().required(p + "deviceId", deviceId)
+                .maxLength(p + "deviceId", deviceId, ImEvent.MAX_ID_LENGTH).required(p + "channel", channel)
+                .required(p + "token", token).maxLength(p + "token", token, DeviceEvent.MAX_TOKEN_LENGTH)
+                .required(p + "appId", appId).maxLength(p + "appId", appId, ImEvent.MAX_ID_LENGTH).messages();
     }
 
     @Override

@@ -31,9 +31,15 @@ public final class JobFactory {
         this.defaultTtl = defaultTtl;
     }
 
-    /** When the message stops being worth delivering: {@code sentAt + ttl}, ttl 0 meaning the default. */
+    /**
+     * When the message stops being worth delivering: {@code sentAt + ttl}, ttl 0 meaning the default.
+     * The contract bounds both; the clamp keeps a message stored by a release that did not from
+     * overflowing the arithmetic.
+     */
     public Instant expiresAt(MessageEvent m) {
-        return m.sentAt().plus(m.ttlSeconds() == 0 ? defaultTtl : Duration.ofSeconds(m.ttlSeconds()));
+        long ttl = m.ttlSeconds() <= 0 ? defaultTtl.toSeconds() : Math.min(m.ttlSeconds(), MessageEvent.MAX_TTL_SECONDS);
+        Instant sentAt = m.sentAt().isAfter(Contract.LATEST) ? Contract.LATEST : m.sentAt();
+        return sentAt.plusSeconds(ttl);
     }
 
     public boolean isExpired(MessageEvent m, Instant now) {
