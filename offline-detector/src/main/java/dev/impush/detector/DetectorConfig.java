@@ -1,5 +1,6 @@
 package dev.impush.detector;
 
+import dev.impush.detector.state.UserLimits;
 import dev.impush.model.Topics;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.runtime.ConfigException;
@@ -34,6 +35,7 @@ import java.util.Objects;
  * @param commitInterval       {@code IMPUSH_DETECTOR_COMMIT_INTERVAL_MS}, default 100: with exactly-once,
  *                             jobs become visible to the workers only at commit, so this bounds added latency
  * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
+ * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
  */
 public record DetectorConfig(
         String bootstrapServers,
@@ -50,7 +52,8 @@ public record DetectorConfig(
         Duration defaultTtl,
         boolean requireGatewayLease,
         Duration commitInterval,
-        int opsPort) {
+        int opsPort,
+        UserLimits limits) {
 
     public static final String KAFKA_BOOTSTRAP = "IMPUSH_KAFKA_BOOTSTRAP";
     public static final String TOPIC_EVENTS = "IMPUSH_TOPIC_EVENTS";
@@ -67,6 +70,9 @@ public record DetectorConfig(
     public static final String REQUIRE_GATEWAY_LEASE = "IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE";
     public static final String COMMIT_INTERVAL_MS = "IMPUSH_DETECTOR_COMMIT_INTERVAL_MS";
     public static final String OPS_PORT = "IMPUSH_OPS_PORT";
+    public static final String MAX_DEVICES = "IMPUSH_DETECTOR_MAX_DEVICES_PER_USER";
+    public static final String MAX_MUTES = "IMPUSH_DETECTOR_MAX_MUTES_PER_USER";
+    public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
@@ -79,6 +85,7 @@ public record DetectorConfig(
         requireText(TOPIC_DLQ, dlqTopic);
         requireText(APP_ID, applicationId);
         Objects.requireNonNull(stateDir, STATE_DIR);
+        Objects.requireNonNull(limits, "limits");
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
         requirePositive(PUNCTUATE_MS, punctuateInterval);
         requirePositive(DEFAULT_TTL_S, defaultTtl);
@@ -112,6 +119,11 @@ public record DetectorConfig(
                 .requireGatewayLease(env.bool(REQUIRE_GATEWAY_LEASE, false))
                 .commitInterval(env.millis(COMMIT_INTERVAL_MS, DEFAULT_COMMIT_INTERVAL.toMillis()))
                 .opsPort(env.integer(OPS_PORT, 8081, 0, 65535))
+                .limits(new UserLimits(
+                        env.integer(MAX_DEVICES, UserLimits.DEFAULTS.maxDevices(), 1, UserLimits.DEVICES_CEILING),
+                        env.integer(MAX_MUTES, UserLimits.DEFAULTS.maxMutes(), 1, UserLimits.MUTES_CEILING),
+                        env.integer(MAX_PENDING_BYTES, UserLimits.DEFAULTS.maxPendingBytes(), 1,
+                                UserLimits.PENDING_BYTES_CEILING)))
                 .build();
     }
 
@@ -156,6 +168,7 @@ public record DetectorConfig(
         private boolean requireGatewayLease = false;
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
+        private UserLimits limits = UserLimits.DEFAULTS;
 
         private Builder() {}
 
@@ -175,6 +188,7 @@ public record DetectorConfig(
             requireGatewayLease = c.requireGatewayLease;
             commitInterval = c.commitInterval;
             opsPort = c.opsPort;
+            limits = c.limits;
         }
 
         static Path defaultStateDir() {
@@ -196,11 +210,12 @@ public record DetectorConfig(
         public Builder requireGatewayLease(boolean v) { requireGatewayLease = v; return this; }
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
         public Builder opsPort(int v) { opsPort = v; return this; }
+        public Builder limits(UserLimits v) { limits = v; return this; }
 
         public DetectorConfig build() {
             return new DetectorConfig(bootstrapServers, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
                     dlqTopic, applicationId, stateDir, streamThreads, ackTimeout, punctuateInterval, defaultTtl,
-                    requireGatewayLease, commitInterval, opsPort);
+                    requireGatewayLease, commitInterval, opsPort, limits);
         }
     }
 }

@@ -26,6 +26,12 @@ public final class DetectorMetrics {
     /** Gateway records that could not be read and were skipped, tag {@code reason}. */
     public static final String GATEWAYS_INVALID = "impush.detector.gateways.invalid";
 
+    /**
+     * Entries a user's state forgot to stay within its limit, tag {@code limit}: devices,
+     * connections, mutes, pending (see {@code UserLimits}).
+     */
+    public static final String CAPPED = "impush.detector.capped";
+
     public static final String TRIGGER_MESSAGE = "message";
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
 
@@ -51,6 +57,10 @@ public final class DetectorMetrics {
 
     public void deadLetter(String reason, String topic) {
         registry.counter(DEAD_LETTERS, "reason", reason, "topic", topic).increment();
+    }
+
+    public void capped(String limit) {
+        counter(CAPPED, "limit", limit).increment();
     }
 
     public void tokenRemoved(String reason) {

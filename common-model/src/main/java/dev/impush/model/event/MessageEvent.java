@@ -50,6 +50,16 @@ public record MessageEvent(
                 .messages();
     }
 
+    /** The same message with its preview cut to {@code maxChars} (never between the halves of a surrogate pair). */
+    public MessageEvent withPreviewAtMost(int maxChars) {
+        if (preview == null || preview.length() <= maxChars) {
+            return this;
+        }
+        int end = Character.isHighSurrogate(preview.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName,
+                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent);
+    }
+
     /** The priority to push with: {@code high} unless the platform said otherwise. */
     public Priority priorityOrDefault() {
         return priority == null ? Priority.HIGH : priority;

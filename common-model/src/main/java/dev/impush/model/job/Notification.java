@@ -36,6 +36,11 @@ public record Notification(
     /** The key under which every push carries the conversation id, for the app to route the tap. */
     public static final String CONVERSATION_ID_KEY = "conversationId";
 
+    /**
+     * Longest body the detector puts in a job: more than any vendor shows (an APNs payload is 4 KB
+     * in all; the China vendors show 100-200 characters).
+     */
+    public static final int MAX_BODY_CHARS = 2000;
     /** Most deep-link data entries a notification carries. */
     public static final int MAX_DATA_ENTRIES = 32;
 

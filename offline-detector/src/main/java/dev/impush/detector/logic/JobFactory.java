@@ -2,6 +2,8 @@ package dev.impush.detector.logic;
 
 import dev.impush.detector.state.RegisteredDevice;
 import dev.impush.model.Contract;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.codec.JsonSize;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -24,6 +26,15 @@ public final class JobFactory {
     public static final String DEFAULT_SOUND = "default";
     public static final String SENDER_ID_KEY = "senderId";
     public static final String CONVERSATION_TYPE_KEY = "conversationType";
+
+    /**
+     * Estimated bytes a job may reach before its devices are split over another job: room below the
+     * worker's default record limit ({@link ContractCodec#DEFAULT_MAX_BYTES}) for headers and framing.
+     */
+    public static final int MAX_JOB_BYTES = ContractCodec.DEFAULT_MAX_BYTES - 4096;
+    /** Fixed JSON of a job and of a target besides their strings (field names, punctuation, flags). */
+    private static final int JOB_FRAMING = 512;
+    private static final int TARGET_FRAMING = 96;
 
     private final Duration defaultTtl;
 
@@ -48,7 +59,8 @@ public final class JobFactory {
 
     /**
      * Jobs for {@code devices} (none when empty): one for devices showing previews, one with the
-     * generic body for the rest, each split further if it would exceed {@link PushJob#MAX_TARGETS}.
+     * generic body for the rest, each split further if it would exceed {@link PushJob#MAX_TARGETS}
+     * devices or {@link #MAX_JOB_BYTES}.
      */
     public List<PushJob> forMessage(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
         List<PushTarget> withPreview = new ArrayList<>();
@@ -80,23 +92,53 @@ public final class JobFactory {
         if (m.conversationType() != null) {
             data.put(CONVERSATION_TYPE_KEY, m.conversationType().name().toLowerCase(java.util.Locale.ROOT));
         }
-        String body = preview ? (m.preview() == null ? "" : m.preview()) : GENERIC_BODY;
+        String body = preview ? (m.preview() == null ? "" : m.withPreviewAtMost(Notification.MAX_BODY_CHARS).preview())
+                : GENERIC_BODY;
         return new Notification(m.senderName(), body, m.badge(), m.silent() ? null : DEFAULT_SOUND,
                 CollapseIds.of(m.messageId()), m.conversationId(), m.priorityOrDefault(), m.silent(), data);
     }
 
     private void addJobs(List<PushJob> out, MessageEvent m, String jobId, Notification n, List<PushTarget> targets,
                          Instant now) {
-        if (targets.size() <= PushJob.MAX_TARGETS) {
-            if (!targets.isEmpty()) {
-                out.add(job(m, jobId, n, targets, now));
-            }
+        if (targets.isEmpty()) {
             return;
         }
-        for (int from = 0, part = 1; from < targets.size(); from += PushJob.MAX_TARGETS, part++) {
-            List<PushTarget> chunk = targets.subList(from, Math.min(targets.size(), from + PushJob.MAX_TARGETS));
-            out.add(job(m, jobId + "/part-" + part, n, chunk, now));
+        int fixed = JOB_FRAMING + 3 * JsonSize.of(jobId) + JsonSize.of(m.userId()) + JsonSize.of(m.conversationId())
+                + size(n);
+        List<List<PushTarget>> chunks = new ArrayList<>();
+        List<PushTarget> chunk = new ArrayList<>();
+        int bytes = fixed;
+        for (PushTarget t : targets) {
+            int size = size(t);
+            if (!chunk.isEmpty() && (chunk.size() == PushJob.MAX_TARGETS || bytes + size > MAX_JOB_BYTES)) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = fixed;
+            }
+            chunk.add(t);
+            bytes += size;
         }
+        chunks.add(chunk);
+        if (chunks.size() == 1) {
+            out.add(job(m, jobId, n, chunk, now));
+            return;
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            out.add(job(m, jobId + "/part-" + (i + 1), n, chunks.get(i), now));
+        }
+    }
+
+    private static int size(PushTarget t) {
+        return TARGET_FRAMING + JsonSize.of(t.deviceId()) + JsonSize.of(t.token()) + JsonSize.of(t.appId());
+    }
+
+    private static int size(Notification n) {
+        int bytes = JsonSize.of(n.title()) + JsonSize.of(n.body()) + JsonSize.of(n.sound()) + JsonSize.of(n.collapseId())
+                + JsonSize.of(n.threadId());
+        for (var e : n.data().entrySet()) {
+            bytes += JsonSize.of(e.getKey()) + JsonSize.of(e.getValue()) + 2;
+        }
+        return bytes;
     }
 
     private PushJob job(MessageEvent m, String jobId, Notification n, List<PushTarget> targets, Instant now) {

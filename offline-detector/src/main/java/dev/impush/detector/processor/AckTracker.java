@@ -12,7 +12,6 @@ import dev.impush.model.event.RoutedEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 
 /**
@@ -32,26 +31,40 @@ final class AckTracker {
     private final UserState state;
     private final JobFactory jobs;
     private final Duration ackTimeout;
+    private final int maxPendingBytes;
     private final JobSink sink;
     private final DetectorMetrics metrics;
 
-    AckTracker(UserState state, JobFactory jobs, Duration ackTimeout, JobSink sink, DetectorMetrics metrics) {
+    AckTracker(UserState state, JobFactory jobs, Duration ackTimeout, int maxPendingBytes, JobSink sink,
+               DetectorMetrics metrics) {
         this.state = state;
         this.jobs = jobs;
         this.ackTimeout = ackTimeout;
+        this.maxPendingBytes = maxPendingBytes;
         this.sink = sink;
         this.metrics = metrics;
     }
 
-    /** Starts waiting for acks of {@code m} from {@code devices} (which hold live connections). */
+    /**
+     * Starts waiting for acks of {@code m} from {@code devices} (which hold live connections). A user
+     * whose pending messages outgrow their limit forgets the oldest: its devices get no zombie push
+     * for it (counted), rather than the user's state outgrowing a Kafka record.
+     */
     void expect(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
         UserPending pending = state.pending(m.userId());
-        PendingMessage message = pending.get(m.messageId()).orElse(new PendingMessage(m, Map.of()));
+        PendingMessage message = pending.get(m.messageId()).orElse(PendingMessage.of(m));
         Instant deadline = now.plus(ackTimeout);
         for (RegisteredDevice d : devices) {
             message = reschedule(message, d.deviceId(), deadline);
         }
-        state.put(m.userId(), pending.put(message));
+        UserPending next = pending.put(message);
+        for (PendingMessage oldest : next.oldestBeyond(maxPendingBytes, m.messageId())) {
+            oldest.deadlines().forEach((deviceId, at) ->
+                    state.cancel(new AckDeadline(m.userId(), oldest.message().messageId(), deviceId), at));
+            next = next.remove(oldest.message().messageId());
+            metrics.capped("pending");
+        }
+        state.put(m.userId(), next);
     }
 
     /** (Re)starts the device's ack deadline, if the message is one the detector is tracking. */

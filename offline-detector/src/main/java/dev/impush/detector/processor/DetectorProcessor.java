@@ -47,10 +47,10 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.state = new UserState(context);
         JobFactory jobs = new JobFactory(config.defaultTtl());
         JobSink sink = this::emit;
-        this.acks = new AckTracker(state, jobs, config.ackTimeout(), sink, metrics);
+        this.acks = new AckTracker(state, jobs, config.ackTimeout(), config.limits().maxPendingBytes(), sink, metrics);
         this.messages = new MessageHandler(state, new Liveness(config.requireGatewayLease()), jobs, acks, sink,
                 metrics);
-        this.devices = new DeviceHandler(state, metrics);
+        this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> acks.punctuate(Instant.ofEpochMilli(context.currentSystemTimeMs())));
     }
@@ -81,7 +81,8 @@ public final class DetectorProcessor implements Processor<String, Object, String
             }
             case MuteEvent e -> {
                 metrics.event("mute");
-                state.put(e.userId(), state.mutes(e.userId()).apply(e, now));
+                state.put(e.userId(), state.mutes(e.userId()).apply(e, now, config.limits().maxMutes(),
+                        () -> metrics.capped("mutes")));
             }
             case InvalidTokenFeedback f -> {
                 metrics.event("invalid-token");
@@ -94,7 +95,8 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private void presence(PresenceEvent e) {
         var connections = state.connections(e.userId());
         var next = switch (e.state()) {
-            case ONLINE -> connections.online(e.deviceId(), e.gatewayId(), e.at());
+            case ONLINE -> connections.online(e.deviceId(), e.gatewayId(), e.at(), config.limits().maxConnections(),
+                    () -> metrics.capped("connections"));
             case OFFLINE -> connections.offline(e.deviceId(), e.at());
         };
         next.ifPresent(value -> state.put(e.userId(), value));

@@ -17,17 +17,19 @@ final class DeviceHandler {
     private static final Logger log = LoggerFactory.getLogger(DeviceHandler.class);
 
     private final UserState state;
+    private final int maxDevices;
     private final DetectorMetrics metrics;
 
-    DeviceHandler(UserState state, DetectorMetrics metrics) {
+    DeviceHandler(UserState state, int maxDevices, DetectorMetrics metrics) {
         this.state = state;
+        this.maxDevices = maxDevices;
         this.metrics = metrics;
     }
 
     void handle(DeviceEvent e) {
         UserDevices devices = state.devices(e.userId());
         switch (e.action()) {
-            case REGISTER -> devices.register(RegisteredDevice.from(e))
+            case REGISTER -> devices.register(RegisteredDevice.from(e), maxDevices, () -> metrics.capped("devices"))
                     .ifPresent(next -> state.put(e.userId(), next));
             case UNREGISTER -> devices.remove(e.deviceId(), e.registeredAt()).ifPresent(next -> {
                 state.put(e.userId(), next);

@@ -22,13 +22,19 @@ public record UserConnections(Map<String, Connection> byDevice) {
         return Optional.ofNullable(byDevice.get(deviceId));
     }
 
-    /** Records a connection unless a newer one is already recorded (presence events can overtake each other). */
-    public Optional<UserConnections> online(String deviceId, String gatewayId, Instant at) {
+    /**
+     * Records a connection unless a newer one is already recorded (presence events can overtake each
+     * other). A new device past {@code max} replaces the connection recorded longest ago.
+     */
+    public Optional<UserConnections> online(String deviceId, String gatewayId, Instant at, int max, Runnable evicted) {
         Connection current = byDevice.get(deviceId);
         if (current != null && current.since().isAfter(at)) {
             return Optional.empty();
         }
         Map<String, Connection> next = new LinkedHashMap<>(byDevice);
+        if (current == null) {
+            Bounded.makeRoom(next, max, java.util.Comparator.comparing(Connection::since), evicted);
+        }
         next.put(deviceId, new Connection(gatewayId, at));
         return Optional.of(new UserConnections(next));
     }

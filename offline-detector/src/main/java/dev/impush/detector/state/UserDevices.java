@@ -2,6 +2,7 @@ package dev.impush.detector.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,14 +25,18 @@ public record UserDevices(Map<String, RegisteredDevice> byDevice) {
 
     /**
      * Registers {@code device} unless the stored registration is newer: registrations can arrive out
-     * of order (app retries), and a stale one must not bring back a replaced token.
+     * of order (app retries), and a stale one must not bring back a replaced token. A new device past
+     * {@code max} replaces the one registered longest ago ({@code evicted} is told).
      */
-    public Optional<UserDevices> register(RegisteredDevice device) {
+    public Optional<UserDevices> register(RegisteredDevice device, int max, Runnable evicted) {
         RegisteredDevice current = byDevice.get(device.deviceId());
         if (current != null && current.registeredAt().isAfter(device.registeredAt())) {
             return Optional.empty();
         }
         Map<String, RegisteredDevice> next = new LinkedHashMap<>(byDevice);
+        if (current == null) {
+            Bounded.makeRoom(next, max, Comparator.comparing(RegisteredDevice::registeredAt), evicted);
+        }
         next.put(device.deviceId(), device);
         return Optional.of(new UserDevices(next));
     }

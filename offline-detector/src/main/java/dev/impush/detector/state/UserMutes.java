@@ -33,8 +33,11 @@ public record UserMutes(Map<String, Mute> byScope) {
         return conversation != null && conversation.isActive(now);
     }
 
-    /** Applies a mute or unmute, ignoring one older than what is recorded for its scope. */
-    public UserMutes apply(MuteEvent e, Instant now) {
+    /**
+     * Applies a mute or unmute, ignoring one older than what is recorded for its scope. A new scope
+     * past {@code max} (after expired mutes are gone) replaces the mute set longest ago.
+     */
+    public UserMutes apply(MuteEvent e, Instant now, int max, Runnable evicted) {
         String scope = e.conversationId() == null || e.conversationId().isBlank() ? ALL : e.conversationId();
         Mute current = byScope.get(scope);
         if (current != null && current.at().isAfter(e.at())) {
@@ -47,6 +50,9 @@ public record UserMutes(Map<String, Mute> byScope) {
             }
         });
         if (e.muted()) {
+            if (!next.containsKey(scope)) {
+                Bounded.makeRoom(next, max, java.util.Comparator.comparing(Mute::at), evicted);
+            }
             next.put(scope, new Mute(e.until(), e.at()));
         } else {
             next.remove(scope);

@@ -1,7 +1,9 @@
 package dev.impush.detector.state;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +31,33 @@ public record UserPending(Map<String, PendingMessage> byMessage) {
             next.put(pending.message().messageId(), pending);
         }
         return new UserPending(next);
+    }
+
+    /**
+     * The oldest messages (by {@code sentAt}) to forget, other than {@code keep}, so that the rest fits in
+     * {@code maxBytes} (by {@link PendingMessage#estimatedBytes()}); empty when it fits.
+     */
+    public List<PendingMessage> oldestBeyond(int maxBytes, String keep) {
+        int total = 0;
+        for (PendingMessage p : byMessage.values()) {
+            total += p.estimatedBytes();
+        }
+        List<PendingMessage> out = new ArrayList<>(0);
+        if (total <= maxBytes) {
+            return out;
+        }
+        List<PendingMessage> oldestFirst = new ArrayList<>(byMessage.values());
+        oldestFirst.sort(java.util.Comparator.comparing(p -> p.message().sentAt()));
+        for (PendingMessage p : oldestFirst) {
+            if (total <= maxBytes) {
+                break;
+            }
+            if (!p.message().messageId().equals(keep)) {
+                out.add(p);
+                total -= p.estimatedBytes();
+            }
+        }
+        return out;
     }
 
     public UserPending remove(String messageId) {

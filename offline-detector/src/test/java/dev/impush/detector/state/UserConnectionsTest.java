@@ -11,20 +11,20 @@ class UserConnectionsTest {
 
     @Test
     void online_thenOfflineNotOlder_removes() {
-        UserConnections c = UserConnections.NONE.online("d1", "gw-7", T).orElseThrow();
+        UserConnections c = UserConnections.NONE.online("d1", "gw-7", T, 8, () -> {}).orElseThrow();
         assertTrue(c.offline("d1", T).orElseThrow().isEmpty());
     }
 
     @Test
     void offline_olderThanSession_isIgnored() {
-        UserConnections c = UserConnections.NONE.online("d1", "gw-8", T).orElseThrow();
+        UserConnections c = UserConnections.NONE.online("d1", "gw-8", T, 8, () -> {}).orElseThrow();
         assertTrue(c.offline("d1", T.minusSeconds(1)).isEmpty());
     }
 
     @Test
     void online_olderThanRecorded_isIgnored() {
-        UserConnections c = UserConnections.NONE.online("d1", "gw-8", T).orElseThrow();
-        assertTrue(c.online("d1", "gw-7", T.minusSeconds(1)).isEmpty());
+        UserConnections c = UserConnections.NONE.online("d1", "gw-8", T, 8, () -> {}).orElseThrow();
+        assertTrue(c.online("d1", "gw-7", T.minusSeconds(1), 8, () -> {}).isEmpty());
         assertEquals("gw-8", c.get("d1").orElseThrow().gatewayId());
     }
 }

@@ -16,20 +16,20 @@ class UserDevicesTest {
 
     @Test
     void register_newer_replaces() {
-        UserDevices d = UserDevices.NONE.register(device("t1", T)).orElseThrow()
-                .register(device("t2", T.plusSeconds(1))).orElseThrow();
+        UserDevices d = UserDevices.NONE.register(device("t1", T), 8, () -> {}).orElseThrow()
+                .register(device("t2", T.plusSeconds(1)), 8, () -> {}).orElseThrow();
         assertEquals("t2", d.get("d1").orElseThrow().token());
     }
 
     @Test
     void register_older_isIgnored() {
-        UserDevices d = UserDevices.NONE.register(device("t2", T)).orElseThrow();
-        assertTrue(d.register(device("t1", T.minusSeconds(1))).isEmpty());
+        UserDevices d = UserDevices.NONE.register(device("t2", T), 8, () -> {}).orElseThrow();
+        assertTrue(d.register(device("t1", T.minusSeconds(1)), 8, () -> {}).isEmpty());
     }
 
     @Test
     void remove_registrationNewerThanBound_isKept() {
-        UserDevices d = UserDevices.NONE.register(device("t1", T)).orElseThrow();
+        UserDevices d = UserDevices.NONE.register(device("t1", T), 8, () -> {}).orElseThrow();
         assertTrue(d.remove("d1", T.minusSeconds(1)).isEmpty());
         assertTrue(d.remove("d1", T).orElseThrow().isEmpty());
         assertTrue(d.remove("d1", null).orElseThrow().isEmpty());

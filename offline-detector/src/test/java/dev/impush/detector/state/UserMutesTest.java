@@ -17,37 +17,37 @@ class UserMutesTest {
 
     @Test
     void mutes_conversationMute_onlyThatConversation() {
-        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, null, NOW), NOW);
+        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, null, NOW), NOW, 500, () -> {});
         assertTrue(m.mutes("c-1", NOW));
         assertFalse(m.mutes("c-2", NOW));
     }
 
     @Test
     void mutes_muteAll_everyConversationUntilItEnds() {
-        UserMutes m = UserMutes.NONE.apply(mute(null, true, NOW.plusSeconds(60), NOW), NOW);
+        UserMutes m = UserMutes.NONE.apply(mute(null, true, NOW.plusSeconds(60), NOW), NOW, 500, () -> {});
         assertTrue(m.mutes("c-1", NOW.plusSeconds(59)));
         assertFalse(m.mutes("c-1", NOW.plusSeconds(60)));
     }
 
     @Test
     void apply_unmute_clearsScope() {
-        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, null, NOW), NOW)
-                .apply(mute("c-1", false, null, NOW.plusSeconds(1)), NOW);
+        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, null, NOW), NOW, 500, () -> {})
+                .apply(mute("c-1", false, null, NOW.plusSeconds(1)), NOW, 500, () -> {});
         assertFalse(m.mutes("c-1", NOW));
         assertTrue(m.isEmpty());
     }
 
     @Test
     void apply_olderUnmuteArrivingLate_isIgnored() {
-        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, null, NOW), NOW)
-                .apply(mute("c-1", false, null, NOW.minusSeconds(1)), NOW);
+        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, null, NOW), NOW, 500, () -> {})
+                .apply(mute("c-1", false, null, NOW.minusSeconds(1)), NOW, 500, () -> {});
         assertTrue(m.mutes("c-1", NOW));
     }
 
     @Test
     void apply_dropsExpiredMutes() {
-        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, NOW.plusSeconds(5), NOW), NOW)
-                .apply(mute("c-2", true, null, NOW.plusSeconds(10)), NOW.plusSeconds(10));
+        UserMutes m = UserMutes.NONE.apply(mute("c-1", true, NOW.plusSeconds(5), NOW), NOW, 500, () -> {})
+                .apply(mute("c-2", true, null, NOW.plusSeconds(10)), NOW.plusSeconds(10), 500, () -> {});
         assertFalse(m.byScope().containsKey("c-1"));
         assertTrue(m.mutes("c-2", NOW.plusSeconds(10)));
     }
