@@ -4,44 +4,34 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
 import dev.impush.model.deadletter.DeadLetter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the dead-letter topic up to where it ended when the reader started. Without a group it
- * reads everything; with one it starts at the group's committed position and can commit its
- * progress, so an interrupted replay resumes where it stopped.
+ * Reads the whole dead-letter topic, from the beginning up to where it ended when the reader
+ * started. No consumer group: what a replay already sent is in its {@link ReplayLedger}, not in a
+ * position, so every command (summary, list, dry run, execute) sees the same letters.
  */
 final class DeadLetterReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final boolean grouped;
     private final ContractCodec<DeadLetter> codec = ContractCodec.deadLetters();
 
-    DeadLetterReader(String bootstrap, String topic, String group) {
-        Map<String, Object> props = new HashMap<>(Map.of(
+    DeadLetterReader(String bootstrap, String topic) {
+        this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        if (group != null) {
-            props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        }
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.grouped = group != null;
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
-        if (!grouped) {
-            consumer.seekToBeginning(partitions);
-        }
+        consumer.seekToBeginning(partitions);
     }
 
     /** Records between the current position and the end, per the broker now. */
@@ -60,14 +50,6 @@ final class DeadLetterReader implements AutoCloseable {
                 }
                 each.accept(r, codec.decode(r.value()) instanceof Decoded.Ok<DeadLetter> ok ? ok.value() : null);
             }
-        }
-    }
-
-    /** Records that everything before {@code record} (inclusive) is handled. */
-    void commitThrough(ConsumerRecord<?, ?> record) {
-        if (grouped) {
-            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1)));
         }
     }
 

@@ -8,17 +8,16 @@ import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
-import dev.impush.worker.dedupe.DedupeKey;
 import dev.impush.worker.dedupe.DedupeStore;
+import dev.impush.worker.retry.RetryTiers;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -43,8 +42,13 @@ public final class ReplayCommand {
 
     /** Runs the CLI with its report on {@code out} (for tests: no System.exit). */
     public static int run(Clock clock, PrintWriter out, String... args) {
+        return run(clock, out, new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the CLI with its report on {@code out} and progress and errors on {@code err}. */
+    public static int run(Clock clock, PrintWriter out, PrintWriter err, String... args) {
         CLOCK[0] = clock;
-        return new CommandLine(new ReplayCommand()).setOut(out).execute(args);
+        return new CommandLine(new ReplayCommand()).setOut(out).setErr(err).execute(args);
     }
 
     private static final Clock[] CLOCK = {Clock.systemUTC()};
@@ -75,17 +79,24 @@ public final class ReplayCommand {
             if (s == null) {
                 return null;
             }
-            if (s.matches("\\d+[smhd]")) {
-                long n = Long.parseLong(s.substring(0, s.length() - 1));
-                ChronoUnit unit = switch (s.charAt(s.length() - 1)) {
-                    case 's' -> ChronoUnit.SECONDS;
-                    case 'm' -> ChronoUnit.MINUTES;
-                    case 'h' -> ChronoUnit.HOURS;
-                    default -> ChronoUnit.DAYS;
-                };
-                return CLOCK[0].instant().minus(Duration.of(n, unit));
+            return s.matches(DURATION) ? CLOCK[0].instant().minus(duration(s, s)) : Instant.parse(s);
+        }
+
+        private static final String DURATION = "\\d+[smhd]";
+
+        /** {@code 30s}, {@code 30m}, {@code 6h}, {@code 2d}; {@code option} names it in the error. */
+        static Duration duration(String s, String option) {
+            if (!s.matches(DURATION)) {
+                throw new IllegalArgumentException(option + ": '" + s + "' is not a duration like 30m, 6h or 14d");
             }
-            return Instant.parse(s);
+            long n = Long.parseLong(s.substring(0, s.length() - 1));
+            ChronoUnit unit = switch (s.charAt(s.length() - 1)) {
+                case 's' -> ChronoUnit.SECONDS;
+                case 'm' -> ChronoUnit.MINUTES;
+                case 'h' -> ChronoUnit.HOURS;
+                default -> ChronoUnit.DAYS;
+            };
+            return Duration.of(n, unit);
         }
     }
 
@@ -103,7 +114,7 @@ public final class ReplayCommand {
             Map<String, Integer> byChannel = new TreeMap<>();
             Map<String, Integer> byHour = new TreeMap<>();
             int[] total = {0};
-            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic, null)) {
+            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
                 reader.readToEnd((r, letter) -> {
                     if (letter == null) {
                         byReason.merge("(unreadable dead letter)", 1, Integer::sum);
@@ -154,7 +165,7 @@ public final class ReplayCommand {
             PrintWriter out = spec.commandLine().getOut();
             int[] shown = {0};
             out.printf("%-24s %-20s %-14s %-18s %-28s %s%n", "at", "reason", "user", "message", "devices", "detail");
-            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic, null)) {
+            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
                 reader.readToEnd((r, letter) -> {
                     if (letter == null || !filter.test(letter) || shown[0]++ >= limit) {
                         return;
@@ -176,7 +187,7 @@ public final class ReplayCommand {
     }
 
     @Command(name = "run", aliases = "replay", mixinStandardHelpOptions = true,
-            description = "Republish dead-lettered jobs to push.jobs (origin REPLAY). A dry run unless --execute.")
+            description = "Republish dead-lettered jobs to push.jobs or --target (origin REPLAY). A dry run unless --execute.")
     static final class Run implements Callable<Integer> {
         @Mixin
         Common common;
@@ -186,17 +197,25 @@ public final class ReplayCommand {
         boolean includeExpired;
         @Option(names = "--rate", description = "jobs per second at most (default: ${DEFAULT-VALUE})")
         int rate = 200;
-        @Option(names = "--jobs-topic", description = "where to republish (default: ${DEFAULT-VALUE})")
-        String jobsTopic = env("IMPUSH_TOPIC_JOBS", Topics.JOBS);
-        @Option(names = "--redis", description = "dedupe Redis, to skip devices already delivered (default: $IMPUSH_REDIS_URI or redis://localhost:6379)")
+        @Option(names = {"--target", "--jobs-topic"},
+                description = "where to republish: the jobs topic or a retry tier (default: $IMPUSH_TOPIC_JOBS or push.jobs)")
+        String target = env("IMPUSH_TOPIC_JOBS", Topics.JOBS);
+        @Option(names = "--force", description = "republish to a --target that is neither the jobs topic nor a retry tier")
+        boolean force;
+        @Option(names = "--redis", description = "Redis with the dedupe marks and the replay ledger (default: $IMPUSH_REDIS_URI or redis://localhost:6379)")
         String redis = env("IMPUSH_REDIS_URI", "redis://localhost:6379");
-        @Option(names = "--group", description = "consumer group that remembers the replay's position (default: ${DEFAULT-VALUE})")
-        String group = "impush-replay";
+        @Option(names = {"--ledger", "--group"},
+                description = "name of the ledger of letters already replayed; a new name starts afresh (default: ${DEFAULT-VALUE})")
+        String ledgerName = "impush-replay";
+        @Option(names = "--ledger-ttl", description = "how long the ledger remembers a replayed letter; at least the dead-letter topic's retention (default: ${DEFAULT-VALUE})")
+        String ledgerTtl = "14d";
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            checkTarget();
+            Duration ttl = ledgerTtl();
             DeadLetterFilter filter = common.filter();
             PrintWriter out = spec.commandLine().getOut();
             ReplayTally tally = new ReplayTally();
@@ -204,48 +223,38 @@ public final class ReplayCommand {
             long pause = 1_000_000_000L / Math.max(1, rate);
             long[] next = {System.nanoTime()};
             RedisClient client = RedisClient.create(redis);
+            client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
             try (DedupeStore dedupe = new DedupeStore(client, "replay", Duration.ofSeconds(1), Duration.ofSeconds(1),
                          Duration.ofSeconds(5));
+                 ReplayLedger ledger = new ReplayLedger(client, ledgerName, ttl);
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
-                 DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic,
-                         execute ? group : null)) {
+                 DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
                 ContractCodec<PushJob> codec = ContractCodec.jobs(Integer.MAX_VALUE);
+                LetterSelector selector = new LetterSelector(filter, includeExpired, now, ledger, dedupe);
                 Progress progress = new Progress(spec.commandLine().getErr(), reader.remaining());
                 reader.readToEnd((record, letter) -> {
                     progress.step();
-                    if (letter == null || !filter.test(letter)) {
-                        tally.skip(letter == null ? "unreadable dead letter" : "not matching the filter");
-                        return;
-                    }
-                    PushJob job = letter.job();
-                    if (job == null) {
-                        tally.skip("no job to replay (" + letter.reason().wireName() + " input)");
-                        return;
-                    }
-                    if (job.isExpired(now) && !includeExpired) {
-                        tally.skip("expired (use --include-expired)");
-                        return;
-                    }
-                    List<PushTarget> pending = notDelivered(dedupe, job);
-                    if (pending.isEmpty()) {
-                        tally.skip("already delivered");
-                        return;
-                    }
-                    tally.replay(pending.size());
-                    if (execute) {
-                        pace(next, pause);
-                        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(jobsTopic, record.key(),
-                                codec.encode(job.withTargets(pending)));
-                        JobHeaders.set(r.headers(), JobHeaders.ORIGIN, JobHeaders.Origin.REPLAY.name());
-                        JobHeaders.set(r.headers(), JobHeaders.ATTEMPT, "0");
-                        try {
-                            producer.send(r).get();
-                        } catch (Exception e) {
-                            throw new IllegalStateException("republish failed: " + e.getMessage(), e);
+                    ReplayLedger.LetterId id = ReplayLedger.LetterId.of(record);
+                    switch (selector.decide(id, letter)) {
+                        case ReplayDecision.Skip skip -> tally.skip(skip.why());
+                        case ReplayDecision.Replay replay -> {
+                            tally.replay(replay.job().targets().size());
+                            if (execute) {
+                                pace(next, pause);
+                                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(target, record.key(),
+                                        codec.encode(replay.job()));
+                                JobHeaders.set(r.headers(), JobHeaders.ORIGIN, JobHeaders.Origin.REPLAY.name());
+                                JobHeaders.set(r.headers(), JobHeaders.ATTEMPT, "0");
+                                try {
+                                    producer.send(r).get();
+                                } catch (Exception e) {
+                                    throw new IllegalStateException("republish failed: " + e.getMessage(), e);
+                                }
+                                ledger.record(id, target, CLOCK[0].instant());
+                            }
                         }
-                        reader.commitThrough(record);
                     }
                 });
                 progress.done();
@@ -256,22 +265,29 @@ public final class ReplayCommand {
             return 0;
         }
 
-        private static List<PushTarget> notDelivered(DedupeStore dedupe, PushJob job) {
-            List<DedupeKey> keys = job.targets().stream()
-                    .map(t -> new DedupeKey(job.userId(), job.messageId(), t.deviceId())).toList();
+        /** Refuses (exit code 2) a target no worker reads as push jobs, unless --force. */
+        private void checkTarget() {
+            ReplayTarget allowed = new ReplayTarget(env("IMPUSH_TOPIC_JOBS", Topics.JOBS),
+                    RetryTiers.parse(env("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
+                            env("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS").topics());
+            switch (allowed.check(target, force)) {
+                case ReplayTarget.Refused refused -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        refused.message());
+                case ReplayTarget.Forced forced -> spec.commandLine().getErr().printf(
+                        "--force: replaying into %s, which is neither the jobs topic nor a retry tier%n", forced.topic());
+                case ReplayTarget.Allowed ok -> { }
+            }
+        }
+
+        private Duration ledgerTtl() {
             try {
-                List<String> states = dedupe.peek(keys);
-                List<PushTarget> pending = new ArrayList<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    String s = states.get(i);
-                    if (s == null || s.startsWith("inflight:")) {
-                        pending.add(job.targets().get(i));
-                    }
+                Duration ttl = Common.duration(ledgerTtl, "--ledger-ttl");
+                if (ttl.isZero()) {
+                    throw new IllegalArgumentException("--ledger-ttl must be more than 0");
                 }
-                return pending;
-            } catch (dev.impush.worker.dedupe.DedupeUnavailableException e) {
-                // Without Redis the worker's dedupe still guards the device; replay them all.
-                return job.targets();
+                return ttl;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
 
