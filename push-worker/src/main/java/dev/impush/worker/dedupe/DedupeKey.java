@@ -1,11 +1,50 @@
 package dev.impush.worker.dedupe;
 
 /**
- * One notification to one device. The Redis key hash-tags the user id, so a user's keys share a
- * Redis Cluster slot.
+ * One notification to one device. The Redis key is {@code impush:dd:{<user>}:<message>:<device>}:
+ * the user id is the hash tag, so a user's keys share a Redis Cluster slot.
+ *
+ * <p>Each id is {@linkplain #escape escaped} first, so no id can end the hash tag early or move
+ * a separator: the key is injective in the three ids. Ids without {@code % : { }} are written as
+ * they are, giving the same keys as releases that did not escape (their marks still count).
  */
 public record DedupeKey(String userId, String messageId, String deviceId) {
     String redisKey() {
-        return "impush:dd:{" + userId + "}:" + messageId + ":" + deviceId;
+        return "impush:dd:{" + escape(userId) + "}:" + escape(messageId) + ":" + escape(deviceId);
+    }
+
+    /**
+     * Percent-encodes the escape character and the characters that delimit the key's parts: '%'
+     * becomes "%25", ':' "%3A", '{' "%7B" and '}' "%7D". An id without them is returned as it is.
+     */
+    static String escape(String id) {
+        int first = firstSpecial(id);
+        if (first < 0) {
+            return id;
+        }
+        StringBuilder b = new StringBuilder(id.length() + 8).append(id, 0, first);
+        for (int i = first; i < id.length(); i++) {
+            char c = id.charAt(i);
+            switch (c) {
+                case '%' -> b.append("%25");
+                case ':' -> b.append("%3A");
+                case '{' -> b.append("%7B");
+                case '}' -> b.append("%7D");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static int firstSpecial(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            switch (id.charAt(i)) {
+                case '%', ':', '{', '}' -> {
+                    return i;
+                }
+                default -> { }
+            }
+        }
+        return -1;
     }
 }
