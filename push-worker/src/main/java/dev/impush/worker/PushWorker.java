@@ -5,6 +5,7 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.consumer.WorkerLoop;
 import dev.impush.worker.dedupe.DedupeStore;
+import dev.impush.worker.dedupe.EvictionPolicyCheck;
 import dev.impush.worker.dispatch.ChannelResilience;
 import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
@@ -58,7 +59,8 @@ public final class PushWorker implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.enabled(config.redisTimeout()))
                 .build());
         this.dedupe = new DedupeStore(redisClient, workerId, config.dedupeLease(), config.dedupeSentTtl(),
-                config.redisTimeout());
+                config.redisTimeout(), clock);
+        EvictionPolicyCheck.warnIfEvicting(redisClient, config.redisTimeout());
         this.quota = new QuotaGate(redisClient, config.quotas(), scheduler, clock);
         this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), quota,
                 scheduler, metrics, clock);

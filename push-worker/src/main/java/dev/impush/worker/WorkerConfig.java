@@ -36,7 +36,9 @@ import java.util.Map;
  * @param commitInterval  how often finished offsets are committed (IMPUSH_WORKER_COMMIT_INTERVAL_MS)
  * @param drainTimeout    how long shutdown and revocation wait for in-flight sends (IMPUSH_WORKER_DRAIN_TIMEOUT_MS)
  * @param dedupeLease     how long a claim holds; longer than a send with its retries (IMPUSH_DEDUPE_LEASE_MS)
- * @param dedupeSentTtl   how long a sent mark prevents re-sends; longer than any job TTL (IMPUSH_DEDUPE_SENT_TTL_MS)
+ * @param dedupeSentTtl   the longest a sent mark prevents re-sends (IMPUSH_DEDUPE_SENT_TTL_MS): each mark lives
+ *                        until its job expires plus 5 minutes, at most this, and marks of jobs without
+ *                        expiry this long. The default covers the detector's default message TTL (24 h)
  * @param redisTimeout    a Redis round trip slower than this counts as Redis unavailable (IMPUSH_REDIS_TIMEOUT_MS)
  * @param redisBackoff    after a failed Redis call, how long Redis is left alone (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
@@ -87,7 +89,7 @@ public record WorkerConfig(
                 env.millis("IMPUSH_WORKER_COMMIT_INTERVAL_MS", 1_000),
                 env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),
                 env.millis("IMPUSH_DEDUPE_LEASE_MS", 60_000),
-                env.millis("IMPUSH_DEDUPE_SENT_TTL_MS", Duration.ofDays(7).toMillis()),
+                env.millis("IMPUSH_DEDUPE_SENT_TTL_MS", Duration.ofHours(25).toMillis()),
                 env.millis("IMPUSH_REDIS_TIMEOUT_MS", 2_000),
                 env.millis("IMPUSH_REDIS_BACKOFF_MS", 1_000),
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),

@@ -184,7 +184,7 @@ final class JobPipeline {
         switch (claim) {
             case Claim.Claimed c -> {
                 sending.put(key, new ArrayList<>(0));
-                dispatcher.send(delivery).thenCompose(result -> dedupe.finishNow(transition(key, result))
+                dispatcher.send(delivery).thenCompose(result -> dedupe.finishNow(transition(key, delivery, result))
                         .handle((ok, failed) -> new Completion.Sent(state, delivery, key, result, failed == null)))
                         .thenAccept(completions::add);
             }
@@ -232,7 +232,7 @@ final class JobPipeline {
         if (!awaitingTransition.isEmpty()) {
             List<Transition> transitions = new ArrayList<>(awaitingTransition.size());
             for (Completion.Sent s : awaitingTransition) {
-                transitions.add(transition(s.key(), s.result()));
+                transitions.add(transition(s.key(), s.delivery(), s.result()));
             }
             try {
                 dedupe.finish(transitions);
@@ -261,10 +261,10 @@ final class JobPipeline {
         }
     }
 
-    private static Transition transition(DedupeKey key, SendResult result) {
+    private static Transition transition(DedupeKey key, Delivery delivery, SendResult result) {
         return switch (result.outcome()) {
-            case SendOutcome.Delivered d -> new Transition.MarkSent(key);
-            case SendOutcome.InvalidToken t -> new Transition.MarkDone(key, "invalid-token");
+            case SendOutcome.Delivered d -> new Transition.MarkSent(key, delivery.expiresAt());
+            case SendOutcome.InvalidToken t -> new Transition.MarkDone(key, "invalid-token", delivery.expiresAt());
             case SendOutcome.Retry r -> new Transition.Release(key);
             case SendOutcome.RateLimited r -> new Transition.Release(key);
             case SendOutcome.AuthExpired a -> new Transition.Release(key);
@@ -279,7 +279,7 @@ final class JobPipeline {
         if (waiting == null || waiting.isEmpty()) {
             return;
         }
-        if (transition(s.key(), s.result()) instanceof Transition.Release) {
+        if (transition(s.key(), s.delivery(), s.result()) instanceof Transition.Release) {
             awaitingReclaim.addAll(waiting); // it was not sent: the next one may try
         } else {
             waiting.forEach(w -> {

@@ -10,7 +10,9 @@ import io.lettuce.core.codec.StringCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +23,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * The per-(message, device) dedupe state machine in Redis:
  * <pre>
- *   (absent) --claim--> inflight:&lt;owner&gt; (lease) --MarkSent--> sent (sent TTL)
- *                                                   --MarkDone--> done:&lt;why&gt; (sent TTL)
+ *   (absent) --claim--> inflight:&lt;owner&gt; (lease) --MarkSent--> sent (mark TTL)
+ *                                                   --MarkDone--> done:&lt;why&gt; (mark TTL)
  *                                                   --Release--> (absent)
  * </pre>
+ * A mark lives until its job expires plus a margin, at most the sent TTL ({@link MarkTtl}).
  * {@link #claim} and {@link #finish} are one pipelined round trip for a whole batch; they are not
  * thread-safe and belong to the poll thread, the only user of their connection (auto-flush off).
  * {@link #finishNow} is thread-safe: it applies one transition the moment a vendor answers, on a
@@ -48,7 +51,8 @@ public final class DedupeStore implements AutoCloseable {
             });
     private final String inflightValue;
     private final String leaseMillis;
-    private final String sentTtlMillis;
+    private final MarkTtl markTtl;
+    private final Clock clock;
     private final Duration timeout;
     private final String claimScript = script("claim.lua");
     private final String releaseScript = script("release.lua");
@@ -59,9 +63,12 @@ public final class DedupeStore implements AutoCloseable {
     /**
      * @param owner   this worker incarnation (unique per process start), written into claims
      * @param lease   how long a claim holds before another worker may take it; longer than a send
-     * @param sentTtl how long a sent mark blocks re-sends; longer than any job's TTL
+     * @param sentTtl the longest a sent (or done) mark blocks re-sends; each lives as long as its job
+     *                can turn up again plus a margin, and a job without expiry this long
+     * @param clock   tells how long a job has left
      */
-    public DedupeStore(RedisClient client, String owner, Duration lease, Duration sentTtl, Duration timeout) {
+    public DedupeStore(RedisClient client, String owner, Duration lease, Duration sentTtl, Duration timeout,
+                       Clock clock) {
         this.connection = client.connect(StringCodec.UTF8);
         this.connection.setAutoFlushCommands(false);
         this.redis = connection.async();
@@ -69,8 +76,9 @@ public final class DedupeStore implements AutoCloseable {
         this.eager.setAutoFlushCommands(false);
         this.inflightValue = "inflight:" + owner;
         this.leaseMillis = Long.toString(lease.toMillis());
-        this.sentTtlMillis = Long.toString(sentTtl.toMillis());
+        this.markTtl = new MarkTtl(sentTtl);
         this.timeout = timeout;
+        this.clock = clock;
     }
 
     /** Claims every key, in order. One round trip: one script call per {@link #CHUNK} keys. */
@@ -140,16 +148,18 @@ public final class DedupeStore implements AutoCloseable {
     /** One call of mark.lua for {@code marks} (no releases among them). */
     private RedisFuture<Long> mark(RedisAsyncCommands<String, String> r, List<Transition> marks) {
         String[] keys = new String[marks.size()];
-        String[] args = new String[marks.size() + 1];
-        args[0] = sentTtlMillis;
+        String[] args = new String[marks.size() * 2];
+        Instant now = clock.instant();
         for (int i = 0; i < keys.length; i++) {
-            Transition t = marks.get(i);
-            keys[i] = t.key().redisKey();
-            args[i + 1] = switch (t) {
+            if (!(marks.get(i) instanceof Transition.Mark m)) {
+                throw new IllegalArgumentException("a release is not a mark");
+            }
+            keys[i] = m.key().redisKey();
+            args[2 * i] = switch (m) {
                 case Transition.MarkSent s -> SENT;
                 case Transition.MarkDone d -> "done:" + d.state();
-                case Transition.Release rel -> throw new IllegalArgumentException("a release is not a mark");
             };
+            args[2 * i + 1] = Long.toString(markTtl.millis(m.expiresAt(), now));
         }
         return r.eval(markScript, ScriptOutputType.INTEGER, keys, args);
     }

@@ -225,7 +225,7 @@ public final class ReplayCommand {
             RedisClient client = RedisClient.create(redis);
             client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
             try (DedupeStore dedupe = new DedupeStore(client, "replay", Duration.ofSeconds(1), Duration.ofSeconds(1),
-                         Duration.ofSeconds(5));
+                         Duration.ofSeconds(5), CLOCK[0]);
                  ReplayLedger ledger = new ReplayLedger(client, ledgerName, ttl);
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap, ProducerConfig.ACKS_CONFIG, "all",

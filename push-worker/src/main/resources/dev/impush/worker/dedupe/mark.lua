@@ -1,6 +1,7 @@
--- Record how sends ended: KEYS[i] is set to ARGV[i + 1] ('sent' or 'done:<why>') for ARGV[1] ms.
+-- Record how sends ended: KEYS[i] is set to ARGV[2i - 1] ('sent' or 'done:<why>') for ARGV[2i] ms
+-- (its job's remaining lifetime plus a margin, at most the sent TTL).
 -- One call for a whole batch of vendor answers.
 for i, key in ipairs(KEYS) do
-  redis.call('SET', key, ARGV[i + 1], 'PX', ARGV[1])
+  redis.call('SET', key, ARGV[2 * i - 1], 'PX', ARGV[2 * i])
 end
 return #KEYS

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.redis.RedisServerProcess;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.protocol.CommandType;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +44,17 @@ class DedupeStoreIT {
     }
 
     private static DedupeStore store(String owner, Duration lease) {
-        return new DedupeStore(client, owner, lease, Duration.ofHours(1), Duration.ofSeconds(1));
+        return store(owner, lease, Duration.ofHours(1));
+    }
+
+    private static DedupeStore store(String owner, Duration lease, Duration sentTtl) {
+        return new DedupeStore(client, owner, lease, sentTtl, Duration.ofSeconds(1), Clock.systemUTC());
+    }
+
+    private static long pttl(DedupeKey key) {
+        try (var c = client.connect()) {
+            return c.sync().pttl(key.redisKey());
+        }
     }
 
     private static DedupeKey key(String m) {
@@ -61,7 +76,7 @@ class DedupeStoreIT {
     void markSent_makesEveryLaterClaimADuplicate() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
             a.claim(List.of(key("m2")));
-            a.finish(List.of(new Transition.MarkSent(key("m2"))));
+            a.finish(List.of(new Transition.MarkSent(key("m2"), null)));
             var done = assertInstanceOf(Claim.AlreadyDone.class, b.claim(List.of(key("m2"))).getFirst());
             assertEquals("sent", done.state());
         }
@@ -91,9 +106,86 @@ class DedupeStoreIT {
     void markDone_recordsWhy() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30))) {
             a.claim(List.of(key("m5")));
-            a.finish(List.of(new Transition.MarkDone(key("m5"), "invalid-token")));
+            a.finish(List.of(new Transition.MarkDone(key("m5"), "invalid-token", null)));
             var done = assertInstanceOf(Claim.AlreadyDone.class, a.claim(List.of(key("m5"))).getFirst());
             assertEquals("done:invalid-token", done.state());
+        }
+    }
+
+    @Test
+    void marks_liveUntilTheirJobExpiresPlusTheMargin_notTheSentTtl() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30), Duration.ofDays(7))) {
+            DedupeKey sent = key("ttl-sent");
+            DedupeKey done = key("ttl-done");
+            a.claim(List.of(sent, done));
+            Instant expiresAt = Instant.now().plusSeconds(60);
+            a.finish(List.of(new Transition.MarkSent(sent, expiresAt)));
+            a.finishNow(new Transition.MarkDone(done, "invalid-token", expiresAt)).get();
+            long expected = Duration.ofSeconds(60).plus(MarkTtl.MARGIN).toMillis();
+            for (DedupeKey k : List.of(sent, done)) {
+                long ttl = pttl(k);
+                assertTrue(ttl <= expected && ttl > expected - 5_000,
+                        k.messageId() + ": PTTL " + ttl + ", not about " + expected);
+            }
+        }
+    }
+
+    @Test
+    void marksOfJobsWithoutExpiryOrOutlivingTheSentTtl_liveTheSentTtl() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30), Duration.ofHours(1))) {
+            DedupeKey none = key("ttl-none");
+            DedupeKey longJob = key("ttl-long");
+            a.claim(List.of(none, longJob));
+            a.finish(List.of(new Transition.MarkSent(none, null),
+                    new Transition.MarkSent(longJob, Instant.now().plus(Duration.ofDays(30)))));
+            for (DedupeKey k : List.of(none, longJob)) {
+                long ttl = pttl(k);
+                assertTrue(ttl <= 3_600_000 && ttl > 3_595_000, k.messageId() + ": PTTL " + ttl);
+            }
+        }
+    }
+
+    @Test
+    void idsThatCollidedInEarlierReleases_haveSeparateClaims() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30))) {
+            List<Claim> claims = a.claim(List.of(new DedupeKey("u}1", "a:b", "c"), new DedupeKey("u}1", "a", "b:c")));
+            assertInstanceOf(Claim.Claimed.class, claims.get(0));
+            assertInstanceOf(Claim.Claimed.class, claims.get(1));
+        }
+    }
+
+    @Test
+    void fullRedis_refusesClaims_soNothingIsSent() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30)); var c = client.connect()) {
+            c.sync().configSet("maxmemory", "1"); // with redis-server's default policy, noeviction
+            try {
+                assertThrows(DedupeUnavailableException.class, () -> a.claim(List.of(key("full"))));
+            } finally {
+                c.sync().configSet("maxmemory", "0");
+            }
+            assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key("full"))).getFirst());
+        }
+    }
+
+    @Test
+    void evictionPolicyCheck_reportsEvictingPolicies_andIgnoresAForbiddenConfig() {
+        Duration timeout = Duration.ofSeconds(1);
+        assertEquals(Optional.empty(), EvictionPolicyCheck.evictingPolicy(client, timeout), "redis-server's default");
+        try (var c = client.connect()) {
+            c.sync().configSet("maxmemory-policy", "volatile-ttl");
+            try {
+                assertEquals(Optional.of("volatile-ttl"), EvictionPolicyCheck.evictingPolicy(client, timeout));
+            } finally {
+                c.sync().configSet("maxmemory-policy", "noeviction");
+            }
+            c.sync().aclSetuser("no-config", AclSetuserArgs.Builder.on().addPassword("pw").allKeys().allCommands()
+                    .removeCommand(CommandType.CONFIG));
+        }
+        RedisClient limited = RedisClient.create(redis.uri().replace("redis://", "redis://no-config:pw@"));
+        try {
+            assertEquals(Optional.empty(), EvictionPolicyCheck.evictingPolicy(limited, timeout));
+        } finally {
+            limited.shutdown();
         }
     }
 
@@ -105,7 +197,7 @@ class DedupeStoreIT {
             int held = DedupeStore.CHUNK + 200; // the first two script calls hit held and sent keys
             a.claim(keys.subList(0, held));
             a.finish(IntStream.range(0, held).filter(i -> i % 3 == 0)
-                    .<Transition>mapToObj(i -> new Transition.MarkSent(keys.get(i))).toList());
+                    .<Transition>mapToObj(i -> new Transition.MarkSent(keys.get(i), null)).toList());
             List<Claim> claims = a.claim(keys);
             assertEquals(n, claims.size());
             for (int i = 0; i < n; i++) {
