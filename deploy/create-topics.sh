@@ -22,6 +22,8 @@
 #   RETENTION_MS          im.events, push.jobs, push.feedback [604800000 = 7 days]
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
 #   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _FEEDBACK / _DLQ   topic names, as for the services
+#   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [10s,1m,10m / push.retry.];
+#                         their topics get $JOBS_PARTITIONS partitions
 #
 # Choose partition counts generously up front. Adding partitions later changes which partition a
 # user id hashes to: for im.events / push.feedback that breaks the detector's state (its stores
@@ -46,6 +48,15 @@ T_GATEWAYS="${IMPUSH_TOPIC_GATEWAYS:-im.gateways}"
 T_JOBS="${IMPUSH_TOPIC_JOBS:-push.jobs}"
 T_FEEDBACK="${IMPUSH_TOPIC_FEEDBACK:-push.feedback}"
 T_DLQ="${IMPUSH_TOPIC_DLQ:-push.dlq}"
+# the worker's retry tiers: one topic per delay, named as the worker names them
+RETRY_TIERS="${IMPUSH_RETRY_TIERS:-10s,1m,10m}"
+RETRY_PREFIX="${IMPUSH_TOPIC_RETRY_PREFIX:-push.retry.}"
+T_TIERS=()
+IFS=',' read -r -a tier_delays <<< "$RETRY_TIERS"
+for d in "${tier_delays[@]}"; do
+  d="$(echo "$d" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
+  [ -n "$d" ] && T_TIERS+=("$RETRY_PREFIX$d")
+done
 
 for n in "$PARTITIONS" "$USER_PARTITIONS" "$JOBS_PARTITIONS" "$GATEWAYS_PARTITIONS" "$DLQ_PARTITIONS" \
          "$RF" "$MIN_ISR" "$RETENTION_MS" "$DLQ_RETENTION_MS"; do
@@ -94,6 +105,10 @@ create "$T_GATEWAYS" "$GATEWAYS_PARTITIONS" "cleanup.policy=compact" "min.compac
 create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # dead letters: kept longer, so they can be inspected and replayed after an incident
 create "$T_DLQ"      "$DLQ_PARTITIONS"      "cleanup.policy=delete" "retention.ms=$DLQ_RETENTION_MS"
+# retry tiers, keyed like push.jobs; a worker refuses to start while one is missing
+for t in "${T_TIERS[@]}"; do
+  create "$t"        "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
+done
 
 # --if-not-exists does not compare an existing topic with what was asked: check what is there.
 status=0
@@ -112,6 +127,9 @@ check "$T_FEEDBACK" "$USER_PARTITIONS"
 check "$T_GATEWAYS" "$GATEWAYS_PARTITIONS"
 check "$T_JOBS" "$JOBS_PARTITIONS"
 check "$T_DLQ" "$DLQ_PARTITIONS"
+for t in "${T_TIERS[@]}"; do
+  check "$t" "$JOBS_PARTITIONS"
+done
 
 events_p="$(partitions_of "$T_EVENTS" || true)"
 feedback_p="$(partitions_of "$T_FEEDBACK" || true)"

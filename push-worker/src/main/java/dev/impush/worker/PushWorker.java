@@ -10,12 +10,15 @@ import dev.impush.worker.dispatch.ChannelResilience;
 import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
+import dev.impush.worker.publish.TopicCheck;
 import dev.impush.worker.quota.QuotaGate;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
+    private static final java.time.Duration TOPIC_CHECK_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final WorkerLoop loop;
     private final Thread pollThread;
@@ -79,9 +83,16 @@ public final class PushWorker implements AutoCloseable {
         }, "impush-poll");
     }
 
-    /** Starts a worker with the given channels (one per vendor it can send to). */
+    /**
+     * Starts a worker with the given channels (one per vendor it can send to).
+     *
+     * @throws dev.impush.runtime.ConfigException when a topic it reads or writes does not exist
+     */
     public static PushWorker start(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters,
                                    Clock clock) {
+        List<String> topics = new ArrayList<>(List.of(config.jobsTopic(), config.feedbackTopic(), config.dlqTopic()));
+        topics.addAll(config.retryTiers().topics());
+        TopicCheck.requireTopics(config.bootstrap(), topics, TOPIC_CHECK_TIMEOUT);
         PushWorker w = new PushWorker(config, channels, meters, clock);
         w.pollThread.start();
         LOG.info("push worker {} started: channels {}", w.workerId, channels.keySet());

@@ -32,7 +32,9 @@ import java.util.Map;
  * @param fetchMaxWait    the longest the broker holds a fetch for {@code fetchMinBytes}, Kafka's
  *                        {@code fetch.max.wait.ms} (IMPUSH_WORKER_FETCH_MAX_WAIT_MS): the latency a
  *                        quiet topic adds, traded for fewer, fuller fetches under load
- * @param maxJobBytes     larger job records are dead-lettered as oversized (IMPUSH_WORKER_MAX_JOB_BYTES)
+ * @param maxJobBytes     larger job records are dead-lettered as oversized (IMPUSH_WORKER_MAX_JOB_BYTES, at most
+ *                        {@link #MAX_JOB_BYTES_CEILING}: a job read must still fit, with its retry headers or
+ *                        in a dead letter, in a record the worker can publish)
  * @param commitInterval  how often finished offsets are committed (IMPUSH_WORKER_COMMIT_INTERVAL_MS)
  * @param drainTimeout    how long shutdown and revocation wait for in-flight sends (IMPUSH_WORKER_DRAIN_TIMEOUT_MS)
  * @param dedupeLease     how long a claim holds; longer than a send with its retries (IMPUSH_DEDUPE_LEASE_MS)
@@ -70,6 +72,9 @@ public record WorkerConfig(
         ResilienceSettings resilience,
         RetryTiers retryTiers,
         Map<Channel, QuotaLimits> quotas) {
+    /** Upper bound of IMPUSH_WORKER_MAX_JOB_BYTES: three quarters of the largest record published. */
+    public static final int MAX_JOB_BYTES_CEILING = 768 * 1024;
+
 
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
@@ -85,7 +90,7 @@ public record WorkerConfig(
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),
                 Duration.ofMillis(env.integer("IMPUSH_WORKER_FETCH_MAX_WAIT_MS", 10, 0, 10_000)),
-                env.integer("IMPUSH_WORKER_MAX_JOB_BYTES", ContractCodec.DEFAULT_MAX_BYTES, 1024, 16 << 20),
+                env.integer("IMPUSH_WORKER_MAX_JOB_BYTES", ContractCodec.DEFAULT_MAX_BYTES, 1024, MAX_JOB_BYTES_CEILING),
                 env.millis("IMPUSH_WORKER_COMMIT_INTERVAL_MS", 1_000),
                 env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),
                 env.millis("IMPUSH_DEDUPE_LEASE_MS", 60_000),

@@ -16,6 +16,9 @@ sealed interface Completion {
     /** A held claim's lease ran out: ask again. */
     record Reclaim(JobState job, Delivery delivery, DedupeKey key) implements Completion {}
 
-    /** A publication was acknowledged ({@code error == null}) or failed and must be redone. */
-    record Published(JobState job, Exception error, Runnable redo) implements Completion {}
+    /**
+     * A publication was acknowledged ({@code error == null}) or failed; {@code failures} counts its
+     * earlier failed tries.
+     */
+    record Published(JobState job, Publication publication, int failures, Exception error) implements Completion {}
 }

@@ -21,6 +21,7 @@ import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.dispatch.SendResult;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.OutcomePublisher;
+import dev.impush.worker.publish.PublishErrors;
 import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +53,15 @@ final class JobPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
     /** Dead letters keep at most this much of an unreadable record. */
     private static final int MAX_RAW_BYTES = 64 * 1024;
+    /** What a letter keeps of the record when the broker refused a larger one: enough to recognise it. */
+    private static final int POINTER_RAW_BYTES = 4 * 1024;
+    /** A retry record or dead letter carries at most this many attempts (the most recent). */
+    static final int MAX_ATTEMPTS_KEPT = 50;
+    /** Longest dead-letter detail kept (it lists a reason per failed device). */
+    private static final int MAX_DETAIL_CHARS = 4096;
+    /** Backoff between tries of a failed publication: doubling from the first, up to the last. */
+    private static final long PUBLISH_BACKOFF_MIN_MS = 100;
+    private static final long PUBLISH_BACKOFF_MAX_MS = 5_000;
 
     /** A record handed to {@link #intake}, with the tracker of its partition's assignment. */
     record Intake(PartitionOffsetTracker tracker, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {}
@@ -75,6 +85,9 @@ final class JobPipeline {
     private int inFlight;
     /** Epoch ms before which Redis is not asked again (set by a failure). */
     private long redisRetryAt;
+    /** Epoch ms of the first failure of the publications failing now; 0 when none is. Read by readiness. */
+    private volatile long publishFailingSince;
+    private int publishesFailing;
 
     JobPipeline(ContractCodec<PushJob> codec, DedupeStore dedupe, Dispatcher dispatcher, OutcomePublisher publisher,
                 WorkerMetrics metrics, ScheduledExecutorService scheduler, Clock clock, String workerId,
@@ -95,6 +108,12 @@ final class JobPipeline {
     /** Records taken in and not finished yet. */
     int inFlight() {
         return inFlight;
+    }
+
+    /** How long publications have been failing without a success in between (zero when they are not). */
+    Duration publishFailingFor() {
+        long since = publishFailingSince;
+        return since == 0 ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - since));
     }
 
     /** Redis transitions or re-claims wait for Redis to come back, or Redis failed within the backoff. */
@@ -167,7 +186,7 @@ final class JobPipeline {
         for (JobState s : states) {
             if (s.job == null) {
                 metrics.record("invalid");
-                LOG.warn("record {}-{}@{} dead-lettered: {} ({})", s.partition.topic(), s.partition.partition(),
+                LOG.warn("record {}@{} dead-lettered: {} ({})", s.partition.topic(), s.partition.partition(),
                         s.offset(), s.failures.getFirst().reason().wireName(), s.failures.getFirst().detail());
             } else if (s.job.isExpired(clock.instant())) {
                 metrics.record("expired");
@@ -216,14 +235,7 @@ final class JobPipeline {
                 case Completion.Sent s when s.marked() -> finished(s);
                 case Completion.Sent s -> awaitingTransition.add(s);
                 case Completion.Reclaim r -> awaitingReclaim.add(r);
-                case Completion.Published p -> {
-                    if (p.error() != null) {
-                        LOG.warn("publication failed, redoing it: {}", p.error().toString());
-                        p.redo().run();
-                    } else {
-                        arrive(p.job());
-                    }
-                }
+                case Completion.Published p -> published(p);
             }
         }
         if (redisBackingOff()) {
@@ -318,18 +330,69 @@ final class JobPipeline {
     }
 
     private void publishFeedback(JobState state, InvalidTokenFeedback feedback) {
-        publish(state, done -> publisher.feedback(feedback, done));
+        publish(state, Publication.of("feedback", done -> publisher.feedback(feedback, done)));
     }
 
     /**
-     * Publishes something {@code state} must wait for: the record finishes only after the
-     * broker acknowledged it, and a failed publication is redone (from the poll thread).
+     * Publishes something {@code state} must wait for: the record finishes only after the broker
+     * acknowledged it (see {@link #published}).
      */
-    private void publish(JobState state, Consumer<Consumer<Exception>> send) {
+    private void publish(JobState state, Publication publication) {
         state.expect(1);
-        Runnable[] attempt = new Runnable[1];
-        attempt[0] = () -> send.accept(e -> completions.add(new Completion.Published(state, e, attempt[0])));
-        attempt[0].run();
+        attempt(state, publication, 0);
+    }
+
+    private void attempt(JobState state, Publication publication, int failures) {
+        publication.send().accept(e -> completions.add(new Completion.Published(state, publication, failures, e)));
+    }
+
+    /**
+     * A publication came back. Acknowledged: one piece of its record is done. Refused for what the
+     * record is (too large): its fallback goes instead, or, with none left, the record is finished
+     * with the loss logged and counted, never retried in a loop. Any other failure (broker away, a
+     * topic not there): tried again after a doubling backoff, off this thread; meanwhile the record
+     * stays unfinished and uncommitted, and readiness turns false once publications have failed for
+     * long (see {@link #publishFailingFor}).
+     */
+    private void published(Completion.Published p) {
+        if (p.error() == null) {
+            if (p.failures() > 0 && --publishesFailing == 0) {
+                publishFailingSince = 0;
+            }
+            arrive(p.job());
+            return;
+        }
+        Publication publication = p.publication();
+        if (PublishErrors.refusesTheRecord(p.error())) {
+            Publication instead = publication.fallback().get();
+            if (p.failures() > 0 && --publishesFailing == 0) {
+                publishFailingSince = 0;
+            }
+            if (instead != null) {
+                LOG.warn("{} of record {}@{} refused ({}); publishing a {} instead", publication.what(),
+                        p.job().partition, p.job().offset(), p.error().toString(), instead.what());
+                attempt(p.job(), instead, 0);
+            } else {
+                LOG.error("{} of record {}@{} refused and nothing smaller can stand in: given up ({})",
+                        publication.what(), p.job().partition, p.job().offset(), p.error().toString());
+                metrics.publicationLost(publication.what());
+                arrive(p.job());
+            }
+            return;
+        }
+        if (p.failures() == 0 && publishesFailing++ == 0) {
+            publishFailingSince = clock.millis();
+        }
+        long delay = Math.min(PUBLISH_BACKOFF_MAX_MS, PUBLISH_BACKOFF_MIN_MS << Math.min(p.failures(), 16));
+        delay = delay / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+        metrics.publicationRetried(publication.what());
+        LOG.warn("{} of record {}@{} failed (try {}), trying again in {} ms: {}", publication.what(),
+                p.job().partition, p.job().offset(), p.failures() + 1, delay, p.error().toString());
+        try {
+            scheduler.schedule(() -> attempt(p.job(), publication, p.failures() + 1), delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            LOG.warn("not retrying the {}: shutting down (the record stays uncommitted)", publication.what());
+        }
     }
 
     /** One outstanding piece of {@code state} is done; finishes the record when it was the last. */
@@ -379,35 +442,55 @@ final class JobPipeline {
         JobHeaders.set(headers, JobHeaders.FIRST_FAILURE, firstFailure != null ? firstFailure : failures.getFirst().detail());
         JobHeaders.setAttempts(headers, attempts(state, failures));
         metrics.retried(tier.topic(), failures.size());
-        publish(state, done -> publisher.retry(tier.topic(), state.record.key(), job, headers, done));
+        publish(state, new Publication("retry", done -> publisher.retry(tier.topic(), state.record.key(), job, headers, done),
+                () -> deadLetter(state, failures)));
     }
 
+    /** The attempts so far, the most recent {@link #MAX_ATTEMPTS_KEPT}: the history must not outgrow a record. */
     private static List<Attempt> attempts(JobState state, List<JobState.Failure> failures) {
         List<Attempt> all = new ArrayList<>(state.history);
         failures.forEach(f -> all.addAll(f.attempts()));
-        return all;
+        return all.size() <= MAX_ATTEMPTS_KEPT ? all : List.copyOf(all.subList(all.size() - MAX_ATTEMPTS_KEPT, all.size()));
     }
 
     private void publishDeadLetter(JobState state, List<JobState.Failure> failures) {
+        for (JobState.Failure f : failures) {
+            metrics.deadLettered(f.reason());
+        }
+        publish(state, deadLetter(state, failures));
+    }
+
+    /**
+     * The dead letter for {@code failures}: with the job narrowed to the failed devices (replayable),
+     * or the raw bytes of an unreadable record; when the broker refuses a letter that large, one
+     * that points at the record (its topic, partition and offset) with its first bytes.
+     */
+    private Publication deadLetter(JobState state, List<JobState.Failure> failures) {
         JobState.Failure first = failures.getFirst();
         var r = state.record;
         var source = new DeadLetter.Source(r.topic(), r.partition(), r.offset(),
                 r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
-        DeadLetter letter;
+        Publication pointer = rawLetter(r.key(), first, source, r.value(), POINTER_RAW_BYTES, () -> null);
         if (state.job == null) {
-            letter = DeadLetter.ofRaw(first.reason(), first.detail(), source, r.value(), MAX_RAW_BYTES, workerId,
-                    clock.instant());
-        } else {
-            List<PushTarget> failed = failures.stream().map(JobState.Failure::target).toList();
-            String detail = failures.stream()
-                    .map(f -> f.target().deviceId() + ": " + f.reason().wireName() + " (" + f.detail() + ")")
-                    .reduce((a, b) -> a + "; " + b).orElse(first.detail());
-            letter = DeadLetter.ofJob(first.reason(), detail, source, state.job.withTargets(failed),
-                    attempts(state, failures), workerId, clock.instant());
+            return rawLetter(r.key(), first, source, r.value(), MAX_RAW_BYTES, () -> pointer);
         }
-        for (JobState.Failure f : failures) {
-            metrics.deadLettered(f.reason());
-        }
-        publish(state, done -> publisher.deadLetter(r.key(), letter, done));
+        List<PushTarget> failed = failures.stream().map(JobState.Failure::target).toList();
+        String detail = cut(failures.stream()
+                .map(f -> f.target().deviceId() + ": " + f.reason().wireName() + " (" + f.detail() + ")")
+                .reduce((a, b) -> a + "; " + b).orElse(first.detail()));
+        DeadLetter letter = DeadLetter.ofJob(first.reason(), detail, source, state.job.withTargets(failed),
+                attempts(state, failures), workerId, clock.instant());
+        return new Publication("dead-letter", done -> publisher.deadLetter(r.key(), letter, done), () -> pointer);
+    }
+
+    private Publication rawLetter(byte[] key, JobState.Failure first, DeadLetter.Source source, byte[] raw, int keep,
+                                  java.util.function.Supplier<Publication> fallback) {
+        DeadLetter letter = DeadLetter.ofRaw(first.reason(), cut(first.detail()), source, raw, keep, workerId,
+                clock.instant());
+        return new Publication("dead-letter", done -> publisher.deadLetter(key, letter, done), fallback);
+    }
+
+    private static String cut(String detail) {
+        return detail == null || detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "…";
     }
 }

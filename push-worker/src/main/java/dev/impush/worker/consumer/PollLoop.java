@@ -39,6 +39,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     /** Poll timeout while answers are expected: short, so completions are handled promptly. */
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    /** Publications failing this long turn the replica unready. */
+    static final Duration PUBLISH_FAILING_UNREADY = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -81,8 +83,13 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         return pipeline.inFlight();
     }
 
+    /**
+     * Ready: polling, not stopping, and publications not failing for longer than
+     * {@link #PUBLISH_FAILING_UNREADY} (a missing topic or a broker refusing writes would otherwise
+     * leave a replica that reads but finishes nothing looking healthy).
+     */
     boolean isRunning() {
-        return running && !stopping;
+        return running && !stopping && pipeline.publishFailingFor().compareTo(PUBLISH_FAILING_UNREADY) < 0;
     }
 
     @Override

@@ -30,6 +30,10 @@ public final class WorkerMetrics {
     public static final String IN_FLIGHT = "impush.worker.in.flight";
     public static final String DEDUPE_UNAVAILABLE = "impush.worker.dedupe.unavailable";
     public static final String RETRIED = "impush.worker.retried";
+    /** Publications (tag {@code what}: retry | dead-letter | feedback) that failed and are tried again. */
+    public static final String PUBLICATIONS_RETRIED = "impush.worker.publications.retried";
+    /** Publications the broker refused with nothing smaller to stand in: the record finished without it. */
+    public static final String PUBLICATIONS_LOST = "impush.worker.publications.lost";
 
     private final MeterRegistry registry;
     private final Map<Channel, Map<String, Counter>> sends = new EnumMap<>(Channel.class);
@@ -81,6 +85,14 @@ public final class WorkerMetrics {
     /** Devices of a job sent to a retry tier. */
     public void retried(String tierTopic, int devices) {
         registry.counter(RETRIED, "tier", tierTopic).increment(devices);
+    }
+
+    public void publicationRetried(String what) {
+        registry.counter(PUBLICATIONS_RETRIED, "what", what).increment();
+    }
+
+    public void publicationLost(String what) {
+        registry.counter(PUBLICATIONS_LOST, "what", what).increment();
     }
 
     public void dedupeUnavailable() {

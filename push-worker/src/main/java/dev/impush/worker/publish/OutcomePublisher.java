@@ -20,6 +20,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * callback reports success. Thread-safe.
  */
 public final class OutcomePublisher implements AutoCloseable {
+    /** Largest record published: the broker's default limit. Jobs read are bounded well below it. */
+    public static final int MAX_RECORD_BYTES = 1024 * 1024;
     private final KafkaProducer<byte[], byte[]> producer;
     private final String feedbackTopic;
     private final String dlqTopic;
@@ -35,7 +37,11 @@ public final class OutcomePublisher implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES,
+                // send() waits this long for metadata or buffer space, on the poll thread: a missing
+                // topic or a broker away fails the send (and it is tried again later) instead of
+                // stopping the loop for the default minute
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.feedbackTopic = feedbackTopic;
         this.dlqTopic = dlqTopic;
