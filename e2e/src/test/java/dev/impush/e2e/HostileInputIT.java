@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Hostile records on both inputs: truncated JSON, wrong types, unknown versions, 10 MB values,
- * invalid UTF-8, deep nesting, a huge token list. Each is dead-lettered with its reason, nothing
+ * invalid UTF-8, deep nesting, a huge token list, numeric extremes (the largest TTL, times at the
+ * ends of {@link Instant}'s range, negative badges, zero and huge gateway leases). Each is
+ * dead-lettered with its reason (leases, on their compacted topic, are counted and skipped), nothing
  * crashes, and the record after them on the same partition is delivered.
  */
 @Timeout(180)
@@ -66,7 +68,9 @@ class HostileInputIT {
                     tenMb.getBytes(StandardCharsets.UTF_8),
                     new byte[] {'{', '"', 'v', '"', ':', '1', ',', '"', (byte) 0xFF, (byte) 0xFE, '"', ':', '1', '}'},
                     deep.getBytes(StandardCharsets.UTF_8),
-                    Json.write(manyTargets));
+                    Json.write(manyTargets),
+                    jobJson(now, "+999999999-12-31T23:59:59Z", "1"),
+                    jobJson(now, now.plusSeconds(600).toString(), "-1"));
             byte[] key = "hostile".getBytes(StandardCharsets.UTF_8);
             for (byte[] v : hostileJobs) {
                 producer.send(new ProducerRecord<>(Topics.JOBS, key, v)).get();
@@ -75,25 +79,61 @@ class HostileInputIT {
                     .getBytes(StandardCharsets.UTF_8))).get();
             producer.send(new ProducerRecord<>(Topics.EVENTS, key, deep.replace("push", "message")
                     .getBytes(StandardCharsets.UTF_8))).get();
+            List<String> extremeEvents = List.of(
+                    message("m-ttl", now.toString(), Long.toString(Long.MAX_VALUE), "1"),
+                    message("m-future", "+999999999-12-31T23:59:59Z", "60", "1"),
+                    message("m-past", "-999999999-01-01T00:00:00Z", "60", "1"),
+                    message("m-badge", now.toString(), "60", "-1"));
+            for (String e : extremeEvents) {
+                producer.send(new ProducerRecord<>(Topics.EVENTS, key, e.getBytes(StandardCharsets.UTF_8))).get();
+            }
+            for (String seconds : List.of("0", Long.toString(Long.MAX_VALUE))) {
+                producer.send(new ProducerRecord<>(Topics.GATEWAYS, "gw-hostile".getBytes(StandardCharsets.UTF_8),
+                        ("{\"v\":1,\"type\":\"gateway\",\"gatewayId\":\"gw-hostile\",\"leaseSeconds\":" + seconds
+                                + ",\"at\":\"" + now + "\"}").getBytes(StandardCharsets.UTF_8))).get();
+            }
             traffic.message("hostile", "after-hostile", "still here", Instant.now());
             traffic.flush();
 
             Await.until(Duration.ofSeconds(90), () -> pipeline.ledger(Channel.FCM).requests("after-hostile", phone.deviceId()) == 1,
                     () -> "the message after the hostile records was not delivered; dlq " + dlq.poll().byReason());
-            Await.until(Duration.ofSeconds(30), () -> hostile(dlq.poll().letters()).size() >= hostileJobs.size() + 2,
+            Await.until(Duration.ofSeconds(30),
+                    () -> hostile(dlq.poll().letters()).size() >= hostileJobs.size() + 2 + extremeEvents.size(),
                     () -> "dead letters " + dlq.byReason());
             List<DeadLetter> letters = hostile(dlq.letters());
             Map<String, List<DeadLetterReason>> byTopic = letters.stream().collect(java.util.stream.Collectors.groupingBy(
                     l -> l.source().topic(), java.util.stream.Collectors.mapping(DeadLetter::reason, java.util.stream.Collectors.toList())));
             assertEquals(List.of(DeadLetterReason.MALFORMED, DeadLetterReason.INVALID, DeadLetterReason.UNSUPPORTED_VERSION,
-                    DeadLetterReason.OVERSIZED, DeadLetterReason.MALFORMED, DeadLetterReason.MALFORMED, DeadLetterReason.INVALID),
+                    DeadLetterReason.OVERSIZED, DeadLetterReason.MALFORMED, DeadLetterReason.MALFORMED, DeadLetterReason.INVALID,
+                    DeadLetterReason.INVALID, DeadLetterReason.INVALID),
                     byTopic.get(Topics.JOBS), "one dead letter per hostile job, in order, with its reason");
-            assertEquals(List.of(DeadLetterReason.OVERSIZED, DeadLetterReason.MALFORMED), byTopic.get(Topics.EVENTS));
+            assertEquals(List.of(DeadLetterReason.OVERSIZED, DeadLetterReason.MALFORMED, DeadLetterReason.INVALID,
+                    DeadLetterReason.INVALID, DeadLetterReason.INVALID, DeadLetterReason.INVALID),
+                    byTopic.get(Topics.EVENTS));
+            Await.until(Duration.ofSeconds(30), () -> pipeline.count("impush.detector.gateways.invalid", "reason", "invalid") == 2,
+                    () -> "both extreme leases are counted and skipped: "
+                            + pipeline.count("impush.detector.gateways.invalid", "reason", "invalid"));
             assertTrue(letters.stream().allMatch(l -> l.rawBase64() != null && l.rawBase64().length() <= 90_000),
                     "raw bytes kept, cut to a bounded size");
             assertTrue(letters.stream().filter(l -> l.reason() == DeadLetterReason.OVERSIZED).allMatch(DeadLetter::rawTruncated));
             assertTrue(worker.isRunning(), "the worker survived");
         }
+    }
+
+    private static String message(String messageId, String sentAt, String ttl, String badge) {
+        return """
+                {"v":1,"type":"message","messageId":"%s","userId":"hostile","conversationId":"c","senderName":"x",\
+                "preview":"p","mentioned":false,"badge":%s,"sentAt":"%s","ttlSeconds":%s,"silent":false}"""
+                .formatted(messageId, badge, sentAt, ttl);
+    }
+
+    private static byte[] jobJson(Instant createdAt, String expiresAt, String badge) {
+        return ("""
+                {"v":1,"type":"push","jobId":"x/hostile","messageId":"x","userId":"hostile","conversationId":"c",\
+                "notification":{"title":"t","body":"b","badge":%s,"priority":"high","silent":false,\
+                "data":{"messageId":"x"}},"targets":[{"deviceId":"hostile-phone","channel":"fcm","token":"t",\
+                "appId":"a","sandbox":false}],"createdAt":"%s","expiresAt":"%s"}"""
+                .formatted(badge, createdAt, expiresAt)).getBytes(StandardCharsets.UTF_8);
     }
 
     private static List<DeadLetter> hostile(List<DeadLetter> letters) {

@@ -73,6 +73,7 @@ public final class PushWorker implements AutoCloseable {
         this.loop = WorkerLoop.create(config, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher, publisher,
                 metrics, scheduler, clock, workerId);
         metrics.gaugeInFlight(loop::inFlight);
+        metrics.gaugeDeliveriesInFlight(loop::deliveriesInFlight);
         this.pollThread = new Thread(() -> {
             try {
                 loop.run();

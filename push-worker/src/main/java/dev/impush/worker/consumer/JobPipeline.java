@@ -83,6 +83,10 @@ final class JobPipeline {
     /** Keys this worker is sending now, with the duplicates that arrived meanwhile. */
     private final Map<DedupeKey, List<Completion.Reclaim>> sending = new HashMap<>();
     private int inFlight;
+    /** Deliveries handed to the channels and not finished: a job can carry up to 100. */
+    private int deliveriesInFlight;
+    /** Epoch ms at which the claims of the sends in flight are next renewed. */
+    private long renewAt;
     /** Epoch ms before which Redis is not asked again (set by a failure). */
     private long redisRetryAt;
     /** Epoch ms of the first failure of the publications failing now; 0 when none is. Read by readiness. */
@@ -108,6 +112,11 @@ final class JobPipeline {
     /** Records taken in and not finished yet. */
     int inFlight() {
         return inFlight;
+    }
+
+    /** Deliveries being sent: what the in-flight bound counts, besides records. */
+    int deliveriesInFlight() {
+        return deliveriesInFlight;
     }
 
     /** How long publications have been failing without a success in between (zero when they are not). */
@@ -201,8 +210,13 @@ final class JobPipeline {
 
     private void onClaim(JobState state, Delivery delivery, DedupeKey key, Claim claim) {
         switch (claim) {
+            case Claim.Claimed c when sending.containsKey(key) ->
+                    // Our own send is still in flight, and its claim had run out before we renewed it
+                    // (Redis was away): it is ours again, but one send of it is enough.
+                    sending.get(key).add(new Completion.Reclaim(state, delivery, key));
             case Claim.Claimed c -> {
                 sending.put(key, new ArrayList<>(0));
+                deliveriesInFlight++;
                 dispatcher.send(delivery).thenCompose(result -> dedupe.finishNow(transition(key, delivery, result))
                         .handle((ok, failed) -> new Completion.Sent(state, delivery, key, result, failed == null)))
                         .thenAccept(completions::add);
@@ -241,6 +255,9 @@ final class JobPipeline {
         if (redisBackingOff()) {
             return;
         }
+        if (!renewClaims()) {
+            return;
+        }
         if (!awaitingTransition.isEmpty()) {
             List<Transition> transitions = new ArrayList<>(awaitingTransition.size());
             for (Completion.Sent s : awaitingTransition) {
@@ -273,6 +290,38 @@ final class JobPipeline {
         }
     }
 
+    /**
+     * Every third of a lease, extends the claims of the sends in flight, so one that waits longer
+     * than a lease (a quota queue, in-process retries) keeps its key: without it a rebalance or a
+     * redelivered duplicate could claim the key and send again. False when Redis failed.
+     */
+    private boolean renewClaims() {
+        long now = clock.millis();
+        if (now < renewAt) {
+            return true;
+        }
+        renewAt = now + Math.max(1, dedupe.lease().toMillis() / 3);
+        if (sending.isEmpty()) {
+            return true;
+        }
+        List<DedupeKey> keys = new ArrayList<>(sending.keySet());
+        List<Boolean> held;
+        try {
+            held = dedupe.renew(keys);
+        } catch (DedupeUnavailableException e) {
+            redisFailed(keys.size() + " claim renewals wait", e);
+            return false;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (!held.get(i)) {
+                metrics.claimLost();
+                LOG.warn("claim of {} to {} ran out while its send waited; another worker may send it too",
+                        keys.get(i).messageId(), keys.get(i).deviceId());
+            }
+        }
+        return true;
+    }
+
     private static Transition transition(DedupeKey key, Delivery delivery, SendResult result) {
         return switch (result.outcome()) {
             case SendOutcome.Delivered d -> new Transition.MarkSent(key, delivery.expiresAt());
@@ -286,6 +335,7 @@ final class JobPipeline {
 
     /** The delivery's transition is applied: act on its outcome and settle the duplicates that waited. */
     private void finished(Completion.Sent s) {
+        deliveriesInFlight--;
         afterTransition(s);
         List<Completion.Reclaim> waiting = sending.remove(s.key());
         if (waiting == null || waiting.isEmpty()) {

@@ -83,6 +83,10 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         return pipeline.inFlight();
     }
 
+    int deliveriesInFlight() {
+        return pipeline.deliveriesInFlight();
+    }
+
     /**
      * Ready: polling, not stopping, and publications not failing for longer than
      * {@link #PUBLISH_FAILING_UNREADY} (a missing topic or a broker refusing writes would otherwise
@@ -172,13 +176,18 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         }
     }
 
+    /** What the in-flight bound counts: records, or their deliveries when a job goes to many devices. */
+    private int load() {
+        return Math.max(pipeline.inFlight(), pipeline.deliveriesInFlight());
+    }
+
     private void flowControl() {
-        boolean blocked = pipeline.inFlight() >= maxInFlight || pipeline.blockedOnDedupe();
+        boolean blocked = load() >= maxInFlight || pipeline.blockedOnDedupe();
         if (blocked) {
             // pause() again every loop: partitions assigned since are not paused yet.
             consumer.pause(consumer.assignment());
             paused = true;
-        } else if (paused && pipeline.inFlight() <= maxInFlight / 2) {
+        } else if (paused && load() <= maxInFlight / 2) {
             List<TopicPartition> resume = new ArrayList<>(consumer.paused());
             resume.removeAll(dueAt.keySet());
             consumer.resume(resume);

@@ -77,6 +77,10 @@ public final class WorkerLoop implements Runnable {
         return loop.inFlight();
     }
 
+    public int deliveriesInFlight() {
+        return loop.deliveriesInFlight();
+    }
+
     public boolean isRunning() {
         return loop.isRunning();
     }

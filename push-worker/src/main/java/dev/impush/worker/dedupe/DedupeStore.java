@@ -57,6 +57,8 @@ public final class DedupeStore implements AutoCloseable {
     private final String claimScript = script("claim.lua");
     private final String releaseScript = script("release.lua");
     private final String markScript = script("mark.lua");
+    private final String renewScript = script("renew.lua");
+    private final Duration lease;
     private String claimSha;
     private String releaseSha;
 
@@ -76,6 +78,7 @@ public final class DedupeStore implements AutoCloseable {
         this.eager.setAutoFlushCommands(false);
         this.inflightValue = "inflight:" + owner;
         this.leaseMillis = Long.toString(lease.toMillis());
+        this.lease = lease;
         this.markTtl = new MarkTtl(sentTtl);
         this.timeout = timeout;
         this.clock = clock;
@@ -162,6 +165,31 @@ public final class DedupeStore implements AutoCloseable {
             args[2 * i + 1] = Long.toString(markTtl.millis(m.expiresAt(), now));
         }
         return r.eval(markScript, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /** How long a claim holds unless renewed. */
+    public Duration lease() {
+        return lease;
+    }
+
+    /**
+     * Extends the claims this worker still holds to a full lease again, in order; false for a key
+     * whose claim is no longer ours (it ran out, and perhaps another worker took it). One round trip.
+     */
+    public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
+        List<RedisFuture<List<Long>>> futures = new ArrayList<>(keys.size() / CHUNK + 1);
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            List<DedupeKey> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+            String[] redisKeys = chunk.stream().map(DedupeKey::redisKey).toArray(String[]::new);
+            futures.add(redis.eval(renewScript, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
+        }
+        connection.flushCommands();
+        awaitAll(futures);
+        List<Boolean> out = new ArrayList<>(keys.size());
+        for (RedisFuture<List<Long>> f : futures) {
+            f.toCompletableFuture().getNow(List.of()).forEach(r -> out.add(r == 1L));
+        }
+        return out;
     }
 
     /** The current state of each key ({@code sent}, {@code done:...}, {@code inflight:...}) or null. One round trip. */

@@ -30,6 +30,10 @@ public final class WorkerMetrics {
     public static final String IN_FLIGHT = "impush.worker.in.flight";
     public static final String DEDUPE_UNAVAILABLE = "impush.worker.dedupe.unavailable";
     public static final String RETRIED = "impush.worker.retried";
+    /** Claims of sends in flight found no longer held at renewal (Redis was away longer than a lease). */
+    public static final String CLAIMS_LOST = "impush.worker.claims.lost";
+    /** Deliveries handed to the channels and not finished. */
+    public static final String DELIVERIES_IN_FLIGHT = "impush.worker.deliveries.in.flight";
     /** Publications (tag {@code what}: retry | dead-letter | feedback) that failed and are tried again. */
     public static final String PUBLICATIONS_RETRIED = "impush.worker.publications.retried";
     /** Publications the broker refused with nothing smaller to stand in: the record finished without it. */
@@ -93,6 +97,14 @@ public final class WorkerMetrics {
 
     public void publicationLost(String what) {
         registry.counter(PUBLICATIONS_LOST, "what", what).increment();
+    }
+
+    public void claimLost() {
+        registry.counter(CLAIMS_LOST).increment();
+    }
+
+    public void gaugeDeliveriesInFlight(Supplier<Number> deliveries) {
+        Gauge.builder(DELIVERIES_IN_FLIGHT, deliveries).description("deliveries being sent").register(registry);
     }
 
     public void dedupeUnavailable() {
