@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +25,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admits sends within each vendor app's global budget. The budget lives in Redis (an atomic Lua
- * token bucket and daily counter per channel, shared by all replicas); each replica leases small
- * chunks of it (about 50 ms worth) so most sends are admitted locally without a round trip, and
- * one lease request is in flight per channel at a time however many sends wait.
+ * token bucket and daily counter per channel, shared by all replicas); each replica leases chunks
+ * of it, one lease request in flight per channel at a time however many sends wait, and admits the
+ * waiting sends as soon as a chunk arrives.
+ *
+ * <p>Chunks follow demand ({@link QuotaLimits#leaseSize}): the sends waiting, up to 256 per round
+ * trip, and under a rate at least about 50 ms worth so most sends are admitted locally. A daily
+ * quota alone never leases ahead, so the daily count is exact across replicas. Permits leased ahead
+ * under a rate are counted against the daily quota when leased; the total never exceeds it, and a
+ * replica may hold at most one chunk that other replicas cannot use. Such leftovers lapse at the
+ * quota's midnight (they were counted against the day that ended, so the new day's count stays
+ * exact) and are given back to the day's counter on {@link #close()}.
  *
  * <p>{@link #acquire} completes with empty when the send may go (possibly after waiting for
  * the bucket to refill), or with the instant the daily quota resets when it is spent: such a send
- * must not reach the vendor and is parked as rate-limited. If Redis does not answer, the lease is
- * granted locally (fail open): quotas are the vendor's to enforce, and a push must not wait on an
- * accounting outage. Thread-safe.
+ * must not reach the vendor and is parked as rate-limited. If Redis does not answer, the waiting
+ * sends are admitted locally (fail open): quotas are the vendor's to enforce, and a push must not
+ * wait on an accounting outage. Thread-safe.
  */
 public final class QuotaGate implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaGate.class);
@@ -42,13 +51,15 @@ public final class QuotaGate implements AutoCloseable {
     private final Map<Channel, Bucket> buckets = new EnumMap<>(Channel.class);
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
-    private final String script;
+    private final String leaseScript;
+    private final String releaseScript;
 
     public QuotaGate(RedisClient client, Map<Channel, QuotaLimits> limits, ScheduledExecutorService scheduler, Clock clock) {
         this.connection = client.connect(StringCodec.UTF8);
         this.scheduler = scheduler;
         this.clock = clock;
-        this.script = load();
+        this.leaseScript = load("lease.lua");
+        this.releaseScript = load("release.lua");
         limits.forEach((c, l) -> buckets.put(c, new Bucket(c, l)));
         limits.forEach((c, l) -> LOG.info("quota for {}: {}", c.wireName(), l));
     }
@@ -64,19 +75,30 @@ public final class QuotaGate implements AutoCloseable {
         return b == null ? GO : b.acquire();
     }
 
+    /** The day a daily quota counts {@code now} in, and the instant it ends. */
+    private record QuotaDay(LocalDate date, long endsAt) {
+        static QuotaDay of(Instant now, QuotaLimits limits) {
+            LocalDate date = now.atZone(limits.resetZone()).toLocalDate();
+            return new QuotaDay(date, date.plusDays(1).atStartOfDay(limits.resetZone()).toInstant().toEpochMilli());
+        }
+    }
+
     private final class Bucket {
         private final Channel channel;
         private final QuotaLimits limits;
-        private final int chunk;
+        private final String key;
         private final ArrayDeque<CompletableFuture<Optional<Instant>>> waiting = new ArrayDeque<>();
+        /** Permits leased from Redis (so counted there) and not used yet. */
         private long available;
+        /** The day {@link #available} was counted against; null without a daily quota. */
+        private QuotaDay leasedFor;
         private Instant spentUntil;
         private boolean leasing;
 
         Bucket(Channel channel, QuotaLimits limits) {
             this.channel = channel;
             this.limits = limits;
-            this.chunk = (int) Math.max(1, Math.min(limits.burst(), limits.qps() > 0 ? limits.qps() / 20 : 100));
+            this.key = "impush:quota:{" + channel.wireName() + "}";
         }
 
         synchronized CompletableFuture<Optional<Instant>> acquire() {
@@ -85,6 +107,9 @@ public final class QuotaGate implements AutoCloseable {
                     return CompletableFuture.completedFuture(Optional.of(spentUntil));
                 }
                 spentUntil = null;
+            }
+            if (available > 0 && leasedFor != null && clock.millis() >= leasedFor.endsAt()) {
+                available = 0; // counted against a day that has ended: lapse, so today's count stays exact
             }
             if (available > 0) {
                 available--;
@@ -101,45 +126,44 @@ public final class QuotaGate implements AutoCloseable {
 
         private void lease() {
             int want;
+            int batch;
             synchronized (this) {
-                want = Math.max(chunk, Math.min(waiting.size(), (int) limits.burst()));
+                want = limits.leaseSize(waiting.size());
+                batch = Math.max(1, Math.min(waiting.size(), limits.leaseAhead()));
             }
             Instant now = clock.instant();
-            LocalDate today = now.atZone(limits.resetZone()).toLocalDate();
-            long reset = today.plusDays(1).atStartOfDay(limits.resetZone()).toInstant().toEpochMilli();
-            String tag = "impush:quota:{" + channel.wireName() + "}";
-            connection.async().<List<Object>>eval(script, ScriptOutputType.MULTI,
-                            new String[] {tag + ":bucket", tag + ":day:" + today},
+            QuotaDay day = QuotaDay.of(now, limits);
+            connection.async().<List<Object>>eval(leaseScript, ScriptOutputType.MULTI,
+                            new String[] {key + ":bucket", key + ":day:" + day.date()},
                             Double.toString(limits.qps()), Long.toString(limits.burst()),
                             Long.toString(now.toEpochMilli()), Integer.toString(want),
-                            Long.toString(limits.dailyQuota()), Long.toString(reset))
+                            Long.toString(limits.dailyQuota()), Long.toString(day.endsAt()), Integer.toString(batch))
                     .toCompletableFuture()
                     .orTimeout(2, TimeUnit.SECONDS)
-                    .whenComplete((reply, failure) -> granted(reply, failure, want, reset));
+                    .whenComplete((reply, failure) -> granted(reply, failure, day));
         }
 
-        private void granted(List<Object> reply, Throwable failure, int want, long reset) {
-            long grant;
-            long waitMs;
-            if (failure != null) {
-                LOG.warn("quota store unavailable, admitting {} {} sends locally: {}", want, channel.wireName(),
-                        failure.toString());
-                grant = want;
-                waitMs = 0;
-            } else {
-                grant = (Long) reply.get(0);
-                waitMs = (Long) reply.get(1);
-            }
-            List<CompletableFuture<Optional<Instant>>> go = new java.util.ArrayList<>();
-            List<CompletableFuture<Optional<Instant>>> spent = new java.util.ArrayList<>();
+        private void granted(List<Object> reply, Throwable failure, QuotaDay day) {
+            List<CompletableFuture<Optional<Instant>>> go = new ArrayList<>();
+            List<CompletableFuture<Optional<Instant>>> spent = new ArrayList<>();
+            long waitMs = 0;
             boolean again;
             synchronized (this) {
-                if (grant < 0) {
-                    spentUntil = Instant.ofEpochMilli(reset);
+                if (failure != null) {
+                    // fail open for the sends waiting, no more: leftovers are only ever permits Redis counted
+                    LOG.warn("quota store unavailable, admitting {} {} sends locally: {}", waiting.size(),
+                            channel.wireName(), failure.toString());
+                    go.addAll(waiting);
+                    waiting.clear();
+                } else if ((Long) reply.get(0) < 0) {
+                    spentUntil = Instant.ofEpochMilli(day.endsAt());
+                    available = 0;
                     spent.addAll(waiting);
                     waiting.clear();
                 } else {
-                    available += grant;
+                    available += (Long) reply.get(0);
+                    waitMs = (Long) reply.get(1);
+                    leasedFor = limits.dailyQuota() > 0 ? day : null;
                     while (available > 0 && !waiting.isEmpty()) {
                         available--;
                         go.add(waiting.poll());
@@ -149,24 +173,55 @@ public final class QuotaGate implements AutoCloseable {
                 leasing = again;
             }
             go.forEach(f -> f.complete(Optional.empty()));
-            Optional<Instant> until = Optional.of(Instant.ofEpochMilli(reset));
+            Optional<Instant> until = Optional.of(Instant.ofEpochMilli(day.endsAt()));
             spent.forEach(f -> f.complete(until));
-            if (again) {
+            if (!again) {
+                return;
+            }
+            if (waitMs <= 0 && !go.isEmpty()) {
+                lease(); // more sends came while this lease was out: the next chunk at once, no timer hop
+            } else {
                 scheduler.schedule(this::lease, Math.max(1, waitMs), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Gives the unused permits back to today's counter, for the replicas that stay. */
+        void release() {
+            long unused;
+            QuotaDay day;
+            synchronized (this) {
+                unused = available;
+                day = leasedFor;
+                available = 0;
+            }
+            if (unused == 0 || day == null || clock.millis() >= day.endsAt()) {
+                return; // nothing counted, or counted against a day that has ended
+            }
+            try {
+                connection.async().eval(releaseScript, ScriptOutputType.INTEGER,
+                                new String[] {key + ":day:" + day.date()}, Long.toString(unused))
+                        .toCompletableFuture().get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.info("{} unused {} permits lapse with today's quota: {}", unused, channel.wireName(), e.toString());
             }
         }
     }
 
-    private static String load() {
-        try (InputStream in = QuotaGate.class.getResourceAsStream("lease.lua")) {
+    private static String load(String name) {
+        try (InputStream in = QuotaGate.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("missing lease.lua", e);
+            throw new IllegalStateException("missing " + name, e);
         }
     }
 
+    /** Gives unused daily permits back (a lease still in flight may strand at most its chunk), then disconnects. */
     @Override
     public void close() {
+        buckets.values().forEach(Bucket::release);
         connection.close();
     }
 }

@@ -13,14 +13,41 @@ import java.util.Map;
  * app, not per connection.
  *
  * @param qps        sends per second, 0 = unlimited (IMPUSH_&lt;VENDOR&gt;_QPS)
- * @param burst      sends allowed at once after a quiet period (IMPUSH_&lt;VENDOR&gt;_BURST, default = qps)
+ * @param burst      sends allowed at once after a quiet period (IMPUSH_&lt;VENDOR&gt;_BURST, default = qps);
+ *                   at least 1 under a rate, and 0 (meaningless) without one
  * @param dailyQuota sends per day, 0 = unlimited (IMPUSH_&lt;VENDOR&gt;_DAILY_QUOTA)
  * @param resetZone  the time zone whose midnight resets the daily count (IMPUSH_&lt;VENDOR&gt;_QUOTA_ZONE)
  */
 public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZone) {
+    /** The most permits one lease round trip asks for. */
+    static final int MAX_LEASE = 256;
+
+    public QuotaLimits {
+        burst = qps > 0 ? Math.max(1, burst) : 0;
+    }
 
     public boolean unlimited() {
         return qps <= 0 && dailyQuota <= 0;
+    }
+
+    /**
+     * Permits a replica leases ahead under a rate: about 50 ms worth, at least 1, at most the burst
+     * (and {@link #MAX_LEASE}), so most sends are admitted locally. 0 without a rate.
+     */
+    int leaseAhead() {
+        return qps > 0 ? (int) Math.min(Math.min(burst, MAX_LEASE), Math.max(1, (long) Math.ceil(qps / 20))) : 0;
+    }
+
+    /**
+     * Permits to ask the shared budget for when {@code waiting} sends wait: those sends, or
+     * {@link #leaseAhead()} if more, capped by the burst and {@link #MAX_LEASE}. With a daily quota
+     * only this is just the waiting sends: every permit leased is used at once, so no replica sits
+     * on budget another one could use and the daily count stays exact.
+     */
+    int leaseSize(int waiting) {
+        int demand = Math.max(1, waiting);
+        long cap = qps > 0 ? Math.min(burst, MAX_LEASE) : MAX_LEASE;
+        return (int) Math.min(cap, Math.max(demand, leaseAhead()));
     }
 
     /** The configured limits of every channel that has any. */
@@ -38,7 +65,7 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
             } catch (RuntimeException e) {
                 throw new ConfigException(p + "QUOTA_ZONE=" + zone + " is not a time zone id");
             }
-            QuotaLimits l = new QuotaLimits(qps, Math.max(1, burst), daily, z);
+            QuotaLimits l = new QuotaLimits(qps, burst, daily, z);
             if (!l.unlimited()) {
                 limits.put(c, l);
             }
@@ -48,6 +75,8 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%.0f/s (burst %d), %d/day reset at midnight %s", qps, burst, dailyQuota, resetZone);
+        String rate = qps > 0 ? String.format(Locale.ROOT, "%.0f/s (burst %d)", qps, burst) : "no rate limit";
+        String daily = dailyQuota > 0 ? dailyQuota + "/day reset at midnight " + resetZone : "no daily quota";
+        return rate + ", " + daily;
     }
 }

@@ -1,9 +1,11 @@
 -- Lease up to ARGV[4] permits from a vendor app's global budget: a token bucket (rate ARGV[1]/s,
 -- burst ARGV[2]) and, when ARGV[5] > 0, a daily counter reset at ARGV[6] (epoch ms).
--- KEYS[1] bucket hash, KEYS[2] today's counter; ARGV[3] now (epoch ms).
+-- KEYS[1] bucket hash, KEYS[2] today's counter; ARGV[3] now (epoch ms); ARGV[7] when the bucket
+-- runs dry, how many tokens are worth waiting for (the sends waiting, up to the replica's chunk).
+-- Grants min(wanted, what the budget has left): never more than the daily quota in total.
 -- Returns {granted, wait_ms}: granted = -1 when the daily quota is spent (wait_ms = until reset).
 local rate, burst, now, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local daily, reset = tonumber(ARGV[5]), tonumber(ARGV[6])
+local daily, reset, batch = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]) or 1
 local left = want
 if daily > 0 then
   local used = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -24,7 +26,9 @@ if rate > 0 then
   grant = math.min(left, math.floor(tokens))
   tokens = tokens - grant
   if grant < want then
-    wait = math.ceil((1 - (tokens - math.floor(tokens))) * 1000 / rate)
+    -- a wait per token would cost a round trip per send while the bucket is dry
+    local need = math.max(1, math.min(batch, want - grant))
+    wait = math.max(0, math.ceil((need - tokens) * 1000 / rate))
   end
   redis.call('HSET', KEYS[1], 't', tostring(tokens), 'ts', tostring(math.max(now, ts)))
   redis.call('PEXPIRE', KEYS[1], 3600000)

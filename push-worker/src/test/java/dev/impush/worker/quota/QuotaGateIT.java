@@ -7,7 +7,9 @@ import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
 import dev.impush.worker.LocalRedis;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -67,6 +69,108 @@ class QuotaGateIT {
         }
     }
 
+    /** Lua calls Redis has served so far (EVAL and EVALSHA), from INFO commandstats. */
+    private static long scriptCalls() {
+        try (StatefulRedisConnection<String, String> c = REDIS.client().connect()) {
+            long calls = 0;
+            for (String line : c.sync().info("commandstats").split("\r?\n")) {
+                if (line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_evalsha:")) {
+                    calls += Long.parseLong(line.replaceAll("^[^:]*:calls=(\\d+),.*", "$1").trim());
+                }
+            }
+            return calls;
+        }
+    }
+
+    private static String get(String key) {
+        try (StatefulRedisConnection<String, String> c = REDIS.client().connect()) {
+            return c.sync().get(key);
+        }
+    }
+
+    private static void awaitAll(List<CompletableFuture<Optional<Instant>>> all, Duration within) throws Exception {
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void dailyQuotaOnly_leasesChunks_notOneSendPerRoundTrip() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+        var limits = Map.of(Channel.XIAOMI, new QuotaLimits(0, 0, 100_000, SHANGHAI));
+        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+            long before = scriptCalls();
+            long start = System.nanoTime();
+            var results = acquire(gate, Channel.XIAOMI, 2_000);
+            awaitAll(results, Duration.ofSeconds(20));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            long roundTrips = scriptCalls() - before;
+            assertTrue(roundTrips <= 2_000 / 50, "2000 sends took " + roundTrips + " lease round trips");
+            assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "2000 sends took " + took);
+            assertTrue(results.stream().allMatch(f -> f.join().isEmpty()), "the quota is far from spent");
+            assertEquals("2000", get("impush:quota:{xiaomi}:day:2026-12-01"), "exactly the sends admitted are counted");
+        }
+    }
+
+    @Test
+    void dailyQuotaOnly_twoReplicas_admitExactlyTheQuota() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC);
+        var limits = Map.of(Channel.HUAWEI, new QuotaLimits(0, 0, 1_000, SHANGHAI));
+        try (QuotaGate a = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock);
+             QuotaGate b = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+            List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
+            for (int i = 0; i < 750; i++) { // interleaved, as two busy replicas would
+                all.add(a.acquire(Channel.HUAWEI));
+                all.add(b.acquire(Channel.HUAWEI));
+            }
+            awaitAll(all, Duration.ofSeconds(5));
+            Instant reset = Instant.parse("2026-12-03T16:00:00Z");
+            assertEquals(1_000, all.stream().filter(f -> f.join().isEmpty()).count());
+            assertEquals(500, all.stream().filter(f -> f.join().equals(Optional.of(reset))).count());
+            assertEquals("1000", get("impush:quota:{huawei}:day:2026-12-03"));
+        }
+    }
+
+    @Test
+    void underARate_aDryBucket_isWaitedOnForAChunk_notOneTokenPerRoundTrip() throws Exception {
+        var limits = Map.of(Channel.FCM, new QuotaLimits(200, 10, 0, SHANGHAI));
+        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), Clock.systemUTC())) {
+            long before = scriptCalls();
+            long start = System.nanoTime();
+            var results = acquire(gate, Channel.FCM, 100);
+            awaitAll(results, Duration.ofSeconds(10));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            long roundTrips = scriptCalls() - before;
+            assertTrue(took.compareTo(Duration.ofMillis(400)) >= 0, "the rate holds: (100 - burst 10) / 200/s, took " + took);
+            assertTrue(roundTrips <= 30, "100 sends at 200/s took " + roundTrips + " lease round trips");
+        }
+    }
+
+    @Test
+    void permitsLeasedAhead_lapseAtMidnight_andDoNotCountForTheNewDay() throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-05T15:59:59Z")); // 23:59:59 in Shanghai
+        var limits = Map.of(Channel.HONOR, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
+        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+            assertEquals(Optional.empty(), gate.acquire(Channel.HONOR).get(1, TimeUnit.SECONDS));
+            long leasedBeforeMidnight = Long.parseLong(get("impush:quota:{honor}:day:2026-12-05"));
+            assertTrue(leasedBeforeMidnight > 1, "a rate-limited channel leases ahead: " + leasedBeforeMidnight);
+            clock.set(Instant.parse("2026-12-05T16:00:01Z"));
+            assertEquals(Optional.empty(), gate.acquire(Channel.HONOR).get(1, TimeUnit.SECONDS));
+            assertTrue(get("impush:quota:{honor}:day:2026-12-06") != null,
+                    "a send after midnight is counted against the new day, not yesterday's leftovers");
+        }
+    }
+
+    @Test
+    void close_returnsUnusedPermits_toTheDailyCount() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC);
+        var limits = Map.of(Channel.MEIZU, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
+        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(Optional.empty(), gate.acquire(Channel.MEIZU).get(1, TimeUnit.SECONDS));
+            }
+        }
+        assertEquals("3", get("impush:quota:{meizu}:day:2026-12-07"), "only the sends made stay counted");
+    }
+
     @Test
     void unlimitedChannel_isAdmittedAtOnce() throws Exception {
         try (QuotaGate gate = new QuotaGate(REDIS.client(), Map.of(), REDIS.scheduler(), Clock.systemUTC())) {
@@ -85,6 +189,34 @@ class QuotaGateIT {
         } finally {
             c.shutdown();
             other.close();
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
         }
     }
 }
