@@ -22,8 +22,9 @@
 #   RETENTION_MS          im.events, push.jobs, push.feedback [604800000 = 7 days]
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
 #   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _FEEDBACK / _DLQ   topic names, as for the services
-#   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [10s,1m,10m / push.retry.];
-#                         their topics get $JOBS_PARTITIONS partitions
+#   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [10s,1m,10m / push.retry.]
+#   IMPUSH_TOPIC_PARK_PREFIX   the channels' parking topics [push.park.]; tiers and parking topics
+#                         get $JOBS_PARTITIONS partitions
 #
 # Choose partition counts generously up front. Adding partitions later changes which partition a
 # user id hashes to: for im.events / push.feedback that breaks the detector's state (its stores
@@ -56,6 +57,11 @@ IFS=',' read -r -a tier_delays <<< "$RETRY_TIERS"
 for d in "${tier_delays[@]}"; do
   d="$(echo "$d" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
   [ -n "$d" ] && T_TIERS+=("$RETRY_PREFIX$d")
+done
+# each channel's parking topic (deliveries that wait longer than their tier: a spent daily quota)
+PARK_PREFIX="${IMPUSH_TOPIC_PARK_PREFIX:-push.park.}"
+for c in apns fcm xiaomi huawei honor vivo oppo meizu; do
+  T_TIERS+=("$PARK_PREFIX$c")
 done
 
 for n in "$PARTITIONS" "$USER_PARTITIONS" "$JOBS_PARTITIONS" "$GATEWAYS_PARTITIONS" "$DLQ_PARTITIONS" \
@@ -105,7 +111,7 @@ create "$T_GATEWAYS" "$GATEWAYS_PARTITIONS" "cleanup.policy=compact" "min.compac
 create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # dead letters: kept longer, so they can be inspected and replayed after an incident
 create "$T_DLQ"      "$DLQ_PARTITIONS"      "cleanup.policy=delete" "retention.ms=$DLQ_RETENTION_MS"
-# retry tiers, keyed like push.jobs; a worker refuses to start while one is missing
+# retry tiers and parking topics, keyed like push.jobs; a worker refuses to start while one is missing
 for t in "${T_TIERS[@]}"; do
   create "$t"        "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 done

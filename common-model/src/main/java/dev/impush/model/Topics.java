@@ -15,6 +15,15 @@ public final class Topics {
     /** The default retry tiers' topics. */
     public static final java.util.List<String> DEFAULT_RETRY_TOPICS =
             java.util.List.of(RETRY_PREFIX + "10s", RETRY_PREFIX + "1m", RETRY_PREFIX + "10m");
+    /**
+     * Prefix of the parking topics, one per channel ({@code push.park.apns}, ...): deliveries that must
+     * wait longer than their retry tier (a spent daily quota, a long {@code Retry-After}) wait there,
+     * behind their own channel only.
+     */
+    public static final String PARK_PREFIX = "push.park.";
+    /** Every channel's parking topic under the default prefix. */
+    public static final java.util.List<String> DEFAULT_PARK_TOPICS = java.util.Arrays.stream(Channel.values())
+            .map(c -> PARK_PREFIX + c.wireName()).toList();
     /** Records that cannot be processed or delivered, with the reason and the raw bytes. */
     public static final String DLQ = "push.dlq";
 

@@ -46,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
                 Topics.EVENTS, partitions, Topics.GATEWAYS, partitions, Topics.JOBS, partitions,
                 Topics.FEEDBACK, partitions, Topics.DLQ, partitions));
         Topics.DEFAULT_RETRY_TOPICS.forEach(t -> topics.put(t, partitions));
+        Topics.DEFAULT_PARK_TOPICS.forEach(t -> topics.put(t, partitions));
         extra.forEach(t -> topics.put(t, partitions));
         KafkaTopics.createAndAwait(kafka.bootstrapServers(), topics, List.of(Topics.GATEWAYS));
         return this;

@@ -93,6 +93,7 @@ public final class PushWorker implements AutoCloseable {
                                    Clock clock) {
         List<String> topics = new ArrayList<>(List.of(config.jobsTopic(), config.feedbackTopic(), config.dlqTopic()));
         topics.addAll(config.retryTiers().topics());
+        topics.addAll(config.retryTiers().parkTopics(channels.keySet()));
         TopicCheck.requireTopics(config.bootstrap(), topics, TOPIC_CHECK_TIMEOUT);
         PushWorker w = new PushWorker(config, channels, meters, clock);
         w.pollThread.start();

@@ -45,7 +45,8 @@ import java.util.Map;
  * @param redisBackoff    after a failed Redis call, how long Redis is left alone (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
- * @param retryTiers      durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay)
+ * @param retryTiers      durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay), and
+ *                        the channels' parking topics for longer waits (IMPUSH_TOPIC_PARK_PREFIX + channel)
  * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE)
  */
 public record WorkerConfig(
@@ -100,7 +101,8 @@ public record WorkerConfig(
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
                 ResilienceSettings.fromEnv(env),
                 RetryTiers.parse(env.string("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                        env.string("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS"),
+                        env.string("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS")
+                        .withParkPrefix(env.string("IMPUSH_TOPIC_PARK_PREFIX", Topics.PARK_PREFIX)),
                 QuotaLimits.fromEnv(env));
     }
 

@@ -26,7 +26,9 @@ import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.impush.model.Channel;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -450,8 +452,7 @@ final class JobPipeline {
         if (!state.arrive()) {
             return;
         }
-        if (state.needsSettlement()) {
-            settle(state);
+        if (state.needsSettlement() && settle(state)) {
             return;
         }
         inFlight--;
@@ -460,29 +461,51 @@ final class JobPipeline {
 
     /**
      * Devices of the job failed: the retryable ones climb to the next retry tier (only them), the
-     * others, and all of them after the last tier, go to the dead-letter topic.
+     * others, and all of them after the last tier, go to the dead-letter topic. A device that must
+     * wait longer than the tier (its vendor or quota said until when) waits in its channel's parking
+     * topic instead, so it holds up no other channel; one that could be tried again only after its
+     * job expires is dropped as expired now. False when nothing was published (all dropped).
      */
-    private void settle(JobState state) {
+    private boolean settle(JobState state) {
         List<JobState.Failure> retry = new ArrayList<>();
         List<JobState.Failure> dead = new ArrayList<>();
         for (JobState.Failure f : state.failures) {
             (f.retryable() && state.job != null && tiers.forAttempt(state.attempt).isPresent() ? retry : dead).add(f);
         }
+        boolean published = false;
         if (!retry.isEmpty()) {
-            publishRetry(state, retry, tiers.forAttempt(state.attempt).orElseThrow());
+            RetryTiers.Tier tier = tiers.forAttempt(state.attempt).orElseThrow();
+            Instant tierDue = clock.instant().plus(tier.delay());
+            List<JobState.Failure> onTier = new ArrayList<>();
+            Map<Channel, List<JobState.Failure>> parked = new EnumMap<>(Channel.class);
+            for (JobState.Failure f : retry) {
+                Instant due = f.retryAt().isAfter(tierDue) ? f.retryAt() : tierDue;
+                if (state.job.isExpired(due)) {
+                    metrics.dropped("expired");
+                } else if (due.isAfter(tierDue)) {
+                    parked.computeIfAbsent(f.target().channel(), c -> new ArrayList<>()).add(f);
+                } else {
+                    onTier.add(f);
+                }
+            }
+            if (!onTier.isEmpty()) {
+                publishRetry(state, onTier, tier.topic(), tierDue);
+                published = true;
+            }
+            for (var e : parked.entrySet()) {
+                Instant due = e.getValue().stream().map(JobState.Failure::retryAt).max(Instant::compareTo).orElseThrow();
+                publishRetry(state, e.getValue(), tiers.parkTopic(e.getKey()), due);
+                published = true;
+            }
         }
         if (!dead.isEmpty()) {
             publishDeadLetter(state, dead);
+            published = true;
         }
+        return published;
     }
 
-    private void publishRetry(JobState state, List<JobState.Failure> failures, RetryTiers.Tier tier) {
-        Instant due = clock.instant().plus(tier.delay());
-        for (JobState.Failure f : failures) {
-            if (f.retryAt().isAfter(due)) {
-                due = f.retryAt();
-            }
-        }
+    private void publishRetry(JobState state, List<JobState.Failure> failures, String topic, Instant due) {
         PushJob job = state.job.withTargets(failures.stream().map(JobState.Failure::target).toList());
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(state.attempt + 1));
@@ -491,8 +514,8 @@ final class JobPipeline {
         String firstFailure = JobHeaders.string(state.record.headers(), JobHeaders.FIRST_FAILURE);
         JobHeaders.set(headers, JobHeaders.FIRST_FAILURE, firstFailure != null ? firstFailure : failures.getFirst().detail());
         JobHeaders.setAttempts(headers, attempts(state, failures));
-        metrics.retried(tier.topic(), failures.size());
-        publish(state, new Publication("retry", done -> publisher.retry(tier.topic(), state.record.key(), job, headers, done),
+        metrics.retried(topic, failures.size());
+        publish(state, new Publication("retry", done -> publisher.retry(topic, state.record.key(), job, headers, done),
                 () -> deadLetter(state, failures)));
     }
 

@@ -33,7 +33,9 @@ public final class WorkerLoop implements Runnable {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
         topics.addAll(config.retryTiers().topics());
-        PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isTier,
+        topics.addAll(config.retryTiers().parkTopics(
+                java.util.Arrays.stream(dev.impush.model.Channel.values()).filter(dispatcher::supports).toList()));
+        PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isDelayed,
                 onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
                         workerId, config.retryTiers(), config.redisBackoff(), onFinished),
                 config.maxInFlight(), config.commitInterval(), config.drainTimeout(), clock);

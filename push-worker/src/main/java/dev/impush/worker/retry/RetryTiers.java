@@ -1,8 +1,12 @@
 package dev.impush.worker.retry;
 
+import dev.impush.model.Channel;
+import dev.impush.model.Topics;
 import dev.impush.runtime.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,14 +15,44 @@ import java.util.Optional;
  * The durable retry ladder: a job whose devices still fail after the in-process retries climbs
  * one tier per attempt ({@code push.retry.10s}, {@code push.retry.1m}, {@code push.retry.10m} by
  * default), and after the last one goes to the dead-letter topic.
+ *
+ * <p>A tier partition waits at its first record not yet due, so a device that must wait longer than
+ * its tier (a spent daily quota: until midnight; a long {@code Retry-After}) would hold every
+ * record behind it, of every channel. Such a device climbs the same rung but waits in its channel's
+ * parking topic ({@code parkPrefix} + channel: {@code push.park.xiaomi}), behind its own channel only.
  */
-public record RetryTiers(List<Tier> tiers) {
+public record RetryTiers(List<Tier> tiers, String parkPrefix) {
 
     /** One rung: its topic and how long a record waits there. */
     public record Tier(String topic, Duration delay) {}
 
     public RetryTiers {
         tiers = List.copyOf(tiers);
+    }
+
+    /** Tiers with the default parking topics ({@link Topics#PARK_PREFIX}). */
+    public RetryTiers(List<Tier> tiers) {
+        this(tiers, Topics.PARK_PREFIX);
+    }
+
+    /** The same tiers with parking topics under {@code prefix}. */
+    public RetryTiers withParkPrefix(String prefix) {
+        return new RetryTiers(tiers, prefix);
+    }
+
+    /** Where deliveries of {@code channel} wait that must wait longer than their tier. */
+    public String parkTopic(Channel channel) {
+        return parkPrefix + channel.wireName();
+    }
+
+    /** The parking topics of {@code channels}. */
+    public List<String> parkTopics(Collection<Channel> channels) {
+        return channels.stream().map(this::parkTopic).toList();
+    }
+
+    /** A topic whose records wait until due: a tier or a parking topic. */
+    public boolean isDelayed(String topic) {
+        return isTier(topic) || Arrays.stream(Channel.values()).anyMatch(c -> parkTopic(c).equals(topic));
     }
 
     /**
