@@ -104,9 +104,11 @@ partitions_of() {
 create "$T_EVENTS"   "$USER_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # keyed by user id; worker -> detector (invalid tokens); co-partitioned with im.events
 create "$T_FEEDBACK" "$USER_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
-# gateway leases, keyed by gateway id: only the latest lease per gateway matters
+# gateway leases, keyed by gateway id: only the latest lease per gateway matters. Stamped by the
+# broker (LogAppendTime), not by the gateways' clocks: when the detector rebuilds its lease store
+# from this topic, a record's timestamp is when the heartbeat arrived
 create "$T_GATEWAYS" "$GATEWAYS_PARTITIONS" "cleanup.policy=compact" "min.compaction.lag.ms=60000" \
-                                            "delete.retention.ms=86400000"
+                                            "delete.retention.ms=86400000" "message.timestamp.type=LogAppendTime"
 # keyed by recipient user id; partitions bound the number of useful push-worker replicas
 create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # dead letters: kept longer, so they can be inspected and replayed after an incident

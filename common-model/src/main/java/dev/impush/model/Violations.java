@@ -22,6 +22,14 @@ public final class Violations {
         return this;
     }
 
+    /** An optional text: absent ({@code null}) is fine, present must be non-blank and at most {@code max} long. */
+    public Violations optionalText(String field, String value, int max) {
+        if (value != null && value.isBlank()) {
+            messages.add(field + " must not be blank when present");
+        }
+        return maxLength(field, value, max);
+    }
+
     public Violations maxSize(String field, Collection<?> value, int max) {
         if (value != null && value.size() > max) {
             messages.add(field + " has more than " + max + " entries");

@@ -32,6 +32,14 @@ import java.util.Objects;
  * @param defaultTtl           {@code IMPUSH_DETECTOR_DEFAULT_TTL_S}, default 86400 (at most 28 days): message lifetime when it says {@code ttlSeconds: 0}
  * @param requireGatewayLease  {@code IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE}, default false: when true a
  *                             connection on a gateway without a lease record counts as down
+ * @param connectionMaxAge     {@code IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S}, default 86400 (60 s to 30 days): a
+ *                             connection reported longer ago than this counts as down unless a newer presence
+ *                             event refreshed it, or its gateway's lease names the incarnation that reported it
+ *                             (see {@link dev.impush.detector.logic.Liveness})
+ * @param maxClockSkew         {@code IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S}, default 300 (0 to 3600): how far a gateway
+ *                             heartbeat's record timestamp may lag the detector's clock and still count as
+ *                             received now; also how much older than the stored lease a restarted gateway's
+ *                             first heartbeat may be (see {@link dev.impush.detector.logic.LeaseReceipt})
  * @param commitInterval       {@code IMPUSH_DETECTOR_COMMIT_INTERVAL_MS}, default 100: with exactly-once,
  *                             jobs become visible to the workers only at commit, so this bounds added latency
  * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
@@ -51,6 +59,8 @@ public record DetectorConfig(
         Duration punctuateInterval,
         Duration defaultTtl,
         boolean requireGatewayLease,
+        Duration connectionMaxAge,
+        Duration maxClockSkew,
         Duration commitInterval,
         int opsPort,
         UserLimits limits) {
@@ -68,6 +78,8 @@ public record DetectorConfig(
     public static final String PUNCTUATE_MS = "IMPUSH_DETECTOR_PUNCTUATE_MS";
     public static final String DEFAULT_TTL_S = "IMPUSH_DETECTOR_DEFAULT_TTL_S";
     public static final String REQUIRE_GATEWAY_LEASE = "IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE";
+    public static final String CONNECTION_MAX_AGE_S = "IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S";
+    public static final String MAX_CLOCK_SKEW_S = "IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S";
     public static final String COMMIT_INTERVAL_MS = "IMPUSH_DETECTOR_COMMIT_INTERVAL_MS";
     public static final String OPS_PORT = "IMPUSH_OPS_PORT";
     public static final String MAX_DEVICES = "IMPUSH_DETECTOR_MAX_DEVICES_PER_USER";
@@ -75,6 +87,8 @@ public record DetectorConfig(
     public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(1);
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     public DetectorConfig {
         requireText(KAFKA_BOOTSTRAP, bootstrapServers);
@@ -89,6 +103,11 @@ public record DetectorConfig(
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
         requirePositive(PUNCTUATE_MS, punctuateInterval);
         requirePositive(DEFAULT_TTL_S, defaultTtl);
+        requirePositive(CONNECTION_MAX_AGE_S, connectionMaxAge);
+        Objects.requireNonNull(maxClockSkew, MAX_CLOCK_SKEW_S);
+        if (maxClockSkew.isNegative()) {
+            throw new ConfigException(MAX_CLOCK_SKEW_S + " must not be negative");
+        }
         Objects.requireNonNull(commitInterval, COMMIT_INTERVAL_MS);
         if (commitInterval.isNegative()) {
             throw new ConfigException(COMMIT_INTERVAL_MS + " must not be negative");
@@ -117,6 +136,10 @@ public record DetectorConfig(
                 .punctuateInterval(env.millis(PUNCTUATE_MS, 1_000))
                 .defaultTtl(Duration.ofSeconds(env.integer(DEFAULT_TTL_S, 86_400, 1, (int) MessageEvent.MAX_TTL_SECONDS)))
                 .requireGatewayLease(env.bool(REQUIRE_GATEWAY_LEASE, false))
+                .connectionMaxAge(Duration.ofSeconds(env.integer(CONNECTION_MAX_AGE_S,
+                        (int) DEFAULT_CONNECTION_MAX_AGE.toSeconds(), 60, 30 * 86_400)))
+                .maxClockSkew(Duration.ofSeconds(env.integer(MAX_CLOCK_SKEW_S,
+                        (int) DEFAULT_MAX_CLOCK_SKEW.toSeconds(), 0, 3600)))
                 .commitInterval(env.millis(COMMIT_INTERVAL_MS, DEFAULT_COMMIT_INTERVAL.toMillis()))
                 .opsPort(env.integer(OPS_PORT, 8081, 0, 65535))
                 .limits(new UserLimits(
@@ -166,6 +189,8 @@ public record DetectorConfig(
         private Duration punctuateInterval = Duration.ofSeconds(1);
         private Duration defaultTtl = Duration.ofDays(1);
         private boolean requireGatewayLease = false;
+        private Duration connectionMaxAge = DEFAULT_CONNECTION_MAX_AGE;
+        private Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW;
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
         private UserLimits limits = UserLimits.DEFAULTS;
@@ -186,6 +211,8 @@ public record DetectorConfig(
             punctuateInterval = c.punctuateInterval;
             defaultTtl = c.defaultTtl;
             requireGatewayLease = c.requireGatewayLease;
+            connectionMaxAge = c.connectionMaxAge;
+            maxClockSkew = c.maxClockSkew;
             commitInterval = c.commitInterval;
             opsPort = c.opsPort;
             limits = c.limits;
@@ -208,6 +235,8 @@ public record DetectorConfig(
         public Builder punctuateInterval(Duration v) { punctuateInterval = v; return this; }
         public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
         public Builder requireGatewayLease(boolean v) { requireGatewayLease = v; return this; }
+        public Builder connectionMaxAge(Duration v) { connectionMaxAge = v; return this; }
+        public Builder maxClockSkew(Duration v) { maxClockSkew = v; return this; }
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
         public Builder opsPort(int v) { opsPort = v; return this; }
         public Builder limits(UserLimits v) { limits = v; return this; }
@@ -215,7 +244,7 @@ public record DetectorConfig(
         public DetectorConfig build() {
             return new DetectorConfig(bootstrapServers, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
                     dlqTopic, applicationId, stateDir, streamThreads, ackTimeout, punctuateInterval, defaultTtl,
-                    requireGatewayLease, commitInterval, opsPort, limits);
+                    requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.impush.detector;
 
+import dev.impush.detector.logic.LeaseReceipt;
 import dev.impush.detector.processor.DecodeProcessor;
 import dev.impush.detector.processor.DetectorProcessor;
 import dev.impush.detector.processor.GatewayLeaseProcessor;
@@ -55,7 +56,7 @@ public final class DetectorTopology {
 
         t.addGlobalStore(DetectorStores.gatewayLeases(), GATEWAYS_SOURCE, new StringDeserializer(),
                 new ByteArrayDeserializer(), config.gatewaysTopic(), GATEWAYS_UPDATE,
-                () -> new GatewayLeaseProcessor(metrics));
+                () -> new GatewayLeaseProcessor(new LeaseReceipt(config.maxClockSkew()), metrics));
 
         t.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), config.eventsTopic());
         t.addSource(FEEDBACK_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), config.feedbackTopic());

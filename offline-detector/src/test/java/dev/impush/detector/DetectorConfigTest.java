@@ -31,6 +31,8 @@ class DetectorConfigTest {
         assertEquals(Duration.ofSeconds(1), c.punctuateInterval());
         assertEquals(Duration.ofDays(1), c.defaultTtl());
         assertFalse(c.requireGatewayLease());
+        assertEquals(Duration.ofDays(1), c.connectionMaxAge());
+        assertEquals(Duration.ofMinutes(5), c.maxClockSkew());
         assertEquals(Duration.ofMillis(100), c.commitInterval());
         assertEquals(8081, c.opsPort());
         assertEquals(DetectorConfig.builder().build(), c);
@@ -49,6 +51,8 @@ class DetectorConfigTest {
                 Map.entry("IMPUSH_DETECTOR_PUNCTUATE_MS", "250"),
                 Map.entry("IMPUSH_DETECTOR_DEFAULT_TTL_S", "60"),
                 Map.entry("IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE", "true"),
+                Map.entry("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "3600"),
+                Map.entry("IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "0"),
                 Map.entry("IMPUSH_DETECTOR_COMMIT_INTERVAL_MS", "0"),
                 Map.entry("IMPUSH_OPS_PORT", "0"))));
         assertEquals("k1:9092,k2:9092", c.bootstrapServers());
@@ -61,6 +65,8 @@ class DetectorConfigTest {
         assertEquals(Duration.ofMillis(250), c.punctuateInterval());
         assertEquals(Duration.ofSeconds(60), c.defaultTtl());
         assertTrue(c.requireGatewayLease());
+        assertEquals(Duration.ofHours(1), c.connectionMaxAge());
+        assertEquals(Duration.ZERO, c.maxClockSkew());
         assertEquals(Duration.ZERO, c.commitInterval());
         assertEquals(0, c.opsPort());
     }
@@ -73,6 +79,15 @@ class DetectorConfigTest {
         e = assertThrows(ConfigException.class, () ->
                 DetectorConfig.fromEnv(Env.of(Map.of("IMPUSH_DETECTOR_THREADS", "zero"))));
         assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_THREADS"), e.getMessage());
+        for (var bad : Map.of("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "0", "IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "-1")
+                .entrySet()) {
+            e = assertThrows(ConfigException.class, () -> DetectorConfig.fromEnv(Env.of(Map.ofEntries(bad))));
+            assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+        }
+        e = assertThrows(ConfigException.class, () -> DetectorConfig.builder().connectionMaxAge(Duration.ZERO).build());
+        assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> DetectorConfig.builder().maxClockSkew(Duration.ofSeconds(-1)).build());
+        assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S"), e.getMessage());
     }
 
     @Test

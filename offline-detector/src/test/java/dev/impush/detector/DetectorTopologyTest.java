@@ -12,7 +12,6 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
-import dev.impush.model.event.GatewayLease;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -116,6 +115,12 @@ class DetectorTopologyTest {
                 .formatted(USER, deviceId, state, gatewayId, at));
     }
 
+    private void presence(String deviceId, String state, String gatewayId, Instant at, String incarnation) {
+        send("""
+                {"v":1,"type":"presence","userId":"%s","deviceId":"%s","state":"%s","gatewayId":"%s","at":"%s",\
+                "incarnation":"%s"}""".formatted(USER, deviceId, state, gatewayId, at, incarnation));
+    }
+
     private void message(String messageId, String conversationId, Instant sentAt, long ttl) {
         send("""
                 {"v":1,"type":"message","messageId":"%s","userId":"%s","conversationId":"%s",\
@@ -134,10 +139,20 @@ class DetectorTopologyTest {
                 .formatted(type, messageId, USER, deviceId, T0));
     }
 
+    /**
+     * A heartbeat as a gateway's producer writes it: the record's timestamp (CreateTime) comes from the
+     * gateway's clock too, so it is skewed just like {@code at}.
+     */
     private void lease(String gatewayId, long seconds, Instant at) {
         gateways.pipeInput(gatewayId, ("""
                 {"v":1,"type":"gateway","gatewayId":"%s","leaseSeconds":%d,"at":"%s"}"""
-                .formatted(gatewayId, seconds, at)).getBytes(StandardCharsets.UTF_8));
+                .formatted(gatewayId, seconds, at)).getBytes(StandardCharsets.UTF_8), at);
+    }
+
+    private void lease(String gatewayId, long seconds, Instant at, String incarnation) {
+        gateways.pipeInput(gatewayId, ("""
+                {"v":1,"type":"gateway","gatewayId":"%s","leaseSeconds":%d,"at":"%s","incarnation":"%s"}"""
+                .formatted(gatewayId, seconds, at, incarnation)).getBytes(StandardCharsets.UTF_8), at);
     }
 
     private void invalidToken(String deviceId, String token, Instant invalidatedAt) {
@@ -375,10 +390,167 @@ class DetectorTopologyTest {
         start();
         register("d1", TOKEN_1);
         presence("d1", "online", "gw-7", T0.minusSeconds(100));
-        lease("gw-7", 30, T0.minusSeconds(60)); // ran out 30 s ago
+        lease("gw-7", 30, T0);
+        driver.advanceWallClockTime(Duration.ofSeconds(31)); // no heartbeat since: ran out 1 s ago
+        message("m-1", "c-17", T0.plusSeconds(31), 86400);
+
+        assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
+    }
+
+    @Test
+    void gatewayClockBehindByMoreThanItsLease_keepsItsUsersOnline() {
+        start();
+        register("d1", TOKEN_1);
+        Instant gatewayClock = T0.minusSeconds(60); // the gateway's clock runs 60 s behind the detector's
+        presence("d1", "online", "gw-7", gatewayClock);
+        lease("gw-7", 30, gatewayClock);
+        message("m-1");
+
+        assertTrue(jobs.isEmpty(), "the lease runs from when the detector received it, not from the gateway's at");
+    }
+
+    @Test
+    void gatewayClockAhead_leaseStillRunsOutLeaseSecondsAfterReceipt() {
+        start();
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0);
+        lease("gw-7", 30, T0.plusSeconds(600)); // the gateway's clock runs 10 min ahead; then it dies
+        driver.advanceWallClockTime(Duration.ofSeconds(31));
+        message("m-1", "c-17", T0.plusSeconds(31), 86400);
+
+        assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
+    }
+
+    @Test
+    void gatewayLease_readLongAfterItWasWritten_asOnRestore_doesNotReviveGateway() {
+        // a global store rebuilt from the topic sees every lease now: an hour-old record (by its
+        // timestamp) must not count as a fresh heartbeat
+        start(b -> b.requireGatewayLease(true));
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0.minusSeconds(3700));
+        lease("gw-7", 30, T0.minusSeconds(3600));
         message("m-1");
 
         assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
+    }
+
+    @Test
+    void gatewayRestart_newIncarnation_takesConnectionsOfTheOldOneDown() {
+        start();
+        register("d1", TOKEN_1);
+        register("d2", TOKEN_2);
+        lease("gw-7", 30, T0.minusSeconds(100), "boot-1");
+        presence("d1", "online", "gw-7", T0.minusSeconds(100), "boot-1");
+        // gw-7 crashes (no offline for d1) and comes back under the same id
+        lease("gw-7", 30, T0.minusSeconds(5), "boot-2");
+        presence("d2", "online", "gw-7", T0.minusSeconds(4), "boot-2");
+        message("m-1");
+
+        List<PushJob> out = jobs();
+        assertEquals(1, out.size());
+        assertEquals(List.of("d1"), deviceIds(out.get(0)), "d1's connection died with boot-1; d2's is live");
+    }
+
+    @Test
+    void gatewayRestart_presenceWithoutIncarnation_takesTheGatewaysIncarnationAtThatTime() {
+        start();
+        register("d1", TOKEN_1);
+        register("d2", TOKEN_2);
+        lease("gw-7", 30, T0.minusSeconds(100), "boot-1");
+        presence("d1", "online", "gw-7", T0.minusSeconds(100));
+        lease("gw-7", 30, T0.minusSeconds(5), "boot-2");
+        presence("d2", "online", "gw-7", T0.minusSeconds(4));
+        message("m-1");
+
+        List<PushJob> out = jobs();
+        assertEquals(1, out.size());
+        assertEquals(List.of("d1"), deviceIds(out.get(0)));
+    }
+
+    @Test
+    void gatewayRestart_onHostWithClockBehind_newIncarnationIsAccepted() {
+        start();
+        register("d2", TOKEN_2);
+        lease("gw-7", 30, T0, "boot-1");
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        // restarted on a host whose clock is 60 s behind: its at is older than boot-1's last one
+        lease("gw-7", 30, T0.minusSeconds(50), "boot-2");
+        presence("d2", "online", "gw-7", T0.minusSeconds(50), "boot-2");
+        driver.advanceWallClockTime(Duration.ofSeconds(25)); // boot-1's lease would have run out by now
+        message("m-1", "c-17", T0.plusSeconds(35), 86400);
+
+        assertTrue(jobs.isEmpty(), "boot-2's lease, received 25 s ago, holds d2's connection up");
+    }
+
+    @Test
+    void gatewayLease_ofReplacedIncarnationReplayedLater_isIgnored() {
+        start();
+        register("d2", TOKEN_2);
+        lease("gw-7", 30, T0.minusSeconds(900), "boot-1");
+        lease("gw-7", 30, T0.minusSeconds(5), "boot-2");
+        presence("d2", "online", "gw-7", T0.minusSeconds(4), "boot-2");
+        lease("gw-7", 30, T0.minusSeconds(900), "boot-1"); // replayed: far older than boot-2's heartbeat
+        message("m-1");
+
+        assertTrue(jobs.isEmpty(), "boot-2 still holds gw-7");
+    }
+
+    @Test
+    void connectionOlderThanMaxAge_onGatewayWithoutLease_countsDeviceOffline() {
+        start();
+        register("d1", TOKEN_1);
+        register("d2", TOKEN_2);
+        presence("d1", "online", "gw-7", T0.minus(Duration.ofHours(25)));
+        presence("d2", "online", "gw-7", T0.minus(Duration.ofHours(23)));
+        message("m-1");
+
+        List<PushJob> out = jobs();
+        assertEquals(1, out.size());
+        assertEquals(List.of("d1"), deviceIds(out.get(0)), "default max age 24 h");
+    }
+
+    @Test
+    void connectionMaxAge_isConfigurable() {
+        start(b -> b.connectionMaxAge(Duration.ofHours(1)));
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0.minusSeconds(3601));
+        message("m-1");
+
+        assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
+    }
+
+    @Test
+    void connectionOlderThanMaxAge_refreshedByNewerPresence_staysLive() {
+        start();
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0.minus(Duration.ofHours(25)));
+        presence("d1", "online", "gw-7", T0.minusSeconds(60));
+        message("m-1");
+
+        assertTrue(jobs.isEmpty());
+    }
+
+    @Test
+    void connection_recordedNow_expiresMaxAgeLaterByTheDetectorsClock() {
+        start();
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0.plus(Duration.ofDays(30))); // a gateway clock far ahead
+        driver.advanceWallClockTime(Duration.ofHours(24).plusSeconds(1));
+        message("m-1", "c-17", T0.plus(Duration.ofHours(24)), 86400);
+
+        assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
+    }
+
+    @Test
+    void connectionOlderThanMaxAge_onLiveGatewayOfTheSameIncarnation_staysLive() {
+        start();
+        register("d1", TOKEN_1);
+        lease("gw-7", 30, T0.minus(Duration.ofHours(25)), "boot-1");
+        presence("d1", "online", "gw-7", T0.minus(Duration.ofHours(25)), "boot-1");
+        lease("gw-7", 30, T0.minusSeconds(5), "boot-1");
+        message("m-1");
+
+        assertTrue(jobs.isEmpty(), "the gateway that reported the connection still runs and would report its end");
     }
 
     @Test
@@ -416,12 +588,18 @@ class DetectorTopologyTest {
     }
 
     @Test
-    void gatewayLease_olderHeartbeatArrivingLate_doesNotReviveGateway() {
+    void gatewayLease_olderOrRepeatedHeartbeatArrivingLate_doesNotReviveGateway() {
         start();
+        register("d1", TOKEN_1);
+        presence("d1", "online", "gw-7", T0);
         lease("gw-7", 30, T0.minusSeconds(10));
+        driver.advanceWallClockTime(Duration.ofSeconds(25));
         lease("gw-7", 30, T0.minusSeconds(100)); // replayed, older
-        assertEquals(T0.minusSeconds(10), ((GatewayLease) driver.getKeyValueStore(DetectorStores.GATEWAY_LEASES)
-                .get("gw-7")).at());
+        lease("gw-7", 30, T0.minusSeconds(10)); // delivered again
+        driver.advanceWallClockTime(Duration.ofSeconds(6));
+        message("m-1", "c-17", T0.plusSeconds(31), 86400);
+
+        assertEquals(List.of("d1"), deviceIds(jobs().get(0)), "the lease received at T0 ran out at T0+30");
     }
 
     @Test

@@ -52,8 +52,30 @@ class ContractCodecTest {
         assertEquals(Channel.APNS, dev.channel());
         var gw = ContractCodec.gateways().decode(utf8(
                 "{\"v\":1,\"type\":\"gateway\",\"gatewayId\":\"gw-7\",\"leaseSeconds\":30,\"at\":\"2026-11-25T08:00:05Z\"}"));
-        assertEquals(Instant.parse("2026-11-25T08:00:35Z"),
-                ((Decoded.Ok<GatewayLease>) gw).value().expiresAt());
+        assertEquals(GatewayLease.of("gw-7", 30, Instant.parse("2026-11-25T08:00:05Z")),
+                ((Decoded.Ok<GatewayLease>) gw).value());
+    }
+
+    /** {@code incarnation} is optional on leases and presence events; when sent, it is a short non-blank id. */
+    @Test
+    void decode_incarnation_isOptionalAndBounded() {
+        var gateways = ContractCodec.gateways();
+        String lease = "{\"v\":1,\"type\":\"gateway\",\"gatewayId\":\"gw-7\",\"leaseSeconds\":30,\"at\":\"2026-11-25T08:00:05Z\"%s}";
+        var ok = assertInstanceOf(Decoded.Ok.class, gateways.decode(utf8(lease.formatted(",\"incarnation\":\"b-1\""))));
+        assertEquals("b-1", ((GatewayLease) ok.value()).incarnation());
+        var number = assertInstanceOf(Decoded.Ok.class, gateways.decode(utf8(lease.formatted(",\"incarnation\":1764057600"))));
+        assertEquals("1764057600", ((GatewayLease) number.value()).incarnation());
+        assertInstanceOf(Decoded.Invalid.class, gateways.decode(utf8(lease.formatted(",\"incarnation\":\" \""))));
+        assertInstanceOf(Decoded.Invalid.class, gateways.decode(utf8(lease.formatted(
+                ",\"incarnation\":\"" + "x".repeat(GatewayLease.MAX_INCARNATION_LENGTH + 1) + "\""))));
+
+        String presence = "{\"v\":1,\"type\":\"presence\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"state\":\"online\",\"gatewayId\":\"gw-7\",\"at\":\"2026-11-25T08:00:01Z\"%s}";
+        var p = assertInstanceOf(Decoded.Ok.class, events.decode(utf8(presence.formatted(",\"incarnation\":\"b-1\""))));
+        assertEquals("b-1", ((PresenceEvent) p.value()).incarnation());
+        var none = assertInstanceOf(Decoded.Ok.class, events.decode(utf8(presence.formatted(""))));
+        assertEquals(null, ((PresenceEvent) none.value()).incarnation());
+        assertInstanceOf(Decoded.Invalid.class, events.decode(utf8(presence.formatted(
+                ",\"incarnation\":\"" + "x".repeat(GatewayLease.MAX_INCARNATION_LENGTH + 1) + "\""))));
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private final String jobsChild;
     private ProcessorContext<String, PushJob> context;
     private UserState state;
+    private Liveness liveness;
     private MessageHandler messages;
     private AckTracker acks;
     private DeviceHandler devices;
@@ -48,8 +49,8 @@ public final class DetectorProcessor implements Processor<String, Object, String
         JobFactory jobs = new JobFactory(config.defaultTtl());
         JobSink sink = this::emit;
         this.acks = new AckTracker(state, jobs, config.ackTimeout(), config.limits().maxPendingBytes(), sink, metrics);
-        this.messages = new MessageHandler(state, new Liveness(config.requireGatewayLease()), jobs, acks, sink,
-                metrics);
+        this.liveness = new Liveness(config.requireGatewayLease(), config.connectionMaxAge());
+        this.messages = new MessageHandler(state, liveness, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME,
                 timestamp -> acks.punctuate(Instant.ofEpochMilli(context.currentSystemTimeMs())));
@@ -73,7 +74,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
             }
             case PresenceEvent e -> {
                 metrics.event("presence");
-                presence(e);
+                presence(e, now);
             }
             case DeviceEvent e -> {
                 metrics.event("device");
@@ -92,14 +93,25 @@ public final class DetectorProcessor implements Processor<String, Object, String
         }
     }
 
-    private void presence(PresenceEvent e) {
+    private void presence(PresenceEvent e, Instant now) {
         var connections = state.connections(e.userId());
         var next = switch (e.state()) {
-            case ONLINE -> connections.online(e.deviceId(), e.gatewayId(), e.at(), config.limits().maxConnections(),
-                    () -> metrics.capped("connections"));
+            case ONLINE -> connections.online(e.deviceId(), e.gatewayId(), incarnation(e, now), e.at(), now,
+                    config.limits().maxConnections(), () -> metrics.capped("connections"));
             case OFFLINE -> connections.offline(e.deviceId(), e.at());
         };
         next.ifPresent(value -> state.put(e.userId(), value));
+    }
+
+    /**
+     * The gateway incarnation holding a new connection: as the event names it, else that of the
+     * gateway's running lease. The latter can be stale when the event overtakes the first heartbeat of
+     * a restarted gateway (im.events and im.gateways are read independently); the connection then
+     * counts as down, so the device is pushed while online, until its next presence event. Gateways
+     * that put their incarnation on presence events avoid that.
+     */
+    private String incarnation(PresenceEvent e, Instant now) {
+        return e.incarnation() != null ? e.incarnation() : liveness.currentIncarnation(state.lease(e.gatewayId()), now);
     }
 
     private void emit(PushJob job, String trigger, Instant now) {

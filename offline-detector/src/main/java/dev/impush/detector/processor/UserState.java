@@ -2,11 +2,11 @@ package dev.impush.detector.processor;
 
 import dev.impush.detector.state.AckDeadline;
 import dev.impush.detector.state.DetectorStores;
+import dev.impush.detector.state.ReceivedLease;
 import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserPending;
-import dev.impush.model.event.GatewayLease;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ final class UserState {
     private final KeyValueStore<String, UserPending> pending;
     private final KeyValueStore<String, AckDeadline> deadlines;
     private final KeyValueStore<String, UserMutes> mutes;
-    private final KeyValueStore<String, GatewayLease> leases;
+    private final KeyValueStore<String, ReceivedLease> leases;
     /**
      * Every deadline before this was handled by an earlier {@link #due} scan, so the next one starts
      * here. Handled deadlines are deleted, and RocksDB keeps a tombstone for each until compaction:
@@ -76,7 +76,7 @@ final class UserState {
     }
 
     /** The gateway's last lease, {@code null} when none is known. */
-    GatewayLease lease(String gatewayId) {
+    ReceivedLease lease(String gatewayId) {
         return gatewayId == null ? null : leases.get(gatewayId);
     }
 

@@ -1,6 +1,5 @@
 package dev.impush.detector.state;
 
-import dev.impush.model.event.GatewayLease;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -21,7 +20,7 @@ public final class DetectorStores {
     public static final String ACK_DEADLINES = "detector-ack-deadlines";
     /** userId → {@link UserMutes}. */
     public static final String MUTES = "detector-mutes";
-    /** gatewayId → {@link GatewayLease}, a global store fed by the gateways topic. */
+    /** gatewayId → {@link ReceivedLease}, a global store fed by the gateways topic. */
     public static final String GATEWAY_LEASES = "detector-gateway-leases";
 
     private DetectorStores() {}
@@ -47,10 +46,12 @@ public final class DetectorStores {
     }
 
     /**
-     * Global stores are restored by copying the topic's bytes, so its value serde reads the public
-     * contract itself ({@link GatewayLeaseSerde}); no changelog, the topic is the log.
+     * No changelog: the topic is the log. Kafka Streams rebuilds the store by passing the topic through
+     * {@link dev.impush.detector.processor.GatewayLeaseProcessor} again (not by copying its bytes), so
+     * the values are the detector's own {@link ReceivedLease}; {@link GatewayLeaseSerde} still reads the
+     * contract JSON that earlier releases stored.
      */
-    public static StoreBuilder<KeyValueStore<String, GatewayLease>> gatewayLeases() {
+    public static StoreBuilder<KeyValueStore<String, ReceivedLease>> gatewayLeases() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GATEWAY_LEASES), Serdes.String(),
                 new GatewayLeaseSerde()).withLoggingDisabled();
     }

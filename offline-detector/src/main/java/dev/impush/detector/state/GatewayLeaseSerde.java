@@ -1,28 +1,38 @@
 package dev.impush.detector.state;
 
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.codec.Decoded;
-import dev.impush.model.event.GatewayLease;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of the gateway-lease store in the public contract's format. Reading bytes that are not a
- * valid lease yields {@code null} (no lease): a restore copies the topic's raw records, including
- * ones the live processor skipped, and must not fail on them.
+ * Serde of the global gateway-lease store: {@link ReceivedLease} in the binary state format
+ * ({@link StateCodecs#LEASE}). Earlier releases stored the heartbeat in the public contract's JSON;
+ * that still reads (as a lease received at its {@code at}).
+ *
+ * <p>Unlike the user stores, a value that cannot be read yields {@code null} (no lease) instead of
+ * failing: the store is only a cache of the gateways topic, which the gateway's next heartbeat
+ * refreshes, and an older Kafka Streams restored global stores by copying the topic's raw records,
+ * including ones the processor would have skipped.
  */
-public final class GatewayLeaseSerde implements Serde<GatewayLease> {
-    private final ContractCodec<GatewayLease> codec = ContractCodec.gateways();
+public final class GatewayLeaseSerde implements Serde<ReceivedLease> {
+    private final StateSerde<ReceivedLease> state = new StateSerde<>(StateCodecs.LEASE);
 
     @Override
-    public Serializer<GatewayLease> serializer() {
-        return (topic, lease) -> lease == null ? null : codec.encode(lease);
+    public Serializer<ReceivedLease> serializer() {
+        return state.serializer();
     }
 
     @Override
-    public Deserializer<GatewayLease> deserializer() {
-        return (topic, bytes) -> bytes != null && codec.decode(bytes) instanceof Decoded.Ok<GatewayLease> ok
-                ? ok.value() : null;
+    public Deserializer<ReceivedLease> deserializer() {
+        Deserializer<ReceivedLease> strict = state.deserializer();
+        return (topic, bytes) -> {
+            try {
+                ReceivedLease lease = strict.deserialize(topic, bytes);
+                return lease == null || lease.receivedAt() == null ? null : lease; // JSON, but not a lease
+            } catch (SerializationException e) {
+                return null;
+            }
+        };
     }
 }

@@ -8,10 +8,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * The layouts of format 1 of the detector's state values, one codec per stored type. Fields are
- * written in record-component order with {@link StateOutput}'s primitives; a map is its size, then
- * key and value per entry. Changing a layout means a new format byte in {@link StateSerde}, with the
- * old one still read: changelogs written by the previous release are restored by the next.
+ * The binary layouts of the detector's state values, one codec per stored type. Fields are written
+ * in record-component order with {@link StateOutput}'s primitives; a map is its size, then key and
+ * value per entry. Changing a type's layout means the next format byte for that type
+ * ({@link StateSerde}), with the old layout still read: changelogs written by the previous release are
+ * restored by the next.
  */
 final class StateCodecs {
     private StateCodecs() {}
@@ -56,12 +57,36 @@ final class StateCodecs {
                     i.readString(), i.readString(), i.readBoolean(), i.readString(), i.readBoolean(),
                     i.readInstant()))));
 
-    static final StateCodec<UserConnections> CONNECTIONS = new StateCodec<>(UserConnections.class,
+    /**
+     * Format 2 added each connection's gateway incarnation and recording time; a format-1 connection
+     * reads as one of an unknown incarnation, recorded at its {@code since}.
+     */
+    static final StateCodec<UserConnections> CONNECTIONS = new StateCodec<>(UserConnections.class, StateSerde.FORMAT_2,
             (out, value) -> writeMap(out, value.byDevice(), (o, c) -> {
                 o.writeString(c.gatewayId());
                 o.writeInstant(c.since());
+                o.writeString(c.incarnation());
+                o.writeInstant(c.recordedAt());
             }),
-            in -> new UserConnections(readMap(in, i -> new Connection(i.readString(), i.readInstant()))));
+            in -> new UserConnections(readMap(in, i -> new Connection(i.readString(), i.readInstant(), i.readString(),
+                    i.readInstant()))),
+            Map.of(StateSerde.FORMAT_1,
+                    in -> new UserConnections(readMap(in, i -> new Connection(i.readString(), i.readInstant())))));
+
+    /**
+     * The global gateway-lease store's values. Earlier releases stored the heartbeat itself, in the
+     * public contract's JSON: that reads through the JSON path, as a lease received at its {@code at}.
+     */
+    static final StateCodec<ReceivedLease> LEASE = new StateCodec<>(ReceivedLease.class,
+            (out, l) -> {
+                out.writeString(l.gatewayId());
+                out.writeSignedVarLong(l.leaseSeconds());
+                out.writeInstant(l.at());
+                out.writeString(l.incarnation());
+                out.writeInstant(l.receivedAt());
+            },
+            in -> new ReceivedLease(in.readString(), in.readSignedVarLong(), in.readInstant(), in.readString(),
+                    in.readInstant()));
 
     static final StateCodec<UserPending> PENDING = new StateCodec<>(UserPending.class,
             (out, value) -> writeMap(out, value.byMessage(), (o, p) -> {

@@ -2,6 +2,7 @@ package dev.impush.detector.state;
 
 import dev.impush.model.codec.Json;
 import java.io.IOException;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -10,16 +11,19 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Serde of the detector's own state values. A value is a format byte, then the fields as laid out
  * by {@link StateCodecs}: compact binary, because every event reads and writes a few of these and
- * JSON cost the stream thread a third of its time. Values written by earlier releases are JSON
- * objects (first byte {@code '{'}) and are still read, so an upgrade restores old changelogs; they
- * are rewritten in binary as their users change.
+ * JSON cost the stream thread a third of its time. Each type has its own format byte: a type whose
+ * layout changed writes the next one and still reads its earlier ones. Values written by earlier
+ * releases are JSON objects (first byte {@code '{'}) and are still read, so an upgrade restores old
+ * changelogs; they are rewritten in the current format as their users change.
  *
  * <p>State is written only by the detector, so a value that cannot be read (corrupt, or from a
  * newer release after a downgrade) is a bug or damage: it fails loudly rather than being dropped.
  */
 public final class StateSerde<T> implements Serde<T> {
-    /** The binary format this release writes. */
+    /** The first binary layout of each type. */
     static final byte FORMAT_1 = 1;
+    /** The second layout of a type (so far: {@link Connection} with its incarnation and recording time). */
+    static final byte FORMAT_2 = 2;
     private static final byte LEGACY_JSON = '{';
 
     private final Class<T> type;
@@ -37,7 +41,7 @@ public final class StateSerde<T> implements Serde<T> {
                 return null;
             }
             StateOutput out = new StateOutput();
-            out.writeByte(FORMAT_1);
+            out.writeByte(codec.format());
             codec.write(out, value);
             return out.toByteArray();
         };
@@ -50,17 +54,20 @@ public final class StateSerde<T> implements Serde<T> {
 
     private T read(String topic, byte[] bytes) {
         try {
-            return switch (bytes.length == 0 ? -1 : bytes[0]) {
-                case FORMAT_1 -> {
-                    StateInput in = new StateInput(bytes, 1);
-                    T value = codec.read(in);
-                    in.requireEnd();
-                    yield value;
-                }
-                case LEGACY_JSON -> Json.idKeyedMapper().readValue(bytes, type);
-                default -> throw new SerializationException("unknown state format "
-                        + (bytes.length == 0 ? "(empty value)" : "byte " + bytes[0]));
-            };
+            if (bytes.length == 0) {
+                throw new SerializationException("unknown state format (empty value)");
+            }
+            if (bytes[0] == LEGACY_JSON) {
+                return Json.idKeyedMapper().readValue(bytes, type);
+            }
+            Function<StateInput, T> reader = codec.readerOf(bytes[0]);
+            if (reader == null) {
+                throw new SerializationException("unknown state format byte " + bytes[0]);
+            }
+            StateInput in = new StateInput(bytes, 1);
+            T value = reader.apply(in);
+            in.requireEnd();
+            return value;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic, e);
         }

@@ -24,9 +24,14 @@ public record UserConnections(Map<String, Connection> byDevice) {
 
     /**
      * Records a connection unless a newer one is already recorded (presence events can overtake each
-     * other). A new device past {@code max} replaces the connection recorded longest ago.
+     * other; {@code at} orders them). A new device past {@code max} replaces the connection recorded
+     * longest ago.
+     *
+     * @param incarnation the gateway incarnation holding it, {@code null} when unknown
+     * @param now         the detector's clock, recorded as {@link Connection#recordedAt()}
      */
-    public Optional<UserConnections> online(String deviceId, String gatewayId, Instant at, int max, Runnable evicted) {
+    public Optional<UserConnections> online(String deviceId, String gatewayId, String incarnation, Instant at,
+                                            Instant now, int max, Runnable evicted) {
         Connection current = byDevice.get(deviceId);
         if (current != null && current.since().isAfter(at)) {
             return Optional.empty();
@@ -35,7 +40,7 @@ public record UserConnections(Map<String, Connection> byDevice) {
         if (current == null) {
             Bounded.makeRoom(next, max, java.util.Comparator.comparing(Connection::since), evicted);
         }
-        next.put(deviceId, new Connection(gatewayId, at));
+        next.put(deviceId, new Connection(gatewayId, at, incarnation, now));
         return Optional.of(new UserConnections(next));
     }
 

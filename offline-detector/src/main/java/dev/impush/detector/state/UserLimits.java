@@ -6,7 +6,7 @@ import dev.impush.runtime.ConfigException;
  * How much the detector keeps per user. Each store value of a user is one Kafka record in its
  * changelog, so it must stay far below the broker's record limit (1 MB by default) whatever the
  * input: a user past a limit loses the oldest entry, never the whole partition. With the
- * contract's length limits the worst cases are ~450 KB of devices, ~100 KB of connections, ~400 KB
+ * contract's length limits the worst cases are ~450 KB of devices, ~115 KB of connections, ~400 KB
  * of mutes and {@link #maxPendingBytes} of pending acks.
  *
  * @param maxDevices      registered devices ({@code IMPUSH_DETECTOR_MAX_DEVICES_PER_USER}, default 32);

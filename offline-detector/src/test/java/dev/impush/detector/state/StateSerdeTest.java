@@ -28,7 +28,8 @@ class StateSerdeTest {
             "d-ü", new RegisteredDevice("d-ü", Channel.APNS, "a".repeat(300), "app", false, "zh-Hans-CN", true,
                     Instant.ofEpochSecond(-1, 999_999_999))));
     private static final UserConnections CONNECTIONS = new UserConnections(Map.of(
-            "d1", new Connection("gw-7", T), "d2", new Connection(null, Instant.MAX)));
+            "d1", new Connection("gw-7", T), "d2", new Connection(null, Instant.MAX),
+            "d3", new Connection("gw-8", T, "boot-ü", T.plusSeconds(60))));
     private static final MessageEvent MESSAGE = new MessageEvent(Contract.VERSION, "m-1", "u42", "c-17",
             MessageEvent.ConversationType.GROUP, "u7", "Alice 🙂", "hi \"there\"\n", true, 2, T.plusNanos(1), 3600,
             Priority.NORMAL, true);
@@ -69,6 +70,8 @@ class StateSerdeTest {
         assertEquals(PENDING, roundTrip(pending(), PENDING));
         assertEquals(DEADLINE, roundTrip(new StateSerde<>(StateCodecs.DEADLINE), DEADLINE));
         assertEquals(MUTES, roundTrip(new StateSerde<>(StateCodecs.MUTES), MUTES));
+        ReceivedLease lease = new ReceivedLease("gw-7", 30, T, "boot-1", T.plusSeconds(60));
+        assertEquals(lease, roundTrip(new StateSerde<>(StateCodecs.LEASE), lease));
         assertEquals(UserDevices.NONE, roundTrip(devices(), UserDevices.NONE));
         assertNull(write(devices(), null));
         assertNull(read(devices(), null));
@@ -81,6 +84,32 @@ class StateSerdeTest {
         assertTrue(binary.length < Json.write(PENDING).length / 2, binary.length + " bytes");
     }
 
+    @Test
+    void write_connections_isFormat2() {
+        assertEquals(StateSerde.FORMAT_2, write(new StateSerde<>(StateCodecs.CONNECTIONS), CONNECTIONS)[0]);
+    }
+
+    /**
+     * Connections written in format 1 (gateway and since only, before incarnations) still read: as
+     * connections of an unknown incarnation, recorded at their since.
+     */
+    @Test
+    void read_format1Connections() {
+        StateOutput out = new StateOutput();
+        out.writeByte(StateSerde.FORMAT_1);
+        out.writeVarLong(2);
+        out.writeString("d1");
+        out.writeString("gw-7");
+        out.writeInstant(T);
+        out.writeString("d2");
+        out.writeString(null);
+        out.writeInstant(Instant.MAX);
+        UserConnections read = read(new StateSerde<>(StateCodecs.CONNECTIONS), out.toByteArray());
+
+        assertEquals(new UserConnections(Map.of("d1", new Connection("gw-7", T, null, T),
+                "d2", new Connection(null, Instant.MAX, null, Instant.MAX))), read);
+    }
+
     /**
      * The codecs name every component of the records they write. A component added to one of these
      * records would be silently dropped from state: this fails first, pointing at the codec to extend
@@ -88,9 +117,11 @@ class StateSerdeTest {
      */
     @Test
     void codecs_coverEveryRecordComponent() {
-        Map<Class<?>, Integer> written = Map.of(MessageEvent.class, 14, RegisteredDevice.class, 8,
-                Connection.class, 2, PendingMessage.class, 2, AckDeadline.class, 3, Mute.class, 2,
-                UserDevices.class, 1, UserConnections.class, 1, UserPending.class, 1, UserMutes.class, 1);
+        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 14),
+                Map.entry(RegisteredDevice.class, 8), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 2),
+                Map.entry(AckDeadline.class, 3), Map.entry(Mute.class, 2), Map.entry(ReceivedLease.class, 5),
+                Map.entry(UserDevices.class, 1), Map.entry(UserConnections.class, 1), Map.entry(UserPending.class, 1),
+                Map.entry(UserMutes.class, 1));
         written.forEach((type, n) -> assertEquals(n, type.getRecordComponents().length,
                 type.getSimpleName() + " changed: update StateCodecs"));
     }
@@ -101,6 +132,12 @@ class StateSerdeTest {
         assertEquals(DEVICES, read(devices(), Json.write(DEVICES)));
         assertEquals(PENDING, read(pending(), Json.write(PENDING)));
         assertEquals(MUTES, read(new StateSerde<>(StateCodecs.MUTES), Json.write(MUTES)));
+        // connections as the JSON serde wrote them, before incarnations
+        byte[] connections = """
+                {"byDevice":{"d1":{"gatewayId":"gw-7","since":"2026-11-25T08:00:00Z"}}}"""
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(new UserConnections(Map.of("d1", new Connection("gw-7", T, null, T))),
+                read(new StateSerde<>(StateCodecs.CONNECTIONS), connections));
     }
 
     @Test
