@@ -32,7 +32,7 @@ import java.util.Objects;
  * @param defaultTtl           {@code IMPUSH_DETECTOR_DEFAULT_TTL_S}, default 86400 (at most 28 days): message lifetime when it says {@code ttlSeconds: 0}
  * @param requireGatewayLease  {@code IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE}, default false: when true a
  *                             connection on a gateway without a lease record counts as down
- * @param connectionMaxAge     {@code IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S}, default 86400 (60 s to 30 days): a
+ * @param connectionMaxAge     {@code IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S}, default 604800 (60 s to 30 days): a
  *                             connection reported longer ago than this counts as down unless a newer presence
  *                             event refreshed it, or its gateway's lease names the incarnation that reported it
  *                             (see {@link dev.impush.detector.logic.Liveness})
@@ -87,7 +87,7 @@ public record DetectorConfig(
     public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
-    public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(1);
+    public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(7);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     public DetectorConfig {

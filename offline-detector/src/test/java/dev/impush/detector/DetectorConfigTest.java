@@ -31,7 +31,7 @@ class DetectorConfigTest {
         assertEquals(Duration.ofSeconds(1), c.punctuateInterval());
         assertEquals(Duration.ofDays(1), c.defaultTtl());
         assertFalse(c.requireGatewayLease());
-        assertEquals(Duration.ofDays(1), c.connectionMaxAge());
+        assertEquals(Duration.ofDays(7), c.connectionMaxAge());
         assertEquals(Duration.ofMinutes(5), c.maxClockSkew());
         assertEquals(Duration.ofMillis(100), c.commitInterval());
         assertEquals(8081, c.opsPort());

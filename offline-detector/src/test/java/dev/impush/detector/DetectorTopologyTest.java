@@ -45,6 +45,7 @@ class DetectorTopologyTest {
     private static final String USER = "u42";
     private static final String TOKEN_1 = "a".repeat(64);
     private static final String TOKEN_2 = "b".repeat(64);
+    private static final Duration MAX_AGE = DetectorConfig.DEFAULT_CONNECTION_MAX_AGE;
 
     @TempDir
     Path stateDir;
@@ -500,13 +501,13 @@ class DetectorTopologyTest {
         start();
         register("d1", TOKEN_1);
         register("d2", TOKEN_2);
-        presence("d1", "online", "gw-7", T0.minus(Duration.ofHours(25)));
-        presence("d2", "online", "gw-7", T0.minus(Duration.ofHours(23)));
+        presence("d1", "online", "gw-7", T0.minus(MAX_AGE.plusHours(1)));
+        presence("d2", "online", "gw-7", T0.minus(MAX_AGE.minusHours(1)));
         message("m-1");
 
         List<PushJob> out = jobs();
         assertEquals(1, out.size());
-        assertEquals(List.of("d1"), deviceIds(out.get(0)), "default max age 24 h");
+        assertEquals(List.of("d1"), deviceIds(out.get(0)), "default max age 7 days");
     }
 
     @Test
@@ -523,7 +524,7 @@ class DetectorTopologyTest {
     void connectionOlderThanMaxAge_refreshedByNewerPresence_staysLive() {
         start();
         register("d1", TOKEN_1);
-        presence("d1", "online", "gw-7", T0.minus(Duration.ofHours(25)));
+        presence("d1", "online", "gw-7", T0.minus(MAX_AGE.plusHours(1)));
         presence("d1", "online", "gw-7", T0.minusSeconds(60));
         message("m-1");
 
@@ -535,8 +536,8 @@ class DetectorTopologyTest {
         start();
         register("d1", TOKEN_1);
         presence("d1", "online", "gw-7", T0.plus(Duration.ofDays(30))); // a gateway clock far ahead
-        driver.advanceWallClockTime(Duration.ofHours(24).plusSeconds(1));
-        message("m-1", "c-17", T0.plus(Duration.ofHours(24)), 86400);
+        driver.advanceWallClockTime(MAX_AGE.plusSeconds(1));
+        message("m-1", "c-17", T0.plus(MAX_AGE), 86400);
 
         assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
     }
@@ -545,8 +546,8 @@ class DetectorTopologyTest {
     void connectionOlderThanMaxAge_onLiveGatewayOfTheSameIncarnation_staysLive() {
         start();
         register("d1", TOKEN_1);
-        lease("gw-7", 30, T0.minus(Duration.ofHours(25)), "boot-1");
-        presence("d1", "online", "gw-7", T0.minus(Duration.ofHours(25)), "boot-1");
+        lease("gw-7", 30, T0.minus(MAX_AGE.plusHours(1)), "boot-1");
+        presence("d1", "online", "gw-7", T0.minus(MAX_AGE.plusHours(1)), "boot-1");
         lease("gw-7", 30, T0.minusSeconds(5), "boot-1");
         message("m-1");
 
