@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.localstack.FixtureMode;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
-import dev.impush.model.Priority;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
-import dev.impush.model.job.Notification;
-import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import dev.impush.worker.metrics.WorkerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +18,6 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,7 +53,7 @@ class ClaimRenewalIT {
             byte[] key = "slow".getBytes(StandardCharsets.UTF_8);
             List<byte[]> jobs = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
-                jobs.add(Json.write(job("slow-m" + (i + 1), phones.get(i))));
+                jobs.add(Json.write(TestJobs.job("slow-m" + (i + 1), phones.get(i))));
             }
             for (byte[] job : jobs) {
                 producer.send(new ProducerRecord<>(Topics.JOBS, key, job)).get();
@@ -76,33 +71,14 @@ class ClaimRenewalIT {
                     () -> "not every job was delivered");
             TopicPartition tp = new TopicPartition(Topics.JOBS, last.partition());
             long end = last.offset() + 1;
-            Await.until(Duration.ofSeconds(30), () -> committed(admin, tp) == end,
-                    () -> "the partition's commit stopped at " + committed(admin, tp) + ", not " + end);
+            Await.until(Duration.ofSeconds(30), () -> TestJobs.committed(admin, tp) == end,
+                    () -> "the partition's commit stopped at " + TestJobs.committed(admin, tp) + ", not " + end);
             for (int i = 1; i <= JOBS; i++) {
                 assertEquals(1, pipeline.ledger(Channel.FCM).requests("slow-m" + i, "slow-phone-" + i),
                         "slow-m" + i + " sent once");
             }
             assertTrue(pipeline.count(WorkerMetrics.DUPLICATES) >= 2, "the duplicates were recognised");
             assertEquals(0.0, pipeline.count(WorkerMetrics.CLAIMS_LOST));
-        }
-    }
-
-    private static PushJob job(String messageId, Population.Device phone) {
-        Instant now = Instant.now();
-        return PushJob.of(messageId, phone.userId(), "c-1",
-                new Notification("t", "b", null, null, messageId, "c-1", Priority.HIGH, false,
-                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                List.of(new PushTarget(phone.deviceId(), Channel.FCM, phone.token(), phone.appId(), false)),
-                now, now.plusSeconds(600));
-    }
-
-    private static long committed(Admin admin, TopicPartition tp) {
-        try {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets("impush-push-worker").partitionsToOffsetAndMetadata()
-                    .get().get(tp);
-            return o == null ? -1 : o.offset();
-        } catch (Exception e) {
-            return -1;
         }
     }
 }

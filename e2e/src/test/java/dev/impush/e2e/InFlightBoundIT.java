@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.localstack.FixtureMode;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
-import dev.impush.model.Priority;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
-import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import dev.impush.worker.metrics.WorkerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,14 +48,8 @@ class InFlightBoundIT {
             List<Population.Device> phones = IntStream.range(0, DEVICES).mapToObj(i -> new Population.Device(
                     "many", "many-" + i, Channel.FCM, "fcm-many-" + i, MockVendors.ANDROID_APP, false, true)).toList();
             pipeline.registerAtVendors(new Population(phones), Instant.now().minusSeconds(60));
-            List<PushTarget> targets = phones.stream()
-                    .map(p -> new PushTarget(p.deviceId(), Channel.FCM, p.token(), p.appId(), false)).toList();
-            Instant now = Instant.now();
             for (int j = 0; j < JOBS; j++) {
-                String messageId = "many-m" + j;
-                PushJob job = PushJob.of(messageId, "many", "c-1", new Notification("t", "b", null, null, messageId,
-                        "c-1", Priority.HIGH, false, Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                        targets, now, now.plusSeconds(600));
+                PushJob job = TestJobs.job("many-m" + j, "b", Duration.ofMinutes(10), phones);
                 producer.send(new ProducerRecord<>(Topics.JOBS, "many".getBytes(StandardCharsets.UTF_8), Json.write(job)));
             }
             producer.flush();

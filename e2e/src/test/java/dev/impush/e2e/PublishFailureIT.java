@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
-import dev.impush.model.Priority;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
-import dev.impush.model.job.Notification;
-import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import dev.impush.runtime.ConfigException;
 import dev.impush.worker.PushWorker;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +21,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -46,7 +41,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class PublishFailureIT {
-    private static final String GROUP = "impush-push-worker";
     private static LocalPipeline pipeline;
 
     @BeforeAll
@@ -88,7 +82,7 @@ class PublishFailureIT {
 
             pipeline.fcm().failNext(1, 400, "INVALID_ARGUMENT", null);
             RecordMetadata big = producer.send(new ProducerRecord<>(Topics.JOBS, key,
-                    Json.write(job("m-big", incompressibleText(6000), phone)))).get();
+                    Json.write(TestJobs.job("m-big", incompressibleText(6000), Duration.ofMinutes(10), List.of(phone))))).get();
             Await.until(Duration.ofSeconds(60), () -> !letters(dlq.poll().letters(), big.offset()).isEmpty(),
                     () -> "no dead letter for the refused job; dlq " + dlq.byReason());
             DeadLetter letter = letters(dlq.letters(), big.offset()).getFirst();
@@ -98,24 +92,15 @@ class PublishFailureIT {
             assertEquals(new DeadLetter.Source(Topics.JOBS, big.partition(), big.offset(), "refused"), letter.source());
 
             RecordMetadata after = producer.send(new ProducerRecord<>(Topics.JOBS, key,
-                    Json.write(job("m-after", "still here", phone)))).get();
+                    Json.write(TestJobs.job("m-after", phone)))).get();
             Await.until(Duration.ofSeconds(60), () -> pipeline.ledger(Channel.FCM).requests("m-after", phone.deviceId()) == 1,
                     () -> "the job after the refused letter was not delivered");
             TopicPartition tp = new TopicPartition(Topics.JOBS, after.partition());
-            Await.until(Duration.ofSeconds(30), () -> committed(admin, tp) > after.offset(),
-                    () -> "the partition's commit is stuck at " + committed(admin, tp));
+            Await.until(Duration.ofSeconds(30), () -> TestJobs.committed(admin, tp) > after.offset(),
+                    () -> "the partition's commit is stuck at " + TestJobs.committed(admin, tp));
             assertTrue(worker.isRunning());
             assertEquals(1, letters(dlq.poll().letters(), big.offset()).size(), "one letter, not a retry loop");
         }
-    }
-
-    private static PushJob job(String messageId, String body, Population.Device phone) {
-        Instant now = Instant.now();
-        return PushJob.of(messageId, phone.userId(), "c-1",
-                new Notification("t", body, null, null, messageId, "c-1", Priority.HIGH, false,
-                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                List.of(new PushTarget(phone.deviceId(), Channel.FCM, phone.token(), phone.appId(), false)),
-                now, now.plusSeconds(600));
     }
 
     /** CJK text that compression cannot shrink below the topic's limit. */
@@ -130,14 +115,5 @@ class PublishFailureIT {
 
     private static List<DeadLetter> letters(List<DeadLetter> all, long offset) {
         return all.stream().filter(l -> l.source().offset() == offset && "refused".equals(l.source().key())).toList();
-    }
-
-    private static long committed(Admin admin, TopicPartition tp) {
-        try {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get().get(tp);
-            return o == null ? -1 : o.offset();
-        } catch (Exception e) {
-            return -1;
-        }
     }
 }

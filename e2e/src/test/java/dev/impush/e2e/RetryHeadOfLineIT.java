@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.localstack.FixtureMode;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
-import dev.impush.model.Priority;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.JobHeaders;
-import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,13 +52,13 @@ class RetryHeadOfLineIT {
             pipeline.registerAtVendors(new Population(List.of(mi, pixel)), Instant.now().minusSeconds(60));
             byte[] key = "hol".getBytes(StandardCharsets.UTF_8);
 
-            send(producer, key, job("hol-m1", mi));   // spends the day's one Xiaomi send
+            send(producer, key, TestJobs.job("hol-m1", "b", Duration.ofDays(1), List.of(mi)));   // spends the day's one Xiaomi send
             Await.until(Duration.ofSeconds(30), () -> pipeline.ledger(Channel.XIAOMI).requests("hol-m1", mi.deviceId()) == 1,
                     () -> "the first Xiaomi message was not delivered");
-            send(producer, key, job("hol-m2", mi));   // quota spent: waits for the reset
+            send(producer, key, TestJobs.job("hol-m2", "b", Duration.ofDays(1), List.of(mi)));   // quota spent: waits for the reset
             Thread.sleep(1_000);
             pipeline.fcm().failNext(1, 503, "UNAVAILABLE", null);
-            send(producer, key, job("hol-m3", pixel)); // fails once: to the first retry tier, behind hol-m2's old place
+            send(producer, key, TestJobs.job("hol-m3", "b", Duration.ofDays(1), List.of(pixel))); // fails once: to the first retry tier, behind hol-m2's old place
 
             Await.until(Duration.ofSeconds(30), () -> pipeline.ledger(Channel.FCM).requests("hol-m3", pixel.deviceId()) == 1,
                     () -> "the FCM retry waited behind the Xiaomi quota");
@@ -76,15 +73,6 @@ class RetryHeadOfLineIT {
 
     private static void send(KafkaProducer<byte[], byte[]> producer, byte[] key, PushJob job) throws Exception {
         producer.send(new ProducerRecord<>(Topics.JOBS, key, Json.write(job))).get();
-    }
-
-    private static PushJob job(String messageId, Population.Device device) {
-        Instant now = Instant.now();
-        return PushJob.of(messageId, device.userId(), "c-1",
-                new Notification("t", "b", null, null, messageId, "c-1", Priority.HIGH, false,
-                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                List.of(new PushTarget(device.deviceId(), device.channel(), device.token(), device.appId(), false)),
-                now, now.plusSeconds(86_400));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> read(String bootstrap, String topic) {
