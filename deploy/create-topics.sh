@@ -22,7 +22,7 @@
 #   RETENTION_MS          im.events, push.jobs, push.feedback [604800000 = 7 days]
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
 #   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _FEEDBACK / _DLQ   topic names, as for the services
-#   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [10s,1m,10m / push.retry.]
+#   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [5s,30s,2m,10m,1h / push.retry.]
 #   IMPUSH_TOPIC_PARK_PREFIX   the channels' parking topics [push.park.]; tiers and parking topics
 #                         get $JOBS_PARTITIONS partitions
 #
@@ -50,7 +50,7 @@ T_JOBS="${IMPUSH_TOPIC_JOBS:-push.jobs}"
 T_FEEDBACK="${IMPUSH_TOPIC_FEEDBACK:-push.feedback}"
 T_DLQ="${IMPUSH_TOPIC_DLQ:-push.dlq}"
 # the worker's retry tiers: one topic per delay, named as the worker names them
-RETRY_TIERS="${IMPUSH_RETRY_TIERS:-10s,1m,10m}"
+RETRY_TIERS="${IMPUSH_RETRY_TIERS:-5s,30s,2m,10m,1h}"
 RETRY_PREFIX="${IMPUSH_TOPIC_RETRY_PREFIX:-push.retry.}"
 T_TIERS=()
 IFS=',' read -r -a tier_delays <<< "$RETRY_TIERS"

@@ -10,11 +10,12 @@ public final class Topics {
     public static final String JOBS = "push.jobs";
     /** What the worker learned that the detector must know, key = user id (co-partitioned with events). */
     public static final String FEEDBACK = "push.feedback";
-    /** Prefix of the durable retry tiers: {@code push.retry.10s}, {@code push.retry.1m}, ... */
+    /** Prefix of the durable retry tiers: {@code push.retry.5s}, {@code push.retry.30s}, ... */
     public static final String RETRY_PREFIX = "push.retry.";
     /** The default retry tiers' topics. */
     public static final java.util.List<String> DEFAULT_RETRY_TOPICS =
-            java.util.List.of(RETRY_PREFIX + "10s", RETRY_PREFIX + "1m", RETRY_PREFIX + "10m");
+            java.util.List.of(RETRY_PREFIX + "5s", RETRY_PREFIX + "30s", RETRY_PREFIX + "2m", RETRY_PREFIX + "10m",
+                    RETRY_PREFIX + "1h");
     /**
      * Prefix of the parking topics, one per channel ({@code push.park.apns}, ...): deliveries that must
      * wait longer than their retry tier (a spent daily quota, a long {@code Retry-After}) wait there,

@@ -48,7 +48,8 @@ public final class PushWorker implements AutoCloseable {
     private final String workerId;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-    private PushWorker(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters, Clock clock) {
+    private PushWorker(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters, Clock clock,
+                       List<String> formerTiers) {
         // Unique per process start: a claim left by a crashed incarnation is never mistaken for ours.
         this.workerId = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,10 +71,11 @@ public final class PushWorker implements AutoCloseable {
                 scheduler, metrics, clock);
         this.publisher = new OutcomePublisher(config.bootstrap(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
-        this.loop = WorkerLoop.create(config, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher, publisher,
-                metrics, scheduler, clock, workerId);
+        this.loop = WorkerLoop.create(config, formerTiers, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher,
+                publisher, metrics, scheduler, clock, workerId);
         metrics.gaugeInFlight(loop::inFlight);
         metrics.gaugeDeliveriesInFlight(loop::deliveriesInFlight);
+        metrics.gaugeParkedAge(loop::oldestParkedAge);
         this.pollThread = new Thread(() -> {
             try {
                 loop.run();
@@ -95,7 +97,12 @@ public final class PushWorker implements AutoCloseable {
         topics.addAll(config.retryTiers().topics());
         topics.addAll(config.retryTiers().parkTopics(channels.keySet()));
         TopicCheck.requireTopics(config.bootstrap(), topics, TOPIC_CHECK_TIMEOUT);
-        PushWorker w = new PushWorker(config, channels, meters, clock);
+        List<String> formerTiers = config.retryTiers().formerTiers(
+                TopicCheck.existing(config.bootstrap(), java.util.regex.Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
+        if (!formerTiers.isEmpty()) {
+            LOG.info("also reading {}: retry tiers of an earlier IMPUSH_RETRY_TIERS, until they are empty", formerTiers);
+        }
+        PushWorker w = new PushWorker(config, channels, meters, clock, formerTiers);
         w.pollThread.start();
         LOG.info("push worker {} started: channels {}", w.workerId, channels.keySet());
         return w;

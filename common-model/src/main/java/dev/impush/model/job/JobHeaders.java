@@ -19,6 +19,12 @@ public final class JobHeaders {
     public static final String ORIGIN = "impush-origin";
     /** On retry-tier records: when the job may be tried again (epoch milliseconds). */
     public static final String DUE_AT = "impush-due-at";
+    /**
+     * On parking-topic records: {@link #RELEASE_ON_RECOVERY} when the record waits for its channel's
+     * breaker, so a worker takes it as soon as the breaker closes again, before it is due.
+     */
+    public static final String RELEASE_ON = "impush-release-on";
+    public static final String RELEASE_ON_RECOVERY = "recovery";
     /** Every attempt made so far, oldest first (JSON array of {@link Attempt}). */
     public static final String ATTEMPTS = "impush-attempts";
 

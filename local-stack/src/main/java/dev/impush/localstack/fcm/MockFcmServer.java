@@ -144,7 +144,12 @@ public final class MockFcmServer implements AutoCloseable {
      * (a vendor outage), however many there are.
      */
     public void failUntil(java.time.Instant until, int httpStatus, String fcmErrorCode) {
-        failure.set(new Failure(httpStatus, fcmErrorCode, null));
+        failUntil(until, httpStatus, fcmErrorCode, null);
+    }
+
+    /** As {@link #failUntil(java.time.Instant, int, String)}, each answer with {@code Retry-After} (whole seconds) when given. */
+    public void failUntil(java.time.Instant until, int httpStatus, String fcmErrorCode, Duration retryAfter) {
+        failure.set(new Failure(httpStatus, fcmErrorCode, retryAfter));
         outageUntil = until;
     }
 

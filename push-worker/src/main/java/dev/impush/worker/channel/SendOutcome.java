@@ -26,7 +26,7 @@ public sealed interface SendOutcome {
         public String label() { return "invalid-token"; }
     }
 
-    /** A transient failure (5xx, IO, circuit open): try again, not before {@code after}. */
+    /** A transient failure (5xx, IO): try again, not before {@code after}. */
     record Retry(Duration after, String reason) implements SendOutcome {
         public String label() { return "retry"; }
     }
@@ -34,6 +34,18 @@ public sealed interface SendOutcome {
     /** The vendor throttles this app or device: nothing to this target before {@code until}. */
     record RateLimited(Instant until, String reason) implements SendOutcome {
         public String label() { return "rate-limited"; }
+    }
+
+    /**
+     * Not sent, and not the vendor's answer: the channel's circuit breaker is open (the vendor is
+     * failing) or its app's quota is spent. Nothing to this target before {@code until}; the
+     * delivery waits for that without spending an attempt or climbing a retry tier.
+     */
+    record Held(Instant until, Cause cause, String reason) implements SendOutcome {
+        /** What the delivery waits for. */
+        public enum Cause { BREAKER, QUOTA }
+
+        public String label() { return "held"; }
     }
 
     /** The vendor refused our credentials as expired: refresh them and resend once. */
@@ -47,9 +59,6 @@ public sealed interface SendOutcome {
     }
 
     SendOutcome DELIVERED = new Delivered();
-
-    /** The reason of a {@link Retry} answered by an open circuit breaker, without calling the vendor. */
-    String CIRCUIT_OPEN = "circuit open";
 
     static SendOutcome retry(String reason) {
         return new Retry(Duration.ZERO, reason);

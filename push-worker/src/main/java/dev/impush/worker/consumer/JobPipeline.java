@@ -28,10 +28,11 @@ import java.time.Duration;
 import java.time.Instant;
 import dev.impush.model.Channel;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -167,14 +168,14 @@ final class JobPipeline {
                                 keys.add(new DedupeKey(ok.value().userId(), ok.value().messageId(), t.deviceId()));
                             } else {
                                 state.failures.add(new JobState.Failure(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
-                                        "no " + t.channel().wireName() + " channel is configured", List.of(), null));
+                                        "no " + t.channel().wireName() + " channel is configured"));
                             }
                         }
                     }
                 }
                 case Decoded.Invalid<PushJob> bad -> {
                     state = new JobState(partition, in.tracker(), r, null);
-                    state.failures.add(new JobState.Failure(null, bad.reason(), bad.detail(), List.of(), null));
+                    state.failures.add(new JobState.Failure(null, bad.reason(), bad.detail()));
                 }
             }
             states.add(state);
@@ -330,6 +331,7 @@ final class JobPipeline {
             case SendOutcome.InvalidToken t -> new Transition.MarkDone(key, "invalid-token", delivery.expiresAt());
             case SendOutcome.Retry r -> new Transition.Release(key);
             case SendOutcome.RateLimited r -> new Transition.Release(key);
+            case SendOutcome.Held h -> new Transition.Release(key);
             case SendOutcome.AuthExpired a -> new Transition.Release(key);
             case SendOutcome.Rejected r -> new Transition.Release(key);
         };
@@ -369,6 +371,8 @@ final class JobPipeline {
                     clock.instant().plus(r.after()));
             case SendOutcome.RateLimited r -> fail(state, target, DeadLetterReason.RATE_LIMITED,
                     r.reason() + " (until " + r.until() + ")", result, r.until());
+            case SendOutcome.Held h -> state.failures.add(new JobState.Failure(target, DeadLetterReason.RATE_LIMITED,
+                    h.reason() + " (until " + h.until() + ")", result.attempts(), h.until(), h.cause()));
             case SendOutcome.AuthExpired a -> fail(state, target, DeadLetterReason.REJECTED,
                     "credentials refused after refresh: " + a.reason(), result, clock.instant());
             case SendOutcome.Rejected r -> fail(state, target, DeadLetterReason.REJECTED, r.reason(), result, null);
@@ -378,7 +382,7 @@ final class JobPipeline {
 
     private static void fail(JobState state, PushTarget target, DeadLetterReason reason, String detail, SendResult r,
                              Instant retryAt) {
-        state.failures.add(new JobState.Failure(target, reason, detail, r.attempts(), retryAt));
+        state.failures.add(new JobState.Failure(target, reason, detail, r.attempts(), retryAt, null));
     }
 
     private void publishFeedback(JobState state, InvalidTokenFeedback feedback) {
@@ -460,55 +464,96 @@ final class JobPipeline {
     }
 
     /**
-     * Devices of the job failed: the retryable ones climb to the next retry tier (only them), the
-     * others, and all of them after the last tier, go to the dead-letter topic. A device that must
-     * wait longer than the tier (its vendor or quota said until when) waits in its channel's parking
-     * topic instead, so it holds up no other channel; one that could be tried again only after its
-     * job expires is dropped as expired now. False when nothing was published (all dropped).
+     * Devices of the job failed. Each goes where it waits for what it needs, and only vendor answers
+     * spend an attempt:
+     * <ul>
+     *   <li>held back without asking the vendor (breaker open, quota spent): to its channel's parking
+     *       topic until that ends, its attempt count unchanged;</li>
+     *   <li>the vendor failed, its channel still healthy: the next retry tier; when the vendor said
+     *       when to come back ({@code Retry-After}, a rate limit's end), the channel's parking topic
+     *       until then instead of the tier's delay;</li>
+     *   <li>the vendor failed while its channel's breaker is not closed (an outage): the channel's
+     *       parking topic, due with the tier but let out as soon as the breaker closes again;</li>
+     *   <li>not retryable, or past the last tier: the dead-letter topic.</li>
+     * </ul>
+     * A device that could be tried again only after its job expires is dropped as expired now.
+     * Parking keeps a long wait from holding up other channels, which a tier partition, waiting at
+     * its first record not yet due, would. False when nothing was published (all dropped).
      */
     private boolean settle(JobState state) {
-        List<JobState.Failure> retry = new ArrayList<>();
+        Optional<RetryTiers.Tier> tier = tiers.forAttempt(state.attempt);
+        Instant now = clock.instant();
+        Instant tierDue = tier.map(t -> now.plusMillis(jittered(t.delay().toMillis()))).orElse(null);
         List<JobState.Failure> dead = new ArrayList<>();
+        List<JobState.Failure> onTier = new ArrayList<>();
+        Map<Parking, List<JobState.Failure>> parked = new LinkedHashMap<>();
+        Map<Parking, Instant> parkedDue = new HashMap<>();
         for (JobState.Failure f : state.failures) {
-            (f.retryable() && state.job != null && tiers.forAttempt(state.attempt).isPresent() ? retry : dead).add(f);
+            if (!f.retryable() || state.job == null || (f.heldBy() == null && tier.isEmpty())) {
+                dead.add(f);
+                continue;
+            }
+            Channel channel = f.target().channel();
+            Parking parking;
+            Instant due;
+            if (f.heldBy() != null) {
+                due = f.retryAt();
+                parking = new Parking(channel, state.attempt,
+                        f.heldBy() == SendOutcome.Held.Cause.BREAKER ? Parking.BREAKER : Parking.QUOTA);
+            } else {
+                // retryAt is the vendor's time when it gave one, else the moment of the answer
+                boolean vendorTimed = f.retryAt().isAfter(now);
+                due = vendorTimed ? f.retryAt() : tierDue;
+                parking = !dispatcher.healthy(channel) ? new Parking(channel, state.attempt + 1, Parking.BREAKER)
+                        : vendorTimed ? new Parking(channel, state.attempt + 1, Parking.VENDOR) : null;
+            }
+            if (state.job.isExpired(due)) {
+                metrics.dropped("expired");
+            } else if (parking == null) {
+                onTier.add(f);
+            } else {
+                parked.computeIfAbsent(parking, p -> new ArrayList<>()).add(f);
+                parkedDue.merge(parking, due, (a, b) -> a.isAfter(b) ? a : b);
+            }
         }
-        boolean published = false;
-        if (!retry.isEmpty()) {
-            RetryTiers.Tier tier = tiers.forAttempt(state.attempt).orElseThrow();
-            Instant tierDue = clock.instant().plus(tier.delay());
-            List<JobState.Failure> onTier = new ArrayList<>();
-            Map<Channel, List<JobState.Failure>> parked = new EnumMap<>(Channel.class);
-            for (JobState.Failure f : retry) {
-                Instant due = f.retryAt().isAfter(tierDue) ? f.retryAt() : tierDue;
-                if (state.job.isExpired(due)) {
-                    metrics.dropped("expired");
-                } else if (due.isAfter(tierDue)) {
-                    parked.computeIfAbsent(f.target().channel(), c -> new ArrayList<>()).add(f);
-                } else {
-                    onTier.add(f);
-                }
-            }
-            if (!onTier.isEmpty()) {
-                publishRetry(state, onTier, tier.topic(), tierDue);
-                published = true;
-            }
-            for (var e : parked.entrySet()) {
-                Instant due = e.getValue().stream().map(JobState.Failure::retryAt).max(Instant::compareTo).orElseThrow();
-                publishRetry(state, e.getValue(), tiers.parkTopic(e.getKey()), due);
-                published = true;
-            }
+        if (!onTier.isEmpty()) {
+            publishRetry(state, onTier, tier.orElseThrow().topic(), tierDue, state.attempt + 1, false);
         }
+        parked.forEach((p, failures) -> {
+            metrics.parked(p.channel(), p.waitsFor(), failures.size());
+            publishRetry(state, failures, tiers.parkTopic(p.channel()), parkedDue.get(p), p.attempt(),
+                    Parking.BREAKER.equals(p.waitsFor()));
+        });
         if (!dead.isEmpty()) {
             publishDeadLetter(state, dead);
-            published = true;
         }
-        return published;
+        return !onTier.isEmpty() || !parked.isEmpty() || !dead.isEmpty();
     }
 
-    private void publishRetry(JobState state, List<JobState.Failure> failures, String topic, Instant due) {
+    /**
+     * Where parked devices wait: their channel, the attempt count they carry, and what they wait for:
+     * the breaker to close again (a recovery lets them out before they are due), the quota's reset,
+     * or the wait the vendor asked for.
+     */
+    private record Parking(Channel channel, int attempt, String waitsFor) {
+        static final String BREAKER = "breaker";
+        static final String QUOTA = "quota";
+        static final String VENDOR = "vendor";
+    }
+
+    /** {@code millis}, jittered by up to a fifth either way, so retries of one moment spread out. */
+    private static long jittered(long millis) {
+        return millis + java.util.concurrent.ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
+    }
+
+    private void publishRetry(JobState state, List<JobState.Failure> failures, String topic, Instant due, int attempt,
+                              boolean untilRecovery) {
         PushJob job = state.job.withTargets(failures.stream().map(JobState.Failure::target).toList());
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(state.attempt + 1));
+        JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(attempt));
+        if (untilRecovery) {
+            JobHeaders.set(headers, JobHeaders.RELEASE_ON, JobHeaders.RELEASE_ON_RECOVERY);
+        }
         JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.RETRY.name());
         JobHeaders.set(headers, JobHeaders.DUE_AT, Long.toString(due.toEpochMilli()));
         String firstFailure = JobHeaders.string(state.record.headers(), JobHeaders.FIRST_FAILURE);

@@ -19,9 +19,15 @@ final class JobState {
      * A device the job could not be delivered to, and why.
      *
      * @param retryAt when a retry may succeed; {@code null} when it never will
+     * @param heldBy  what held the send back without asking the vendor (no attempt spent); {@code null}
+     *                when the vendor answered
      */
     record Failure(PushTarget target, DeadLetterReason reason, String detail, List<Attempt> attempts,
-                   java.time.Instant retryAt) {
+                   java.time.Instant retryAt, dev.impush.worker.channel.SendOutcome.Held.Cause heldBy) {
+        Failure(PushTarget target, DeadLetterReason reason, String detail) {
+            this(target, reason, detail, List.of(), null, null);
+        }
+
         boolean retryable() {
             return retryAt != null;
         }

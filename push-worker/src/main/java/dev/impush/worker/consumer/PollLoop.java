@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * highest offset below which every record is finished: asynchronously every commit interval,
  * synchronously on revocation and shutdown.
  *
- * <p>Retry-tier partitions are delayed: when the head record of such a partition is not due yet
- * (its {@code impush-due-at} header), the loop seeks back to it and pauses that partition until
- * then. No thread sleeps and nothing spins; the rest of the assignment keeps flowing.
+ * <p>Retry-tier and parking partitions are delayed: when the head record of such a partition is not
+ * due yet (its {@code impush-due-at} header), the loop seeks back to it and pauses that partition
+ * until then. No thread sleeps and nothing spins; the rest of the assignment keeps flowing. A parked
+ * record that waits for its channel's breaker ({@code impush-release-on: recovery}) is due at once
+ * when the channel recovered after it was written.
  *
  * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
  */
@@ -45,8 +47,24 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final java.util.function.Predicate<String> delayed;
-    /** Retry-tier partitions paused until their head record is due (epoch ms). */
-    private final Map<TopicPartition, Long> dueAt = new HashMap<>();
+    /** Delayed partitions paused at a head record not due yet. */
+    private final Map<TopicPartition, Waiting> dueAt = new HashMap<>();
+    /** Epoch ms the oldest parked head record was written, for the age gauge; MAX_VALUE when none. */
+    private volatile long oldestParkedWrittenAt = Long.MAX_VALUE;
+    /** The channel of a parking topic, null for any other topic. */
+    private final java.util.function.Function<String, dev.impush.model.Channel> parkedChannel;
+    /** Epoch ms when a channel last recovered (its breaker closed again). */
+    private final java.util.function.ToLongFunction<dev.impush.model.Channel> recoveredAt;
+
+    /**
+     * A paused partition's head record: when it is due, and, when it waits for its channel's
+     * recovery, that channel and when the record was written.
+     */
+    private record Waiting(long due, dev.impush.model.Channel untilRecoveryOf, long writtenAt) {
+        boolean ready(long now, java.util.function.ToLongFunction<dev.impush.model.Channel> recoveredAt) {
+            return due <= now || (untilRecoveryOf != null && recoveredAt.applyAsLong(untilRecoveryOf) > writtenAt);
+        }
+    }
     private final JobPipeline pipeline;
     private final int maxInFlight;
     private final Duration commitInterval;
@@ -62,11 +80,15 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private long nextCommit;
 
     PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, java.util.function.Predicate<String> delayed,
+             java.util.function.Function<String, dev.impush.model.Channel> parkedChannel,
+             java.util.function.ToLongFunction<dev.impush.model.Channel> recoveredAt,
              PipelineFactory pipelines, int maxInFlight,
              Duration commitInterval, Duration drainTimeout, Clock clock) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.delayed = delayed;
+        this.parkedChannel = parkedChannel;
+        this.recoveredAt = recoveredAt;
         this.pipeline = pipelines.create(this::finished);
         this.maxInFlight = maxInFlight;
         this.commitInterval = commitInterval;
@@ -144,12 +166,12 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             boolean tier = delayed.test(tp.topic());
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 if (tier) {
-                    long due = JobHeaders.dueAt(r.headers()).map(java.time.Instant::toEpochMilli).orElse(0L);
-                    if (due > now) {
+                    Waiting waiting = waiting(tp, r);
+                    if (!waiting.ready(now, recoveredAt)) {
                         // Not due: rewind to it and pause this partition until it is.
                         consumer.seek(tp, r.offset());
                         consumer.pause(List.of(tp));
-                        dueAt.put(tp, due);
+                        dueAt.put(tp, waiting);
                         break;
                     }
                 }
@@ -168,6 +190,20 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 consumer.seek(tp, offset);
             });
         }
+    }
+
+    private Waiting waiting(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
+        long due = JobHeaders.dueAt(r.headers()).map(java.time.Instant::toEpochMilli).orElse(0L);
+        dev.impush.model.Channel channel = parkedChannel.apply(tp.topic());
+        boolean untilRecovery = channel != null
+                && JobHeaders.RELEASE_ON_RECOVERY.equals(JobHeaders.string(r.headers(), JobHeaders.RELEASE_ON));
+        return new Waiting(due, untilRecovery ? channel : null, r.timestamp());
+    }
+
+    /** Seconds since the oldest parked record this loop waits at was written; 0 when none. Any thread. */
+    double oldestParkedAge() {
+        long oldest = oldestParkedWrittenAt;
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
     }
 
     private void finished(JobState state) {
@@ -197,7 +233,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             long now = clock.millis();
             List<TopicPartition> due = new ArrayList<>();
             dueAt.entrySet().removeIf(e -> {
-                if (e.getValue() <= now) {
+                if (e.getValue().ready(now, recoveredAt)) {
                     due.add(e.getKey());
                     return true;
                 }
@@ -205,6 +241,13 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             });
             consumer.resume(due);
         }
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<TopicPartition, Waiting> e : dueAt.entrySet()) {
+            if (parkedChannel.apply(e.getKey().topic()) != null) {
+                oldest = Math.min(oldest, e.getValue().writtenAt());
+            }
+        }
+        oldestParkedWrittenAt = oldest;
     }
 
     private void commitIfDue() {

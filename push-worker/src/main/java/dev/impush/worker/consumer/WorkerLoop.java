@@ -26,16 +26,20 @@ public final class WorkerLoop implements Runnable {
         this.loop = loop;
     }
 
-    public static WorkerLoop create(WorkerConfig config, ContractCodec<PushJob> codec, DedupeStore dedupe,
+    /** @param formerTiers tier topics of an earlier ladder, read until empty (see {@code RetryTiers#formerTiers}) */
+    public static WorkerLoop create(WorkerConfig config, List<String> formerTiers, ContractCodec<PushJob> codec,
+                                    DedupeStore dedupe,
                                     Dispatcher dispatcher, OutcomePublisher publisher, WorkerMetrics metrics,
                                     ScheduledExecutorService scheduler, Clock clock, String workerId) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
         topics.addAll(config.retryTiers().topics());
+        topics.addAll(formerTiers);
         topics.addAll(config.retryTiers().parkTopics(
                 java.util.Arrays.stream(dev.impush.model.Channel.values()).filter(dispatcher::supports).toList()));
         PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isDelayed,
+                config.retryTiers()::parkedChannel, dispatcher::recoveredAt,
                 onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
                         workerId, config.retryTiers(), config.redisBackoff(), onFinished),
                 config.maxInFlight(), config.commitInterval(), config.drainTimeout(), clock);
@@ -77,6 +81,11 @@ public final class WorkerLoop implements Runnable {
 
     public int inFlight() {
         return loop.inFlight();
+    }
+
+    /** Seconds since the oldest parked record this replica waits at was written; 0 when none. */
+    public double oldestParkedAge() {
+        return loop.oldestParkedAge();
     }
 
     public int deliveriesInFlight() {

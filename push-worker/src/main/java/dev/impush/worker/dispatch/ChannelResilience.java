@@ -15,14 +15,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The one place that knows Resilience4j: registries, instance names (the channel's wire name)
- * and their metrics binding. A {@link SendOutcome.Retry} is what retries and what counts as a
- * breaker failure; every other outcome is a vendor answer and counts as a success.
+ * and their metrics binding. A {@link SendOutcome.Retry} is what retries in process; it and
+ * {@link SendOutcome.RateLimited} count as breaker failures; every other vendor answer counts as a
+ * success.
  */
 public final class ChannelResilience {
     private final RetryRegistry retries;
     private final CircuitBreakerRegistry breakers;
+    private final int rampStartPerSecond;
 
     public ChannelResilience(ResilienceSettings settings, MeterRegistry meters) {
+        this.rampStartPerSecond = settings.rampStartPerSecond();
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
                 settings.initialBackoff().toMillis(), 2.0, 0.5, settings.maxBackoff().toMillis());
         // A vendor's Retry-After wins over our backoff when it is longer, up to the in-process cap.
@@ -36,8 +39,8 @@ public final class ChannelResilience {
         this.retries = RetryRegistry.of(RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
                 .intervalBiFunction(interval)
-                // An open breaker goes straight to a durable retry tier: waiting here would not help.
-                .retryOnResult(o -> o instanceof SendOutcome.Retry r && !SendOutcome.CIRCUIT_OPEN.equals(r.reason()))
+                // only vendor failures: a held send (open breaker, spent quota) waits in its parking topic
+                .retryOnResult(o -> o instanceof SendOutcome.Retry)
                 .failAfterMaxAttempts(false)
                 .build());
         this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
@@ -58,5 +61,10 @@ public final class ChannelResilience {
 
     CircuitBreaker breaker(Channel channel) {
         return breakers.circuitBreaker(channel.wireName());
+    }
+
+    /** A fresh recovery ramp for one channel (see {@link RecoveryRamp}). */
+    RecoveryRamp ramp() {
+        return new RecoveryRamp(rampStartPerSecond);
     }
 }

@@ -23,12 +23,24 @@ public final class Dispatcher implements AutoCloseable {
                       ScheduledExecutorService scheduler, WorkerMetrics metrics, Clock clock) {
         this.raw = Map.copyOf(channels);
         channels.forEach((c, ch) -> this.channels.put(c, new GuardedChannel(ch, resilience.retry(c),
-                resilience.breaker(c), quota, scheduler, metrics, clock)));
+                resilience.breaker(c), resilience.ramp(), quota, scheduler, metrics, clock)));
     }
 
     /** Whether a channel is configured for this vendor. */
     public boolean supports(Channel channel) {
         return channels.containsKey(channel);
+    }
+
+    /** Whether {@code channel}'s breaker lets calls through freely (closed); false while it is open or probing. */
+    public boolean healthy(Channel channel) {
+        GuardedChannel g = channels.get(channel);
+        return g == null || g.healthy();
+    }
+
+    /** Epoch ms when {@code channel}'s breaker last closed again after an outage; 0 when it never did. */
+    public long recoveredAt(Channel channel) {
+        GuardedChannel g = channels.get(channel);
+        return g == null ? 0 : g.recoveredAt();
     }
 
     /** Sends one delivery; the future never completes exceptionally. */

@@ -22,16 +22,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * A channel behind its app's global quota, its circuit breaker and jittered retry. A spent daily
- * quota answers {@link SendOutcome.RateLimited} until the reset without calling the vendor. Transport failures (an exceptionally
- * completed send) become {@link SendOutcome.Retry} here, once for every channel. An open breaker
- * answers {@code Retry} without calling the vendor. {@link SendOutcome.AuthExpired} is resent once
- * at once: the channel refreshed its credentials when it saw it.
+ * A channel behind its recovery ramp, its app's global quota, its circuit breaker and jittered
+ * retry. A spent daily quota and an open breaker answer {@link SendOutcome.Held} without calling the
+ * vendor: until the quota's reset, or until the breaker probes again. Transport failures (an
+ * exceptionally completed send) become {@link SendOutcome.Retry} here, once for every channel.
+ * {@link SendOutcome.AuthExpired} is resent once at once: the channel refreshed its credentials when
+ * it saw it. After an outage (the breaker closes again) the {@link RecoveryRamp} lets sends through
+ * at a doubling rate.
  *
  * <p>Each send is one {@link Send} object that walks these steps through callbacks: no chain of
  * futures per attempt, as this runs for every notification.
  */
 final class GuardedChannel {
+    /** While the breaker probes, how long a send it refused waits before it is tried again. */
+    private static final long PROBE_WAIT_MILLIS = 1_000;
+    private static final long MAX_SPREAD_MILLIS = 2_000;
     private final PushChannel channel;
     private final Retry retry;
     private final CircuitBreaker breaker;
@@ -39,9 +44,31 @@ final class GuardedChannel {
     private final Clock clock;
     private final QuotaGate quota;
     private final WorkerMetrics metrics;
+    private final RecoveryRamp ramp;
+    /** How long the breaker stays open before it lets probes through. */
+    private final long openForMillis;
+    /** Epoch ms: when the open breaker lets probes through. */
+    private volatile long openUntil;
+    /** Epoch ms: when the breaker last closed again; 0 when it never opened. */
+    private volatile long recoveredAt;
 
-    GuardedChannel(PushChannel channel, Retry retry, CircuitBreaker breaker, QuotaGate quota,
+    GuardedChannel(PushChannel channel, Retry retry, CircuitBreaker breaker, RecoveryRamp ramp, QuotaGate quota,
                    ScheduledExecutorService scheduler, WorkerMetrics metrics, Clock clock) {
+        this.ramp = ramp;
+        this.openForMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        breaker.getEventPublisher().onStateTransition(e -> {
+            long now = clock.millis();
+            switch (e.getStateTransition().getToState()) {
+                case OPEN, FORCED_OPEN -> openUntil = now + openForMillis;
+                case CLOSED -> {
+                    if (e.getStateTransition().getFromState() != CircuitBreaker.State.CLOSED) {
+                        recoveredAt = now;
+                        ramp.recovered(now);
+                    }
+                }
+                default -> { }
+            }
+        });
         this.quota = quota;
         this.metrics = metrics;
         this.channel = channel;
@@ -49,6 +76,26 @@ final class GuardedChannel {
         this.breaker = breaker;
         this.scheduler = scheduler;
         this.clock = clock;
+    }
+
+    boolean healthy() {
+        return breaker.getState() == CircuitBreaker.State.CLOSED;
+    }
+
+    long recoveredAt() {
+        return recoveredAt;
+    }
+
+    /**
+     * Until when a send refused by the breaker waits: until the open breaker lets probes through
+     * (while it probes, a second), spread over up to two seconds more so the deliveries parked
+     * meanwhile do not all come back in the same instant.
+     */
+    private Instant heldUntil() {
+        long now = clock.millis();
+        long base = Math.max(openUntil, now + PROBE_WAIT_MILLIS);
+        long spread = Math.min(openForMillis, MAX_SPREAD_MILLIS);
+        return Instant.ofEpochMilli(base + java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1));
     }
 
     /** Sends one delivery and records its send metrics; the future never completes exceptionally. */
@@ -78,6 +125,15 @@ final class GuardedChannel {
         }
 
         void attempt() {
+            long rampWait = ramp.delay(clock.millis());
+            if (rampWait > 0) {
+                try {
+                    scheduler.schedule(this::attempt, rampWait, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (RejectedExecutionException closing) {
+                    // the worker is stopping: send now rather than never
+                }
+            }
             CompletableFuture<Optional<Instant>> admission;
             try {
                 admission = quota.acquire(channel.channel());
@@ -99,9 +155,10 @@ final class GuardedChannel {
 
         private void admitted(Optional<Instant> spent) {
             if (spent.isPresent()) {
-                answered(new SendOutcome.RateLimited(spent.get(), "daily quota of this app is spent"));
+                answered(new SendOutcome.Held(spent.get(), SendOutcome.Held.Cause.QUOTA,
+                        "daily quota of this app is spent"));
             } else if (!breaker.tryAcquirePermission()) {
-                answered(SendOutcome.retry(SendOutcome.CIRCUIT_OPEN));
+                answered(new SendOutcome.Held(heldUntil(), SendOutcome.Held.Cause.BREAKER, "circuit open"));
             } else {
                 callStart = System.nanoTime();
                 CompletableFuture<SendOutcome> call;
@@ -119,8 +176,10 @@ final class GuardedChannel {
         public void accept(SendOutcome outcome, Throwable failure) {
             SendOutcome o = failure == null ? outcome : SendOutcome.retry("transport: " + describe(failure));
             long took = System.nanoTime() - callStart;
-            if (o instanceof SendOutcome.Retry r) {
-                breaker.onError(took, TimeUnit.NANOSECONDS, new VendorUnavailable(r.reason()));
+            if (o instanceof SendOutcome.Retry || o instanceof SendOutcome.RateLimited) {
+                // a vendor throttling the whole app (a 429 storm) is an outage too: the breaker stops
+                // the calls, and the deliveries wait for it instead of climbing the tiers
+                breaker.onError(took, TimeUnit.NANOSECONDS, new VendorUnavailable(o.label()));
             } else {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             }
@@ -161,6 +220,7 @@ final class GuardedChannel {
             case SendOutcome.InvalidToken t -> t.reason();
             case SendOutcome.Retry r -> r.reason();
             case SendOutcome.RateLimited r -> r.reason();
+            case SendOutcome.Held h -> h.reason();
             case SendOutcome.AuthExpired a -> a.reason();
             case SendOutcome.Rejected r -> r.reason();
         };

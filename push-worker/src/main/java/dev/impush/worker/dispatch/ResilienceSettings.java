@@ -16,9 +16,13 @@ import java.time.Duration;
  * @param breakerWindow     calls in the sliding window, also the minimum before it may open
  *                          (IMPUSH_BREAKER_WINDOW)
  * @param breakerOpenFor    how long an open breaker refuses calls before probing (IMPUSH_BREAKER_OPEN_MS)
+ * @param rampStartPerSecond sends per second a replica allows a channel in the first second after its
+ *                          breaker closed again, doubling every second (IMPUSH_BREAKER_RAMP_START_QPS;
+ *                          0 = no ramp)
  */
 public record ResilienceSettings(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                                 int breakerFailureRate, int breakerWindow, Duration breakerOpenFor) {
+                                 int breakerFailureRate, int breakerWindow, Duration breakerOpenFor,
+                                 int rampStartPerSecond) {
 
     public static ResilienceSettings defaults() {
         return fromEnv(Env.of(java.util.Map.of()));
@@ -31,6 +35,7 @@ public record ResilienceSettings(int maxAttempts, Duration initialBackoff, Durat
                 env.millis("IMPUSH_RETRY_MAX_BACKOFF_MS", 5_000),
                 env.integer("IMPUSH_BREAKER_FAILURE_RATE", 50, 1, 100),
                 env.integer("IMPUSH_BREAKER_WINDOW", 50, 2, 10_000),
-                env.millis("IMPUSH_BREAKER_OPEN_MS", 10_000));
+                env.millis("IMPUSH_BREAKER_OPEN_MS", 10_000),
+                env.integer("IMPUSH_BREAKER_RAMP_START_QPS", 100, 0, 1_000_000));
     }
 }

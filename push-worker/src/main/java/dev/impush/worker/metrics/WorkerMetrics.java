@@ -30,6 +30,10 @@ public final class WorkerMetrics {
     public static final String IN_FLIGHT = "impush.worker.in.flight";
     public static final String DEDUPE_UNAVAILABLE = "impush.worker.dedupe.unavailable";
     public static final String RETRIED = "impush.worker.retried";
+    /** Devices parked in their channel's parking topic, tags {@code channel} and {@code waits_for}: breaker | quota | vendor. */
+    public static final String PARKED = "impush.worker.parked";
+    /** Age (seconds) of the oldest record a parking topic partition of this replica waits at. */
+    public static final String PARKED_AGE = "impush.worker.parked.oldest.age";
     /** Claims of sends in flight found no longer held at renewal (Redis was away longer than a lease). */
     public static final String CLAIMS_LOST = "impush.worker.claims.lost";
     /** Deliveries handed to the channels and not finished. */
@@ -97,6 +101,15 @@ public final class WorkerMetrics {
 
     public void publicationLost(String what) {
         registry.counter(PUBLICATIONS_LOST, "what", what).increment();
+    }
+
+    public void parked(Channel channel, String waitsFor, int devices) {
+        registry.counter(PARKED, "channel", channel.wireName(), "waits_for", waitsFor).increment(devices);
+    }
+
+    public void gaugeParkedAge(Supplier<Number> seconds) {
+        Gauge.builder(PARKED_AGE, seconds).baseUnit("seconds")
+                .description("age of the oldest parked record this replica waits at").register(registry);
     }
 
     public void claimLost() {

@@ -21,6 +21,25 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class TopicCheck {
     private TopicCheck() {}
 
+    /**
+     * The topics on the cluster whose names match {@code pattern}, sorted.
+     *
+     * @throws ConfigException when Kafka cannot answer within {@code timeout}
+     */
+    public static List<String> existing(String bootstrap, java.util.regex.Pattern pattern, Duration timeout) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+            return admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .filter(t -> pattern.matcher(t).matches()).sorted().toList();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConfigException("Kafka at " + bootstrap + " did not list its topics within " + timeout + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("interrupted while listing topics");
+        }
+    }
+
     /** @throws ConfigException naming every missing topic, or when Kafka cannot answer within {@code timeout} */
     public static void requireTopics(String bootstrap, Collection<String> topics, Duration timeout) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

@@ -269,7 +269,7 @@ public final class ReplayCommand {
         private void checkTarget() {
             ReplayTarget allowed = new ReplayTarget(env("IMPUSH_TOPIC_JOBS", Topics.JOBS),
                     RetryTiers.parse(env("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                            env("IMPUSH_RETRY_TIERS", "10s,1m,10m"), "IMPUSH_RETRY_TIERS").topics());
+                            env("IMPUSH_RETRY_TIERS", dev.impush.worker.WorkerConfig.DEFAULT_RETRY_TIERS), "IMPUSH_RETRY_TIERS").topics());
             switch (allowed.check(target, force)) {
                 case ReplayTarget.Refused refused -> throw new CommandLine.ParameterException(spec.commandLine(),
                         refused.message());

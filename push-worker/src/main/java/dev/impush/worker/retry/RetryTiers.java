@@ -12,16 +12,18 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The durable retry ladder: a job whose devices still fail after the in-process retries climbs
- * one tier per attempt ({@code push.retry.10s}, {@code push.retry.1m}, {@code push.retry.10m} by
- * default), and after the last one goes to the dead-letter topic.
+ * The durable retry ladder: a job whose devices the vendor still fails after the in-process
+ * retries climbs one tier per attempt ({@code push.retry.5s}, {@code push.retry.30s},
+ * {@code push.retry.2m}, {@code push.retry.10m}, {@code push.retry.1h} by default), and after the last
+ * one goes to the dead-letter topic. Sends held back without a vendor call (open breaker, spent
+ * quota) climb nothing: they wait in their channel's parking topic.
  *
  * <p>A tier partition waits at its first record not yet due, so a device that must wait longer than
  * its tier (a spent daily quota: until midnight; a long {@code Retry-After}) would hold every
  * record behind it, of every channel. Such a device climbs the same rung but waits in its channel's
  * parking topic ({@code parkPrefix} + channel: {@code push.park.xiaomi}), behind its own channel only.
  */
-public record RetryTiers(List<Tier> tiers, String parkPrefix) {
+public record RetryTiers(List<Tier> tiers, String retryPrefix, String parkPrefix) {
 
     /** One rung: its topic and how long a record waits there. */
     public record Tier(String topic, Duration delay) {}
@@ -30,14 +32,9 @@ public record RetryTiers(List<Tier> tiers, String parkPrefix) {
         tiers = List.copyOf(tiers);
     }
 
-    /** Tiers with the default parking topics ({@link Topics#PARK_PREFIX}). */
-    public RetryTiers(List<Tier> tiers) {
-        this(tiers, Topics.PARK_PREFIX);
-    }
-
     /** The same tiers with parking topics under {@code prefix}. */
     public RetryTiers withParkPrefix(String prefix) {
-        return new RetryTiers(tiers, prefix);
+        return new RetryTiers(tiers, retryPrefix, prefix);
     }
 
     /** Where deliveries of {@code channel} wait that must wait longer than their tier. */
@@ -50,9 +47,19 @@ public record RetryTiers(List<Tier> tiers, String parkPrefix) {
         return channels.stream().map(this::parkTopic).toList();
     }
 
-    /** A topic whose records wait until due: a tier or a parking topic. */
+    /** A topic whose records wait until due: a tier (of this ladder or a former one) or a parking topic. */
     public boolean isDelayed(String topic) {
-        return isTier(topic) || Arrays.stream(Channel.values()).anyMatch(c -> parkTopic(c).equals(topic));
+        return topic.startsWith(retryPrefix) || parkedChannel(topic) != null;
+    }
+
+    /** The channel whose parking topic {@code topic} is; {@code null} for any other topic. */
+    public Channel parkedChannel(String topic) {
+        for (Channel c : Channel.values()) {
+            if (parkTopic(c).equals(topic)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**
@@ -73,7 +80,7 @@ public record RetryTiers(List<Tier> tiers, String parkPrefix) {
                 throw new ConfigException(key + "=" + spec + ": delays must not decrease");
             }
         }
-        return new RetryTiers(tiers);
+        return new RetryTiers(tiers, prefix, Topics.PARK_PREFIX);
     }
 
     private static Duration parseDelay(String p, String key) {
@@ -100,6 +107,17 @@ public record RetryTiers(List<Tier> tiers, String parkPrefix) {
 
     public List<String> topics() {
         return tiers.stream().map(Tier::topic).toList();
+    }
+
+    /**
+     * Tier topics of another ladder among {@code existing} (named prefix + delay, as
+     * {@code IMPUSH_RETRY_TIERS} names them, but not one of these tiers): left by an earlier
+     * configuration, they are still read until empty, so changing the tiers strands no record.
+     */
+    public List<String> formerTiers(Collection<String> existing) {
+        java.util.regex.Pattern tier = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(retryPrefix) + "\\d+(ms|s|m|h)");
+        return existing.stream().filter(t -> tier.matcher(t).matches() && !isTier(t)).sorted().toList();
     }
 
     public boolean isTier(String topic) {

@@ -123,7 +123,7 @@ class DispatcherIT {
             public void close() {}
         };
         ResilienceSettings settings = new ResilienceSettings(3, Duration.ofMillis(1), Duration.ofMillis(5), 50, 100,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), 0);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ChannelResilience resilience = new ChannelResilience(settings, meters);
         try (QuotaGate quota = new QuotaGate(REDIS.client(), Map.of(), REDIS.scheduler(), Clock.systemUTC());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RetryTiersTest {
     @Test
-    void parse_defaultLadder_namesTopicsByDelay() {
+    void parse_aLadder_namesTopicsByDelay() {
         RetryTiers t = RetryTiers.parse("push.retry.", "10s,1m,10m", "IMPUSH_RETRY_TIERS");
         assertEquals(List.of("push.retry.10s", "push.retry.1m", "push.retry.10m"), t.topics());
         assertEquals(Duration.ofMinutes(1), t.forAttempt(1).orElseThrow().delay());
@@ -36,5 +36,17 @@ class RetryTiersTest {
         var e = assertThrows(ConfigException.class, () -> RetryTiers.parse("r.", "10x", "IMPUSH_RETRY_TIERS"));
         assertTrue(e.getMessage().contains("IMPUSH_RETRY_TIERS"));
         assertThrows(ConfigException.class, () -> RetryTiers.parse("r.", "1m,10s", "IMPUSH_RETRY_TIERS"));
+    }
+
+    @Test
+    void formerTiers_areTheOtherTierTopicsThatExist_andStillDelayed() {
+        RetryTiers t = RetryTiers.parse("push.retry.", "5s,30s", "IMPUSH_RETRY_TIERS");
+        List<String> existing = List.of("push.jobs", "push.retry.5s", "push.retry.10s", "push.retry.1m",
+                "push.retry.old", "push.park.fcm", "push.retry.30s");
+        assertEquals(List.of("push.retry.10s", "push.retry.1m"), t.formerTiers(existing));
+        assertTrue(t.isDelayed("push.retry.10s"));
+        assertTrue(t.isDelayed("push.park.fcm"));
+        assertEquals(dev.impush.model.Channel.FCM, t.parkedChannel("push.park.fcm"));
+        assertTrue(!t.isDelayed("push.jobs"));
     }
 }

@@ -118,6 +118,7 @@ class VivoResponsesTest {
         return switch (o) {
             case SendOutcome.InvalidToken t -> t.reason();
             case SendOutcome.RateLimited r -> r.reason();
+            case SendOutcome.Held h -> h.reason();
             case SendOutcome.AuthExpired a -> a.reason();
             case SendOutcome.Rejected r -> r.reason();
             case SendOutcome.Retry r -> r.reason();
