@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A vendor outage outlasts the retry tiers, so its jobs are dead-lettered; after recovery the
- * replay tool, used as an operator would, re-sends them once and only once.
+ * A vendor keeps failing past the retry tiers, so its jobs are dead-lettered; after recovery the
+ * replay tool, used as an operator would, re-sends them once and only once. (The breaker's window
+ * is too large to open here: an outage that opens it parks the deliveries until the vendor is back
+ * instead, and they need no replay; see VendorBlipIT.)
  */
 @Timeout(180)
 class ReplayIT {
@@ -30,7 +32,7 @@ class ReplayIT {
     void replayOfAnOutagesDeadLetters_sendsEachOnce_andSaysWhatItSkipped() throws Exception {
         var options = LocalPipeline.Options.defaults().withoutDetector().withRetryTiers("1s")
                 .withWorkerEnv(Map.of("IMPUSH_RETRY_INITIAL_BACKOFF_MS", "20", "IMPUSH_RETRY_MAX_ATTEMPTS", "2",
-                        "IMPUSH_BREAKER_OPEN_MS", "300"));
+                        "IMPUSH_BREAKER_WINDOW", "10000"));
         try (LocalPipeline pipeline = LocalPipeline.start(options);
              JobProducer jobs = new JobProducer(pipeline.bootstrapServers());
              DeadLetterCounter dlq = new DeadLetterCounter(pipeline.bootstrapServers(), Topics.DLQ)) {

@@ -25,6 +25,8 @@ public final class JobHeaders {
      */
     public static final String RELEASE_ON = "impush-release-on";
     public static final String RELEASE_ON_RECOVERY = "recovery";
+    /** On parking-topic records: how many times in a row the job was parked by an open breaker (decimal). */
+    public static final String HELD = "impush-held";
     /** Every attempt made so far, oldest first (JSON array of {@link Attempt}). */
     public static final String ATTEMPTS = "impush-attempts";
 
@@ -35,6 +37,16 @@ public final class JobHeaders {
 
     public static int attempt(Headers headers) {
         String s = string(headers, ATTEMPT);
+        try {
+            return s == null ? 0 : Math.max(0, Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Times in a row the record was parked by an open breaker; absent or unreadable = 0. */
+    public static int held(Headers headers) {
+        String s = string(headers, HELD);
         try {
             return s == null ? 0 : Math.max(0, Integer.parseInt(s));
         } catch (NumberFormatException e) {

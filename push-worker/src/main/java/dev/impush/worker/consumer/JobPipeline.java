@@ -62,6 +62,11 @@ final class JobPipeline {
     static final int MAX_ATTEMPTS_KEPT = 50;
     /** Longest dead-letter detail kept (it lists a reason per failed device). */
     private static final int MAX_DETAIL_CHARS = 4096;
+    /**
+     * Longest a send held back by an open breaker waits in its parking topic (a recovery lets it out
+     * sooner): bounds how long an outage with no new traffic to probe the vendor goes unnoticed.
+     */
+    private static final long MAX_HELD_WAIT_MILLIS = 60_000;
     /** Backoff between tries of a failed publication: doubling from the first, up to the last. */
     private static final long PUBLISH_BACKOFF_MIN_MS = 100;
     private static final long PUBLISH_BACKOFF_MAX_MS = 5_000;
@@ -496,10 +501,15 @@ final class JobPipeline {
             Channel channel = f.target().channel();
             Parking parking;
             Instant due;
-            if (f.heldBy() != null) {
+            if (f.heldBy() == SendOutcome.Held.Cause.BREAKER) {
+                // let out as soon as the breaker closes, so a long wait costs no recovery time, and
+                // it spares the topic a re-park every probe of a long outage: doubled per re-park
+                long wait = Math.max(1_000, f.retryAt().toEpochMilli() - now.toEpochMilli());
+                due = now.plusMillis(Math.min(MAX_HELD_WAIT_MILLIS, wait << Math.min(state.held, 8)));
+                parking = new Parking(channel, state.attempt, Parking.BREAKER);
+            } else if (f.heldBy() != null) {
                 due = f.retryAt();
-                parking = new Parking(channel, state.attempt,
-                        f.heldBy() == SendOutcome.Held.Cause.BREAKER ? Parking.BREAKER : Parking.QUOTA);
+                parking = new Parking(channel, state.attempt, Parking.QUOTA);
             } else {
                 // retryAt is the vendor's time when it gave one, else the moment of the answer
                 boolean vendorTimed = f.retryAt().isAfter(now);
@@ -517,17 +527,22 @@ final class JobPipeline {
             }
         }
         if (!onTier.isEmpty()) {
-            publishRetry(state, onTier, tier.orElseThrow().topic(), tierDue, state.attempt + 1, false);
+            publishRetry(state, onTier, tier.orElseThrow().topic(), tierDue, state.attempt + 1, false, 0);
         }
         parked.forEach((p, failures) -> {
             metrics.parked(p.channel(), p.waitsFor(), failures.size());
             publishRetry(state, failures, tiers.parkTopic(p.channel()), parkedDue.get(p), p.attempt(),
-                    Parking.BREAKER.equals(p.waitsFor()));
+                    Parking.BREAKER.equals(p.waitsFor()), heldAgain(p, state) ? state.held + 1 : 0);
         });
         if (!dead.isEmpty()) {
             publishDeadLetter(state, dead);
         }
         return !onTier.isEmpty() || !parked.isEmpty() || !dead.isEmpty();
+    }
+
+    /** Parked by the breaker without a vendor answer: held once more in a row. */
+    private static boolean heldAgain(Parking p, JobState state) {
+        return Parking.BREAKER.equals(p.waitsFor()) && p.attempt() == state.attempt;
     }
 
     /**
@@ -547,12 +562,15 @@ final class JobPipeline {
     }
 
     private void publishRetry(JobState state, List<JobState.Failure> failures, String topic, Instant due, int attempt,
-                              boolean untilRecovery) {
+                              boolean untilRecovery, int held) {
         PushJob job = state.job.withTargets(failures.stream().map(JobState.Failure::target).toList());
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(attempt));
         if (untilRecovery) {
             JobHeaders.set(headers, JobHeaders.RELEASE_ON, JobHeaders.RELEASE_ON_RECOVERY);
+        }
+        if (held > 0) {
+            JobHeaders.set(headers, JobHeaders.HELD, Integer.toString(held));
         }
         JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.RETRY.name());
         JobHeaders.set(headers, JobHeaders.DUE_AT, Long.toString(due.toEpochMilli()));

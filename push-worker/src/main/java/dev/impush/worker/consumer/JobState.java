@@ -40,6 +40,8 @@ final class JobState {
     final List<Failure> failures = new ArrayList<>(0);
     /** Times the job was attempted before this record (the retry tier it came through). */
     final int attempt;
+    /** Times in a row the job was parked by an open breaker before this record. */
+    final int held;
     /** Attempts made before this record, carried in its headers. */
     final List<Attempt> history;
     private int outstanding;
@@ -52,6 +54,7 @@ final class JobState {
         this.record = record;
         this.job = job;
         this.attempt = dev.impush.model.job.JobHeaders.attempt(record.headers());
+        this.held = dev.impush.model.job.JobHeaders.held(record.headers());
         this.history = dev.impush.model.job.JobHeaders.attempts(record.headers());
     }
 

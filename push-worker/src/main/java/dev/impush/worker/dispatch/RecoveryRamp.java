@@ -11,8 +11,8 @@ final class RecoveryRamp {
     static final int STEPS = 7;
 
     private final int start;
-    /** Epoch ms of the recovery being ramped; {@code Long.MIN_VALUE}: none. */
-    private long since = Long.MIN_VALUE;
+    /** Epoch ms of the recovery being ramped; {@code Long.MIN_VALUE}: none. Read without the lock on every send. */
+    private volatile long since = Long.MIN_VALUE;
     private long window = -1;
     private long sentInWindow;
 
@@ -30,7 +30,11 @@ final class RecoveryRamp {
     }
 
     /** How long (ms) a send must wait before it may go at {@code now}; 0: at once (and it is counted). */
-    synchronized long delay(long now) {
+    long delay(long now) {
+        return since == Long.MIN_VALUE ? 0 : ramped(now); // no lock outside a ramp: every send asks
+    }
+
+    private synchronized long ramped(long now) {
         if (since == Long.MIN_VALUE) {
             return 0;
         }

@@ -123,7 +123,7 @@ class ReplayFilterIT {
                 && refused.err().contains("--force"), refused.err());
         assertEquals(0, records(ELSEWHERE), "a refused run sends nothing");
 
-        Cli tier = cli("--dlq-topic", OTHER_DLQ, "--target", Topics.RETRY_PREFIX + "1m");
+        Cli tier = cli("--dlq-topic", OTHER_DLQ, "--target", Topics.DEFAULT_RETRY_TOPICS.get(1));
         assertEquals(0, tier.rc(), tier.toString());
         assertTrue(tier.out().contains("would replay 1 jobs"), tier.out());
 
