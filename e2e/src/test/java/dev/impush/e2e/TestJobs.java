@@ -22,11 +22,18 @@ final class TestJobs {
 
     /** A job of {@code messageId} with {@code body} to {@code devices} (one user's), expiring in {@code ttl}. */
     static PushJob job(String messageId, String body, Duration ttl, List<Population.Device> devices) {
+        return job(messageId, body, ttl, devices, null);
+    }
+
+    /** As above, the devices having registered their tokens at {@code registeredAt} (null: unknown). */
+    static PushJob job(String messageId, String body, Duration ttl, List<Population.Device> devices,
+                       Instant registeredAt) {
         Instant now = Instant.now();
         return PushJob.of(messageId, devices.getFirst().userId(), "c-1",
                 new Notification("t", body, null, null, messageId, "c-1", Priority.HIGH, false,
                         Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                devices.stream().map(d -> new PushTarget(d.deviceId(), d.channel(), d.token(), d.appId(), false)).toList(),
+                devices.stream().map(d -> new PushTarget(d.deviceId(), d.channel(), d.token(), d.appId(), false,
+                        registeredAt)).toList(),
                 now, now.plus(ttl));
     }
 

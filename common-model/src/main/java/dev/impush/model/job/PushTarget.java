@@ -7,15 +7,27 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.ImEvent;
 import java.util.List;
 
-/** One device a job goes to, with its channel and token as resolved when the job was made. */
-public record PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox) {
+/**
+ * One device a job goes to, with its channel and token as resolved when the job was made.
+ *
+ * @param registeredAt when the device registered this token (optional): a token a vendor declared
+ *                     invalid is sent to again only when registered after that (the worker's token shield)
+ */
+public record PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox,
+                         java.time.Instant registeredAt) {
+
+    /** A target whose registration time is not known. */
+    public PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox) {
+        this(deviceId, channel, token, appId, sandbox, null);
+    }
 
     List<String> violations(int index) {
         String p = "targets[" + index + "].";
         return new Violations().required(p + "deviceId", deviceId)
                 .maxLength(p + "deviceId", deviceId, ImEvent.MAX_ID_LENGTH).required(p + "channel", channel)
                 .required(p + "token", token).maxLength(p + "token", token, DeviceEvent.MAX_TOKEN_LENGTH)
-                .required(p + "appId", appId).maxLength(p + "appId", appId, ImEvent.MAX_ID_LENGTH).messages();
+                .required(p + "appId", appId).maxLength(p + "appId", appId, ImEvent.MAX_ID_LENGTH)
+                .time(p + "registeredAt", registeredAt).messages();
     }
 
     @Override

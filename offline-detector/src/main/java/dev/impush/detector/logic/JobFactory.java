@@ -34,7 +34,7 @@ public final class JobFactory {
     public static final int MAX_JOB_BYTES = ContractCodec.DEFAULT_MAX_BYTES - 4096;
     /** Fixed JSON of a job and of a target besides their strings (field names, punctuation, flags). */
     private static final int JOB_FRAMING = 512;
-    private static final int TARGET_FRAMING = 96;
+    private static final int TARGET_FRAMING = 160;
 
     private final Duration defaultTtl;
 

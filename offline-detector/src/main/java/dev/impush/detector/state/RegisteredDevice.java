@@ -23,7 +23,7 @@ public record RegisteredDevice(
     }
 
     public PushTarget toTarget() {
-        return new PushTarget(deviceId, channel, token, appId, sandbox);
+        return new PushTarget(deviceId, channel, token, appId, sandbox, registeredAt);
     }
 
     @Override

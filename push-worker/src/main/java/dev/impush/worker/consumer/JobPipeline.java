@@ -187,7 +187,7 @@ final class JobPipeline {
         }
         List<Claim> claims;
         try {
-            claims = dedupe.claim(keys);
+            claims = dedupe.claim(keys, deliveries.stream().map(Delivery::target).toList());
         } catch (DedupeUnavailableException e) {
             redisFailed(batch.size() + " records go back to Kafka", e);
             return false;
@@ -225,9 +225,15 @@ final class JobPipeline {
             case Claim.Claimed c -> {
                 sending.put(key, new ArrayList<>(0));
                 deliveriesInFlight++;
-                dispatcher.send(delivery).thenCompose(result -> dedupe.finishNow(transition(key, delivery, result))
-                        .handle((ok, failed) -> new Completion.Sent(state, delivery, key, result, failed == null)))
-                        .thenAccept(completions::add);
+                dispatcher.send(delivery).thenCompose(result -> {
+                    if (result.outcome() instanceof SendOutcome.InvalidToken t) {
+                        // at once, so no replica sends to the token again
+                        dedupe.shield(key.userId(), delivery.target().channel(), delivery.target().token(),
+                                t.invalidatedAt());
+                    }
+                    return dedupe.finishNow(transition(key, delivery, result))
+                            .handle((ok, failed) -> new Completion.Sent(state, delivery, key, result, failed == null));
+                }).thenAccept(completions::add);
             }
             case Claim.HeldElsewhere held when held.holder().equals(workerId) && sending.containsKey(key) ->
                     // Our own send of the same (message, device) is in flight: decide when it ends.
@@ -235,6 +241,14 @@ final class JobPipeline {
             case Claim.AlreadyDone done -> {
                 metrics.duplicate();
                 LOG.debug("skip {} to {}: already {}", key.messageId(), key.deviceId(), done.state());
+                arrive(state);
+            }
+            case Claim.Shielded shielded -> {
+                // its vendor declared the token invalid (to this or another replica) and the device
+                // has not registered it again since: no request; the detector removes the device
+                metrics.dropped("token-invalid");
+                LOG.debug("drop {} to {}: token invalid since {}", key.messageId(), key.deviceId(),
+                        shielded.invalidatedAt());
                 arrive(state);
             }
             case Claim.HeldElsewhere held -> {
@@ -285,7 +299,7 @@ final class JobPipeline {
             List<DedupeKey> keys = awaitingReclaim.stream().map(Completion.Reclaim::key).toList();
             List<Claim> claims;
             try {
-                claims = dedupe.claim(keys);
+                claims = dedupe.claim(keys, awaitingReclaim.stream().map(r -> r.delivery().target()).toList());
             } catch (DedupeUnavailableException e) {
                 redisFailed(keys.size() + " re-claims wait", e);
                 return;

@@ -16,5 +16,11 @@ public sealed interface Claim {
      */
     record HeldElsewhere(String holder, Duration remaining) implements Claim {}
 
+    /**
+     * The device's token was declared invalid by its vendor at {@code invalidatedAt}, and the device
+     * did not register it again since: not claimed, and not to be sent (the token shield).
+     */
+    record Shielded(java.time.Instant invalidatedAt) implements Claim {}
+
     Claim CLAIMED = new Claimed();
 }

@@ -1,5 +1,6 @@
 package dev.impush.worker.dedupe;
 
+import dev.impush.model.job.PushTarget;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -84,18 +85,29 @@ public final class DedupeStore implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Claims every key, in order. One round trip: one script call per {@link #CHUNK} keys. */
+    /** Claims every key, in order, without the token shield. One round trip. */
     public List<Claim> claim(List<DedupeKey> keys) throws DedupeUnavailableException {
+        return claim(keys, null);
+    }
+
+    /**
+     * Claims every key, in order; with {@code targets} (each key's device), a key whose token the
+     * shield holds ({@link #shield}, not registered again since) is {@link Claim.Shielded} instead.
+     * One round trip: one script call per {@link #CHUNK} keys.
+     */
+    public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
         if (keys.isEmpty()) {
             return List.of();
         }
-        List<Object> replies = withScripts(() -> claimOnce(keys));
+        List<Object> replies = withScripts(() -> claimOnce(keys, targets));
         List<Claim> claims = new ArrayList<>(keys.size());
         for (int i = 0; i < replies.size(); i++) {
             if (replies.get(i) instanceof String current) {
                 long pttl = Math.max(0, (Long) replies.get(++i));
                 claims.add(current.startsWith("inflight:")
                         ? new Claim.HeldElsewhere(current.substring("inflight:".length()), Duration.ofMillis(pttl))
+                        : current.startsWith(SHIELD)
+                        ? new Claim.Shielded(Instant.ofEpochMilli(Long.parseLong(current.substring(SHIELD.length()))))
                         : new Claim.AlreadyDone(current));
             } else {
                 claims.add(Claim.CLAIMED);
@@ -106,16 +118,26 @@ public final class DedupeStore implements AutoCloseable {
 
     /** The claim script's replies for every key, flattened in key order (see claim.lua). */
     @SuppressWarnings("unchecked")
-    private List<Object> claimOnce(List<DedupeKey> keys) throws DedupeUnavailableException {
+    private List<Object> claimOnce(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
         String sha = claimSha();
         List<RedisFuture<List<Object>>> futures = new ArrayList<>(keys.size() / CHUNK + 1);
         for (int from = 0; from < keys.size(); from += CHUNK) {
-            List<DedupeKey> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-            String[] redisKeys = new String[chunk.size()];
-            for (int i = 0; i < redisKeys.length; i++) {
-                redisKeys[i] = chunk.get(i).redisKey();
+            int n = Math.min(keys.size(), from + CHUNK) - from;
+            String[] redisKeys = new String[targets == null ? n : 2 * n];
+            String[] args = new String[targets == null ? 3 : 3 + n];
+            args[0] = inflightValue;
+            args[1] = leaseMillis;
+            args[2] = targets == null ? "0" : "1";
+            for (int i = 0; i < n; i++) {
+                DedupeKey k = keys.get(from + i);
+                redisKeys[i] = k.redisKey();
+                if (targets != null) {
+                    PushTarget t = targets.get(from + i);
+                    redisKeys[n + i] = DedupeKey.shieldKey(k.userId(), t.channel(), t.token());
+                    args[3 + i] = t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli());
+                }
             }
-            futures.add(redis.evalsha(sha, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
+            futures.add(redis.evalsha(sha, ScriptOutputType.MULTI, redisKeys, args));
         }
         connection.flushCommands();
         awaitAll(futures);
@@ -166,6 +188,28 @@ public final class DedupeStore implements AutoCloseable {
         }
         return r.eval(markScript, ScriptOutputType.INTEGER, keys, args);
     }
+
+    /**
+     * Raises the token shield: the vendor declared {@code token} of {@code userId}'s device invalid
+     * at {@code invalidatedAt}, so every replica's claims refuse it from now on for {@link #SHIELD_TTL},
+     * unless the device registered it again after that. Asynchronous and best effort (a failure is
+     * logged: the detector still removes the device); never blocks the caller.
+     */
+    public void shield(String userId, dev.impush.model.Channel channel, String token, Instant invalidatedAt) {
+        String key = DedupeKey.shieldKey(userId, channel, token);
+        RedisFuture<String> set = eager.async().set(key, Long.toString(invalidatedAt.toEpochMilli()),
+                io.lettuce.core.SetArgs.Builder.px(SHIELD_TTL.toMillis()));
+        eager.flushCommands(); // the writer thread flushes the same connection: commands are thread-safe
+        set.whenComplete((ok, e) -> {
+            if (e != null) {
+                org.slf4j.LoggerFactory.getLogger(DedupeStore.class).warn("token shield not raised: {}", e.toString());
+            }
+        });
+    }
+
+    /** How long a token stays shielded: longer than any job's lifetime and any app's reinstall gap. */
+    public static final Duration SHIELD_TTL = Duration.ofDays(30);
+    private static final String SHIELD = "shield:";
 
     /** How long a claim holds unless renewed. */
     public Duration lease() {
