@@ -26,13 +26,10 @@ import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import dev.impush.model.Channel;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,11 +59,6 @@ final class JobPipeline {
     static final int MAX_ATTEMPTS_KEPT = 50;
     /** Longest dead-letter detail kept (it lists a reason per failed device). */
     private static final int MAX_DETAIL_CHARS = 4096;
-    /**
-     * Longest a send held back by an open breaker waits in its parking topic (a recovery lets it out
-     * sooner): bounds how long an outage with no new traffic to probe the vendor goes unnoticed.
-     */
-    private static final long MAX_HELD_WAIT_MILLIS = 60_000;
     /** Backoff between tries of a failed publication: doubling from the first, up to the last. */
     private static final long PUBLISH_BACKOFF_MIN_MS = 100;
     private static final long PUBLISH_BACKOFF_MAX_MS = 5_000;
@@ -83,7 +75,7 @@ final class JobPipeline {
     private final Clock clock;
     private final String workerId;
     private final Consumer<JobState> onFinished;
-    private final RetryTiers tiers;
+    private final RetryRouter router;
     private final long redisBackoffMillis;
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final List<Completion.Sent> awaitingTransition = new ArrayList<>();
@@ -113,7 +105,7 @@ final class JobPipeline {
         this.clock = clock;
         this.workerId = workerId;
         this.onFinished = onFinished;
-        this.tiers = tiers;
+        this.router = new RetryRouter(tiers, RetryRouter::jittered);
         this.redisBackoffMillis = redisBackoff.toMillis();
     }
 
@@ -483,111 +475,42 @@ final class JobPipeline {
     }
 
     /**
-     * Devices of the job failed. Each goes where it waits for what it needs, and only vendor answers
-     * spend an attempt:
-     * <ul>
-     *   <li>held back without asking the vendor (breaker open, quota spent): to its channel's parking
-     *       topic until that ends, its attempt count unchanged;</li>
-     *   <li>the vendor failed, its channel still healthy: the next retry tier; when the vendor said
-     *       when to come back ({@code Retry-After}, a rate limit's end), the channel's parking topic
-     *       until then instead of the tier's delay;</li>
-     *   <li>the vendor failed while its channel's breaker is not closed (an outage): the channel's
-     *       parking topic, due with the tier but let out as soon as the breaker closes again;</li>
-     *   <li>not retryable, or past the last tier: the dead-letter topic.</li>
-     * </ul>
-     * A device that could be tried again only after its job expires is dropped as expired now.
-     * Parking keeps a long wait from holding up other channels, which a tier partition, waiting at
-     * its first record not yet due, would. False when nothing was published (all dropped).
+     * Devices of the job failed: each goes where {@link RetryRouter} says (a retry tier, its channel's
+     * parking topic, or the dead-letter topic) or is dropped as expired. False when nothing was
+     * published (all dropped).
      */
     private boolean settle(JobState state) {
-        Optional<RetryTiers.Tier> tier = tiers.forAttempt(state.attempt);
-        Instant now = clock.instant();
-        Instant tierDue = tier.map(t -> now.plusMillis(jittered(t.delay().toMillis()))).orElse(null);
-        List<JobState.Failure> dead = new ArrayList<>();
-        List<JobState.Failure> onTier = new ArrayList<>();
-        Map<Parking, List<JobState.Failure>> parked = new LinkedHashMap<>();
-        Map<Parking, Instant> parkedDue = new HashMap<>();
-        for (JobState.Failure f : state.failures) {
-            if (!f.retryable() || state.job == null || (f.heldBy() == null && tier.isEmpty())) {
-                dead.add(f);
-                continue;
-            }
-            Channel channel = f.target().channel();
-            Parking parking;
-            Instant due;
-            if (f.heldBy() == SendOutcome.Held.Cause.BREAKER) {
-                // let out as soon as the breaker closes, so a long wait costs no recovery time, and
-                // it spares the topic a re-park every probe of a long outage: doubled per re-park
-                long wait = Math.max(1_000, f.retryAt().toEpochMilli() - now.toEpochMilli());
-                due = now.plusMillis(Math.min(MAX_HELD_WAIT_MILLIS, wait << Math.min(state.held, 8)));
-                parking = new Parking(channel, state.attempt, Parking.BREAKER);
-            } else if (f.heldBy() != null) {
-                due = f.retryAt();
-                parking = new Parking(channel, state.attempt, Parking.QUOTA);
-            } else {
-                // retryAt is the vendor's time when it gave one, else the moment of the answer
-                boolean vendorTimed = f.retryAt().isAfter(now);
-                due = vendorTimed ? f.retryAt() : tierDue;
-                parking = !dispatcher.healthy(channel) ? new Parking(channel, state.attempt + 1, Parking.BREAKER)
-                        : vendorTimed ? new Parking(channel, state.attempt + 1, Parking.VENDOR) : null;
-            }
-            if (state.job.isExpired(due)) {
-                metrics.dropped("expired");
-            } else if (parking == null) {
-                onTier.add(f);
-            } else {
-                parked.computeIfAbsent(parking, p -> new ArrayList<>()).add(f);
-                parkedDue.merge(parking, due, (a, b) -> a.isAfter(b) ? a : b);
-            }
+        RetryRouter.Decision d = router.route(state.job, state.attempt, state.held, state.failures, clock.instant(),
+                dispatcher::healthy);
+        for (int i = 0; i < d.expired(); i++) {
+            metrics.dropped("expired");
         }
-        if (!onTier.isEmpty()) {
-            publishRetry(state, onTier, tier.orElseThrow().topic(), tierDue, state.attempt + 1, false, 0);
+        for (RetryRouter.Route r : d.routes()) {
+            if (r.waitsFor() != null) {
+                metrics.parked(r.channel(), r.waitsFor(), r.failures().size());
+            }
+            publishRetry(state, r);
         }
-        parked.forEach((p, failures) -> {
-            metrics.parked(p.channel(), p.waitsFor(), failures.size());
-            publishRetry(state, failures, tiers.parkTopic(p.channel()), parkedDue.get(p), p.attempt(),
-                    Parking.BREAKER.equals(p.waitsFor()), heldAgain(p, state) ? state.held + 1 : 0);
-        });
-        if (!dead.isEmpty()) {
-            publishDeadLetter(state, dead);
+        if (!d.dead().isEmpty()) {
+            publishDeadLetter(state, d.dead());
         }
-        return !onTier.isEmpty() || !parked.isEmpty() || !dead.isEmpty();
+        return !d.routes().isEmpty() || !d.dead().isEmpty();
     }
 
-    /** Parked by the breaker without a vendor answer: held once more in a row. */
-    private static boolean heldAgain(Parking p, JobState state) {
-        return Parking.BREAKER.equals(p.waitsFor()) && p.attempt() == state.attempt;
-    }
-
-    /**
-     * Where parked devices wait: their channel, the attempt count they carry, and what they wait for:
-     * the breaker to close again (a recovery lets them out before they are due), the quota's reset,
-     * or the wait the vendor asked for.
-     */
-    private record Parking(Channel channel, int attempt, String waitsFor) {
-        static final String BREAKER = "breaker";
-        static final String QUOTA = "quota";
-        static final String VENDOR = "vendor";
-    }
-
-    /** {@code millis}, jittered by up to a fifth either way, so retries of one moment spread out. */
-    private static long jittered(long millis) {
-        return millis + java.util.concurrent.ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
-    }
-
-    private void publishRetry(JobState state, List<JobState.Failure> failures, String topic, Instant due, int attempt,
-                              boolean untilRecovery, int held) {
+    private void publishRetry(JobState state, RetryRouter.Route route) {
+        List<JobState.Failure> failures = route.failures();
+        String topic = route.topic();
         PushJob job = state.job.withTargets(failures.stream().map(JobState.Failure::target).toList());
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(attempt));
-        if (untilRecovery) {
+        JobHeaders.set(headers, JobHeaders.ATTEMPT, Integer.toString(route.attempt()));
+        if (route.untilRecovery()) {
             JobHeaders.set(headers, JobHeaders.RELEASE_ON, JobHeaders.RELEASE_ON_RECOVERY);
         }
-        if (held > 0) {
-            JobHeaders.set(headers, JobHeaders.HELD, Integer.toString(held));
+        if (route.held() > 0) {
+            JobHeaders.set(headers, JobHeaders.HELD, Integer.toString(route.held()));
         }
         JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.RETRY.name());
-        JobHeaders.set(headers, JobHeaders.DUE_AT, Long.toString(due.toEpochMilli()));
+        JobHeaders.set(headers, JobHeaders.DUE_AT, Long.toString(route.due().toEpochMilli()));
         String firstFailure = JobHeaders.string(state.record.headers(), JobHeaders.FIRST_FAILURE);
         JobHeaders.set(headers, JobHeaders.FIRST_FAILURE, firstFailure != null ? firstFailure : failures.getFirst().detail());
         JobHeaders.setAttempts(headers, attempts(state, failures));
