@@ -35,18 +35,18 @@ public final class JobHeaders {
 
     private JobHeaders() {}
 
+    /** Times the job was attempted before; absent or unreadable = 0. */
     public static int attempt(Headers headers) {
-        String s = string(headers, ATTEMPT);
-        try {
-            return s == null ? 0 : Math.max(0, Integer.parseInt(s));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return count(headers, ATTEMPT);
     }
 
     /** Times in a row the record was parked by an open breaker; absent or unreadable = 0. */
     public static int held(Headers headers) {
-        String s = string(headers, HELD);
+        return count(headers, HELD);
+    }
+
+    private static int count(Headers headers, String name) {
+        String s = string(headers, name);
         try {
             return s == null ? 0 : Math.max(0, Integer.parseInt(s));
         } catch (NumberFormatException e) {

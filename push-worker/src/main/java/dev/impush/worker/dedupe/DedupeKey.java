@@ -19,15 +19,19 @@ public record DedupeKey(String userId, String messageId, String deviceId) {
      * from costing 4 KB of Redis memory.
      */
     static String shieldKey(String userId, dev.impush.model.Channel channel, String token) {
+        byte[] digest = SHA_256.get().digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "impush:bad:{" + escape(userId) + "}:" + channel.wireName() + ":"
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    }
+
+    /** One digest per thread: looking the algorithm up for every delivery cost more than hashing. */
+    private static final ThreadLocal<java.security.MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "impush:bad:{" + escape(userId) + "}:" + channel.wireName() + ":"
-                    + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
-    }
+    });
 
     /**
      * Percent-encodes the escape character and the characters that delimit the key's parts: '%'
