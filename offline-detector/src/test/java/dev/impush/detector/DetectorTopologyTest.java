@@ -212,8 +212,8 @@ class DetectorTopologyTest {
         assertEquals("m-9001/u42", job.jobId());
         assertEquals("m-9001", job.messageId());
         assertEquals("c-17", job.conversationId());
-        assertEquals(List.of(new PushTarget("d1", dev.impush.model.Channel.APNS, TOKEN_1, "com.example.chat", false)),
-                job.targets());
+        assertEquals(List.of(new PushTarget("d1", dev.impush.model.Channel.APNS, TOKEN_1, "com.example.chat", false,
+                T0.minusSeconds(60))), job.targets(), "the registration time travels with the token (the token shield)");
         assertEquals(T0, job.createdAt());
         assertEquals(T0.plusSeconds(86400), job.expiresAt());
 
