@@ -1,5 +1,6 @@
 package dev.impush.worker.consumer;
 
+import dev.impush.model.Channel;
 import dev.impush.model.job.JobHeaders;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,25 +50,16 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
-    private final java.util.function.Predicate<String> delayed;
+    private final Predicate<String> delayed;
     /** Delayed partitions paused at a head record not due yet. */
     private final Map<TopicPartition, Waiting> dueAt = new HashMap<>();
     /** Epoch ms the oldest parked head record was written, for the age gauge; MAX_VALUE when none. */
     private volatile long oldestParkedWrittenAt = Long.MAX_VALUE;
     /** The channel of a parking topic, null for any other topic. */
-    private final java.util.function.Function<String, dev.impush.model.Channel> parkedChannel;
+    private final Function<String, Channel> parkedChannel;
     /** Epoch ms when a channel last recovered (its breaker closed again). */
-    private final java.util.function.ToLongFunction<dev.impush.model.Channel> recoveredAt;
+    private final ToLongFunction<Channel> recoveredAt;
 
-    /**
-     * A paused partition's head record: when it is due, and, when it waits for its channel's
-     * recovery, that channel and when the record was written.
-     */
-    private record Waiting(long due, dev.impush.model.Channel untilRecoveryOf, long writtenAt) {
-        boolean ready(long now, java.util.function.ToLongFunction<dev.impush.model.Channel> recoveredAt) {
-            return due <= now || (untilRecoveryOf != null && recoveredAt.applyAsLong(untilRecoveryOf) > writtenAt);
-        }
-    }
     private final JobPipeline pipeline;
     private final int maxInFlight;
     private final Duration commitInterval;
@@ -79,9 +74,19 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private boolean rejoin;
     private long nextCommit;
 
-    PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, java.util.function.Predicate<String> delayed,
-             java.util.function.Function<String, dev.impush.model.Channel> parkedChannel,
-             java.util.function.ToLongFunction<dev.impush.model.Channel> recoveredAt,
+    /**
+     * A paused partition's head record: when it is due, and, when it waits for its channel's
+     * recovery, that channel and when the record was written.
+     */
+    private record Waiting(long due, Channel untilRecoveryOf, long writtenAt) {
+        boolean ready(long now, ToLongFunction<Channel> recoveredAt) {
+            return due <= now || (untilRecoveryOf != null && recoveredAt.applyAsLong(untilRecoveryOf) > writtenAt);
+        }
+    }
+
+    PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, Predicate<String> delayed,
+             Function<String, Channel> parkedChannel,
+             ToLongFunction<Channel> recoveredAt,
              PipelineFactory pipelines, int maxInFlight,
              Duration commitInterval, Duration drainTimeout, Clock clock) {
         this.consumer = consumer;
@@ -194,7 +199,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
     private Waiting waiting(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
         long due = JobHeaders.dueAt(r.headers()).map(java.time.Instant::toEpochMilli).orElse(0L);
-        dev.impush.model.Channel channel = parkedChannel.apply(tp.topic());
+        Channel channel = parkedChannel.apply(tp.topic());
         boolean untilRecovery = channel != null
                 && JobHeaders.RELEASE_ON_RECOVERY.equals(JobHeaders.string(r.headers(), JobHeaders.RELEASE_ON));
         return new Waiting(due, untilRecovery ? channel : null, r.timestamp());
