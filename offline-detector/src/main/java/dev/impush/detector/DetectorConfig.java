@@ -26,9 +26,18 @@ import java.util.Objects;
  * @param stateDir             {@code IMPUSH_DETECTOR_STATE_DIR}, default {@code <java.io.tmpdir>/impush-offline-detector};
  *                             each instance on one host needs its own
  * @param streamThreads        {@code IMPUSH_DETECTOR_THREADS}, default 1
+ * @param ackTracking          {@code IMPUSH_DETECTOR_ACK_TRACKING}, default {@code routed}: which event starts an
+ *                             ack deadline (see {@link AckTracking})
  * @param ackTimeout           {@code IMPUSH_DETECTOR_ACK_TIMEOUT_MS}, default 10000: how long a message
- *                             delivered over a long connection may stay un-acked before the device is pushed
- * @param punctuateInterval    {@code IMPUSH_DETECTOR_PUNCTUATE_MS}, default 1000: how often pending acks are scanned
+ *                             delivered over a long connection may stay un-acked before the device is pushed,
+ *                             in the time of the events (their record timestamps), not the detector's clock
+ * @param ackGrace             {@code IMPUSH_DETECTOR_ACK_GRACE_MS}, default 2000 (0 to 60000): how long after an
+ *                             event's time its record may still reach the broker behind later ones (producer
+ *                             latency, reconnecting after a broker outage, clock skew between producers). A
+ *                             deadline fires only once the detector has read its input up to the deadline
+ *                             plus this (see {@code AckClock})
+ * @param punctuateInterval    {@code IMPUSH_DETECTOR_PUNCTUATE_MS}, default 1000: how often pending acks are
+ *                             scanned, and how often the broker is asked how far the detector has read
  * @param defaultTtl           {@code IMPUSH_DETECTOR_DEFAULT_TTL_S}, default 86400 (at most 28 days): message lifetime when it says {@code ttlSeconds: 0}
  * @param requireGatewayLease  {@code IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE}, default false: when true a
  *                             connection on a gateway without a lease record counts as down
@@ -55,7 +64,9 @@ public record DetectorConfig(
         String applicationId,
         Path stateDir,
         int streamThreads,
+        AckTracking ackTracking,
         Duration ackTimeout,
+        Duration ackGrace,
         Duration punctuateInterval,
         Duration defaultTtl,
         boolean requireGatewayLease,
@@ -74,7 +85,9 @@ public record DetectorConfig(
     public static final String APP_ID = "IMPUSH_DETECTOR_APP_ID";
     public static final String STATE_DIR = "IMPUSH_DETECTOR_STATE_DIR";
     public static final String THREADS = "IMPUSH_DETECTOR_THREADS";
+    public static final String ACK_TRACKING = "IMPUSH_DETECTOR_ACK_TRACKING";
     public static final String ACK_TIMEOUT_MS = "IMPUSH_DETECTOR_ACK_TIMEOUT_MS";
+    public static final String ACK_GRACE_MS = "IMPUSH_DETECTOR_ACK_GRACE_MS";
     public static final String PUNCTUATE_MS = "IMPUSH_DETECTOR_PUNCTUATE_MS";
     public static final String DEFAULT_TTL_S = "IMPUSH_DETECTOR_DEFAULT_TTL_S";
     public static final String REQUIRE_GATEWAY_LEASE = "IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE";
@@ -89,6 +102,12 @@ public record DetectorConfig(
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(7);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * Covers a producer's own latency (linger, a retry) and its reconnection after a broker outage
+     * (the Kafka client backs off at most 1 s between attempts) plus NTP-level clock skew.
+     */
+    public static final Duration DEFAULT_ACK_GRACE = Duration.ofSeconds(2);
+    public static final Duration MAX_ACK_GRACE = Duration.ofMinutes(1);
 
     public DetectorConfig {
         requireText(KAFKA_BOOTSTRAP, bootstrapServers);
@@ -100,7 +119,13 @@ public record DetectorConfig(
         requireText(APP_ID, applicationId);
         Objects.requireNonNull(stateDir, STATE_DIR);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(ackTracking, ACK_TRACKING);
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
+        Objects.requireNonNull(ackGrace, ACK_GRACE_MS);
+        if (ackGrace.isNegative() || ackGrace.compareTo(MAX_ACK_GRACE) > 0) {
+            throw new ConfigException(ACK_GRACE_MS + "=" + ackGrace.toMillis() + " must lie between 0 and "
+                    + MAX_ACK_GRACE.toMillis());
+        }
         requirePositive(PUNCTUATE_MS, punctuateInterval);
         requirePositive(DEFAULT_TTL_S, defaultTtl);
         requirePositive(CONNECTION_MAX_AGE_S, connectionMaxAge);
@@ -132,7 +157,9 @@ public record DetectorConfig(
                 .applicationId(env.string(APP_ID, Builder.DEFAULT_APP_ID))
                 .stateDir(env.optional(STATE_DIR).map(Path::of).orElse(Builder.defaultStateDir()))
                 .streamThreads(env.integer(THREADS, 1, 1, 64))
+                .ackTracking(AckTracking.parse(ACK_TRACKING, env.string(ACK_TRACKING, AckTracking.ROUTED.wireName())))
                 .ackTimeout(env.millis(ACK_TIMEOUT_MS, 10_000))
+                .ackGrace(env.millis(ACK_GRACE_MS, DEFAULT_ACK_GRACE.toMillis()))
                 .punctuateInterval(env.millis(PUNCTUATE_MS, 1_000))
                 .defaultTtl(Duration.ofSeconds(env.integer(DEFAULT_TTL_S, 86_400, 1, (int) MessageEvent.MAX_TTL_SECONDS)))
                 .requireGatewayLease(env.bool(REQUIRE_GATEWAY_LEASE, false))
@@ -185,7 +212,9 @@ public record DetectorConfig(
         private String applicationId = DEFAULT_APP_ID;
         private Path stateDir = defaultStateDir();
         private int streamThreads = 1;
+        private AckTracking ackTracking = AckTracking.ROUTED;
         private Duration ackTimeout = Duration.ofSeconds(10);
+        private Duration ackGrace = DEFAULT_ACK_GRACE;
         private Duration punctuateInterval = Duration.ofSeconds(1);
         private Duration defaultTtl = Duration.ofDays(1);
         private boolean requireGatewayLease = false;
@@ -207,7 +236,9 @@ public record DetectorConfig(
             applicationId = c.applicationId;
             stateDir = c.stateDir;
             streamThreads = c.streamThreads;
+            ackTracking = c.ackTracking;
             ackTimeout = c.ackTimeout;
+            ackGrace = c.ackGrace;
             punctuateInterval = c.punctuateInterval;
             defaultTtl = c.defaultTtl;
             requireGatewayLease = c.requireGatewayLease;
@@ -231,7 +262,9 @@ public record DetectorConfig(
         public Builder applicationId(String v) { applicationId = v; return this; }
         public Builder stateDir(Path v) { stateDir = v; return this; }
         public Builder streamThreads(int v) { streamThreads = v; return this; }
+        public Builder ackTracking(AckTracking v) { ackTracking = v; return this; }
         public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
+        public Builder ackGrace(Duration v) { ackGrace = v; return this; }
         public Builder punctuateInterval(Duration v) { punctuateInterval = v; return this; }
         public Builder defaultTtl(Duration v) { defaultTtl = v; return this; }
         public Builder requireGatewayLease(boolean v) { requireGatewayLease = v; return this; }
@@ -243,7 +276,8 @@ public record DetectorConfig(
 
         public DetectorConfig build() {
             return new DetectorConfig(bootstrapServers, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
-                    dlqTopic, applicationId, stateDir, streamThreads, ackTimeout, punctuateInterval, defaultTtl,
+                    dlqTopic, applicationId, stateDir, streamThreads, ackTracking, ackTimeout, ackGrace, punctuateInterval,
+                    defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits);
         }
     }

@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DetectorMetrics {
     /** Events read, tag {@code type}: message, routed, acked, presence, device, mute, invalid-token. */
     public static final String EVENTS = "impush.detector.events";
-    /** Push jobs published, tag {@code trigger}: message | ack-timeout. */
+    /**
+     * Push jobs published, tag {@code trigger}: message | ack-timeout (a zombie push: an online
+     * device's ack did not come within the ack timeout).
+     */
     public static final String JOBS = "impush.detector.jobs";
     /** Messages that made no job, tag {@code reason}: expired, muted, all-online, no-devices. */
     public static final String DROPPED = "impush.detector.dropped";
@@ -28,9 +31,23 @@ public final class DetectorMetrics {
 
     /**
      * Entries a user's state forgot to stay within its limit, tag {@code limit}: devices,
-     * connections, mutes, pending (see {@code UserLimits}).
+     * connections, mutes, pending (see {@code UserLimits}), early (acks read before their message).
      */
     public static final String CAPPED = "impush.detector.capped";
+
+    /**
+     * What ack tracking did, tag {@code outcome}: {@code acked} (an ack ended a wait in time),
+     * {@code early} (an ack or routed read before its message, remembered), {@code early-used} (its
+     * message came), {@code early-expired} (it did not), {@code never-routed} (with ack tracking
+     * {@code routed}: an online device's message was never routed to it, so no deadline ran). Zombie
+     * pushes are {@link #JOBS} with trigger {@code ack-timeout}.
+     */
+    public static final String ACKS = "impush.detector.acks";
+    public static final String ACK_IN_TIME = "acked";
+    public static final String ACK_EARLY = "early";
+    public static final String ACK_EARLY_USED = "early-used";
+    public static final String ACK_EARLY_EXPIRED = "early-expired";
+    public static final String ACK_NEVER_ROUTED = "never-routed";
 
     public static final String TRIGGER_MESSAGE = "message";
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
@@ -57,6 +74,10 @@ public final class DetectorMetrics {
 
     public void deadLetter(String reason, String topic) {
         registry.counter(DEAD_LETTERS, "reason", reason, "topic", topic).increment();
+    }
+
+    public void ack(String outcome) {
+        counter(ACKS, "outcome", outcome).increment();
     }
 
     public void capped(String limit) {

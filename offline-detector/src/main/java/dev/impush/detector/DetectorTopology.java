@@ -1,5 +1,6 @@
 package dev.impush.detector;
 
+import dev.impush.detector.input.InputProgress;
 import dev.impush.detector.logic.LeaseReceipt;
 import dev.impush.detector.processor.DecodeProcessor;
 import dev.impush.detector.processor.DetectorProcessor;
@@ -48,8 +49,12 @@ public final class DetectorTopology {
 
     private DetectorTopology() {}
 
-    /** Builds the topology; {@code registry} receives the {@link DetectorMetrics} counters. */
-    public static Topology build(DetectorConfig config, MeterRegistry registry) {
+    /**
+     * Builds the topology; {@code registry} receives the {@link DetectorMetrics} counters; {@code input}
+     * tells ack deadlines of idle partitions how far the broker saw the detector read (see
+     * {@link dev.impush.detector.input.BrokerProbe}).
+     */
+    public static Topology build(DetectorConfig config, MeterRegistry registry, InputProgress input) {
         DetectorMetrics metrics = new DetectorMetrics(registry);
         String appId = config.applicationId();
         Topology t = new Topology();
@@ -68,7 +73,7 @@ public final class DetectorTopology {
                 () -> new DecodeProcessor<>(ContractCodec.feedback(), Feedback::userId, DETECTOR, DLQ_SINK, appId,
                         metrics),
                 FEEDBACK_SOURCE);
-        t.addProcessor(DETECTOR, () -> new DetectorProcessor(config, metrics, JOBS_SINK), EVENTS_DECODE,
+        t.addProcessor(DETECTOR, () -> new DetectorProcessor(config, metrics, input, JOBS_SINK), EVENTS_DECODE,
                 FEEDBACK_DECODE);
 
         t.addStateStore(DetectorStores.devices(), DETECTOR);

@@ -1,8 +1,11 @@
 package dev.impush.detector;
 
 import dev.impush.detector.errors.DeadLetterExceptionHandler;
+import dev.impush.detector.input.BrokerProbe;
+import dev.impush.detector.input.InputProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -31,11 +34,13 @@ public final class OfflineDetector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OfflineDetector.class);
 
     private final KafkaStreams streams;
+    private final AutoCloseable probe;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch running = new CountDownLatch(1);
 
-    private OfflineDetector(KafkaStreams streams, MeterRegistry registry) {
+    private OfflineDetector(KafkaStreams streams, AutoCloseable probe, MeterRegistry registry) {
         this.streams = streams;
+        this.probe = probe;
         streams.setStateListener((next, previous) -> {
             log.info("detector state {} -> {}", previous, next);
             if (next == KafkaStreams.State.RUNNING) {
@@ -52,11 +57,23 @@ public final class OfflineDetector implements AutoCloseable {
         streamsMetrics.bindTo(registry);
     }
 
-    /** Builds and starts the application; does not wait for it to be assigned (see {@link #awaitRunning}). */
+    /**
+     * Builds and starts the application, and (unless ack tracking is off) the {@link BrokerProbe} that
+     * lets ack deadlines of idle partitions fire; does not wait for it to be assigned (see {@link #awaitRunning}).
+     */
     public static OfflineDetector start(DetectorConfig config, MeterRegistry registry) {
-        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry),
+        InputProgress input = InputProgress.NONE;
+        AutoCloseable probe = () -> { };
+        if (config.ackTracking() != AckTracking.OFF) {
+            BrokerProbe broker = BrokerProbe.start(config.bootstrapServers(), config.applicationId() + "-input-probe",
+                    config.eventsTopic(), config.applicationId(), config.punctuateInterval(), config.ackGrace(),
+                    Clock.systemUTC());
+            input = broker;
+            probe = broker;
+        }
+        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry, input),
                 properties(config, registry));
-        OfflineDetector detector = new OfflineDetector(streams, registry);
+        OfflineDetector detector = new OfflineDetector(streams, probe, registry);
         streams.start();
         return detector;
     }
@@ -102,11 +119,16 @@ public final class OfflineDetector implements AutoCloseable {
         return streams.state();
     }
 
-    /** Stops processing, commits, and waits up to {@link #CLOSE_TIMEOUT}. Idempotent. */
+    /** Stops processing, commits, and waits up to {@link #CLOSE_TIMEOUT}; then stops the input probe. Idempotent. */
     @Override
     public void close() {
         boolean stopped = streams.close(CLOSE_TIMEOUT);
         streamsMetrics.close();
+        try {
+            probe.close();
+        } catch (Exception e) {
+            log.warn("input probe did not close cleanly", e);
+        }
         if (!stopped) {
             log.warn("detector did not stop within {}", CLOSE_TIMEOUT);
         }

@@ -27,7 +27,9 @@ class DetectorConfigTest {
         assertEquals("push.dlq", c.dlqTopic());
         assertEquals("impush-offline-detector", c.applicationId());
         assertEquals(1, c.streamThreads());
+        assertEquals(AckTracking.ROUTED, c.ackTracking());
         assertEquals(Duration.ofSeconds(10), c.ackTimeout());
+        assertEquals(Duration.ofSeconds(2), c.ackGrace());
         assertEquals(Duration.ofSeconds(1), c.punctuateInterval());
         assertEquals(Duration.ofDays(1), c.defaultTtl());
         assertFalse(c.requireGatewayLease());
@@ -47,7 +49,9 @@ class DetectorConfigTest {
                 Map.entry("IMPUSH_DETECTOR_APP_ID", "det"),
                 Map.entry("IMPUSH_DETECTOR_STATE_DIR", "/var/lib/det"),
                 Map.entry("IMPUSH_DETECTOR_THREADS", "4"),
+                Map.entry("IMPUSH_DETECTOR_ACK_TRACKING", "Message"),
                 Map.entry("IMPUSH_DETECTOR_ACK_TIMEOUT_MS", "2500"),
+                Map.entry("IMPUSH_DETECTOR_ACK_GRACE_MS", "500"),
                 Map.entry("IMPUSH_DETECTOR_PUNCTUATE_MS", "250"),
                 Map.entry("IMPUSH_DETECTOR_DEFAULT_TTL_S", "60"),
                 Map.entry("IMPUSH_DETECTOR_REQUIRE_GATEWAY_LEASE", "true"),
@@ -61,7 +65,9 @@ class DetectorConfigTest {
         assertEquals("det", c.applicationId());
         assertEquals(Path.of("/var/lib/det"), c.stateDir());
         assertEquals(4, c.streamThreads());
+        assertEquals(AckTracking.MESSAGE, c.ackTracking());
         assertEquals(Duration.ofMillis(2500), c.ackTimeout());
+        assertEquals(Duration.ofMillis(500), c.ackGrace());
         assertEquals(Duration.ofMillis(250), c.punctuateInterval());
         assertEquals(Duration.ofSeconds(60), c.defaultTtl());
         assertTrue(c.requireGatewayLease());
@@ -79,8 +85,8 @@ class DetectorConfigTest {
         e = assertThrows(ConfigException.class, () ->
                 DetectorConfig.fromEnv(Env.of(Map.of("IMPUSH_DETECTOR_THREADS", "zero"))));
         assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_THREADS"), e.getMessage());
-        for (var bad : Map.of("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "0", "IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "-1")
-                .entrySet()) {
+        for (var bad : Map.of("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "0", "IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "-1",
+                "IMPUSH_DETECTOR_ACK_TRACKING", "acks", "IMPUSH_DETECTOR_ACK_GRACE_MS", "60001").entrySet()) {
             e = assertThrows(ConfigException.class, () -> DetectorConfig.fromEnv(Env.of(Map.ofEntries(bad))));
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
         }

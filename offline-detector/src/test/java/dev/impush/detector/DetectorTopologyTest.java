@@ -67,7 +67,7 @@ class DetectorTopologyTest {
         // the production properties (error handlers included), with a broker that is never dialled
         Properties props = OfflineDetector.properties(config, registry);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(config, registry), props, T0);
+        driver = new TopologyTestDriver(DetectorTopology.build(config, registry, new ScriptedInput()), props, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         gateways = driver.createInputTopic(config.gatewaysTopic(), new StringSerializer(), new ByteArraySerializer());
         feedback = driver.createInputTopic(config.feedbackTopic(), new StringSerializer(), new ByteArraySerializer());
@@ -615,122 +615,7 @@ class DetectorTopologyTest {
         assertEquals(List.of("d1"), deviceIds(jobs().get(0)));
     }
 
-    // ---- acks and zombie connections ----
-
-    @Test
-    void routed_withoutAckPastTimeout_pushesThatDeviceOnly() {
-        start();
-        register("d1", TOKEN_1);
-        register("d2", TOKEN_2);
-        presence("d1", "online", "gw-7", T0);
-        presence("d2", "online", "gw-7", T0);
-        message("m-1");
-        routedOrAcked("routed", "m-1", "d1");
-        routedOrAcked("routed", "m-1", "d2");
-        routedOrAcked("acked", "m-1", "d2");
-        assertTrue(jobs.isEmpty());
-
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
-        assertTrue(jobs.isEmpty(), "not yet past the ack timeout");
-        driver.advanceWallClockTime(Duration.ofSeconds(6));
-
-        List<PushJob> out = jobs();
-        assertEquals(1, out.size());
-        assertEquals("m-1/u42/zombie/d1", out.get(0).jobId());
-        assertEquals(List.of("d1"), deviceIds(out.get(0)));
-        assertEquals("lunch?", out.get(0).notification().body());
-        assertEquals(1, count(DetectorMetrics.JOBS, "trigger", "ack-timeout"));
-
-        driver.advanceWallClockTime(Duration.ofSeconds(30));
-        assertTrue(jobs.isEmpty(), "pushed once, then forgotten");
-    }
-
-    @Test
-    void routed_restartsTheDeadline() {
-        start();
-        register("d1", TOKEN_1);
-        presence("d1", "online", "gw-7", T0);
-        message("m-1");
-        driver.advanceWallClockTime(Duration.ofSeconds(8));
-        routedOrAcked("routed", "m-1", "d1"); // deadline now T0+8+10
-        driver.advanceWallClockTime(Duration.ofSeconds(5));
-        assertTrue(jobs.isEmpty());
-        driver.advanceWallClockTime(Duration.ofSeconds(6));
-        assertEquals(1, jobs().size());
-    }
-
-    @Test
-    void deadlines_scheduledAfterEarlierScans_stillFire() {
-        start();
-        register("d1", TOKEN_1);
-        presence("d1", "online", "gw-7", T0);
-        message("m-1");
-        driver.advanceWallClockTime(Duration.ofSeconds(11));
-        assertEquals(List.of("m-1/u42/zombie/d1"), jobs().stream().map(PushJob::jobId).toList());
-
-        // later scans start past what earlier ones handled; a deadline set after them is still found
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
-        message("m-2");
-        driver.advanceWallClockTime(Duration.ofSeconds(9));
-        assertTrue(jobs.isEmpty());
-        driver.advanceWallClockTime(Duration.ofSeconds(2));
-        assertEquals(List.of("m-2/u42/zombie/d1"), jobs().stream().map(PushJob::jobId).toList());
-    }
-
-    @Test
-    void ackState_afterAckAndAfterZombiePush_isEmpty() {
-        start();
-        register("d1", TOKEN_1);
-        register("d2", TOKEN_2);
-        presence("d1", "online", "gw-7", T0);
-        presence("d2", "online", "gw-7", T0);
-        message("m-1");
-        routedOrAcked("acked", "m-1", "d1");
-        driver.advanceWallClockTime(Duration.ofSeconds(11));
-        assertEquals(List.of("d2"), deviceIds(jobs().get(0)));
-
-        assertTrue(isEmpty(DetectorStores.PENDING_ACKS));
-        assertTrue(isEmpty(DetectorStores.ACK_DEADLINES));
-    }
-
-    @Test
-    void acked_inTime_noPush() {
-        start();
-        register("d1", TOKEN_1);
-        presence("d1", "online", "gw-7", T0);
-        message("m-1");
-        routedOrAcked("routed", "m-1", "d1");
-        driver.advanceWallClockTime(Duration.ofSeconds(3));
-        routedOrAcked("acked", "m-1", "d1");
-        driver.advanceWallClockTime(Duration.ofSeconds(60));
-
-        assertTrue(jobs.isEmpty());
-    }
-
-    @Test
-    void ackTimeout_forUnregisteredDevice_noPush() {
-        start();
-        register("d1", TOKEN_1);
-        presence("d1", "online", "gw-7", T0);
-        message("m-1");
-        unregister("d1");
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
-
-        assertTrue(jobs.isEmpty());
-    }
-
-    @Test
-    void pendingAck_ofExpiredMessage_isPurgedWithoutPush() {
-        start();
-        register("d1", TOKEN_1);
-        presence("d1", "online", "gw-7", T0);
-        message("m-1", "c-17", T0, 5); // expires before the ack timeout
-        driver.advanceWallClockTime(Duration.ofSeconds(20));
-
-        assertTrue(jobs.isEmpty());
-        assertNull(driver.getKeyValueStore(DetectorStores.PENDING_ACKS).get(USER));
-        assertTrue(isEmpty(DetectorStores.ACK_DEADLINES));
-    }
+    // ---- acks and zombie connections: AckTrackingTest ----
 
     // ---- mutes ----
 

@@ -63,7 +63,7 @@ class PoisonRecordTest {
 
     private void startDetector() {
         config = DetectorConfig.builder().stateDir(stateDir).build();
-        start(DetectorTopology.build(config, registry));
+        start(DetectorTopology.build(config, registry, new ScriptedInput()));
     }
 
     @AfterEach

@@ -56,7 +56,7 @@ class UserStateCapTest {
         config = tweak.apply(DetectorConfig.builder().stateDir(stateDir).ackTimeout(Duration.ofSeconds(10))).build();
         Properties props = OfflineDetector.properties(config, registry);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(config, registry), props, T0);
+        driver = new TopologyTestDriver(DetectorTopology.build(config, registry, new ScriptedInput()), props, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }
@@ -129,7 +129,7 @@ class UserStateCapTest {
 
     @Test
     void longMessagesToAnOnlineUser_keepThePendingValueWithinItsLimit_andTheNewestStillGetZombiePushes() {
-        start(b -> b);
+        start(b -> b.ackTracking(AckTracking.MESSAGE)); // a deadline at each message: no routed needed
         register("d1", "tok-1", T0.minusSeconds(60));
         online("d1");
         String longPreview = "长".repeat(8000);
@@ -141,7 +141,7 @@ class UserStateCapTest {
                 "pending value of " + largest + " bytes, limit " + UserLimits.DEFAULTS.maxPendingBytes());
         assertTrue(capped("pending") > 0);
 
-        driver.advanceWallClockTime(Duration.ofSeconds(11));
+        driver.advanceWallClockTime(Duration.ofSeconds(13)); // past the ack timeout plus the grace
         List<PushJob> zombies = jobs();
         Set<String> pushed = new HashSet<>();
         zombies.forEach(j -> pushed.add(j.messageId()));

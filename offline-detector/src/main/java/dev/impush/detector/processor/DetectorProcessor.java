@@ -3,9 +3,11 @@ package dev.impush.detector.processor;
 import dev.impush.detector.DetectorConfig;
 import dev.impush.detector.DetectorMetrics;
 import dev.impush.detector.logic.JobFactory;
+import dev.impush.detector.input.InputProgress;
 import dev.impush.detector.logic.Liveness;
 import dev.impush.model.event.AckedEvent;
 import dev.impush.model.event.DeviceEvent;
+import dev.impush.model.event.ImEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.MuteEvent;
 import dev.impush.model.event.PresenceEvent;
@@ -23,22 +25,28 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The detector's stateful step: applies each decoded event or feedback record of a user to that
  * user's state and publishes the push jobs that follow, and runs the ack-timeout punctuator.
- * All time is the task's wall clock ({@link ProcessorContext#currentSystemTimeMs()}), so tests drive it.
+ * Time is the task's wall clock ({@link ProcessorContext#currentSystemTimeMs()}, so tests drive it),
+ * except for ack deadlines, which run on the events' time ({@link AckClock}): every events record
+ * advances the task's {@link AckClock}, and the punctuator fires what its horizon has passed.
  */
 public final class DetectorProcessor implements Processor<String, Object, String, PushJob> {
     private final DetectorConfig config;
     private final DetectorMetrics metrics;
+    private final InputProgress input;
     private final String jobsChild;
     private ProcessorContext<String, PushJob> context;
     private UserState state;
     private Liveness liveness;
     private MessageHandler messages;
     private AckTracker acks;
+    private AckClock ackClock;
     private DeviceHandler devices;
 
-    public DetectorProcessor(DetectorConfig config, DetectorMetrics metrics, String jobsChild) {
+    /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
+    public DetectorProcessor(DetectorConfig config, DetectorMetrics metrics, InputProgress input, String jobsChild) {
         this.config = config;
         this.metrics = metrics;
+        this.input = input;
         this.jobsChild = jobsChild;
     }
 
@@ -48,29 +56,40 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.state = new UserState(context);
         JobFactory jobs = new JobFactory(config.defaultTtl());
         JobSink sink = this::emit;
-        this.acks = new AckTracker(state, jobs, config.ackTimeout(), config.limits().maxPendingBytes(), sink, metrics);
+        this.acks = new AckTracker(state, jobs, config.ackTracking(), config.ackTimeout(),
+                config.limits().maxPendingBytes(), sink, metrics);
+        // afresh at every (re)initialisation: after a rollback, what was read since the commit is read again
+        this.ackClock = new AckClock(input, context.taskId().partition(), config.ackGrace().toMillis());
         this.liveness = new Liveness(config.requireGatewayLease(), config.connectionMaxAge());
         this.messages = new MessageHandler(state, liveness, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
-        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME,
-                timestamp -> acks.punctuate(Instant.ofEpochMilli(context.currentSystemTimeMs())));
+        context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
+            long now = context.currentSystemTimeMs();
+            long horizon = ackClock.horizon(now);
+            if (horizon != Long.MIN_VALUE) {
+                acks.punctuate(Instant.ofEpochMilli(horizon), Instant.ofEpochMilli(now));
+            }
+        });
     }
 
     @Override
     public void process(Record<String, Object> record) {
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        long nowMs = context.currentSystemTimeMs();
+        Instant now = Instant.ofEpochMilli(nowMs);
+        // feedback (another topic, another producer) says nothing about how far im.events was read
+        Instant at = record.value() instanceof ImEvent ? Instant.ofEpochMilli(ackClock.read(record.timestamp(), nowMs)) : now;
         switch (record.value()) {
             case MessageEvent e -> {
                 metrics.event("message");
-                messages.handle(e, now);
+                messages.handle(e, now, at);
             }
             case RoutedEvent e -> {
                 metrics.event("routed");
-                acks.routed(e, now);
+                acks.routed(e, at);
             }
             case AckedEvent e -> {
                 metrics.event("acked");
-                acks.acked(e);
+                acks.acked(e, at);
             }
             case PresenceEvent e -> {
                 metrics.event("presence");

@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Decides who gets a push for a new message: registered devices without a live connection get a
- * job now; devices with one are expected to ack over it, so they get a pending-ack deadline instead.
+ * job now; devices with one are expected to ack over it, so the {@link AckTracker} waits for them.
  */
 final class MessageHandler {
     static final String EXPIRED = "expired";
@@ -39,7 +39,8 @@ final class MessageHandler {
         this.metrics = metrics;
     }
 
-    void handle(MessageEvent m, Instant now) {
+    /** {@code at}: the message's time for ack deadlines (see {@link AckClock#read}). */
+    void handle(MessageEvent m, Instant now, Instant at) {
         if (jobs.isExpired(m, now)) {
             metrics.dropped(EXPIRED);
             return;
@@ -67,7 +68,7 @@ final class MessageHandler {
             jobs.forMessage(m, offline, now).forEach(job -> sink.emit(job, DetectorMetrics.TRIGGER_MESSAGE, now));
         }
         if (!online.isEmpty()) {
-            acks.expect(m, online, now);
+            acks.expect(m, online, at);
         }
     }
 }

@@ -82,7 +82,7 @@ final class UserState {
 
     void schedule(AckDeadline deadline, Instant at) {
         deadlines.put(deadline.key(at), deadline);
-        scanFrom = Math.min(scanFrom, at.toEpochMilli()); // a clock that stepped back
+        scanFrom = Math.min(scanFrom, at.toEpochMilli()); // defensive: deadlines start at or after the horizon
     }
 
     void cancel(AckDeadline deadline, Instant at) {
@@ -94,8 +94,8 @@ final class UserState {
     }
 
     /**
-     * Up to {@code limit} index entries due at or before {@code now}, oldest first, copied out: the
-     * caller rewrites the stores, which must not happen while an iterator is open.
+     * Up to {@code limit} index entries due at or before {@code now} (the ack clock's horizon), oldest
+     * first, copied out: the caller rewrites the stores, which must not happen while an iterator is open.
      */
     List<KeyValue<String, AckDeadline>> due(Instant now, int limit) {
         List<KeyValue<String, AckDeadline>> due = new ArrayList<>();

@@ -3,23 +3,36 @@ package dev.impush.detector.state;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.job.Notification;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A message handed to long connections and not yet acked, with the deadline per device after
- * which the connection is presumed a zombie and the device is pushed. Keeps what the push needs of
- * the message, so it can be built without another lookup: the preview only as long as a job
- * carries it ({@link Notification#MAX_BODY_CHARS}).
+ * A message handed to long connections and not yet acked, with a deadline per device (in the events'
+ * time, see {@code AckClock}). Keeps what the push needs of the message, so it can be built without
+ * another lookup: the preview only as long as a job carries it ({@link Notification#MAX_BODY_CHARS}).
+ *
+ * @param deadlines per device: when its ack is due
+ * @param unrouted  the devices among them no {@code routed} has been seen for: with ack tracking
+ *                  {@code routed} their deadline only ends the wait for one (no push); with
+ *                  {@code message} they are pushed like the others. Values of earlier releases have
+ *                  none: their deadlines all push, as they did then
  */
-public record PendingMessage(MessageEvent message, Map<String, Instant> deadlines) {
+public record PendingMessage(MessageEvent message, Map<String, Instant> deadlines, Set<String> unrouted) {
     public PendingMessage {
         deadlines = deadlines == null ? Map.of() : Map.copyOf(deadlines);
+        unrouted = unrouted == null ? Set.of() : Set.copyOf(unrouted);
+    }
+
+    /** A message with deadlines of an earlier release: every one of them pushes. */
+    public PendingMessage(MessageEvent message, Map<String, Instant> deadlines) {
+        this(message, deadlines, Set.of());
     }
 
     /** A message to track, without deadlines yet. */
     public static PendingMessage of(MessageEvent m) {
-        return new PendingMessage(m.withPreviewAtMost(Notification.MAX_BODY_CHARS), Map.of());
+        return new PendingMessage(m.withPreviewAtMost(Notification.MAX_BODY_CHARS), Map.of(), Set.of());
     }
 
     /** An upper bound of the stored size: every character counted as 3 UTF-8 bytes, plus framing. */
@@ -30,6 +43,9 @@ public record PendingMessage(MessageEvent message, Map<String, Instant> deadline
         for (String deviceId : deadlines.keySet()) {
             chars += deviceId.length();
         }
+        for (String deviceId : unrouted) {
+            chars += deviceId.length();
+        }
         return 3 * chars + 64 + 16 * deadlines.size();
     }
 
@@ -37,15 +53,35 @@ public record PendingMessage(MessageEvent message, Map<String, Instant> deadline
         return s == null ? 0 : s.length();
     }
 
-    public PendingMessage withDeadline(String deviceId, Instant deadline) {
+    /** Whether a {@code routed} was seen for the device (or the value predates the distinction). */
+    public boolean routed(String deviceId) {
+        return !unrouted.contains(deviceId);
+    }
+
+    /** The device's deadline set (or moved) to {@code deadline}; {@code routed}: a {@code routed} was seen for it. */
+    public PendingMessage withDeadline(String deviceId, Instant deadline, boolean routed) {
         Map<String, Instant> next = new LinkedHashMap<>(deadlines);
         next.put(deviceId, deadline);
-        return new PendingMessage(message, next);
+        Set<String> nextUnrouted = unrouted;
+        if (routed == unrouted.contains(deviceId)) {
+            nextUnrouted = new HashSet<>(unrouted);
+            if (routed) {
+                nextUnrouted.remove(deviceId);
+            } else {
+                nextUnrouted.add(deviceId);
+            }
+        }
+        return new PendingMessage(message, next, nextUnrouted);
     }
 
     public PendingMessage without(String deviceId) {
         Map<String, Instant> next = new LinkedHashMap<>(deadlines);
         next.remove(deviceId);
-        return new PendingMessage(message, next);
+        Set<String> nextUnrouted = unrouted;
+        if (unrouted.contains(deviceId)) {
+            nextUnrouted = new HashSet<>(unrouted);
+            nextUnrouted.remove(deviceId);
+        }
+        return new PendingMessage(message, next, nextUnrouted);
     }
 }

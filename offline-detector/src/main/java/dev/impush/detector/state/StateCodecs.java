@@ -3,7 +3,10 @@ package dev.impush.detector.state;
 import dev.impush.model.Channel;
 import dev.impush.model.Priority;
 import dev.impush.model.event.MessageEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -88,13 +91,40 @@ final class StateCodecs {
             in -> new ReceivedLease(in.readString(), in.readSignedVarLong(), in.readInstant(), in.readString(),
                     in.readInstant()));
 
-    static final StateCodec<UserPending> PENDING = new StateCodec<>(UserPending.class,
-            (out, value) -> writeMap(out, value.byMessage(), (o, p) -> {
-                MESSAGE.write(o, p.message());
-                writeMap(o, p.deadlines(), StateOutput::writeInstant);
-            }),
-            in -> new UserPending(readMap(in, i -> new PendingMessage(MESSAGE.read(i),
-                    readMap(i, StateInput::readInstant)))));
+    /**
+     * Format 2 added each message's unrouted devices and the user's early acks; a format-1 value reads
+     * with neither (its deadlines all push, as they did when it was written).
+     */
+    static final StateCodec<UserPending> PENDING = new StateCodec<>(UserPending.class, StateSerde.FORMAT_2,
+            (out, value) -> {
+                writeMap(out, value.byMessage(), (o, p) -> {
+                    MESSAGE.write(o, p.message());
+                    writeMap(o, p.deadlines(), StateOutput::writeInstant);
+                    o.writeVarLong(p.unrouted().size());
+                    p.unrouted().forEach(o::writeString);
+                });
+                out.writeVarLong(value.early().size());
+                for (EarlyAck e : value.early()) {
+                    out.writeString(e.messageId());
+                    out.writeString(e.deviceId());
+                    out.writeInstant(e.routedAt());
+                    out.writeBoolean(e.acked());
+                    out.writeInstant(e.forgetAt());
+                }
+            },
+            in -> {
+                Map<String, PendingMessage> byMessage = readMap(in, i -> new PendingMessage(MESSAGE.read(i),
+                        readMap(i, StateInput::readInstant), readSet(i)));
+                int n = in.readCount();
+                List<EarlyAck> early = new ArrayList<>(n);
+                for (int k = 0; k < n; k++) {
+                    early.add(new EarlyAck(in.readString(), in.readString(), in.readInstant(), in.readBoolean(),
+                            in.readInstant()));
+                }
+                return new UserPending(byMessage, early);
+            },
+            Map.of(StateSerde.FORMAT_1, in -> new UserPending(readMap(in, i -> new PendingMessage(MESSAGE.read(i),
+                    readMap(i, StateInput::readInstant))))));
 
     static final StateCodec<AckDeadline> DEADLINE = new StateCodec<>(AckDeadline.class,
             (out, d) -> {
@@ -117,6 +147,18 @@ final class StateCodecs {
             out.writeString(k);
             value.accept(out, v);
         });
+    }
+
+    private static Set<String> readSet(StateInput in) {
+        int n = in.readCount();
+        if (n == 0) {
+            return Set.of();
+        }
+        String[] values = new String[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readString();
+        }
+        return Set.of(values);
     }
 
     @SuppressWarnings("unchecked")

@@ -22,7 +22,10 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class StateSerde<T> implements Serde<T> {
     /** The first binary layout of each type. */
     static final byte FORMAT_1 = 1;
-    /** The second layout of a type (so far: {@link Connection} with its incarnation and recording time). */
+    /**
+     * The second layout of a type (so far: {@link Connection} with its incarnation and recording time;
+     * {@link UserPending} with unrouted devices and early acks).
+     */
     static final byte FORMAT_2 = 2;
     private static final byte LEGACY_JSON = '{';
 

@@ -15,8 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,12 @@ class StateSerdeTest {
     private static final MessageEvent BARE_MESSAGE = new MessageEvent(Contract.VERSION, "m-2", "u42", "c-17",
             null, null, null, null, false, null, T, 0, null, false);
     private static final UserPending PENDING = new UserPending(Map.of(
+            "m-1", new PendingMessage(MESSAGE, Map.of("d1", T.plusSeconds(10), "d2", T.plusMillis(10_001)), Set.of("d2")),
+            "m-2", new PendingMessage(BARE_MESSAGE, Map.of("d1", T))),
+            List.of(new EarlyAck("m-3", "d-ü", T.plusSeconds(1), false, T.plusSeconds(11)),
+                    new EarlyAck("m-4", "d1", null, true, T.plusSeconds(12))));
+    /** The same, as a release before early acks and unrouted devices stored it. */
+    private static final UserPending PENDING_FORMAT_1 = new UserPending(Map.of(
             "m-1", new PendingMessage(MESSAGE, Map.of("d1", T.plusSeconds(10), "d2", T.plusMillis(10_001))),
             "m-2", new PendingMessage(BARE_MESSAGE, Map.of("d1", T))));
     private static final AckDeadline DEADLINE = new AckDeadline("u42", "m-1", "d1");
@@ -78,10 +86,40 @@ class StateSerdeTest {
     }
 
     @Test
-    void write_isFormat1_andSmallerThanJson() {
+    void write_typesInTheirFirstLayout_areFormat1() {
+        assertEquals(StateSerde.FORMAT_1, write(devices(), DEVICES)[0]);
+        assertEquals(StateSerde.FORMAT_1, write(new StateSerde<>(StateCodecs.MUTES), MUTES)[0]);
+    }
+
+    @Test
+    void write_pending_isFormat2_andSmallerThanJson() {
         byte[] binary = write(pending(), PENDING);
-        assertEquals(StateSerde.FORMAT_1, binary[0]);
+        assertEquals(StateSerde.FORMAT_2, binary[0]);
         assertTrue(binary.length < Json.write(PENDING).length / 2, binary.length + " bytes");
+    }
+
+    /**
+     * Pending acks written in format 1 (messages and their deadlines only, before unrouted devices
+     * and early acks) still read: every deadline pushes, as it did then, and no early acks.
+     */
+    @Test
+    void read_format1Pending() {
+        StateOutput out = new StateOutput();
+        out.writeByte(StateSerde.FORMAT_1);
+        out.writeVarLong(1);
+        out.writeString("m-1");
+        StateCodecs.MESSAGE.write(out, MESSAGE);
+        out.writeVarLong(2);
+        out.writeString("d1");
+        out.writeInstant(T.plusSeconds(10));
+        out.writeString("d2");
+        out.writeInstant(T.plusMillis(10_001));
+        UserPending read = read(pending(), out.toByteArray());
+
+        PendingMessage m = read.get("m-1").orElseThrow();
+        assertEquals(new PendingMessage(MESSAGE, Map.of("d1", T.plusSeconds(10), "d2", T.plusMillis(10_001))), m);
+        assertTrue(m.routed("d1") && m.routed("d2"), "a deadline of an earlier release pushes in every mode");
+        assertEquals(List.of(), read.early());
     }
 
     @Test
@@ -118,10 +156,10 @@ class StateSerdeTest {
     @Test
     void codecs_coverEveryRecordComponent() {
         Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 14),
-                Map.entry(RegisteredDevice.class, 8), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 2),
+                Map.entry(RegisteredDevice.class, 8), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 3),
                 Map.entry(AckDeadline.class, 3), Map.entry(Mute.class, 2), Map.entry(ReceivedLease.class, 5),
-                Map.entry(UserDevices.class, 1), Map.entry(UserConnections.class, 1), Map.entry(UserPending.class, 1),
-                Map.entry(UserMutes.class, 1));
+                Map.entry(UserDevices.class, 1), Map.entry(UserConnections.class, 1), Map.entry(UserPending.class, 2),
+                Map.entry(UserMutes.class, 1), Map.entry(EarlyAck.class, 5));
         written.forEach((type, n) -> assertEquals(n, type.getRecordComponents().length,
                 type.getSimpleName() + " changed: update StateCodecs"));
     }
@@ -131,6 +169,12 @@ class StateSerdeTest {
     void read_legacyJsonValues() {
         assertEquals(DEVICES, read(devices(), Json.write(DEVICES)));
         assertEquals(PENDING, read(pending(), Json.write(PENDING)));
+        // pending acks as the JSON serde wrote them, before unrouted devices and early acks
+        byte[] pending = """
+                {"byMessage":{"m-2":{"message":%s,"deadlines":{"d1":"2026-11-25T08:00:00Z"}}}}"""
+                .formatted(new String(Json.write(BARE_MESSAGE), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        assertEquals(new UserPending(Map.of("m-2", new PendingMessage(BARE_MESSAGE, Map.of("d1", T)))),
+                read(pending(), pending));
         assertEquals(MUTES, read(new StateSerde<>(StateCodecs.MUTES), Json.write(MUTES)));
         // connections as the JSON serde wrote them, before incarnations
         byte[] connections = """
@@ -150,7 +194,7 @@ class StateSerdeTest {
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertThrows(SerializationException.class, () -> read(pending(), trailing));
         byte[] newer = good.clone();
-        newer[0] = 2;
+        newer[0] = 3;
         assertThrows(SerializationException.class, () -> read(pending(), newer));
         assertThrows(SerializationException.class, () -> read(pending(), new byte[0]));
         assertThrows(SerializationException.class, () -> read(devices(), "{oops".getBytes(StandardCharsets.UTF_8)));
@@ -163,7 +207,7 @@ class StateSerdeTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] bytes = new byte[1 + random.nextInt(40)];
             random.nextBytes(bytes);
-            bytes[0] = StateSerde.FORMAT_1;
+            bytes[0] = i % 2 == 0 ? StateSerde.FORMAT_1 : StateSerde.FORMAT_2; // both layouts of pending acks
             try {
                 read(pending(), bytes);
             } catch (SerializationException expected) {
