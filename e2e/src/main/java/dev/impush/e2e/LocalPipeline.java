@@ -59,6 +59,9 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
+    /** The detector's ack timeout here: short, so tests of zombie connections are quick. */
+    public static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
     private final Options options;
     private final LocalStack stack;
     private final MockVendors vendors;
@@ -67,6 +70,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final OfflineDetector detector;
     private final List<PushWorker> workers = new ArrayList<>();
     private final List<WorkerProcess> processes = new ArrayList<>();
+    private final List<DetectorProcess> detectorProcesses = new ArrayList<>();
 
     private LocalPipeline(Options options) throws Exception {
         this.options = options;
@@ -79,7 +83,7 @@ public final class LocalPipeline implements AutoCloseable {
                     .bootstrapServers(stack.bootstrapServers())
                     .applicationId("impush-offline-detector")
                     .stateDir(stateDir)
-                    .ackTimeout(Duration.ofSeconds(5))
+                    .ackTimeout(ACK_TIMEOUT)
                     .build(), meters);
             if (!detector.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("detector did not reach RUNNING: " + detector.state());
@@ -140,6 +144,24 @@ public final class LocalPipeline implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts the offline detector as a separate JVM (pipelines started {@link Options#withoutDetector()}),
+     * with the in-JVM detector's settings and {@code overrides} (environment keys of
+     * {@link DetectorConfig}); its own state directory, ops port ephemeral.
+     */
+    public DetectorProcess startDetectorProcess(String name, Map<String, String> overrides) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put(DetectorConfig.KAFKA_BOOTSTRAP, stack.bootstrapServers());
+        env.put(DetectorConfig.APP_ID, "impush-offline-detector");
+        env.put(DetectorConfig.STATE_DIR, Files.createTempDirectory("impush-detector-" + name).toString());
+        env.put(DetectorConfig.ACK_TIMEOUT_MS, Long.toString(ACK_TIMEOUT.toMillis()));
+        env.put(DetectorConfig.OPS_PORT, "0");
+        env.putAll(overrides);
+        DetectorProcess p = DetectorProcess.start(name, env);
+        detectorProcesses.add(p);
+        return p;
+    }
+
     public String bootstrapServers() {
         return stack.bootstrapServers();
     }
@@ -177,6 +199,7 @@ public final class LocalPipeline implements AutoCloseable {
     @Override
     public void close() {
         processes.forEach(WorkerProcess::close);
+        detectorProcesses.forEach(DetectorProcess::close);
         workers.forEach(PushWorker::close);
         if (detector != null) {
             detector.close();

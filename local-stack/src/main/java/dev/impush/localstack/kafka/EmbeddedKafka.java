@@ -129,9 +129,20 @@ public final class EmbeddedKafka implements KafkaFixture {
      * away for a few seconds, then come back with everything it had.
      */
     public synchronized void restart(java.time.Duration down) throws InterruptedException {
+        stop();
+        Thread.sleep(down.toMillis());
+        startAgain();
+    }
+
+    /** Stops the broker (its data stays): clients see it gone until {@link #startAgain()}. */
+    public synchronized void stop() {
         server.shutdown();
         server.awaitShutdown();
-        Thread.sleep(down.toMillis());
+        LOG.info("embedded Kafka broker at {} stopped", bootstrap);
+    }
+
+    /** Starts a stopped broker again on the same ports and data, and waits until it answers. */
+    public synchronized void startAgain() {
         server = new KafkaRaftServer(KafkaConfig.fromProps(config), Time.SYSTEM);
         server.startup();
         awaitReady(bootstrap, java.time.Duration.ofSeconds(60));

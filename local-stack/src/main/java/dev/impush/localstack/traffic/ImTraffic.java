@@ -82,6 +82,20 @@ public final class ImTraffic implements AutoCloseable {
         return messageId;
     }
 
+    /**
+     * The IM server handed {@code messageId} to {@code deviceId}'s long connection at {@code at}, which
+     * is also the record's timestamp (its CreateTime), as a gateway that stamps its records sets it.
+     * Not waited for (see {@link #flush()}); blocks while the broker's metadata is unknown.
+     */
+    public void routed(String userId, String messageId, String deviceId, Instant at) {
+        send(eventsTopic, userId, new RoutedEvent(Contract.VERSION, messageId, userId, deviceId, at), at);
+    }
+
+    /** The app on {@code deviceId} acked {@code messageId} at {@code at} (the record's timestamp too), as {@link #routed}. */
+    public void acked(String userId, String messageId, String deviceId, Instant at) {
+        send(eventsTopic, userId, new AckedEvent(Contract.VERSION, messageId, userId, deviceId, at), at);
+    }
+
     /** Raw bytes on the events topic: for malformed input. */
     public void raw(String key, byte[] value) {
         pending.add(producer.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), value)));
@@ -103,6 +117,12 @@ public final class ImTraffic implements AutoCloseable {
 
     private void send(String topic, String key, Object value) {
         pending.add(producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), Json.write(value))));
+        events++;
+    }
+
+    private void send(String topic, String key, Object value, Instant timestamp) {
+        pending.add(producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(),
+                key.getBytes(StandardCharsets.UTF_8), Json.write(value))));
         events++;
     }
 
