@@ -94,8 +94,13 @@ public final class Bench implements Callable<Integer> {
     int detectorThreads = 1;
     @Option(names = "--detector-commit-ms", description = "detector commit interval (default ${DEFAULT-VALUE}, the product default)")
     long detectorCommitMs = dev.impush.detector.DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
+    @Option(names = "--ack-mix", description = "share of devices online in the detector's ack-mix scenario, every "
+            + "delivery to them followed by routed and acked, as most IM traffic is (default ${DEFAULT-VALUE}; 0 skips it)")
+    double ackMix = 0.7;
     @Option(names = "--no-detector", description = "skip the detector bench")
     boolean noDetector;
+    @Option(names = "--detector-only", description = "only the detector bench (both scenarios): no raw limit, no worker")
+    boolean detectorOnly;
     @Option(names = "--out", description = "results directory (default ${DEFAULT-VALUE})")
     Path out = Path.of("bench-results");
 
@@ -114,7 +119,7 @@ public final class Bench implements Callable<Integer> {
                         double cpuMsPer1k, double pacedCores, long peakRssKb) {}
 
     record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL,
-               DetectorBench.Result detector) {}
+               DetectorBench.Result detector, DetectorBench.Result detectorAcks) {}
 
     @Override
     public Integer call() throws Exception {
@@ -151,46 +156,43 @@ public final class Bench implements Callable<Integer> {
         }
         List<Run> results = new ArrayList<>();
         try {
-            // The raw client and the vendor servers share this JVM: warm them until the limit stops
-            // rising (C2 keeps improving them for several rounds), else run 1 understates the limit.
-            warmUntilFlat("raw limit 0 ms", "/s", 12, Bench::ownCompileMillis,
-                    w -> limit(fast, "warm" + w + "-m", Math.max(jobs, warmup)).perSecond());
-            limit(slowT, "warmL-m", Math.max(1, warmup / 4));
+            if (!detectorOnly) {
+                // The raw client and the vendor servers share this JVM: warm them until the limit stops
+                // rising (C2 keeps improving them for several rounds), else run 1 understates the limit.
+                warmUntilFlat("raw limit 0 ms", "/s", 12, Bench::ownCompileMillis,
+                        w -> limit(fast, "warm" + w + "-m", Math.max(jobs, warmup)).perSecond());
+                limit(slowT, "warmL-m", Math.max(1, warmup / 4));
+            }
             // The detector first, while the broker that shares this JVM is fresh, as it is for the
-            // raw limit.
+            // raw limit. Two scenarios: the chat mix (--offline-ratio offline) and the ack mix (most
+            // deliveries online, so routed and acked are most of the input).
             List<DetectorBench.Result> detector = new ArrayList<>();
+            List<DetectorBench.Result> detectorAcks = new ArrayList<>();
             if (!noDetector) {
-                warmUntilFlat("detector", " events/s", 8, Bench::ownCompileMillis, w -> DetectorBench.run(stack.bootstrapServers(),
-                        "warmd" + w, detectorDevices, offlineRatio, detectorMessages, partitions, detectorThreads,
-                        Duration.ofMillis(detectorCommitMs)).eventsPerSecond());
+                warmUntilFlat("detector", " events/s", 8, Bench::ownCompileMillis, w -> detector("warmd" + w, offlineRatio)
+                        .eventsPerSecond());
+                if (ackMix > 0) {
+                    warmUntilFlat("detector, ack mix", " events/s", 4, Bench::ownCompileMillis,
+                            w -> detector("warma" + w, 1 - ackMix).eventsPerSecond());
+                }
                 for (int r = 1; r <= runs; r++) {
-                    DetectorBench.Result det = DetectorBench.run(stack.bootstrapServers(), "r" + r + "d", detectorDevices,
-                            offlineRatio, detectorMessages, partitions, detectorThreads, Duration.ofMillis(detectorCommitMs));
-                    System.out.printf("run %d/%d%n  detector        : %,9.0f events/s  (%,d events, %,d jobs, %.2f s)%n",
-                            r, runs, det.eventsPerSecond(), det.events(), det.jobs(), det.seconds());
+                    DetectorBench.Result det = detector("r" + r + "d", offlineRatio);
+                    System.out.printf("run %d/%d%n  detector        : %s%n", r, runs, describe(det));
                     detector.add(det);
+                    if (ackMix > 0) {
+                        DetectorBench.Result acks = detector("r" + r + "a", 1 - ackMix);
+                        System.out.printf("  detector, acks  : %s%n", describe(acks));
+                        detectorAcks.add(acks);
+                    }
                 }
             }
-            // One worker JVM per vendor, warmed once and measured in every run, as a worker in
-            // service is: long compiled. Each run measures the raw limit while the worker idles.
-            List<Arrivals.Summary> limits0 = new ArrayList<>();
-            List<WorkerResult> w0 = worker("w0", fast, true, r -> {
-                Arrivals.Summary l = limit(fast, "r" + r + "-lim0-m", jobs);
-                System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
-                limits0.add(l);
-            }, w -> System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs, peak RSS %d MB); half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n",
-                    w.preload().perSecond(), w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
-                    w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms()));
-            List<Arrivals.Summary> limitsL = new ArrayList<>();
-            List<WorkerResult> wL = worker("wL", slowT, false, r -> {
-                Arrivals.Summary l = limit(slowT, "r" + r + "-limL-m", jobs);
-                System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
-                limitsL.add(l);
-            }, w -> System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
-                    w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024));
-            for (int r = 0; r < runs; r++) {
-                results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r),
-                        detector.isEmpty() ? null : detector.get(r)));
+            if (detectorOnly) {
+                for (int r = 0; r < runs && !detector.isEmpty(); r++) {
+                    results.add(new Run(null, null, null, null, detector.get(r),
+                            detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
+                }
+            } else {
+                workers(fast, slowT, detector, detectorAcks, results);
             }
         } finally {
             slow.close();
@@ -201,6 +203,43 @@ public final class Bench implements Callable<Integer> {
         }
         report(results, (System.nanoTime() - started) / 1e9);
         return 0;
+    }
+
+    /** The worker phases of every run, each added to {@code results} with the run's detector results. */
+    private void workers(RawLimit.Target fast, RawLimit.Target slowT, List<DetectorBench.Result> detector,
+                         List<DetectorBench.Result> detectorAcks, List<Run> results) throws Exception {
+        // One worker JVM per vendor, warmed once and measured in every run, as a worker in
+        // service is: long compiled. Each run measures the raw limit while the worker idles.
+        List<Arrivals.Summary> limits0 = new ArrayList<>();
+        List<WorkerResult> w0 = worker("w0", fast, true, r -> {
+            Arrivals.Summary l = limit(fast, "r" + r + "-lim0-m", jobs);
+            System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
+            limits0.add(l);
+        }, w -> System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs, peak RSS %d MB); half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n",
+                w.preload().perSecond(), w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
+                w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms()));
+        List<Arrivals.Summary> limitsL = new ArrayList<>();
+        List<WorkerResult> wL = worker("wL", slowT, false, r -> {
+            Arrivals.Summary l = limit(slowT, "r" + r + "-limL-m", jobs);
+            System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
+            limitsL.add(l);
+        }, w -> System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
+                w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024));
+        for (int r = 0; r < runs; r++) {
+            results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r),
+                    detector.isEmpty() ? null : detector.get(r), detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
+        }
+    }
+
+    /** One detector run of the bench's population with {@code offline} of the devices offline. */
+    private DetectorBench.Result detector(String tag, double offline) throws Exception {
+        return DetectorBench.run(stack.bootstrapServers(), tag, detectorDevices, offline, detectorMessages, partitions,
+                detectorThreads, Duration.ofMillis(detectorCommitMs));
+    }
+
+    private static String describe(DetectorBench.Result r) {
+        return String.format(Locale.ROOT, "%,9.0f events/s  (%,d events, %.0f %% routed/acked, %,d jobs, %.2f s)",
+                r.eventsPerSecond(), r.events(), 100.0 * r.acks() / r.events(), r.jobs(), r.seconds());
     }
 
     /** The raw client's rate against {@code target}: the channel limit. */
@@ -441,6 +480,11 @@ public final class Bench implements Callable<Integer> {
 
     private record Stat(double median, double min, double max) {}
 
+    /** A worker figure: none in a detector-only bench. */
+    private static Stat workerStat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        return stat(rs, r -> r.w0() == null ? Double.NaN : f.applyAsDouble(r));
+    }
+
     private static Stat stat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
         double[] v = rs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
@@ -452,24 +496,28 @@ public final class Bench implements Callable<Integer> {
 
     private void report(List<Run> rs, double seconds) throws Exception {
         Map<String, Stat> m = new LinkedHashMap<>();
-        m.put("worker_jobs_per_s", stat(rs, r -> r.w0().preload().perSecond()));
-        m.put("limit_jobs_per_s", stat(rs, r -> r.limit0().perSecond()));
-        m.put("ratio", stat(rs, r -> r.w0().preload().perSecond() / r.limit0().perSecond()));
-        m.put("vendor_sends_per_s", stat(rs, r -> r.w0().preload().sendsPerSecond()));
-        m.put("worker_jobs_per_s_100ms", stat(rs, r -> r.wL().preload().perSecond()));
-        m.put("limit_jobs_per_s_100ms", stat(rs, r -> r.limitL().perSecond()));
-        m.put("latency_ratio_100ms", stat(rs, r -> r.wL().preload().perSecond() / r.w0().preload().perSecond()));
-        m.put("paced_jobs_per_s", stat(rs, r -> r.w0().pacedRate()));
-        m.put("p50_ms", stat(rs, r -> r.w0().paced().p50Ms()));
-        m.put("p95_ms", stat(rs, r -> r.w0().paced().p95Ms()));
-        m.put("p99_ms", stat(rs, r -> r.w0().paced().p99Ms()));
-        m.put("preload_p99_ms", stat(rs, r -> r.w0().preload().p99Ms()));
-        m.put("worker_cpu_cores", stat(rs, r -> r.w0().cores()));
-        m.put("paced_worker_cpu_cores", stat(rs, r -> r.w0().pacedCores()));
-        m.put("worker_cpu_ms_per_1k_jobs", stat(rs, r -> r.w0().cpuMsPer1k()));
-        m.put("limit_worker_cpu_cores_100ms", stat(rs, r -> r.wL().cores()));
-        m.put("peak_rss_mb", stat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
+        m.put("worker_jobs_per_s", workerStat(rs, r -> r.w0().preload().perSecond()));
+        m.put("limit_jobs_per_s", workerStat(rs, r -> r.limit0().perSecond()));
+        m.put("ratio", workerStat(rs, r -> r.w0().preload().perSecond() / r.limit0().perSecond()));
+        m.put("vendor_sends_per_s", workerStat(rs, r -> r.w0().preload().sendsPerSecond()));
+        m.put("worker_jobs_per_s_100ms", workerStat(rs, r -> r.wL().preload().perSecond()));
+        m.put("limit_jobs_per_s_100ms", workerStat(rs, r -> r.limitL().perSecond()));
+        m.put("latency_ratio_100ms", workerStat(rs, r -> r.wL().preload().perSecond() / r.w0().preload().perSecond()));
+        m.put("paced_jobs_per_s", workerStat(rs, r -> r.w0().pacedRate()));
+        m.put("p50_ms", workerStat(rs, r -> r.w0().paced().p50Ms()));
+        m.put("p95_ms", workerStat(rs, r -> r.w0().paced().p95Ms()));
+        m.put("p99_ms", workerStat(rs, r -> r.w0().paced().p99Ms()));
+        m.put("preload_p99_ms", workerStat(rs, r -> r.w0().preload().p99Ms()));
+        m.put("worker_cpu_cores", workerStat(rs, r -> r.w0().cores()));
+        m.put("paced_worker_cpu_cores", workerStat(rs, r -> r.w0().pacedCores()));
+        m.put("worker_cpu_ms_per_1k_jobs", workerStat(rs, r -> r.w0().cpuMsPer1k()));
+        m.put("limit_worker_cpu_cores_100ms", workerStat(rs, r -> r.wL().cores()));
+        m.put("peak_rss_mb", workerStat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
         m.put("detector_events_per_s", stat(rs, r -> r.detector() == null ? Double.NaN : r.detector().eventsPerSecond()));
+        m.put("detector_ack_mix_events_per_s", stat(rs, r -> r.detectorAcks() == null ? Double.NaN
+                : r.detectorAcks().eventsPerSecond()));
+        m.put("detector_ack_mix_ack_share", stat(rs, r -> r.detectorAcks() == null ? Double.NaN
+                : (double) r.detectorAcks().acks() / r.detectorAcks().events()));
 
         String[][] rows = {
             {"worker jobs/s, vendor 0 ms", "worker_jobs_per_s", "%,.0f", ""},
@@ -488,7 +536,11 @@ public final class Bench implements Callable<Integer> {
             {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
             {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
             {"worker peak RSS MB", "peak_rss_mb", "%.0f", "target <= 512"},
-            {"detector events/s", "detector_events_per_s", "%,.0f", "target >= 50,000"},
+            {"detector events/s, " + Math.round(100 * offlineRatio) + " % offline", "detector_events_per_s", "%,.0f",
+                "target >= 50,000"},
+            {"detector events/s, ack mix " + Math.round(100 * ackMix) + " % online", "detector_ack_mix_events_per_s", "%,.0f",
+                "target >= 50,000"},
+            {"  share of routed + acked in its input", "detector_ack_mix_ack_share", "%.2f", ""},
         };
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "%nimpush bench: %,d jobs, %d run(s), %d APNs connections, window %d, %.0f s%n",
@@ -513,7 +565,7 @@ public final class Bench implements Callable<Integer> {
                 .put("window", window).put("max_streams", maxStreams).put("partitions", partitions)
                 .put("paced_seconds", pacedSeconds).put("linger_ms", lingerMs).put("worker_heap", workerHeap)
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
-                .put("offline_ratio", offlineRatio).put("detector_threads", detectorThreads)
+                .put("offline_ratio", offlineRatio).put("ack_mix_online", ackMix).put("detector_threads", detectorThreads)
                 .put("detector_commit_ms", detectorCommitMs)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
@@ -524,24 +576,36 @@ public final class Bench implements Callable<Integer> {
         ArrayNode runsNode = root.putArray("runs");
         for (Run r : rs) {
             ObjectNode o = runsNode.addObject();
-            o.put("worker_jobs_per_s", round(r.w0().preload().perSecond())).put("limit_jobs_per_s", round(r.limit0().perSecond()))
-                    .put("worker_jobs_per_s_100ms", round(r.wL().preload().perSecond()))
-                    .put("limit_jobs_per_s_100ms", round(r.limitL().perSecond()))
-                    .put("p50_ms", round(r.w0().paced().p50Ms())).put("p95_ms", round(r.w0().paced().p95Ms()))
-                    .put("p99_ms", round(r.w0().paced().p99Ms())).put("max_ms", round(r.w0().paced().maxMs()))
-                    .put("worker_cpu_cores", round(r.w0().cores())).put("peak_rss_mb_0ms", r.w0().peakRssKb() / 1024)
-                    .put("peak_rss_mb_100ms", r.wL().peakRssKb() / 1024)
-                    .put("delivered", r.w0().preload().arrived()).put("vendor_requests", r.w0().preload().requests());
+            if (r.w0() != null) {
+                o.put("worker_jobs_per_s", round(r.w0().preload().perSecond())).put("limit_jobs_per_s", round(r.limit0().perSecond()))
+                        .put("worker_jobs_per_s_100ms", round(r.wL().preload().perSecond()))
+                        .put("limit_jobs_per_s_100ms", round(r.limitL().perSecond()))
+                        .put("p50_ms", round(r.w0().paced().p50Ms())).put("p95_ms", round(r.w0().paced().p95Ms()))
+                        .put("p99_ms", round(r.w0().paced().p99Ms())).put("max_ms", round(r.w0().paced().maxMs()))
+                        .put("worker_cpu_cores", round(r.w0().cores())).put("peak_rss_mb_0ms", r.w0().peakRssKb() / 1024)
+                        .put("peak_rss_mb_100ms", r.wL().peakRssKb() / 1024)
+                        .put("delivered", r.w0().preload().arrived()).put("vendor_requests", r.w0().preload().requests());
+                ObjectNode ts = o.putObject("per_second");
+                ts.set("worker_0ms", perSecond(r.w0().preload().per100ms()));
+                ts.set("worker_100ms", perSecond(r.wL().preload().per100ms()));
+                ts.set("limit_0ms", perSecond(r.limit0().per100ms()));
+            }
             if (r.detector() != null) {
                 o.put("detector_events_per_s", round(r.detector().eventsPerSecond())).put("detector_events", r.detector().events())
                         .put("detector_jobs", r.detector().jobs());
             }
-            ObjectNode ts = o.putObject("per_second");
-            ts.set("worker_0ms", perSecond(r.w0().preload().per100ms()));
-            ts.set("worker_100ms", perSecond(r.wL().preload().per100ms()));
-            ts.set("limit_0ms", perSecond(r.limit0().per100ms()));
+            if (r.detectorAcks() != null) {
+                o.put("detector_ack_mix_events_per_s", round(r.detectorAcks().eventsPerSecond()))
+                        .put("detector_ack_mix_events", r.detectorAcks().events())
+                        .put("detector_ack_mix_acks", r.detectorAcks().acks())
+                        .put("detector_ack_mix_jobs", r.detectorAcks().jobs());
+            }
         }
         Files.writeString(out.resolve("latest.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        if (rs.isEmpty() || rs.get(0).w0() == null) {
+            System.out.printf("%nresults: %s%n", out.resolve("latest.json"));
+            return;
+        }
         Run last = rs.get(rs.size() - 1);
         List<Svg.Series> series = List.of(
                 new Svg.Series("raw Pushy limit, 0 ms", "#999999", last.limit0().per100ms()),
