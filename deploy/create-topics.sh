@@ -100,8 +100,11 @@ partitions_of() {
     | grep -o 'PartitionCount: *[0-9]*' | head -n 1 | grep -o '[0-9]*$'
 }
 
-# keyed by user id; the detector's input, co-partitioned with push.feedback
-create "$T_EVENTS"   "$USER_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
+# keyed by user id; the detector's input, co-partitioned with push.feedback. Stamped by the
+# producers (CreateTime, the default): ack deadlines run on when the platform sent each event, which
+# a broker outage does not change (LogAppendTime would restamp acks held back during one)
+create "$T_EVENTS"   "$USER_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS" \
+                                            "message.timestamp.type=CreateTime"
 # keyed by user id; worker -> detector (invalid tokens); co-partitioned with im.events
 create "$T_FEEDBACK" "$USER_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # gateway leases, keyed by gateway id: only the latest lease per gateway matters. Stamped by the
