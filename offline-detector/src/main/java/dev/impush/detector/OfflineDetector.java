@@ -71,11 +71,20 @@ public final class OfflineDetector implements AutoCloseable {
             input = broker;
             probe = broker;
         }
-        KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry, input),
-                properties(config, registry));
-        OfflineDetector detector = new OfflineDetector(streams, probe, registry);
-        streams.start();
-        return detector;
+        try {
+            KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry, input),
+                    properties(config, registry));
+            OfflineDetector detector = new OfflineDetector(streams, probe, registry);
+            streams.start();
+            return detector;
+        } catch (RuntimeException e) {
+            try {
+                probe.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /** The Kafka Streams configuration for {@code config}; {@code registry} counts what the error handler dead-letters. */

@@ -2,8 +2,8 @@ package dev.impush.detector.processor;
 
 import dev.impush.detector.DetectorConfig;
 import dev.impush.detector.DetectorMetrics;
-import dev.impush.detector.logic.JobFactory;
 import dev.impush.detector.input.InputProgress;
+import dev.impush.detector.logic.JobFactory;
 import dev.impush.detector.logic.Liveness;
 import dev.impush.model.event.AckedEvent;
 import dev.impush.model.event.DeviceEvent;
