@@ -1,9 +1,6 @@
 package dev.impush.e2e;
 
-import dev.impush.localstack.ChildProcesses;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,15 +18,8 @@ public final class DetectorProcess implements AutoCloseable {
     }
 
     static DetectorProcess start(String name, Map<String, String> env) throws Exception {
-        Path log = Files.createTempFile("impush-detector-" + name + "-", ".log");
-        List<String> cmd = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dlogback.configurationFile=logback-text.xml",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.impush.detector.OfflineDetectorMain");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return new DetectorProcess(ChildProcesses.reaped(pb.start()), log);
+        ServiceJvm jvm = ServiceJvm.start("detector-" + name, "dev.impush.detector.OfflineDetectorMain", env);
+        return new DetectorProcess(jvm.process(), jvm.log());
     }
 
     /** SIGSTOP: every thread of the detector stops where it is; the broker and the producers carry on. */

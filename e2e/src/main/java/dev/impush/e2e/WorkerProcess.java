@@ -1,11 +1,7 @@
 package dev.impush.e2e;
 
-import dev.impush.localstack.ChildProcesses;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,16 +16,8 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     static WorkerProcess start(String instanceId, Map<String, String> env) throws Exception {
-        Path log = Files.createTempFile("impush-worker-" + instanceId + "-", ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-Dlogback.configurationFile=logback-text.xml",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.impush.worker.PushWorkerMain"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return new WorkerProcess(ChildProcesses.reaped(pb.start()), log);
+        ServiceJvm jvm = ServiceJvm.start("worker-" + instanceId, "dev.impush.worker.PushWorkerMain", env);
+        return new WorkerProcess(jvm.process(), jvm.log());
     }
 
     /** SIGKILL: no drain, no commit, no goodbye. */

@@ -16,13 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -66,9 +64,7 @@ class AckTrackingTest {
                 .ackTimeout(TIMEOUT)
                 .ackGrace(GRACE)
                 .punctuateInterval(Duration.ofSeconds(1))).build();
-        Properties props = OfflineDetector.properties(config, registry);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(config, registry, input), props, T0);
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, input), config, registry, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }

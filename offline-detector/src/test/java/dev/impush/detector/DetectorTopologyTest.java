@@ -24,13 +24,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -64,10 +62,7 @@ class DetectorTopologyTest {
                 .stateDir(stateDir)
                 .ackTimeout(Duration.ofSeconds(10))
                 .punctuateInterval(Duration.ofSeconds(1))).build();
-        // the production properties (error handlers included), with a broker that is never dialled
-        Properties props = OfflineDetector.properties(config, registry);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(config, registry, new ScriptedInput()), props, T0);
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput()), config, registry, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         gateways = driver.createInputTopic(config.gatewaysTopic(), new StringSerializer(), new ByteArraySerializer());
         feedback = driver.createInputTopic(config.feedbackTopic(), new StringSerializer(), new ByteArraySerializer());

@@ -16,14 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -54,9 +52,7 @@ class UserStateCapTest {
 
     private void start(UnaryOperator<DetectorConfig.Builder> tweak) {
         config = tweak.apply(DetectorConfig.builder().stateDir(stateDir).ackTimeout(Duration.ofSeconds(10))).build();
-        Properties props = OfflineDetector.properties(config, registry);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(DetectorTopology.build(config, registry, new ScriptedInput()), props, T0);
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput()), config, registry, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }

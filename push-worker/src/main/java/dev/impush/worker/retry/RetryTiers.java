@@ -54,8 +54,12 @@ public record RetryTiers(List<Tier> tiers, String retryPrefix, String parkPrefix
 
     /** The channel whose parking topic {@code topic} is; {@code null} for any other topic. */
     public Channel parkedChannel(String topic) {
+        if (!topic.startsWith(parkPrefix)) {
+            return null; // the common case, asked per polled partition: no allocation
+        }
+        String wire = topic.substring(parkPrefix.length());
         for (Channel c : Channel.values()) {
-            if (parkTopic(c).equals(topic)) {
+            if (c.wireName().equals(wire)) {
                 return c;
             }
         }
