@@ -1,7 +1,6 @@
 package dev.impush.worker;
 
 import dev.impush.model.Channel;
-import dev.impush.model.codec.ContractCodec;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.consumer.WorkerLoop;
 import dev.impush.worker.dedupe.DedupeStore;
@@ -9,6 +8,7 @@ import dev.impush.worker.dedupe.EvictionPolicyCheck;
 import dev.impush.worker.dispatch.ChannelResilience;
 import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.pipeline.JobPipeline;
 import dev.impush.worker.publish.OutcomePublisher;
 import dev.impush.worker.publish.TopicCheck;
 import dev.impush.worker.quota.QuotaGate;
@@ -71,10 +71,11 @@ public final class PushWorker implements AutoCloseable {
                 scheduler, metrics, clock);
         this.publisher = new OutcomePublisher(config.bootstrap(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
-        this.loop = WorkerLoop.create(config, formerTiers, ContractCodec.jobs(config.maxJobBytes()), dedupe, dispatcher,
-                publisher, metrics, scheduler, clock, workerId);
-        metrics.gaugeInFlight(loop::inFlight);
-        metrics.gaugeDeliveriesInFlight(loop::deliveriesInFlight);
+        JobPipeline pipeline = new JobPipeline(dedupe, dispatcher, publisher, metrics, clock, new JobPipeline.Settings(
+                workerId, config.retryTiers(), config.redisBackoff(), config.maxJobBytes()));
+        this.loop = WorkerLoop.create(config, formerTiers, pipeline, dispatcher, clock);
+        metrics.gaugeInFlight(pipeline::inFlight);
+        metrics.gaugeDeliveriesInFlight(pipeline::deliveriesInFlight);
         metrics.gaugeParkedAge(loop::oldestParkedAge);
         this.pollThread = new Thread(() -> {
             try {

@@ -8,13 +8,18 @@ import java.util.TreeSet;
  * order (sends complete when vendors answer); the committable position is the lowest unfinished
  * offset, or one past the highest seen when nothing is unfinished, so a commit never skips work.
  *
- * <p>Confined to the poll thread. A new instance is made for every assignment of the partition;
- * completions that carry an older instance are ignored (they belong to a revoked assignment).
+ * <p>Confined to the poll thread. A new instance is made for every assignment of the partition,
+ * with a new {@link #generation}; records of an older one finish without moving its offsets.
  */
 final class PartitionOffsetTracker {
+    final long generation;
     private final TreeSet<Long> unfinished = new TreeSet<>();
     private long nextOffset = -1;
     private long committed = -1;
+
+    PartitionOffsetTracker(long generation) {
+        this.generation = generation;
+    }
 
     /** A record at {@code offset} was handed to the pipeline. */
     void track(long offset) {

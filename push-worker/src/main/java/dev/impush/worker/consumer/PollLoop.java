@@ -1,7 +1,7 @@
 package dev.impush.worker.consumer;
 
-import dev.impush.model.Channel;
-import dev.impush.model.job.JobHeaders;
+import dev.impush.worker.pipeline.Incoming;
+import dev.impush.worker.pipeline.JobPipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,16 +9,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -29,13 +24,9 @@ import org.slf4j.LoggerFactory;
  * group membership alive while applying backpressure ({@code pause()} when the in-flight bound
  * is reached or Redis is away, {@code resume()} when it drains), and commits, per partition, the
  * highest offset below which every record is finished: asynchronously every commit interval,
- * synchronously on revocation and shutdown.
- *
- * <p>Retry-tier and parking partitions are delayed: when the head record of such a partition is not
- * due yet (its {@code impush-due-at} header), the loop seeks back to it and pauses that partition
- * until then. No thread sleeps and nothing spins; the rest of the assignment keeps flowing. A parked
- * record that waits for its channel's breaker ({@code impush-release-on: recovery}) is due at once
- * when the channel recovered after it was written.
+ * synchronously on revocation and shutdown. Delayed partitions wait at a record not due yet
+ * ({@link DelayedPartitions}): no thread sleeps and nothing spins; the rest of the assignment keeps
+ * flowing.
  *
  * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
  */
@@ -48,70 +39,32 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     /** Publications failing this long turn the replica unready. */
     static final Duration PUBLISH_FAILING_UNREADY = Duration.ofSeconds(30);
 
+    /** How much work the loop takes on, and how it commits and stops. */
+    record Limits(int maxInFlight, Duration commitInterval, Duration drainTimeout) {}
+
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
-    private final Predicate<String> delayed;
-    /** Delayed partitions paused at a head record not due yet. */
-    private final Map<TopicPartition, Waiting> dueAt = new HashMap<>();
-    /** Epoch ms the oldest parked head record was written, for the age gauge; MAX_VALUE when none. */
-    private volatile long oldestParkedWrittenAt = Long.MAX_VALUE;
-    /** The channel of a parking topic, null for any other topic. */
-    private final Function<String, Channel> parkedChannel;
-    /** Epoch ms when a channel last recovered (its breaker closed again). */
-    private final ToLongFunction<Channel> recoveredAt;
-
+    private final DelayedPartitions delayed;
     private final JobPipeline pipeline;
-    private final int maxInFlight;
-    private final Duration commitInterval;
-    private final Duration drainTimeout;
+    private final Limits limits;
     private final Clock clock;
-    private final Map<TopicPartition, PartitionOffsetTracker> trackers = new ConcurrentHashMap<>();
+    private final OffsetCommits offsets;
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean paused;
     /** Set by this process's first assignment; see {@link #onPartitionsAssigned}. */
     private boolean firstAssignment = true;
     private boolean rejoin;
-    private long nextCommit;
 
-    /**
-     * A paused partition's head record: when it is due, and, when it waits for its channel's
-     * recovery, that channel and when the record was written.
-     */
-    private record Waiting(long due, Channel untilRecoveryOf, long writtenAt) {
-        boolean ready(long now, ToLongFunction<Channel> recoveredAt) {
-            return due <= now || (untilRecoveryOf != null && recoveredAt.applyAsLong(untilRecoveryOf) > writtenAt);
-        }
-    }
-
-    PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, Predicate<String> delayed,
-             Function<String, Channel> parkedChannel,
-             ToLongFunction<Channel> recoveredAt,
-             PipelineFactory pipelines, int maxInFlight,
-             Duration commitInterval, Duration drainTimeout, Clock clock) {
+    PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, DelayedPartitions delayed, JobPipeline pipeline,
+             Limits limits, Clock clock) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.delayed = delayed;
-        this.parkedChannel = parkedChannel;
-        this.recoveredAt = recoveredAt;
-        this.pipeline = pipelines.create(this::finished);
-        this.maxInFlight = maxInFlight;
-        this.commitInterval = commitInterval;
-        this.drainTimeout = drainTimeout;
+        this.pipeline = pipeline;
+        this.limits = limits;
         this.clock = clock;
-    }
-
-    /** Builds the pipeline with the loop's completion callback. */
-    interface PipelineFactory {
-        JobPipeline create(java.util.function.Consumer<JobState> onFinished);
-    }
-
-    int inFlight() {
-        return pipeline.inFlight();
-    }
-
-    int deliveriesInFlight() {
-        return pipeline.deliveriesInFlight();
+        this.offsets = new OffsetCommits(consumer, limits.commitInterval());
     }
 
     /**
@@ -142,9 +95,9 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 if (!records.isEmpty()) {
                     take(records);
                 }
-                pipeline.drain();
+                drainPipeline();
                 flowControl();
-                commitIfDue();
+                offsets.commitIfDue(clock.millis());
             }
             drainAndCommit();
         } catch (RuntimeException e) {
@@ -152,7 +105,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             throw e;
         } finally {
             running = false;
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
         }
     }
 
@@ -163,58 +116,39 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void take(ConsumerRecords<byte[], byte[]> records) {
-        List<JobPipeline.Intake> batch = new ArrayList<>(records.count());
+        List<Incoming> batch = new ArrayList<>(records.count());
         Map<TopicPartition, Long> first = new HashMap<>();
         long now = clock.millis();
         for (TopicPartition tp : records.partitions()) {
-            PartitionOffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new PartitionOffsetTracker());
-            boolean tier = delayed.test(tp.topic());
+            PartitionOffsetTracker tracker = offsets.tracker(tp);
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-                if (tier) {
-                    Waiting waiting = waiting(tp, r);
-                    if (!waiting.ready(now, recoveredAt)) {
-                        // Not due: rewind to it and pause this partition until it is.
-                        consumer.seek(tp, r.offset());
-                        consumer.pause(List.of(tp));
-                        dueAt.put(tp, waiting);
-                        break;
-                    }
+                if (!delayed.take(tp, r, now)) {
+                    // not due: rewind to it and pause this partition until it is
+                    consumer.seek(tp, r.offset());
+                    consumer.pause(List.of(tp));
+                    break;
                 }
                 first.putIfAbsent(tp, r.offset());
                 tracker.track(r.offset());
-                batch.add(new JobPipeline.Intake(tracker, r));
+                batch.add(new Incoming(r, tracker.generation));
             }
         }
         if (!pipeline.intake(batch)) {
-            // No dedupe decision, no send: give the batch back to Kafka and wait for Redis.
+            // no dedupe decision, no send: give the batch back to Kafka and wait for Redis
             first.forEach((tp, offset) -> {
-                PartitionOffsetTracker t = trackers.get(tp);
-                if (t != null) {
-                    t.rewindTo(offset);
-                }
+                offsets.tracker(tp).rewindTo(offset);
                 consumer.seek(tp, offset);
             });
         }
     }
 
-    private Waiting waiting(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
-        long due = JobHeaders.dueAt(r.headers()).map(java.time.Instant::toEpochMilli).orElse(0L);
-        Channel channel = parkedChannel.apply(tp.topic());
-        boolean untilRecovery = channel != null
-                && JobHeaders.RELEASE_ON_RECOVERY.equals(JobHeaders.string(r.headers(), JobHeaders.RELEASE_ON));
-        return new Waiting(due, untilRecovery ? channel : null, r.timestamp());
+    private void drainPipeline() {
+        offsets.finished(pipeline.drain());
     }
 
     /** Seconds since the oldest parked record this loop waits at was written; 0 when none. Any thread. */
     double oldestParkedAge() {
-        long oldest = oldestParkedWrittenAt;
-        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, clock.millis() - oldest) / 1000.0;
-    }
-
-    private void finished(JobState state) {
-        if (trackers.get(state.partition) == state.tracker) {
-            state.tracker.complete(state.offset());
-        }
+        return delayed.oldestParkedAge(clock.millis());
     }
 
     /** What the in-flight bound counts: records, or their deliveries when a job goes to many devices. */
@@ -223,94 +157,27 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void flowControl() {
-        boolean blocked = load() >= maxInFlight || pipeline.blockedOnDedupe();
-        if (blocked) {
-            // pause() again every loop: partitions assigned since are not paused yet.
+        if (load() >= limits.maxInFlight() || pipeline.blockedOnDedupe()) {
+            // pause() again every loop: partitions assigned since are not paused yet
             consumer.pause(consumer.assignment());
             paused = true;
-        } else if (paused && load() <= maxInFlight / 2) {
+        } else if (paused && load() <= limits.maxInFlight() / 2) {
             List<TopicPartition> resume = new ArrayList<>(consumer.paused());
-            resume.removeAll(dueAt.keySet());
+            resume.removeIf(delayed::isWaiting);
             consumer.resume(resume);
             paused = false;
         }
-        if (!paused && !dueAt.isEmpty()) {
-            long now = clock.millis();
-            List<TopicPartition> due = new ArrayList<>();
-            dueAt.entrySet().removeIf(e -> {
-                if (e.getValue().ready(now, recoveredAt)) {
-                    due.add(e.getKey());
-                    return true;
-                }
-                return false;
-            });
-            consumer.resume(due);
+        if (!paused) {
+            consumer.resume(delayed.due(clock.millis()));
         }
-        long oldest = Long.MAX_VALUE;
-        for (Map.Entry<TopicPartition, Waiting> e : dueAt.entrySet()) {
-            if (parkedChannel.apply(e.getKey().topic()) != null) {
-                oldest = Math.min(oldest, e.getValue().writtenAt());
-            }
-        }
-        oldestParkedWrittenAt = oldest;
-    }
-
-    private void commitIfDue() {
-        long now = clock.millis();
-        if (now < nextCommit) {
-            return;
-        }
-        nextCommit = now + commitInterval.toMillis();
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(trackers.keySet());
-        if (!offsets.isEmpty()) {
-            consumer.commitAsync(offsets, (committed, e) -> {
-                if (e != null) {
-                    // Routine during a rebalance; the next commit (or the one on revoke) covers it.
-                    LOG.debug("async commit failed: {}", e.toString());
-                    return;
-                }
-                committed.forEach((tp, o) -> {
-                    PartitionOffsetTracker t = trackers.get(tp);
-                    if (t != null) {
-                        t.committed(o.offset());
-                    }
-                });
-            });
-        }
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionOffsetTracker t = trackers.get(tp);
-            if (t != null) {
-                OptionalLong o = t.committable();
-                if (o.isPresent()) {
-                    offsets.put(tp, new OffsetAndMetadata(o.getAsLong()));
-                }
-            }
-        }
-        return offsets;
-    }
-
-    private void commitSync(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(offsets, Duration.ofSeconds(10));
-            offsets.forEach((tp, o) -> trackers.get(tp).committed(o.offset()));
-        } catch (RuntimeException e) {
-            LOG.warn("commit of finished work failed: {}", e.toString());
-        }
+        delayed.measure();
     }
 
     /** Lets in-flight work on {@code partitions} finish, for at most the drain timeout. */
     private void drain(Collection<TopicPartition> partitions) {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        while (unfinished(partitions) > 0 && System.nanoTime() < deadline) {
-            pipeline.drain();
+        long deadline = System.nanoTime() + limits.drainTimeout().toNanos();
+        while (offsets.unfinished(partitions) > 0 && System.nanoTime() < deadline) {
+            drainPipeline();
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
@@ -318,28 +185,19 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 return;
             }
         }
-        pipeline.drain();
-    }
-
-    private int unfinished(Collection<TopicPartition> partitions) {
-        int n = 0;
-        for (TopicPartition tp : partitions) {
-            PartitionOffsetTracker t = trackers.get(tp);
-            n += t == null ? 0 : t.unfinishedCount();
-        }
-        return n;
+        drainPipeline();
     }
 
     private void drainAndCommit() {
         consumer.pause(consumer.assignment());
-        drain(trackers.keySet());
-        commitSync(trackers.keySet());
+        drain(offsets.partitions());
+        offsets.commitSync(offsets.partitions());
         LOG.info("poll loop stopped: {} records left unfinished", pipeline.inFlight());
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        partitions.forEach(tp -> trackers.put(tp, new PartitionOffsetTracker()));
+        offsets.assigned(partitions);
         LOG.info("assigned {}", partitions);
         if (firstAssignment) {
             // A static member that restarts gets its previous incarnation's assignment back without
@@ -356,18 +214,18 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
-        partitions.forEach(dueAt::remove);
-        // Finish what we started so the next owner finds sent marks, not claims to wait out.
+        delayed.forget(partitions);
+        // finish what we started so the next owner finds sent marks, not claims to wait out
         drain(partitions);
-        commitSync(partitions);
-        partitions.forEach(trackers::remove);
+        offsets.commitSync(partitions);
+        offsets.forget(partitions);
         LOG.info("revoked {}", partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        partitions.forEach(dueAt::remove);
-        partitions.forEach(trackers::remove);
+        delayed.forget(partitions);
+        offsets.forget(partitions);
         LOG.warn("lost {}", partitions);
     }
 }

@@ -1,18 +1,16 @@
 package dev.impush.worker.consumer;
 
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.job.PushJob;
+import dev.impush.model.Channel;
 import dev.impush.worker.WorkerConfig;
-import dev.impush.worker.dedupe.DedupeStore;
-import dev.impush.worker.dispatch.Dispatcher;
-import dev.impush.worker.metrics.WorkerMetrics;
-import dev.impush.worker.publish.OutcomePublisher;
+import dev.impush.worker.dispatch.Sender;
+import dev.impush.worker.pipeline.JobPipeline;
+import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,23 +25,18 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** @param formerTiers tier topics of an earlier ladder, read until empty (see {@code RetryTiers#formerTiers}) */
-    public static WorkerLoop create(WorkerConfig config, List<String> formerTiers, ContractCodec<PushJob> codec,
-                                    DedupeStore dedupe,
-                                    Dispatcher dispatcher, OutcomePublisher publisher, WorkerMetrics metrics,
-                                    ScheduledExecutorService scheduler, Clock clock, String workerId) {
+    public static WorkerLoop create(WorkerConfig config, List<String> formerTiers, JobPipeline pipeline, Sender sender,
+                                    Clock clock) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        RetryTiers tiers = config.retryTiers();
         List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
-        topics.addAll(config.retryTiers().topics());
+        topics.addAll(tiers.topics());
         topics.addAll(formerTiers);
-        topics.addAll(config.retryTiers().parkTopics(
-                java.util.Arrays.stream(dev.impush.model.Channel.values()).filter(dispatcher::supports).toList()));
-        PollLoop loop = new PollLoop(consumer, topics, config.retryTiers()::isDelayed,
-                config.retryTiers()::parkedChannel, dispatcher::recoveredAt,
-                onFinished -> new JobPipeline(codec, dedupe, dispatcher, publisher, metrics, scheduler, clock,
-                        workerId, config.retryTiers(), config.redisBackoff(), onFinished),
-                config.maxInFlight(), config.commitInterval(), config.drainTimeout(), clock);
-        return new WorkerLoop(loop);
+        topics.addAll(tiers.parkTopics(Arrays.stream(Channel.values()).filter(sender::supports).toList()));
+        DelayedPartitions delayed = new DelayedPartitions(tiers::isDelayed, tiers::parkedChannel, sender::recoveredAt);
+        return new WorkerLoop(new PollLoop(consumer, topics, delayed, pipeline,
+                new PollLoop.Limits(config.maxInFlight(), config.commitInterval(), config.drainTimeout()), clock));
     }
 
     /** The job consumer's configuration. */
@@ -79,17 +72,9 @@ public final class WorkerLoop implements Runnable {
         loop.stop();
     }
 
-    public int inFlight() {
-        return loop.inFlight();
-    }
-
     /** Seconds since the oldest parked record this replica waits at was written; 0 when none. */
     public double oldestParkedAge() {
         return loop.oldestParkedAge();
-    }
-
-    public int deliveriesInFlight() {
-        return loop.deliveriesInFlight();
     }
 
     public boolean isRunning() {

@@ -1,5 +1,6 @@
 package dev.impush.worker.dedupe;
 
+import dev.impush.worker.channel.SendOutcome;
 import java.time.Instant;
 
 /** How a claim ends. */
@@ -22,4 +23,17 @@ public sealed interface Transition {
 
     /** It was not sent: let a retry or replay claim it again. */
     record Release(DedupeKey key) implements Transition {}
+
+    /** How the claim of {@code key} ends when its send ended with {@code outcome}. */
+    static Transition of(DedupeKey key, Instant expiresAt, SendOutcome outcome) {
+        return switch (outcome) {
+            case SendOutcome.Delivered d -> new MarkSent(key, expiresAt);
+            case SendOutcome.InvalidToken t -> new MarkDone(key, "invalid-token", expiresAt);
+            case SendOutcome.Retry r -> new Release(key);
+            case SendOutcome.RateLimited r -> new Release(key);
+            case SendOutcome.Held h -> new Release(key);
+            case SendOutcome.AuthExpired a -> new Release(key);
+            case SendOutcome.Rejected r -> new Release(key);
+        };
+    }
 }

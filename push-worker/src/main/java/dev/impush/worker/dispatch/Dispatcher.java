@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * Routes each delivery to its vendor's channel (behind retry and breaker) and records the send
  * metrics. Thread-safe. Owns the channels: {@link #close()} closes them.
  */
-public final class Dispatcher implements AutoCloseable {
+public final class Dispatcher implements Sender, AutoCloseable {
     private final Map<Channel, GuardedChannel> channels = new EnumMap<>(Channel.class);
     private final Map<Channel, PushChannel> raw;
 
@@ -26,24 +26,24 @@ public final class Dispatcher implements AutoCloseable {
                 resilience.breaker(c), resilience.ramp(), quota, scheduler, metrics, clock)));
     }
 
-    /** Whether a channel is configured for this vendor. */
+    @Override
     public boolean supports(Channel channel) {
         return channels.containsKey(channel);
     }
 
-    /** Whether {@code channel}'s breaker lets calls through freely (closed); false while it is open or probing. */
+    @Override
     public boolean healthy(Channel channel) {
         GuardedChannel g = channels.get(channel);
         return g == null || g.healthy();
     }
 
-    /** Epoch ms when {@code channel}'s breaker last closed again after an outage; 0 when it never did. */
+    @Override
     public long recoveredAt(Channel channel) {
         GuardedChannel g = channels.get(channel);
         return g == null ? 0 : g.recoveredAt();
     }
 
-    /** Sends one delivery; the future never completes exceptionally. */
+    @Override
     public CompletableFuture<SendResult> send(Delivery delivery) {
         Channel channel = delivery.target().channel();
         GuardedChannel guarded = channels.get(channel);

@@ -6,6 +6,7 @@ import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * acks=all: the offset of the record that caused a publication is completed only after its
  * callback reports success. Thread-safe.
  */
-public final class OutcomePublisher implements AutoCloseable {
+public final class OutcomePublisher implements Publisher, AutoCloseable {
     /** Largest record published: the broker's default limit. Jobs read are bounded well below it. */
     public static final int MAX_RECORD_BYTES = 1024 * 1024;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -47,21 +48,36 @@ public final class OutcomePublisher implements AutoCloseable {
         this.dlqTopic = dlqTopic;
     }
 
-    /** @param done called with {@code null} on success, else the failure (on a producer thread) */
+    @Override
     public void feedback(Feedback feedback, Consumer<Exception> done) {
         send(new ProducerRecord<>(feedbackTopic, key(feedback.userId()), feedbackCodec.encode(feedback)), done);
     }
 
-    /** @param key the original record's key (the user id), so dead letters stay ordered per user */
+    @Override
     public void deadLetter(byte[] key, DeadLetter letter, Consumer<Exception> done) {
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, key, deadLetterCodec.encode(letter));
         JobHeaders.set(r.headers(), "impush-dlq-reason", letter.reason().wireName());
         send(r, done);
     }
 
-    /** A job (narrowed to the devices that failed) onto a retry tier, with its retry headers. */
-    public void retry(String topic, byte[] key, PushJob job, Headers headers, Consumer<Exception> done) {
-        send(new ProducerRecord<>(topic, null, key, jobCodec.encode(job), headers), done);
+    @Override
+    public void retry(RetryRecord retry, Consumer<Exception> done) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(retry.topic(), retry.key(), jobCodec.encode(retry.job()));
+        Headers h = r.headers();
+        JobHeaders.set(h, JobHeaders.ATTEMPT, Integer.toString(retry.attempt()));
+        if (retry.untilRecovery()) {
+            JobHeaders.set(h, JobHeaders.RELEASE_ON, JobHeaders.RELEASE_ON_RECOVERY);
+        }
+        if (retry.held() > 0) {
+            JobHeaders.set(h, JobHeaders.HELD, Integer.toString(retry.held()));
+        }
+        JobHeaders.set(h, JobHeaders.ORIGIN, JobHeaders.Origin.RETRY.name());
+        JobHeaders.set(h, JobHeaders.DUE_AT, Long.toString(retry.due().toEpochMilli()));
+        if (retry.firstFailure() != null) {
+            JobHeaders.set(h, JobHeaders.FIRST_FAILURE, retry.firstFailure());
+        }
+        JobHeaders.setAttempts(h, retry.attempts());
+        send(r, done);
     }
 
     private void send(ProducerRecord<byte[], byte[]> record, Consumer<Exception> done) {
@@ -78,6 +94,6 @@ public final class OutcomePublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(10));
     }
 }

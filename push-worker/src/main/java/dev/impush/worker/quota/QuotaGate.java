@@ -1,13 +1,11 @@
 package dev.impush.worker.quota;
 
 import dev.impush.model.Channel;
+import dev.impush.worker.redis.LuaScript;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,22 +49,15 @@ public final class QuotaGate implements AutoCloseable {
     private final Map<Channel, Bucket> buckets = new EnumMap<>(Channel.class);
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
-    private final String leaseScript;
-    private final String releaseScript;
+    private static final LuaScript LEASE = LuaScript.load(QuotaGate.class, "lease.lua");
+    private static final LuaScript RELEASE = LuaScript.load(QuotaGate.class, "release.lua");
 
     public QuotaGate(RedisClient client, Map<Channel, QuotaLimits> limits, ScheduledExecutorService scheduler, Clock clock) {
         this.connection = client.connect(StringCodec.UTF8);
         this.scheduler = scheduler;
         this.clock = clock;
-        this.leaseScript = load("lease.lua");
-        this.releaseScript = load("release.lua");
         limits.forEach((c, l) -> buckets.put(c, new Bucket(c, l)));
         limits.forEach((c, l) -> LOG.info("quota for {}: {}", c.wireName(), l));
-    }
-
-    /** Whether {@code channel} has a budget to respect. */
-    public boolean limits(Channel channel) {
-        return buckets.containsKey(channel);
     }
 
     /** Empty: send now. Present: the daily quota is spent until that instant. */
@@ -133,12 +124,11 @@ public final class QuotaGate implements AutoCloseable {
             }
             Instant now = clock.instant();
             QuotaDay day = QuotaDay.of(now, limits);
-            connection.async().<List<Object>>eval(leaseScript, ScriptOutputType.MULTI,
+            LEASE.<List<Object>>run(connection.async(), ScriptOutputType.MULTI,
                             new String[] {key + ":bucket", key + ":day:" + day.date()},
                             Double.toString(limits.qps()), Long.toString(limits.burst()),
                             Long.toString(now.toEpochMilli()), Integer.toString(want),
                             Long.toString(limits.dailyQuota()), Long.toString(day.endsAt()), Integer.toString(batch))
-                    .toCompletableFuture()
                     .orTimeout(2, TimeUnit.SECONDS)
                     .whenComplete((reply, failure) -> granted(reply, failure, day));
         }
@@ -198,23 +188,14 @@ public final class QuotaGate implements AutoCloseable {
                 return; // nothing counted, or counted against a day that has ended
             }
             try {
-                connection.async().eval(releaseScript, ScriptOutputType.INTEGER,
-                                new String[] {key + ":day:" + day.date()}, Long.toString(unused))
-                        .toCompletableFuture().get(1, TimeUnit.SECONDS);
+                RELEASE.run(connection.async(), ScriptOutputType.INTEGER,
+                        new String[] {key + ":day:" + day.date()}, Long.toString(unused)).get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
                 LOG.info("{} unused {} permits lapse with today's quota: {}", unused, channel.wireName(), e.toString());
             }
-        }
-    }
-
-    private static String load(String name) {
-        try (InputStream in = QuotaGate.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("missing " + name, e);
         }
     }
 

@@ -10,12 +10,12 @@ class PartitionOffsetTrackerTest {
 
     @Test
     void nothingTracked_nothingToCommit() {
-        assertTrue(new PartitionOffsetTracker().committable().isEmpty());
+        assertTrue(new PartitionOffsetTracker(0).committable().isEmpty());
     }
 
     @Test
     void inOrderCompletion_commitsOnePastHighest() {
-        var t = new PartitionOffsetTracker();
+        var t = new PartitionOffsetTracker(0);
         t.track(5);
         t.track(6);
         t.complete(5);
@@ -25,7 +25,7 @@ class PartitionOffsetTrackerTest {
 
     @Test
     void gap_holdsCommitAtLowestUnfinished() {
-        var t = new PartitionOffsetTracker();
+        var t = new PartitionOffsetTracker(0);
         for (long o = 10; o < 15; o++) {
             t.track(o);
         }
@@ -40,7 +40,7 @@ class PartitionOffsetTrackerTest {
 
     @Test
     void committedPosition_isNotOfferedAgain() {
-        var t = new PartitionOffsetTracker();
+        var t = new PartitionOffsetTracker(0);
         t.track(0);
         t.complete(0);
         t.committed(1);
@@ -53,7 +53,7 @@ class PartitionOffsetTrackerTest {
 
     @Test
     void rewind_forgetsLaterOffsets_andCommitsBelowIt() {
-        var t = new PartitionOffsetTracker();
+        var t = new PartitionOffsetTracker(0);
         for (long o = 0; o < 5; o++) {
             t.track(o);
         }
@@ -69,7 +69,7 @@ class PartitionOffsetTrackerTest {
 
     @Test
     void completionOfUnknownOffset_isHarmless() {
-        var t = new PartitionOffsetTracker();
+        var t = new PartitionOffsetTracker(0);
         t.track(3);
         t.complete(99);
         assertEquals(OptionalLong.of(3), t.committable());

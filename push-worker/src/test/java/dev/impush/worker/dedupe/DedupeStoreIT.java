@@ -51,6 +51,13 @@ class DedupeStoreIT {
         return new DedupeStore(client, owner, lease, sentTtl, Duration.ofSeconds(1), Clock.systemUTC());
     }
 
+    /** Applies every transition, as the pipeline does when vendors answer, and waits for them. */
+    private static void finish(DedupeStore store, List<? extends Transition> transitions) throws Exception {
+        for (var applied : transitions.stream().map(store::apply).toList()) {
+            applied.get();
+        }
+    }
+
     private static long pttl(DedupeKey key) {
         try (var c = client.connect()) {
             return c.sync().pttl(key.redisKey());
@@ -76,7 +83,7 @@ class DedupeStoreIT {
     void markSent_makesEveryLaterClaimADuplicate() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
             a.claim(List.of(key("m2")));
-            a.finish(List.of(new Transition.MarkSent(key("m2"), null)));
+            finish(a, List.of(new Transition.MarkSent(key("m2"), null)));
             var done = assertInstanceOf(Claim.AlreadyDone.class, b.claim(List.of(key("m2"))).getFirst());
             assertEquals("sent", done.state());
         }
@@ -86,9 +93,9 @@ class DedupeStoreIT {
     void release_byOwner_letsTheNextClaimWin_releaseByOtherDoesNot() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
             a.claim(List.of(key("m3")));
-            b.finish(List.of(new Transition.Release(key("m3"))));
+            finish(b, List.of(new Transition.Release(key("m3"))));
             assertInstanceOf(Claim.HeldElsewhere.class, b.claim(List.of(key("m3"))).getFirst());
-            a.finish(List.of(new Transition.Release(key("m3"))));
+            finish(a, List.of(new Transition.Release(key("m3"))));
             assertInstanceOf(Claim.Claimed.class, b.claim(List.of(key("m3"))).getFirst());
         }
     }
@@ -106,7 +113,7 @@ class DedupeStoreIT {
     void markDone_recordsWhy() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30))) {
             a.claim(List.of(key("m5")));
-            a.finish(List.of(new Transition.MarkDone(key("m5"), "invalid-token", null)));
+            finish(a, List.of(new Transition.MarkDone(key("m5"), "invalid-token", null)));
             var done = assertInstanceOf(Claim.AlreadyDone.class, a.claim(List.of(key("m5"))).getFirst());
             assertEquals("done:invalid-token", done.state());
         }
@@ -119,8 +126,8 @@ class DedupeStoreIT {
             DedupeKey done = key("ttl-done");
             a.claim(List.of(sent, done));
             Instant expiresAt = Instant.now().plusSeconds(60);
-            a.finish(List.of(new Transition.MarkSent(sent, expiresAt)));
-            a.finishNow(new Transition.MarkDone(done, "invalid-token", expiresAt)).get();
+            finish(a, List.of(new Transition.MarkSent(sent, expiresAt)));
+            a.apply(new Transition.MarkDone(done, "invalid-token", expiresAt)).get();
             long expected = Duration.ofSeconds(60).plus(MarkTtl.MARGIN).toMillis();
             for (DedupeKey k : List.of(sent, done)) {
                 long ttl = pttl(k);
@@ -136,12 +143,25 @@ class DedupeStoreIT {
             DedupeKey none = key("ttl-none");
             DedupeKey longJob = key("ttl-long");
             a.claim(List.of(none, longJob));
-            a.finish(List.of(new Transition.MarkSent(none, null),
+            finish(a, List.of(new Transition.MarkSent(none, null),
                     new Transition.MarkSent(longJob, Instant.now().plus(Duration.ofDays(30)))));
             for (DedupeKey k : List.of(none, longJob)) {
                 long ttl = pttl(k);
                 assertTrue(ttl <= 3_600_000 && ttl > 3_595_000, k.messageId() + ": PTTL " + ttl);
             }
+        }
+    }
+
+    @Test
+    void scriptsForgottenByRedis_areSentAgain_byEveryCall() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30)); var c = client.connect()) {
+            c.sync().scriptFlush(); // as after a Redis restart: EVALSHA answers NOSCRIPT
+            assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key("flush-1"))).getFirst());
+            c.sync().scriptFlush();
+            a.apply(new Transition.MarkSent(key("flush-1"), null)).get();
+            assertEquals("sent", c.sync().get(key("flush-1").redisKey()));
+            c.sync().scriptFlush();
+            assertEquals(List.of(false), a.renew(List.of(key("flush-1"))), "a sent mark is no claim of ours");
         }
     }
 
@@ -196,7 +216,7 @@ class DedupeStoreIT {
             List<DedupeKey> keys = IntStream.range(0, n).mapToObj(i -> key("batch-" + i)).toList();
             int held = DedupeStore.CHUNK + 200; // the first two script calls hit held and sent keys
             a.claim(keys.subList(0, held));
-            a.finish(IntStream.range(0, held).filter(i -> i % 3 == 0)
+            finish(a, IntStream.range(0, held).filter(i -> i % 3 == 0)
                     .<Transition>mapToObj(i -> new Transition.MarkSent(keys.get(i), null)).toList());
             List<Claim> claims = a.claim(keys);
             assertEquals(n, claims.size());

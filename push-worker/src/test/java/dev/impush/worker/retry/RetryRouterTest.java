@@ -1,4 +1,4 @@
-package dev.impush.worker.consumer;
+package dev.impush.worker.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,7 +11,6 @@ import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.retry.RetryTiers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,15 +30,15 @@ class RetryRouterTest {
                 List.of(FCM, APNS), NOW.minusSeconds(1), NOW.plus(ttl));
     }
 
-    private static JobState.Failure vendor(PushTarget t, Instant retryAt) {
-        return new JobState.Failure(t, DeadLetterReason.RETRIES_EXHAUSTED, "503", List.of(), retryAt, null);
+    private static Failure vendor(PushTarget t, Instant retryAt) {
+        return new Failure(t, DeadLetterReason.RETRIES_EXHAUSTED, "503", List.of(), retryAt, null);
     }
 
-    private static JobState.Failure held(PushTarget t, SendOutcome.Held.Cause cause, Instant until) {
-        return new JobState.Failure(t, DeadLetterReason.RATE_LIMITED, "held", List.of(), until, cause);
+    private static Failure held(PushTarget t, SendOutcome.Held.Cause cause, Instant until) {
+        return new Failure(t, DeadLetterReason.RATE_LIMITED, "held", List.of(), until, cause);
     }
 
-    private static RetryRouter.Decision route(int attempt, int held, boolean healthy, JobState.Failure... failures) {
+    private static RetryRouter.Decision route(int attempt, int held, boolean healthy, Failure... failures) {
         return ROUTER.route(job(Duration.ofDays(1)), attempt, held, List.of(failures), NOW, c -> healthy);
     }
 
@@ -71,7 +70,7 @@ class RetryRouterTest {
 
     @Test
     void heldByTheBreaker_spendsNoAttempt_andWaitsLongerEachTimeInARow() {
-        JobState.Failure f = held(FCM, SendOutcome.Held.Cause.BREAKER, NOW.plusSeconds(10));
+        Failure f = held(FCM, SendOutcome.Held.Cause.BREAKER, NOW.plusSeconds(10));
         RetryRouter.Route first = route(3, 0, false, f).routes().getFirst();
         assertEquals(3, first.attempt(), "past the last tier and still not dead-lettered: nothing was tried");
         assertEquals(NOW.plusSeconds(10), first.due());
@@ -104,7 +103,7 @@ class RetryRouterTest {
     @Test
     void pastTheLastTier_orNotRetryable_isDeadLettered() {
         RetryRouter.Decision d = route(2, 0, true, vendor(FCM, NOW),
-                new JobState.Failure(APNS, DeadLetterReason.REJECTED, "bad topic"));
+                Failure.permanent(APNS, DeadLetterReason.REJECTED, "bad topic"));
         assertTrue(d.routes().isEmpty());
         assertEquals(2, d.dead().size());
     }

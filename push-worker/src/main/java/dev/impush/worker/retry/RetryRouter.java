@@ -1,9 +1,8 @@
-package dev.impush.worker.consumer;
+package dev.impush.worker.retry;
 
 import dev.impush.model.Channel;
 import dev.impush.model.job.PushJob;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.retry.RetryTiers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,7 @@ import java.util.function.Predicate;
  * keeps a long wait from holding up other channels, which a tier partition, waiting at its first
  * record not yet due, would. Pure: no I/O, the clock and the jitter are given.
  */
-final class RetryRouter {
+public final class RetryRouter {
     /**
      * Longest a send held back by an open breaker waits in its parking topic (a recovery lets it out
      * sooner): bounds how long an outage with no new traffic to probe the vendor goes unnoticed.
@@ -50,23 +49,23 @@ final class RetryRouter {
      * @param untilRecovery let out as soon as the channel's breaker closes again
      * @param held          times in a row the job was parked by an open breaker (0: none)
      */
-    record Route(String topic, Channel channel, Instant due, int attempt, String waitsFor, boolean untilRecovery,
-                 int held, List<JobState.Failure> failures) {}
+    public record Route(String topic, Channel channel, Instant due, int attempt, String waitsFor, boolean untilRecovery,
+                 int held, List<Failure> failures) {}
 
     /** Where every failure went: records to publish, devices to dead-letter, devices dropped as expired. */
-    record Decision(List<Route> routes, List<JobState.Failure> dead, int expired) {}
+    public record Decision(List<Route> routes, List<Failure> dead, int expired) {}
 
     private final RetryTiers tiers;
     private final LongUnaryOperator jitter;
 
     /** @param jitter turns a tier's delay (ms) into the delay of one record */
-    RetryRouter(RetryTiers tiers, LongUnaryOperator jitter) {
+    public RetryRouter(RetryTiers tiers, LongUnaryOperator jitter) {
         this.tiers = tiers;
         this.jitter = jitter;
     }
 
     /** {@code millis}, jittered by up to a fifth either way, so retries of one moment spread out. */
-    static long jittered(long millis) {
+    public static long jittered(long millis) {
         return millis + java.util.concurrent.ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
     }
 
@@ -76,15 +75,15 @@ final class RetryRouter {
      * @param held     times in a row this record's job was parked by an open breaker
      * @param healthy  whether a channel's breaker is closed
      */
-    Decision route(PushJob job, int attempt, int held, List<JobState.Failure> failures, Instant now,
+    public Decision route(PushJob job, int attempt, int held, List<Failure> failures, Instant now,
                    Predicate<Channel> healthy) {
         Optional<RetryTiers.Tier> tier = tiers.forAttempt(attempt);
         Instant tierDue = tier.map(t -> now.plusMillis(jitter.applyAsLong(t.delay().toMillis()))).orElse(null);
-        List<JobState.Failure> dead = new ArrayList<>();
-        Map<Destination, List<JobState.Failure>> byDestination = new LinkedHashMap<>();
+        List<Failure> dead = new ArrayList<>();
+        Map<Destination, List<Failure>> byDestination = new LinkedHashMap<>();
         Map<Destination, Instant> dueOf = new LinkedHashMap<>();
         int expired = 0;
-        for (JobState.Failure f : failures) {
+        for (Failure f : failures) {
             if (!f.retryable() || job == null || (f.heldBy() == null && tier.isEmpty())) {
                 dead.add(f);
                 continue;

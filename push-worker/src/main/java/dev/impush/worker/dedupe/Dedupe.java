@@ -1,0 +1,40 @@
+package dev.impush.worker.dedupe;
+
+import dev.impush.model.Channel;
+import dev.impush.model.job.PushTarget;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The dedupe decisions the pipeline asks for: per (message, device) a claim before the send and a
+ * {@link Transition} after it, plus the token shield. {@link DedupeStore} keeps them in Redis.
+ */
+public interface Dedupe {
+    /**
+     * Claims every key, in order; a key whose device's token the shield holds (declared invalid and
+     * not registered again since) is {@link Claim.Shielded} instead. One round trip; poll thread only.
+     *
+     * @param targets each key's device
+     */
+    List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException;
+
+    /** Applies one transition; the future fails when the store does not confirm it. Any thread. */
+    CompletableFuture<Void> apply(Transition transition);
+
+    /**
+     * Extends the claims this worker still holds to a full lease again, in order; false for a key
+     * whose claim is no longer ours. One round trip; poll thread only.
+     */
+    List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException;
+
+    /** How long a claim holds unless renewed. */
+    Duration lease();
+
+    /**
+     * Raises the token shield: every replica's claims refuse {@code token} from now on, unless its
+     * device registers it again after {@code invalidatedAt}. Best effort, never blocks. Any thread.
+     */
+    void shield(String userId, Channel channel, String token, Instant invalidatedAt);
+}

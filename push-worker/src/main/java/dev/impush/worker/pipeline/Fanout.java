@@ -1,0 +1,62 @@
+package dev.impush.worker.pipeline;
+
+import dev.impush.model.Channel;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.codec.Decoded;
+import dev.impush.model.deadletter.DeadLetterReason;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.worker.retry.Failure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A polled batch decoded and fanned out: a {@link JobState} per record and a {@link Send} per device
+ * to claim. An unreadable record, and a device whose channel is not configured, are failures from
+ * the start; an expired job sends nothing.
+ */
+record Fanout(List<JobState> jobs, List<Send> sends) {
+
+    static Fanout of(List<Incoming> batch, ContractCodec<PushJob> codec, Predicate<Channel> supported, Instant now) {
+        List<JobState> jobs = new ArrayList<>(batch.size());
+        List<Send> sends = new ArrayList<>(batch.size());
+        for (Incoming in : batch) {
+            JobState state;
+            switch (codec.decode(in.record().value())) {
+                case Decoded.Ok<PushJob> ok -> {
+                    PushJob job = ok.value();
+                    state = new JobState(in, job);
+                    if (!job.isExpired(now)) {
+                        for (PushTarget t : job.targets()) {
+                            if (supported.test(t.channel())) {
+                                sends.add(new Send(state, new Delivery(job, t),
+                                        new DedupeKey(job.userId(), job.messageId(), t.deviceId())));
+                            } else {
+                                state.failures.add(Failure.permanent(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
+                                        "no " + t.channel().wireName() + " channel is configured"));
+                            }
+                        }
+                    }
+                }
+                case Decoded.Invalid<PushJob> bad -> {
+                    state = new JobState(in, null);
+                    state.failures.add(Failure.permanent(null, bad.reason(), bad.detail()));
+                }
+            }
+            jobs.add(state);
+        }
+        return new Fanout(jobs, sends);
+    }
+
+    List<DedupeKey> keys() {
+        return sends.stream().map(Send::key).toList();
+    }
+
+    List<PushTarget> targets() {
+        return sends.stream().map(s -> s.delivery().target()).toList();
+    }
+}

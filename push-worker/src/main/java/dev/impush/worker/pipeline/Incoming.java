@@ -1,0 +1,11 @@
+package dev.impush.worker.pipeline;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * A polled record handed to the pipeline.
+ *
+ * @param generation the assignment of its partition it was polled in: a record of an assignment
+ *                   that has since been revoked finishes without moving the new one's offsets
+ */
+public record Incoming(ConsumerRecord<byte[], byte[]> record, long generation) {}

@@ -1,0 +1,282 @@
+package dev.impush.worker.pipeline;
+
+import dev.impush.model.Tokens;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.feedback.InvalidTokenFeedback;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.dedupe.Claim;
+import dev.impush.worker.dedupe.Dedupe;
+import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.worker.dedupe.DedupeUnavailableException;
+import dev.impush.worker.dedupe.Transition;
+import dev.impush.worker.dispatch.Sender;
+import dev.impush.worker.dispatch.SendResult;
+import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.publish.Publication;
+import dev.impush.worker.publish.Publisher;
+import dev.impush.worker.publish.Settlement;
+import dev.impush.worker.retry.Failure;
+import dev.impush.worker.retry.RetryRouter;
+import dev.impush.worker.retry.RetryTiers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to each polled record, as a state machine driven by the poll thread:
+ * <pre>
+ *   intake: decode, fan out, claim every (message, device) in one round trip
+ *     Claimed ............................ send ─▶ Sent: transition applied ─▶ outcome (failure, feedback)
+ *     Claimed/held by our own send ........ wait for that send: it sent ─▶ duplicate; it released ─▶ re-claim
+ *     HeldElsewhere ....................... re-claim when the holder's lease runs out
+ *     AlreadyDone ......................... duplicate          Shielded ... dropped (token-invalid)
+ *   a record with nothing outstanding ─▶ settle its failures (retry, park, dead letter) ─▶ Finished
+ * </pre>
+ * Work done on other threads (vendor answers, Redis confirmations, broker acknowledgements) comes
+ * back through one inbox that {@link #drain} empties; nothing calls back into the poll loop, which
+ * commits what {@link #drain} returns. Nothing is sent without a dedupe decision, and nothing
+ * finishes without its transition: if Redis does not answer, {@link #intake} refuses the batch, and
+ * after any Redis failure the pipeline leaves Redis alone for the backoff.
+ */
+public final class JobPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
+
+    /** @param redisBackoff how long Redis is left alone after it failed */
+    public record Settings(String workerId, RetryTiers tiers, Duration redisBackoff, int maxJobBytes) {}
+
+    private final ContractCodec<PushJob> codec;
+    private final Dedupe dedupe;
+    private final Sender sender;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final String workerId;
+    private final Settlement settlement;
+    private final Queue<Event> inbox = new ConcurrentLinkedQueue<>();
+    private final Timers timers = new Timers();
+    private final Publications publications;
+    private final RedisBackoff redis;
+    private final SendsInFlight sending = new SendsInFlight();
+    /** Sends whose transition Redis did not confirm: applied again when Redis is back. */
+    private final List<Event.Sent> unmarked = new ArrayList<>();
+    private final List<Send> toReclaim = new ArrayList<>();
+    private List<Finished> finished = new ArrayList<>();
+    private int inFlight;
+
+    public JobPipeline(Dedupe dedupe, Sender sender, Publisher publisher, WorkerMetrics metrics, Clock clock,
+                       Settings settings) {
+        this.codec = ContractCodec.jobs(settings.maxJobBytes());
+        this.dedupe = dedupe;
+        this.sender = sender;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.workerId = settings.workerId();
+        this.settlement = new Settlement(new RetryRouter(settings.tiers(), RetryRouter::jittered), publisher, metrics,
+                clock, workerId);
+        this.publications = new Publications(inbox, timers, metrics, clock);
+        this.redis = new RedisBackoff(settings.redisBackoff(), clock, metrics);
+    }
+
+    /**
+     * Takes a polled batch in. Returns false, having done nothing, when Redis cannot decide dedupe:
+     * the caller must rewind the batch and try again later.
+     */
+    public boolean intake(List<Incoming> batch) {
+        Fanout fanout = Fanout.of(batch, codec, sender::supports, clock.instant());
+        List<Claim> claims;
+        try {
+            claims = dedupe.claim(fanout.keys(), fanout.targets());
+        } catch (DedupeUnavailableException e) {
+            redis.failed(batch.size() + " records go back to Kafka", e);
+            return false;
+        }
+        inFlight += fanout.jobs().size();
+        fanout.jobs().forEach(JobState::expect); // held until every delivery of the record was handed out
+        for (int i = 0; i < claims.size(); i++) {
+            fanout.sends().get(i).job().expect();
+            claimed(fanout.sends().get(i), claims.get(i));
+        }
+        for (JobState s : fanout.jobs()) {
+            count(s);
+            arrive(s);
+        }
+        return true;
+    }
+
+    private void claimed(Send s, Claim claim) {
+        switch (claim) {
+            // our own send is in flight (its claim ran out while Redis was away, or another record
+            // holds the same key): one send is enough, decide when it ends
+            case Claim.Claimed c when sending.has(s.key()) -> sending.waitFor(s);
+            case Claim.HeldElsewhere h when h.holder().equals(workerId) && sending.has(s.key()) -> sending.waitFor(s);
+            case Claim.Claimed c -> send(s);
+            // another worker is sending it, or died doing so: ask again when its lease runs out
+            case Claim.HeldElsewhere h -> timers.at(clock.millis() + h.remaining().toMillis() + 20, () -> toReclaim.add(s));
+            case Claim.AlreadyDone done -> {
+                metrics.duplicate();
+                arrive(s.job());
+            }
+            case Claim.Shielded shielded -> {
+                metrics.dropped("token-invalid");
+                arrive(s.job());
+            }
+        }
+    }
+
+    private void send(Send s) {
+        sending.started(s.key());
+        sender.send(s.delivery()).thenCompose(result -> {
+            PushTarget t = s.delivery().target();
+            if (result.outcome() instanceof SendOutcome.InvalidToken invalid) {
+                dedupe.shield(s.key().userId(), t.channel(), t.token(), invalid.invalidatedAt()); // at once, for every replica
+            }
+            return mark(s, result);
+        }).thenAccept(inbox::add);
+    }
+
+    /** Applies the transition of a finished send, as soon as the vendor answered. */
+    private CompletableFuture<Event.Sent> mark(Send s, SendResult result) {
+        return dedupe.apply(Transition.of(s.key(), s.delivery().expiresAt(), result.outcome()))
+                .handle((ok, failed) -> new Event.Sent(s, result, failed == null));
+    }
+
+    /**
+     * Handles everything that came back since the last call and whatever is due; returns the records
+     * finished since.
+     */
+    public List<Finished> drain() {
+        for (Event e; (e = inbox.poll()) != null; ) {
+            switch (e) {
+                case Event.Sent s when s.marked() -> sent(s.send(), s.result());
+                case Event.Sent s -> {
+                    redis.failed("transitions wait", null);
+                    unmarked.add(s);
+                }
+                case Event.Published p when publications.answered(p) -> arrive(p.job());
+                case Event.Published p -> { }
+            }
+        }
+        timers.runDue(clock.millis());
+        if (!redis.active() && renewClaims()) {
+            unmarked.forEach(s -> mark(s.send(), s.result()).thenAccept(inbox::add));
+            unmarked.clear();
+            reclaim();
+        }
+        List<Finished> out = finished;
+        finished = new ArrayList<>();
+        return out;
+    }
+
+    /** A send's transition is applied: act on its outcome and settle the duplicates that waited for it. */
+    private void sent(Send s, SendResult result) {
+        PushTarget target = s.delivery().target();
+        if (result.outcome() instanceof SendOutcome.InvalidToken t) {
+            LOG.info("invalid token {} of device {} on {}: {}", Tokens.mask(target.token()), target.deviceId(),
+                    target.channel().wireName(), t.reason());
+            publish(s.job(), settlement.feedback(InvalidTokenFeedback.of(s.job().job.userId(), target.deviceId(),
+                    target.channel(), target.token(), t.invalidatedAt(), t.reason())));
+        }
+        Failure.of(target, result, clock.instant()).ifPresent(s.job().failures::add);
+        arrive(s.job());
+        List<Send> waiting = sending.ended(s.key());
+        if (Transition.of(s.key(), null, result.outcome()) instanceof Transition.Release) {
+            toReclaim.addAll(waiting); // it was not sent: the next one may try
+        } else {
+            waiting.forEach(w -> {
+                metrics.duplicate();
+                arrive(w.job());
+            });
+        }
+    }
+
+    private void reclaim() {
+        if (toReclaim.isEmpty()) {
+            return;
+        }
+        List<Send> batch = List.copyOf(toReclaim);
+        List<Claim> claims;
+        try {
+            claims = dedupe.claim(batch.stream().map(Send::key).toList(),
+                    batch.stream().map(s -> s.delivery().target()).toList());
+        } catch (DedupeUnavailableException e) {
+            redis.failed(batch.size() + " re-claims wait", e);
+            return;
+        }
+        toReclaim.clear();
+        for (int i = 0; i < batch.size(); i++) {
+            claimed(batch.get(i), claims.get(i));
+        }
+    }
+
+    /** False when Redis failed. */
+    private boolean renewClaims() {
+        try {
+            sending.renewIfDue(dedupe, clock.millis(), metrics);
+            return true;
+        } catch (DedupeUnavailableException e) {
+            redis.failed(sending.size() + " claim renewals wait", e);
+            return false;
+        }
+    }
+
+    private void publish(JobState job, Publication publication) {
+        job.expect();
+        publications.start(job, publication);
+    }
+
+    /** One outstanding piece of {@code job} is done; finishes the record when it was the last. */
+    private void arrive(JobState job) {
+        if (!job.arrive()) {
+            return;
+        }
+        if (job.needsSettlement()) {
+            List<Publication> settling = settlement.settle(job.record, job.job, job.failures, sender::healthy);
+            if (!settling.isEmpty()) {
+                settling.forEach(p -> publish(job, p));
+                return;
+            }
+        }
+        inFlight--;
+        finished.add(job.finished());
+    }
+
+    private void count(JobState s) {
+        if (s.job == null) {
+            metrics.record("invalid");
+            LOG.warn("record {} dead-lettered: {} ({})", s, s.failures.getFirst().reason().wireName(),
+                    s.failures.getFirst().detail());
+        } else if (s.job.isExpired(clock.instant())) {
+            metrics.record("expired");
+            metrics.dropped("expired");
+        } else {
+            metrics.record("accepted");
+        }
+    }
+
+    /** Records taken in and not finished yet. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Deliveries being sent: what the in-flight bound counts, besides records. */
+    public int deliveriesInFlight() {
+        return sending.size();
+    }
+
+    /** Transitions or re-claims wait for Redis, or Redis failed within the backoff. */
+    public boolean blockedOnDedupe() {
+        return !unmarked.isEmpty() || !toReclaim.isEmpty() || redis.active();
+    }
+
+    /** How long publications have been failing without a success in between (zero when they are not). Any thread. */
+    public Duration publishFailingFor() {
+        return publications.failingFor();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.impush.worker.pipeline;
+
+import dev.impush.worker.metrics.WorkerMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** After a Redis failure, leaves Redis alone for a while: no call is tried, and logged, every poll. Poll thread only. */
+final class RedisBackoff {
+    private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
+    private final long millis;
+    private final Clock clock;
+    private final WorkerMetrics metrics;
+    /** Epoch ms before which Redis is not asked again. */
+    private long retryAt;
+
+    RedisBackoff(Duration backoff, Clock clock, WorkerMetrics metrics) {
+        this.millis = backoff.toMillis();
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Counts a failed call, logs the first of a backoff, and starts the backoff again. */
+    void failed(String what, Exception e) {
+        metrics.dedupeUnavailable();
+        if (!active()) {
+            LOG.warn("dedupe unavailable, {}; next try in {} ms{}", what, millis, e == null ? "" : ": " + e.getMessage());
+        }
+        retryAt = clock.millis() + millis;
+    }
+
+    boolean active() {
+        return clock.millis() < retryAt;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.impush.worker.publish;
+
+import dev.impush.model.Channel;
+import dev.impush.model.deadletter.Attempt;
+import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.model.feedback.InvalidTokenFeedback;
+import dev.impush.model.job.JobHeaders;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.retry.Failure;
+import dev.impush.worker.retry.RetryRouter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * What a record publishes about its devices: feedback for an invalid token, and for the devices
+ * that failed what {@link RetryRouter} decides: a retry-tier or parking record, or a dead letter.
+ * Builds {@link Publication}s, each with what goes instead if the broker refuses it for its size;
+ * sending and re-trying them is the caller's.
+ */
+public final class Settlement {
+    /** A retry record or dead letter carries at most this many attempts (the most recent). */
+    static final int MAX_ATTEMPTS_KEPT = 50;
+    /** Dead letters keep at most this much of an unreadable record. */
+    private static final int MAX_RAW_BYTES = 64 * 1024;
+    /** What a letter keeps of the record when the broker refused a larger one: enough to recognise it. */
+    private static final int POINTER_RAW_BYTES = 4 * 1024;
+    /** Longest dead-letter detail kept (it lists a reason per failed device). */
+    private static final int MAX_DETAIL_CHARS = 4096;
+
+    private final RetryRouter router;
+    private final Publisher publisher;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final String workerId;
+
+    public Settlement(RetryRouter router, Publisher publisher, WorkerMetrics metrics, Clock clock, String workerId) {
+        this.router = router;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.workerId = workerId;
+    }
+
+    public Publication feedback(InvalidTokenFeedback feedback) {
+        return Publication.of("feedback", done -> publisher.feedback(feedback, done));
+    }
+
+    /**
+     * Where the failed devices of {@code record} go; empty when none goes anywhere (all dropped as expired).
+     *
+     * @param job     the record's job, {@code null} when it was unreadable
+     * @param healthy whether a channel's breaker is closed
+     */
+    public List<Publication> settle(ConsumerRecord<byte[], byte[]> record, PushJob job, List<Failure> failures,
+                                    Predicate<Channel> healthy) {
+        List<Attempt> history = JobHeaders.attempts(record.headers());
+        RetryRouter.Decision d = router.route(job, JobHeaders.attempt(record.headers()),
+                JobHeaders.held(record.headers()), failures, clock.instant(), healthy);
+        for (int i = 0; i < d.expired(); i++) {
+            metrics.dropped("expired");
+        }
+        List<Publication> out = new ArrayList<>(d.routes().size() + 1);
+        for (RetryRouter.Route r : d.routes()) {
+            if (r.waitsFor() != null) {
+                metrics.parked(r.channel(), r.waitsFor(), r.failures().size());
+            }
+            metrics.retried(r.topic(), r.failures().size());
+            out.add(retry(record, job, history, r));
+        }
+        if (!d.dead().isEmpty()) {
+            d.dead().forEach(f -> metrics.deadLettered(f.reason()));
+            out.add(deadLetter(record, job, history, d.dead()));
+        }
+        return out;
+    }
+
+    private Publication retry(ConsumerRecord<byte[], byte[]> record, PushJob job, List<Attempt> history,
+                              RetryRouter.Route route) {
+        String first = JobHeaders.string(record.headers(), JobHeaders.FIRST_FAILURE);
+        RetryRecord retry = new RetryRecord(route.topic(), record.key(), job.withTargets(targets(route.failures())),
+                route.attempt(), route.due(), route.untilRecovery(), route.held(),
+                first != null ? first : route.failures().getFirst().detail(), attempts(history, route.failures()));
+        return new Publication("retry", done -> publisher.retry(retry, done),
+                () -> deadLetter(record, job, history, route.failures()));
+    }
+
+    /**
+     * The dead letter for {@code failures}: with the job narrowed to the failed devices (replayable),
+     * or the raw bytes of an unreadable record; when the broker refuses a letter that large, one
+     * that points at the record (its topic, partition and offset) with its first bytes.
+     */
+    private Publication deadLetter(ConsumerRecord<byte[], byte[]> r, PushJob job, List<Attempt> history,
+                                   List<Failure> failures) {
+        Failure first = failures.getFirst();
+        var source = new DeadLetter.Source(r.topic(), r.partition(), r.offset(),
+                r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
+        Supplier<Publication> pointer = () -> letter(r.key(), DeadLetter.ofRaw(first.reason(), cut(first.detail()),
+                source, r.value(), POINTER_RAW_BYTES, workerId, clock.instant()), () -> null);
+        if (job == null) {
+            return letter(r.key(), DeadLetter.ofRaw(first.reason(), cut(first.detail()), source, r.value(),
+                    MAX_RAW_BYTES, workerId, clock.instant()), pointer);
+        }
+        String detail = cut(failures.stream()
+                .map(f -> f.target().deviceId() + ": " + f.reason().wireName() + " (" + f.detail() + ")")
+                .collect(Collectors.joining("; ")));
+        return letter(r.key(), DeadLetter.ofJob(first.reason(), detail, source, job.withTargets(targets(failures)),
+                attempts(history, failures), workerId, clock.instant()), pointer);
+    }
+
+    private Publication letter(byte[] key, DeadLetter letter, Supplier<Publication> fallback) {
+        return new Publication("dead-letter", done -> publisher.deadLetter(key, letter, done), fallback);
+    }
+
+    private static List<PushTarget> targets(List<Failure> failures) {
+        return failures.stream().map(Failure::target).toList();
+    }
+
+    /** The attempts so far, the most recent {@link #MAX_ATTEMPTS_KEPT}: the history must not outgrow a record. */
+    static List<Attempt> attempts(List<Attempt> history, List<Failure> failures) {
+        List<Attempt> all = new ArrayList<>(history);
+        failures.forEach(f -> all.addAll(f.attempts()));
+        return all.size() <= MAX_ATTEMPTS_KEPT ? all : List.copyOf(all.subList(all.size() - MAX_ATTEMPTS_KEPT, all.size()));
+    }
+
+    private static String cut(String detail) {
+        return detail == null || detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS) + "…";
+    }
+}
