@@ -17,6 +17,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PushWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
-    private static final java.time.Duration TOPIC_CHECK_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final WorkerLoop loop;
     private final Thread pollThread;
@@ -99,7 +101,7 @@ public final class PushWorker implements AutoCloseable {
         topics.addAll(config.retryTiers().parkTopics(channels.keySet()));
         TopicCheck.requireTopics(config.bootstrap(), topics, TOPIC_CHECK_TIMEOUT);
         List<String> formerTiers = config.retryTiers().formerTiers(
-                TopicCheck.existing(config.bootstrap(), java.util.regex.Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
+                TopicCheck.existing(config.bootstrap(), Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
         if (!formerTiers.isEmpty()) {
             LOG.info("also reading {}: retry tiers of an earlier IMPUSH_RETRY_TIERS, until they are empty", formerTiers);
         }
@@ -135,7 +137,7 @@ public final class PushWorker implements AutoCloseable {
         dispatcher.close();
         quota.close();
         dedupe.close();
-        redisClient.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+        redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         scheduler.shutdownNow();
         LOG.info("push worker {} stopped", workerId);
     }

@@ -7,6 +7,8 @@ import dev.impush.runtime.Env;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.quota.QuotaLimits;
 import dev.impush.worker.retry.RetryTiers;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -78,7 +80,6 @@ public record WorkerConfig(
     /** Short first steps: an isolated failure is retried within seconds; a long outage is parked, not climbed. */
     public static final String DEFAULT_RETRY_TIERS = "5s,30s,2m,10m,1h";
 
-
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
                 env.string("IMPUSH_KAFKA_BOOTSTRAP", "localhost:9092"),
@@ -114,8 +115,8 @@ public record WorkerConfig(
             return h;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             return "push-worker";
         }
     }

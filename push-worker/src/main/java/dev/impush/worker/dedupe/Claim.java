@@ -1,6 +1,7 @@
 package dev.impush.worker.dedupe;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /** The dedupe decision for one (message, device). */
 public sealed interface Claim {
@@ -20,7 +21,7 @@ public sealed interface Claim {
      * The device's token was declared invalid by its vendor at {@code invalidatedAt}, and the device
      * did not register it again since: not claimed, and not to be sent (the token shield).
      */
-    record Shielded(java.time.Instant invalidatedAt) implements Claim {}
+    record Shielded(Instant invalidatedAt) implements Claim {}
 
     Claim CLAIMED = new Claimed();
 }

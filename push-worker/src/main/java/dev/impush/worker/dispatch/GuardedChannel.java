@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -95,7 +96,7 @@ final class GuardedChannel {
         long now = clock.millis();
         long base = Math.max(openUntil, now + PROBE_WAIT_MILLIS);
         long spread = Math.min(openForMillis, MAX_SPREAD_MILLIS);
-        return Instant.ofEpochMilli(base + java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1));
+        return Instant.ofEpochMilli(base + ThreadLocalRandom.current().nextLong(spread + 1));
     }
 
     /** Sends one delivery and records its send metrics; the future never completes exceptionally. */

@@ -2,6 +2,7 @@ package dev.impush.worker.dispatch;
 
 import dev.impush.runtime.Env;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The in-process retry and circuit breaker of every channel.
@@ -25,7 +26,7 @@ public record ResilienceSettings(int maxAttempts, Duration initialBackoff, Durat
                                  int rampStartPerSecond) {
 
     public static ResilienceSettings defaults() {
-        return fromEnv(Env.of(java.util.Map.of()));
+        return fromEnv(Env.of(Map.of()));
     }
 
     public static ResilienceSettings fromEnv(Env env) {

@@ -8,11 +8,14 @@ import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A polled batch decoded and fanned out: a {@link JobState} per record and a {@link Send} per device
@@ -20,6 +23,7 @@ import java.util.function.Predicate;
  * the start; an expired job sends nothing.
  */
 record Fanout(List<JobState> jobs, List<Send> sends) {
+    private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
 
     static Fanout of(List<Incoming> batch, ContractCodec<PushJob> codec, Predicate<Channel> supported, Instant now) {
         List<JobState> jobs = new ArrayList<>(batch.size());
@@ -50,6 +54,22 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
             jobs.add(state);
         }
         return new Fanout(jobs, sends);
+    }
+
+    /** Counts each record by what it is (accepted, expired, invalid); logs an invalid one. */
+    void count(WorkerMetrics metrics, Instant now) {
+        for (JobState s : jobs) {
+            if (s.job == null) {
+                metrics.record("invalid");
+                LOG.warn("record {} dead-lettered: {} ({})", s, s.failures.getFirst().reason().wireName(),
+                        s.failures.getFirst().detail());
+            } else if (s.job.isExpired(now)) {
+                metrics.record("expired");
+                metrics.dropped("expired");
+            } else {
+                metrics.record("accepted");
+            }
+        }
     }
 
     List<DedupeKey> keys() {

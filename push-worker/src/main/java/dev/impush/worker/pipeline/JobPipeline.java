@@ -8,7 +8,6 @@ import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
-import dev.impush.worker.dedupe.DedupeKey;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
 import dev.impush.worker.dedupe.Transition;
 import dev.impush.worker.dispatch.Sender;
@@ -103,10 +102,8 @@ public final class JobPipeline {
             fanout.sends().get(i).job().expect();
             claimed(fanout.sends().get(i), claims.get(i));
         }
-        for (JobState s : fanout.jobs()) {
-            count(s);
-            arrive(s);
-        }
+        fanout.count(metrics, clock.instant());
+        fanout.jobs().forEach(this::arrive);
         return true;
     }
 
@@ -245,19 +242,6 @@ public final class JobPipeline {
         }
         inFlight--;
         finished.add(job.finished());
-    }
-
-    private void count(JobState s) {
-        if (s.job == null) {
-            metrics.record("invalid");
-            LOG.warn("record {} dead-lettered: {} ({})", s, s.failures.getFirst().reason().wireName(),
-                    s.failures.getFirst().detail());
-        } else if (s.job.isExpired(clock.instant())) {
-            metrics.record("expired");
-            metrics.dropped("expired");
-        } else {
-            metrics.record("accepted");
-        }
     }
 
     /** Records taken in and not finished yet. */

@@ -21,10 +21,14 @@ final class RedisBackoff {
         this.metrics = metrics;
     }
 
-    /** Counts a failed call, logs the first of a backoff, and starts the backoff again. */
+    /**
+     * A call failed. The first failure since the backoff ran out is counted and logged, and starts
+     * it again; the others (sends whose marks were already on their way) only extend it. So the
+     * count is one per backoff at most, however many calls were in flight.
+     */
     void failed(String what, Exception e) {
-        metrics.dedupeUnavailable();
         if (!active()) {
+            metrics.dedupeUnavailable();
             LOG.warn("dedupe unavailable, {}; next try in {} ms{}", what, millis, e == null ? "" : ": " + e.getMessage());
         }
         retryAt = clock.millis() + millis;

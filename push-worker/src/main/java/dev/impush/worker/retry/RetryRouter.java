@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 
@@ -66,7 +67,7 @@ public final class RetryRouter {
 
     /** {@code millis}, jittered by up to a fifth either way, so retries of one moment spread out. */
     public static long jittered(long millis) {
-        return millis + java.util.concurrent.ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
+        return millis + ThreadLocalRandom.current().nextLong(-millis / 5, millis / 5 + 1);
     }
 
     /**

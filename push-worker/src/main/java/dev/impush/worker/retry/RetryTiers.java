@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The durable retry ladder: a job whose devices the vendor still fails after the in-process
@@ -119,8 +120,8 @@ public record RetryTiers(List<Tier> tiers, String retryPrefix, String parkPrefix
      * configuration, they are still read until empty, so changing the tiers strands no record.
      */
     public List<String> formerTiers(Collection<String> existing) {
-        java.util.regex.Pattern tier = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(retryPrefix) + "\\d+(ms|s|m|h)");
+        Pattern tier = Pattern.compile(
+                Pattern.quote(retryPrefix) + "\\d+(ms|s|m|h)");
         return existing.stream().filter(t -> tier.matcher(t).matches() && !isTier(t)).sorted().toList();
     }
 

@@ -173,6 +173,7 @@ class JobPipelineTest {
         assertEquals("sent", dedupe.state(key("m1", FCM)));
         assertEquals(1, sender.sent.size());
         assertFalse(pipeline.blockedOnDedupe());
+        assertEquals(1, counter(WorkerMetrics.DEDUPE_UNAVAILABLE), "one backoff");
     }
 
     @Test
