@@ -10,22 +10,23 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The dedupe decisions the pipeline asks for: per (message, device) a claim before the send and a
  * {@link Transition} after it, plus the token shield. {@link DedupeStore} keeps them in Redis.
+ * Called from the poll thread only.
  */
 public interface Dedupe {
     /**
      * Claims every key, in order; a key whose device's token the shield holds (declared invalid and
-     * not registered again since) is {@link Claim.Shielded} instead. One round trip; poll thread only.
+     * not registered again since) is {@link Claim.Shielded} instead. One round trip.
      *
      * @param targets each key's device
      */
     List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException;
 
-    /** Applies one transition; the future fails when the store does not confirm it. Any thread. */
-    CompletableFuture<Void> apply(Transition transition);
+    /** Applies the transitions; the future fails when the store does not confirm all of them. */
+    CompletableFuture<Void> apply(List<Transition> transitions);
 
     /**
      * Extends the claims this worker still holds to a full lease again, in order; false for a key
-     * whose claim is no longer ours. One round trip; poll thread only.
+     * whose claim is no longer ours. One round trip.
      */
     List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException;
 
@@ -34,7 +35,7 @@ public interface Dedupe {
 
     /**
      * Raises the token shield: every replica's claims refuse {@code token} from now on, unless its
-     * device registers it again after {@code invalidatedAt}. Best effort, never blocks. Any thread.
+     * device registers it again after {@code invalidatedAt}. Best effort, never blocks.
      */
     void shield(String userId, Channel channel, String token, Instant invalidatedAt);
 }

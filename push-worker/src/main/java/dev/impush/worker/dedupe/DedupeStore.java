@@ -29,21 +29,20 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * A mark lives until its job expires plus a margin, at most the sent TTL ({@link MarkTtl}).
  *
- * <p>One connection for everything, shared by the poll thread (claims, renewals) and the threads on
- * which vendors answer ({@link #apply}, {@link #shield}): Lettuce pipelines the commands of all of
- * them on it, with no thread or queue of impush's in between. Every script goes by {@code EVALSHA}.
+ * <p>One connection, used by the poll thread, which Lettuce pipelines: a claim and the transitions
+ * of a poll-loop pass are one script call per {@link #CHUNK} keys each, every script by
+ * {@code EVALSHA}.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final String SENT = "sent";
     private static final String INFLIGHT = "inflight:";
     private static final String SHIELD = "shield:";
-    /** Keys per claim or renew script call: bounds how long one call holds Redis (about a millisecond). */
+    /** Keys per script call: bounds how long one call holds Redis (about a millisecond). */
     static final int CHUNK = 500;
     /** How long a token stays shielded: longer than any job's lifetime and any app's reinstall gap. */
     public static final Duration SHIELD_TTL = Duration.ofDays(30);
     private static final LuaScript CLAIM = LuaScript.load(DedupeStore.class, "claim.lua");
-    private static final LuaScript MARK = LuaScript.load(DedupeStore.class, "mark.lua");
-    private static final LuaScript RELEASE = LuaScript.load(DedupeStore.class, "release.lua");
+    private static final LuaScript FINISH = LuaScript.load(DedupeStore.class, "finish.lua");
     private static final LuaScript RENEW = LuaScript.load(DedupeStore.class, "renew.lua");
 
     private final StatefulRedisConnection<String, String> connection;
@@ -132,16 +131,32 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> apply(Transition transition) {
-        String[] key = {transition.key().redisKey()};
-        CompletableFuture<Long> call = switch (transition) {
-            case Transition.Release r -> RELEASE.run(redis, ScriptOutputType.INTEGER, key, inflightValue);
-            case Transition.Mark m -> MARK.run(redis, ScriptOutputType.INTEGER, key, switch (m) {
-                case Transition.MarkSent s -> SENT;
+    public CompletableFuture<Void> apply(List<Transition> transitions) {
+        List<CompletableFuture<Long>> calls = new ArrayList<>(transitions.size() / CHUNK + 1);
+        for (int from = 0; from < transitions.size(); from += CHUNK) {
+            calls.add(finishChunk(transitions.subList(from, Math.min(transitions.size(), from + CHUNK))));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One finish.lua call: a mark or a release per key. */
+    private CompletableFuture<Long> finishChunk(List<Transition> transitions) {
+        String[] keys = new String[transitions.size()];
+        String[] args = new String[1 + 2 * keys.length];
+        args[0] = inflightValue;
+        Instant now = clock.instant();
+        for (int i = 0; i < keys.length; i++) {
+            Transition t = transitions.get(i);
+            keys[i] = t.key().redisKey();
+            args[1 + 2 * i] = switch (t) {
+                case Transition.Release r -> "";
+                case Transition.MarkSent m -> SENT;
                 case Transition.MarkDone d -> "done:" + d.state();
-            }, Long.toString(markTtl.millis(m.expiresAt(), clock.instant())));
-        };
-        return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(ok -> null);
+            };
+            args[2 + 2 * i] = t instanceof Transition.Mark m ? Long.toString(markTtl.millis(m.expiresAt(), now)) : "0";
+        }
+        return FINISH.run(redis, ScriptOutputType.INTEGER, keys, args);
     }
 
     @Override

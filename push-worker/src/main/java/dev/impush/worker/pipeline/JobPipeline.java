@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * What happens to each polled record, as a state machine driven by the poll thread:
  * <pre>
  *   intake: decode, fan out, claim every (message, device) in one round trip
- *     Claimed ............................ send ─▶ Sent: transition applied ─▶ outcome (failure, feedback)
+ *     Claimed ............................ send ─▶ answered ─▶ marked (the pass's answers: one round trip) ─▶ outcome
  *     Claimed/held by our own send ........ wait for that send: it sent ─▶ duplicate; it released ─▶ re-claim
  *     HeldElsewhere ....................... re-claim when the holder's lease runs out
  *     AlreadyDone ......................... duplicate          Shielded ... dropped (token-invalid)
@@ -63,8 +62,8 @@ public final class JobPipeline {
     private final Publications publications;
     private final RedisBackoff redis;
     private final SendsInFlight sending = new SendsInFlight();
-    /** Sends whose transition Redis did not confirm: applied again when Redis is back. */
-    private final List<Event.Sent> unmarked = new ArrayList<>();
+    /** Answers whose transitions are to be applied: in this pass, or when Redis is back. */
+    private final List<Event.Answered> toMark = new ArrayList<>();
     private final List<Send> toReclaim = new ArrayList<>();
     private List<Finished> finished = new ArrayList<>();
     private int inFlight;
@@ -129,46 +128,60 @@ public final class JobPipeline {
 
     private void send(Send s) {
         sending.started(s.key());
-        sender.send(s.delivery()).thenCompose(result -> {
-            PushTarget t = s.delivery().target();
-            if (result.outcome() instanceof SendOutcome.InvalidToken invalid) {
-                dedupe.shield(s.key().userId(), t.channel(), t.token(), invalid.invalidatedAt()); // at once, for every replica
-            }
-            return mark(s, result);
-        }).thenAccept(inbox::add);
-    }
-
-    /** Applies the transition of a finished send, as soon as the vendor answered. */
-    private CompletableFuture<Event.Sent> mark(Send s, SendResult result) {
-        return dedupe.apply(Transition.of(s.key(), s.delivery().expiresAt(), result.outcome()))
-                .handle((ok, failed) -> new Event.Sent(s, result, failed == null));
+        sender.send(s.delivery()).thenAccept(result -> inbox.add(new Event.Answered(s, result)));
     }
 
     /**
-     * Handles everything that came back since the last call and whatever is due; returns the records
-     * finished since.
+     * Handles everything that came back since the last call and whatever is due, and applies the
+     * transitions of the answers in one round trip; returns the records finished since.
      */
     public List<Finished> drain() {
-        for (Event e; (e = inbox.poll()) != null; ) {
-            switch (e) {
-                case Event.Sent s when s.marked() -> sent(s.send(), s.result());
-                case Event.Sent s -> {
-                    redis.failed("transitions wait", null);
-                    unmarked.add(s);
-                }
-                case Event.Published p when publications.answered(p) -> arrive(p.job());
-                case Event.Published p -> { }
-            }
-        }
+        handleInbox();
         timers.runDue(clock.millis());
+        if (!redis.active()) {
+            markAnswered();
+        }
+        handleInbox(); // what came back meanwhile: a fast Redis has confirmed the marks already
         if (!redis.active() && renewClaims()) {
-            unmarked.forEach(s -> mark(s.send(), s.result()).thenAccept(inbox::add));
-            unmarked.clear();
             reclaim();
         }
         List<Finished> out = finished;
         finished = new ArrayList<>();
         return out;
+    }
+
+    private void handleInbox() {
+        for (Event e; (e = inbox.poll()) != null; ) {
+            switch (e) {
+                case Event.Answered a -> answered(a);
+                case Event.Marked m when m.error() == null -> m.answers().forEach(a -> sent(a.send(), a.result()));
+                case Event.Marked m -> {
+                    redis.failed(m.answers().size() + " transitions wait", m.error());
+                    toMark.addAll(m.answers());
+                }
+                case Event.Published p when publications.answered(p) -> arrive(p.job());
+                case Event.Published p -> { }
+            }
+        }
+    }
+
+    private void answered(Event.Answered a) {
+        PushTarget t = a.send().delivery().target();
+        if (a.result().outcome() instanceof SendOutcome.InvalidToken invalid) {
+            dedupe.shield(a.send().key().userId(), t.channel(), t.token(), invalid.invalidatedAt()); // for every replica
+        }
+        toMark.add(a);
+    }
+
+    private void markAnswered() {
+        if (toMark.isEmpty()) {
+            return;
+        }
+        List<Event.Answered> batch = List.copyOf(toMark);
+        toMark.clear();
+        dedupe.apply(batch.stream().map(a -> Transition.of(a.send().key(), a.send().delivery().expiresAt(),
+                        a.result().outcome())).toList())
+                .whenComplete((ok, error) -> inbox.add(new Event.Marked(batch, error)));
     }
 
     /** A send's transition is applied: act on its outcome and settle the duplicates that waited for it. */
@@ -256,7 +269,7 @@ public final class JobPipeline {
 
     /** Transitions or re-claims wait for Redis, or Redis failed within the backoff. */
     public boolean blockedOnDedupe() {
-        return !unmarked.isEmpty() || !toReclaim.isEmpty() || redis.active();
+        return !toReclaim.isEmpty() || redis.active();
     }
 
     /** How long publications have been failing without a success in between (zero when they are not). Any thread. */

@@ -26,7 +26,7 @@ final class RedisBackoff {
      * it again; the others (sends whose marks were already on their way) only extend it. So the
      * count is one per backoff at most, however many calls were in flight.
      */
-    void failed(String what, Exception e) {
+    void failed(String what, Throwable e) {
         if (!active()) {
             metrics.dedupeUnavailable();
             LOG.warn("dedupe unavailable, {}; next try in {} ms{}", what, millis, e == null ? "" : ": " + e.getMessage());

@@ -51,11 +51,9 @@ class DedupeStoreIT {
         return new DedupeStore(client, owner, lease, sentTtl, Duration.ofSeconds(1), Clock.systemUTC());
     }
 
-    /** Applies every transition, as the pipeline does when vendors answer, and waits for them. */
+    /** Applies the transitions, as the pipeline does with a pass's answers, and waits for them. */
     private static void finish(DedupeStore store, List<? extends Transition> transitions) throws Exception {
-        for (var applied : transitions.stream().map(store::apply).toList()) {
-            applied.get();
-        }
+        store.apply(List.copyOf(transitions)).get();
     }
 
     private static long pttl(DedupeKey key) {
@@ -127,7 +125,7 @@ class DedupeStoreIT {
             a.claim(List.of(sent, done));
             Instant expiresAt = Instant.now().plusSeconds(60);
             finish(a, List.of(new Transition.MarkSent(sent, expiresAt)));
-            a.apply(new Transition.MarkDone(done, "invalid-token", expiresAt)).get();
+            finish(a, List.of(new Transition.MarkDone(done, "invalid-token", expiresAt)));
             long expected = Duration.ofSeconds(60).plus(MarkTtl.MARGIN).toMillis();
             for (DedupeKey k : List.of(sent, done)) {
                 long ttl = pttl(k);
@@ -158,7 +156,7 @@ class DedupeStoreIT {
             c.sync().scriptFlush(); // as after a Redis restart: EVALSHA answers NOSCRIPT
             assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key("flush-1"))).getFirst());
             c.sync().scriptFlush();
-            a.apply(new Transition.MarkSent(key("flush-1"), null)).get();
+            finish(a, List.of(new Transition.MarkSent(key("flush-1"), null)));
             assertEquals("sent", c.sync().get(key("flush-1").redisKey()));
             c.sync().scriptFlush();
             assertEquals(List.of(false), a.renew(List.of(key("flush-1"))), "a sent mark is no claim of ours");

@@ -168,8 +168,7 @@ class JobPipelineTest {
         dedupe.available = true;
         assertEquals(List.of(), finishedOffsets(), "Redis is left alone for the backoff");
         clock.advance(Duration.ofSeconds(1));
-        pipeline.drain(); // marks again
-        assertEquals(List.of(0L), finishedOffsets());
+        assertEquals(List.of(0L), finishedOffsets(), "marked again once the backoff is over");
         assertEquals("sent", dedupe.state(key("m1", FCM)));
         assertEquals(1, sender.sent.size());
         assertFalse(pipeline.blockedOnDedupe());
@@ -231,7 +230,7 @@ class JobPipelineTest {
         assertTrue(publisher.retries.isEmpty());
         clock.advance(Duration.ofSeconds(1));
         assertTrue(pipeline.publishFailingFor().compareTo(Duration.ofSeconds(1)) >= 0);
-        pipeline.drain(); // the backoff (at most 100 ms the first time) is over: sent again
+        // the backoff (at most 100 ms the first time) is over: sent again
         assertEquals(List.of(0L), finishedOffsets());
         assertEquals(1, publisher.retries.size());
         assertEquals(Duration.ZERO, pipeline.publishFailingFor());

@@ -120,14 +120,16 @@ final class PipelineFakes {
         }
 
         @Override
-        public CompletableFuture<Void> apply(Transition t) {
+        public CompletableFuture<Void> apply(List<Transition> transitions) {
             if (!available) {
                 return CompletableFuture.failedFuture(new DedupeUnavailableException("redis is away", null));
             }
-            switch (t) {
-                case Transition.Release r -> keys.remove(r.key());
-                case Transition.MarkSent s -> keys.put(s.key(), new Entry("sent", Long.MAX_VALUE));
-                case Transition.MarkDone d -> keys.put(d.key(), new Entry("done:" + d.state(), Long.MAX_VALUE));
+            for (Transition t : transitions) {
+                switch (t) {
+                    case Transition.Release r -> keys.remove(r.key());
+                    case Transition.MarkSent s -> keys.put(s.key(), new Entry("sent", Long.MAX_VALUE));
+                    case Transition.MarkDone d -> keys.put(d.key(), new Entry("done:" + d.state(), Long.MAX_VALUE));
+                }
             }
             return CompletableFuture.completedFuture(null);
         }
