@@ -5,6 +5,7 @@
 #
 #   impush worker   | push-worker      | dev.impush.worker.PushWorkerMain
 #   impush detector | offline-detector | dev.impush.detector.OfflineDetectorMain
+#   impush replay   | push-replay      | dev.impush.replay.ReplayCommand (scripts/replay's commands)
 #   impush <other main class in dev.impush.worker.* or dev.impush.detector.*> [args...]
 #
 # Extra JVM flags: IMPUSH_JAVA_OPTS (after JAVA_TOOL_OPTIONS, so they take precedence).
@@ -21,12 +22,14 @@ case "$service" in
     main=dev.impush.worker.PushWorkerMain; lib=/app/lib/push-worker ;;
   detector|offline-detector)
     main=dev.impush.detector.OfflineDetectorMain; lib=/app/lib/offline-detector ;;
+  replay|push-replay)
+    main=dev.impush.replay.ReplayCommand; lib=/app/lib/push-replay ;;
   dev.impush.worker.*)
     main="$service"; lib=/app/lib/push-worker ;;
   dev.impush.detector.*)
     main="$service"; lib=/app/lib/offline-detector ;;
   *)
-    echo "usage: impush worker|detector|<main class> [args...]  (or set IMPUSH_SERVICE=worker|detector)" >&2
+    echo "usage: impush worker|detector|replay|<main class> [args...]  (or set IMPUSH_SERVICE=worker|detector)" >&2
     exit 64 ;;
 esac
 

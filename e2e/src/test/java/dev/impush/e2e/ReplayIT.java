@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.deadletter.DeadLetterReason;
-import dev.impush.worker.replay.ReplayCommand;
+import dev.impush.replay.ReplayCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;

@@ -77,8 +77,6 @@ public record WorkerConfig(
         Map<Channel, QuotaLimits> quotas) {
     /** Upper bound of IMPUSH_WORKER_MAX_JOB_BYTES: three quarters of the largest record published. */
     public static final int MAX_JOB_BYTES_CEILING = 768 * 1024;
-    /** Short first steps: an isolated failure is retried within seconds; a long outage is parked, not climbed. */
-    public static final String DEFAULT_RETRY_TIERS = "5s,30s,2m,10m,1h";
 
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
@@ -104,7 +102,7 @@ public record WorkerConfig(
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
                 ResilienceSettings.fromEnv(env),
                 RetryTiers.parse(env.string("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                        env.string("IMPUSH_RETRY_TIERS", DEFAULT_RETRY_TIERS), "IMPUSH_RETRY_TIERS")
+                        env.string("IMPUSH_RETRY_TIERS", Topics.DEFAULT_RETRY_TIERS), "IMPUSH_RETRY_TIERS")
                         .withParkPrefix(env.string("IMPUSH_TOPIC_PARK_PREFIX", Topics.PARK_PREFIX)),
                 QuotaLimits.fromEnv(env));
     }

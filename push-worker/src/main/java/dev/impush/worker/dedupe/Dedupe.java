@@ -1,6 +1,7 @@
 package dev.impush.worker.dedupe;
 
 import dev.impush.model.Channel;
+import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.job.PushTarget;
 import java.time.Duration;
 import java.time.Instant;

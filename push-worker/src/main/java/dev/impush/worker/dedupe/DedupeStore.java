@@ -1,6 +1,8 @@
 package dev.impush.worker.dedupe;
 
 import dev.impush.model.Channel;
+import dev.impush.model.dedupe.DedupeKey;
+import dev.impush.model.dedupe.DedupeMark;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.redis.LuaScript;
 import io.lettuce.core.RedisClient;
@@ -34,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code EVALSHA}.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
-    private static final String SENT = "sent";
-    private static final String INFLIGHT = "inflight:";
+    private static final String SENT = DedupeMark.SENT_VALUE;
+    private static final String INFLIGHT = DedupeMark.IN_FLIGHT_PREFIX;
     private static final String SHIELD = "shield:";
     /** Keys per script call: bounds how long one call holds Redis (about a millisecond). */
     static final int CHUNK = 500;
@@ -152,7 +154,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
             args[1 + 2 * i] = switch (t) {
                 case Transition.Release r -> "";
                 case Transition.MarkSent m -> SENT;
-                case Transition.MarkDone d -> "done:" + d.state();
+                case Transition.MarkDone d -> DedupeMark.DONE_PREFIX + d.state();
             };
             args[2 + 2 * i] = t instanceof Transition.Mark m ? Long.toString(markTtl.millis(m.expiresAt(), now)) : "0";
         }
@@ -185,15 +187,6 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         List<Boolean> out = new ArrayList<>(keys.size());
         await(calls).forEach(chunk -> chunk.forEach(r -> out.add(r == 1L)));
         return out;
-    }
-
-    /** The current state of each key ({@code sent}, {@code done:...}, {@code inflight:...}) or null. One round trip. */
-    public List<String> peek(List<DedupeKey> keys) throws DedupeUnavailableException {
-        List<CompletableFuture<String>> gets = new ArrayList<>(keys.size());
-        for (DedupeKey k : keys) {
-            gets.add(redis.get(k.redisKey()).toCompletableFuture());
-        }
-        return await(gets);
     }
 
     /** The values of {@code calls}, waiting at most the timeout for all of them. */

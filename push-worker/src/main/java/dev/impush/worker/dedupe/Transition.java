@@ -1,5 +1,6 @@
 package dev.impush.worker.dedupe;
 
+import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.worker.channel.SendOutcome;
 import java.time.Instant;
 

@@ -7,7 +7,7 @@ import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
 import java.time.Instant;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -76,8 +75,8 @@ public record RetryTiers(List<Tier> tiers, String retryPrefix, String parkPrefix
         List<Tier> tiers = new ArrayList<>();
         if (!spec.isBlank()) {
             for (String part : spec.split(",")) {
-                String p = part.trim().toLowerCase(Locale.ROOT);
-                tiers.add(new Tier(prefix + p, parseDelay(p, key)));
+                String topic = Topics.retryTierTopic(prefix, part);
+                tiers.add(new Tier(topic, parseDelay(topic.substring(prefix.length()), key)));
             }
         }
         for (int i = 1; i < tiers.size(); i++) {

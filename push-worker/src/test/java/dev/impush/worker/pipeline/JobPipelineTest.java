@@ -14,7 +14,7 @@ import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.worker.dispatch.SendResult;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.pipeline.PipelineFakes.FakeDedupe;

@@ -7,7 +7,7 @@ import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
-import dev.impush.worker.dedupe.DedupeKey;
+import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
 import dev.impush.worker.dedupe.Transition;
 import dev.impush.worker.dispatch.SendResult;

@@ -1,4 +1,10 @@
-package dev.impush.worker.dedupe;
+package dev.impush.model.dedupe;
+
+import dev.impush.model.Channel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
  * One notification to one device. The Redis key is {@code impush:dd:{<user>}:<message>:<device>}:
@@ -7,9 +13,12 @@ package dev.impush.worker.dedupe;
  * <p>Each id is {@linkplain #escape escaped} first, so no id can end the hash tag early or move
  * a separator: the key is injective in the three ids. Ids without {@code % : { }} are written as
  * they are, giving the same keys as releases that did not escape (their marks still count).
+ *
+ * <p>Shared by everything that reads or writes dedupe state: the push-worker and the replay tool.
+ * What a key holds is told by {@link DedupeMark}.
  */
 public record DedupeKey(String userId, String messageId, String deviceId) {
-    String redisKey() {
+    public String redisKey() {
         return "impush:dd:{" + escape(userId) + "}:" + escape(messageId) + ":" + escape(deviceId);
     }
 
@@ -18,17 +27,17 @@ public record DedupeKey(String userId, String messageId, String deviceId) {
      * the token, base64url>}. Same hash tag as the user's dedupe keys; the hash keeps a 4 KB token
      * from costing 4 KB of Redis memory.
      */
-    static String shieldKey(String userId, dev.impush.model.Channel channel, String token) {
-        byte[] digest = SHA_256.get().digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    public static String shieldKey(String userId, Channel channel, String token) {
+        byte[] digest = SHA_256.get().digest(token.getBytes(StandardCharsets.UTF_8));
         return "impush:bad:{" + escape(userId) + "}:" + channel.wireName() + ":"
-                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     /** One digest per thread: looking the algorithm up for every delivery cost more than hashing. */
-    private static final ThreadLocal<java.security.MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     });
@@ -37,7 +46,7 @@ public record DedupeKey(String userId, String messageId, String deviceId) {
      * Percent-encodes the escape character and the characters that delimit the key's parts: '%'
      * becomes "%25", ':' "%3A", '{' "%7B" and '}' "%7D". An id without them is returned as it is.
      */
-    static String escape(String id) {
+    public static String escape(String id) {
         int first = firstSpecial(id);
         if (first < 0) {
             return id;

@@ -1,4 +1,4 @@
-package dev.impush.worker.replay;
+package dev.impush.replay;
 
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
@@ -8,8 +8,6 @@ import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
-import dev.impush.worker.dedupe.DedupeStore;
-import dev.impush.worker.retry.RetryTiers;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
@@ -224,15 +222,14 @@ public final class ReplayCommand {
             long[] next = {System.nanoTime()};
             RedisClient client = RedisClient.create(redis);
             client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
-            try (DedupeStore dedupe = new DedupeStore(client, "replay", Duration.ofSeconds(1), Duration.ofSeconds(1),
-                         Duration.ofSeconds(5), CLOCK[0]);
+            try (DeliveryMarks marks = new DeliveryMarks(client);
                  ReplayLedger ledger = new ReplayLedger(client, ledgerName, ttl);
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                          ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
                  DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
                 ContractCodec<PushJob> codec = ContractCodec.jobs(Integer.MAX_VALUE);
-                LetterSelector selector = new LetterSelector(filter, includeExpired, now, ledger, dedupe);
+                LetterSelector selector = new LetterSelector(filter, includeExpired, now, ledger, marks);
                 Progress progress = new Progress(spec.commandLine().getErr(), reader.remaining());
                 reader.readToEnd((record, letter) -> {
                     progress.step();
@@ -268,8 +265,8 @@ public final class ReplayCommand {
         /** Refuses (exit code 2) a target no worker reads as push jobs, unless --force. */
         private void checkTarget() {
             ReplayTarget allowed = new ReplayTarget(env("IMPUSH_TOPIC_JOBS", Topics.JOBS),
-                    RetryTiers.parse(env("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                            env("IMPUSH_RETRY_TIERS", dev.impush.worker.WorkerConfig.DEFAULT_RETRY_TIERS), "IMPUSH_RETRY_TIERS").topics());
+                    Topics.retryTierTopics(env("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
+                            env("IMPUSH_RETRY_TIERS", Topics.DEFAULT_RETRY_TIERS)));
             switch (allowed.check(target, force)) {
                 case ReplayTarget.Refused refused -> throw new CommandLine.ParameterException(spec.commandLine(),
                         refused.message());

@@ -1,11 +1,10 @@
-package dev.impush.worker.replay;
+package dev.impush.replay;
 
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
-import dev.impush.worker.dedupe.DedupeKey;
-import dev.impush.worker.dedupe.DedupeStore;
-import dev.impush.worker.dedupe.DedupeUnavailableException;
+import dev.impush.model.dedupe.DedupeKey;
+import dev.impush.model.dedupe.DedupeMark;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +18,15 @@ final class LetterSelector {
     private final boolean includeExpired;
     private final Instant now;
     private final ReplayLedger ledger;
-    private final DedupeStore dedupe;
+    private final DeliveryMarks marks;
 
     LetterSelector(DeadLetterFilter filter, boolean includeExpired, Instant now, ReplayLedger ledger,
-                   DedupeStore dedupe) {
+                   DeliveryMarks marks) {
         this.filter = filter;
         this.includeExpired = includeExpired;
         this.now = now;
         this.ledger = ledger;
-        this.dedupe = dedupe;
+        this.marks = marks;
     }
 
     /** @param letter the decoded letter, {@code null} when unreadable */
@@ -59,16 +58,15 @@ final class LetterSelector {
         List<DedupeKey> keys = job.targets().stream()
                 .map(t -> new DedupeKey(job.userId(), job.messageId(), t.deviceId())).toList();
         try {
-            List<String> states = dedupe.peek(keys);
+            List<DedupeMark> states = marks.read(keys);
             List<PushTarget> pending = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
-                String s = states.get(i);
-                if (s == null || s.startsWith("inflight:")) {
+                if (!states.get(i).settled()) {
                     pending.add(job.targets().get(i));
                 }
             }
             return pending;
-        } catch (DedupeUnavailableException e) {
+        } catch (DeliveryMarks.Unavailable e) {
             // Without Redis the worker's dedupe still guards the device; replay them all.
             return job.targets();
         }

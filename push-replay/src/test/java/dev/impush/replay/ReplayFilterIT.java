@@ -1,4 +1,4 @@
-package dev.impush.worker.replay;
+package dev.impush.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

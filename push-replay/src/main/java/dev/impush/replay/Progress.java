@@ -1,4 +1,4 @@
-package dev.impush.worker.replay;
+package dev.impush.replay;
 
 import java.io.PrintWriter;
 

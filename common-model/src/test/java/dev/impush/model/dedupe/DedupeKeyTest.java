@@ -1,4 +1,4 @@
-package dev.impush.worker.dedupe;
+package dev.impush.model.dedupe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
