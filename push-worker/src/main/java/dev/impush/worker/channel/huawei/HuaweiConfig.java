@@ -2,7 +2,7 @@ package dev.impush.worker.channel.huawei;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import dev.impush.worker.channel.vendor.VendorEnv;
+import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;

@@ -2,8 +2,8 @@ package dev.impush.worker.channel.huawei;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.QuotaDay;
-import dev.impush.worker.channel.vendor.VendorHttp;
+import dev.impush.worker.channel.http.QuotaDay;
+import dev.impush.worker.channel.http.VendorHttp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.impush.worker.channel.meizu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.http.QuotaDay;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;

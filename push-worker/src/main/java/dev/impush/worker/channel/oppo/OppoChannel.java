@@ -1,16 +1,15 @@
 package dev.impush.worker.channel.oppo;
 
 import dev.impush.model.Channel;
-import dev.impush.model.Tokens;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.AuthCallRefused;
-import dev.impush.worker.channel.vendor.AuthToken;
-import dev.impush.worker.channel.vendor.AuthTokenCache;
-import dev.impush.worker.channel.vendor.SendGate;
-import dev.impush.worker.channel.vendor.VendorHttp;
+import dev.impush.worker.channel.http.AuthCallRefused;
+import dev.impush.worker.channel.http.AuthToken;
+import dev.impush.worker.channel.http.AuthTokenCache;
+import dev.impush.worker.channel.http.HttpChannel;
+import dev.impush.worker.channel.http.VendorAuth;
+import dev.impush.worker.channel.http.VendorHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,12 +33,8 @@ import org.slf4j.LoggerFactory;
  * auth-expired answer (11, 29) the failed token is dropped and {@link SendOutcome.AuthExpired}
  * returned; the caller's single resend fetches a fresh one. An auth call OPPO refuses (bad sign,
  * bad timestamp, bad app key) becomes that send's outcome.
- *
- * <p>Threading: {@link #send} never blocks; transport failures complete the future exceptionally
- * (the caller retries). Lifecycle: {@link #close()} refuses new sends and waits for the requests in
- * flight to finish.
  */
-public final class OppoChannel implements PushChannel {
+public final class OppoChannel extends HttpChannel {
     private static final Logger log = LoggerFactory.getLogger(OppoChannel.class);
     static final String AUTH_PATH = "/server/v1/auth";
     static final String UNICAST_PATH = "/server/v1/message/notification/unicast";
@@ -49,64 +44,53 @@ public final class OppoChannel implements PushChannel {
     private final Clock clock;
     private final OppoPayload payload;
     private final OppoResponses.Rules rules;
-    private final VendorHttp http;
-    private final AuthTokenCache tokens;
+    private final VendorAuth auth;
     private final URI authUri;
     private final URI unicastUri;
-    private final SendGate gate;
 
     private OppoChannel(OppoConfig config, Clock clock) {
+        super(Channel.OPPO, "OPPO", VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()));
         this.config = config;
         this.clock = clock;
         this.payload = new OppoPayload(config, clock);
         this.rules = OppoResponses.Rules.of(config);
-        this.http = VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout());
-        this.gate = new SendGate("OPPO", http);
         // the lifetime is already cut short of OPPO's 24 h by configuration: no extra margin
-        this.tokens = new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock);
+        this.auth = VendorAuth.tokens(new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock), config.appKey());
         this.authUri = config.baseUrl().resolve(AUTH_PATH);
         this.unicastUri = config.baseUrl().resolve(UNICAST_PATH);
     }
 
     /** Builds the channel; no network call is made until the first send. */
     public static OppoChannel create(OppoConfig config, Clock clock) {
-        OppoChannel channel = new OppoChannel(config, clock);
         log.info("OPPO channel for app key {} via {} (channel_id '{}', category '{}', notify_level {})",
                 config.appKey(), config.baseUrl(), config.im().channelId(), config.im().category(),
                 config.im().notifyLevel());
-        return channel;
+        return new OppoChannel(config, clock);
     }
 
     @Override
-    public Channel channel() {
-        return Channel.OPPO;
+    protected VendorAuth auth() {
+        return auth;
     }
 
     @Override
-    public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        return gate.send(() -> sendOpen(delivery));
-    }
-
-    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
+    protected Prepared prepare(Delivery delivery) {
         if (delivery.notification().silent()) {
             // OPPO's server API sends notifications only; it has no data-only (pass-through) message
-            return CompletableFuture.completedFuture(new SendOutcome.Rejected("oppo: silent pushes are not supported"));
+            return new Prepared.Answer(new SendOutcome.Rejected("oppo: silent pushes are not supported"));
         }
         String message = new String(Json.write(payload.render(delivery)), StandardCharsets.UTF_8);
-        return tokens.sendWith(config.appKey(), token -> {
-                    Map<String, String> form = new LinkedHashMap<>();
-                    form.put("auth_token", token.value());
-                    form.put("message", message);
-                    return http.postForm(unicastUri, Map.of(), form)
-                            .thenApply(r -> OppoResponses.send(r.status(), r.json(), clock, rules));
-                })
-                .exceptionally(AuthCallRefused::outcomeOf)
-                .whenComplete((outcome, e) -> {
-                    if (log.isDebugEnabled()) {
-                        log.debug("OPPO {} for message {} to {}", outcome == null ? e : outcome, delivery.messageId(),
-                                Tokens.mask(delivery.target().token()));
-                    }
-                });
+        return new Prepared.Post(token -> {
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("auth_token", token.value());
+            form.put("message", message);
+            return VendorHttp.Request.form(unicastUri, Map.of(), form);
+        });
+    }
+
+    @Override
+    protected SendOutcome answer(VendorHttp.Response r, Delivery delivery) {
+        return OppoResponses.send(r.status(), r.json(), clock, rules);
     }
 
     private CompletableFuture<AuthToken> fetchToken() {
@@ -144,10 +128,5 @@ public final class OppoChannel implements PushChannel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
-    }
-
-    @Override
-    public void close() {
-        gate.close();
     }
 }

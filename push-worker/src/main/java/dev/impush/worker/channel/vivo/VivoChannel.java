@@ -1,15 +1,14 @@
 package dev.impush.worker.channel.vivo;
 
 import dev.impush.model.Channel;
-import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.AuthCallRefused;
-import dev.impush.worker.channel.vendor.AuthToken;
-import dev.impush.worker.channel.vendor.AuthTokenCache;
-import dev.impush.worker.channel.vendor.SendGate;
-import dev.impush.worker.channel.vendor.VendorHttp;
+import dev.impush.worker.channel.http.AuthCallRefused;
+import dev.impush.worker.channel.http.AuthToken;
+import dev.impush.worker.channel.http.AuthTokenCache;
+import dev.impush.worker.channel.http.HttpChannel;
+import dev.impush.worker.channel.http.VendorAuth;
+import dev.impush.worker.channel.http.VendorHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,11 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@link SendOutcome.AuthExpired} returned; the caller's single resend fetches a fresh one. An auth
  * call that vivo refuses (bad sign, bad timestamp, limit) becomes that send's outcome.
  *
- * <p>Threading: {@link #send} never blocks; transport failures complete the future exceptionally
- * (the caller retries). Lifecycle: {@link #close()} refuses new sends and waits for the requests in
- * flight to finish.
  */
-public final class VivoChannel implements PushChannel {
+public final class VivoChannel extends HttpChannel {
     private static final Logger log = LoggerFactory.getLogger(VivoChannel.class);
     static final String AUTH_PATH = "/message/auth";
     static final String SEND_PATH = "/message/send";
@@ -48,59 +44,47 @@ public final class VivoChannel implements PushChannel {
     private final Clock clock;
     private final VivoPayload payload;
     private final VivoResponses.Rules rules;
-    private final VendorHttp http;
-    private final AuthTokenCache tokens;
+    private final VendorAuth auth;
     private final URI authUri;
     private final URI sendUri;
-    private final SendGate gate;
 
     private VivoChannel(VivoConfig config, Clock clock) {
+        super(Channel.VIVO, "vivo", VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()));
         this.config = config;
         this.clock = clock;
         this.payload = new VivoPayload(config, clock);
         this.rules = VivoResponses.Rules.of(config);
-        this.http = VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout());
-        this.gate = new SendGate("vivo", http);
         // the token's lifetime is ours (vivo's answer has none): no extra margin
-        this.tokens = new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock);
+        this.auth = VendorAuth.tokens(new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock), config.appId());
         this.authUri = config.baseUrl().resolve(AUTH_PATH);
         this.sendUri = config.baseUrl().resolve(SEND_PATH);
     }
 
     /** Builds the channel; no network call is made until the first send. */
     public static VivoChannel create(VivoConfig config, Clock clock) {
-        VivoChannel channel = new VivoChannel(config, clock);
         log.info("vivo channel for app {} via {} (classification {}, category '{}')", config.appId(),
                 config.baseUrl(), config.im().classification(), config.im().category());
-        return channel;
+        return new VivoChannel(config, clock);
     }
 
     @Override
-    public Channel channel() {
-        return Channel.VIVO;
+    protected VendorAuth auth() {
+        return auth;
     }
 
     @Override
-    public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        return gate.send(() -> sendOpen(delivery));
-    }
-
-    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
+    protected Prepared prepare(Delivery delivery) {
         if (delivery.notification().silent()) {
             // vivo's server API has no data-only (pass-through) message
-            return CompletableFuture.completedFuture(new SendOutcome.Rejected("vivo: silent pushes are not supported"));
+            return new Prepared.Answer(new SendOutcome.Rejected("vivo: silent pushes are not supported"));
         }
         Map<String, Object> body = payload.render(delivery);
-        String regId = delivery.target().token();
-        return tokens.sendWith(config.appId(), token -> http.postJson(sendUri, Map.of("authToken", token.value()), body)
-                        .thenApply(r -> VivoResponses.send(r.status(), r.json(), regId, clock, rules)))
-                .exceptionally(AuthCallRefused::outcomeOf)
-                .whenComplete((outcome, e) -> {
-                    if (log.isDebugEnabled()) {
-                        log.debug("vivo {} for message {} to {}", outcome == null ? e : outcome, delivery.messageId(),
-                                Tokens.mask(regId));
-                    }
-                });
+        return new Prepared.Post(token -> VendorHttp.Request.json(sendUri, Map.of("authToken", token.value()), body));
+    }
+
+    @Override
+    protected SendOutcome answer(VendorHttp.Response r, Delivery delivery) {
+        return VivoResponses.send(r.status(), r.json(), delivery.target().token(), clock, rules);
     }
 
     private CompletableFuture<AuthToken> fetchToken() {
@@ -135,10 +119,5 @@ public final class VivoChannel implements PushChannel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is always available", e);
         }
-    }
-
-    @Override
-    public void close() {
-        gate.close();
     }
 }

@@ -2,8 +2,8 @@ package dev.impush.worker.channel.vivo;
 
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.vendor.DeliveryIds;
-import dev.impush.worker.channel.vendor.TextLimits;
+import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.channel.http.TextLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;

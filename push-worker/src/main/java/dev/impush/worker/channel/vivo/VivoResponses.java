@@ -2,7 +2,7 @@ package dev.impush.worker.channel.vivo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.http.QuotaDay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;

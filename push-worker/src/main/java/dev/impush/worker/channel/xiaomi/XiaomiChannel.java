@@ -1,16 +1,13 @@
 package dev.impush.worker.channel.xiaomi;
 
 import dev.impush.model.Channel;
-import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.SendGate;
-import dev.impush.worker.channel.vendor.VendorHttp;
+import dev.impush.worker.channel.http.HttpChannel;
+import dev.impush.worker.channel.http.VendorHttp;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +16,9 @@ import org.slf4j.LoggerFactory;
  * static {@code Authorization: key=<AppSecret>} header (no token to fetch or refresh, so this channel
  * never answers {@link SendOutcome.AuthExpired}; a refused secret is {@link SendOutcome.Rejected}).
  *
- * <p>Threading: {@link #send} never blocks; the request runs on the HTTP client's virtual threads.
- * Retries: none here; the answer is mapped by {@link XiaomiResponses} and the worker's retry tiers
- * decide. A transport failure fails the future (the caller treats it as retry).
- *
- * <p>Lifecycle: {@link #close()} refuses new sends and waits for the HTTP client to finish.
+ * <p>The answer is mapped by {@link XiaomiResponses}; retries are the worker's.
  */
-public final class XiaomiChannel implements PushChannel {
+public final class XiaomiChannel extends HttpChannel {
     private static final Logger log = LoggerFactory.getLogger(XiaomiChannel.class);
     static final String SEND_PATH = "/v3/message/regid";
 
@@ -34,58 +27,30 @@ public final class XiaomiChannel implements PushChannel {
     private final Map<String, String> headers;
     private final XiaomiPayload payload;
     private final XiaomiResponses responses;
-    private final VendorHttp http;
-    private final SendGate gate;
 
     private XiaomiChannel(XiaomiConfig config, Clock clock) {
+        super(Channel.XIAOMI, "Xiaomi", new VendorHttp(config.requestTimeout(), config.requestTimeout()));
         this.clock = clock;
         this.sendUri = config.baseUrl().resolve(SEND_PATH);
         this.headers = Map.of("Authorization", "key=" + config.appSecret());
         this.payload = new XiaomiPayload(config, clock);
         this.responses = new XiaomiResponses(config);
-        this.http = new VendorHttp(config.requestTimeout(), config.requestTimeout());
-        this.gate = new SendGate("Xiaomi", http);
     }
 
     /** Builds the channel; no network call is made until the first send. */
     public static XiaomiChannel create(XiaomiConfig config, Clock clock) {
-        XiaomiChannel channel = new XiaomiChannel(config, clock);
         log.info("Xiaomi channel via {} (channel_id {}, {} per-app overrides)", config.baseUrl(),
                 config.channelId(), config.channelIdByPackage().size());
-        return channel;
+        return new XiaomiChannel(config, clock);
     }
 
     @Override
-    public Channel channel() {
-        return Channel.XIAOMI;
+    protected Prepared prepare(Delivery delivery) {
+        return Prepared.post(VendorHttp.Request.form(sendUri, headers, payload.render(delivery)));
     }
 
     @Override
-    public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        return gate.send(() -> sendOpen(delivery));
-    }
-
-    private CompletableFuture<SendOutcome> sendOpen(Delivery delivery) {
-        Map<String, String> form;
-        try {
-            form = payload.render(delivery);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(
-                    new SendOutcome.Rejected("xiaomi: cannot build message: " + e.getMessage()));
-        }
-        String token = delivery.target().token();
-        return http.postForm(sendUri, headers, form).thenApply(r -> {
-            SendOutcome outcome = responses.map(r.status(), r.json(), token, clock.instant());
-            if (log.isDebugEnabled() && !(outcome instanceof SendOutcome.Delivered)) {
-                log.debug("Xiaomi {} for message {} to {}: {}", outcome.label(), delivery.messageId(),
-                        Tokens.mask(token), outcome);
-            }
-            return outcome;
-        });
-    }
-
-    @Override
-    public void close() {
-        gate.close();
+    protected SendOutcome answer(VendorHttp.Response r, Delivery delivery) {
+        return responses.map(r.status(), r.json(), delivery.target().token(), clock.instant());
     }
 }

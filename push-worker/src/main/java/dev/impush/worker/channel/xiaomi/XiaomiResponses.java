@@ -2,7 +2,7 @@ package dev.impush.worker.channel.xiaomi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.http.QuotaDay;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig.CodeClass;
 import java.time.Instant;
 import java.util.Arrays;

@@ -10,7 +10,7 @@ import dev.impush.localstack.honor.MockHonor;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.DeliveryIds;
+import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

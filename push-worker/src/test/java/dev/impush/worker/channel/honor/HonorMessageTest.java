@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.vendor.DeliveryIds;
+import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;

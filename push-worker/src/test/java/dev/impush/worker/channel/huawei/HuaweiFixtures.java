@@ -4,7 +4,7 @@ import dev.impush.model.Channel;
 import dev.impush.model.job.Notification;
 import dev.impush.runtime.Env;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.vendor.VendorFixtures;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.http.QuotaDay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

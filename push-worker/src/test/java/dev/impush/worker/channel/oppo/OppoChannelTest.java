@@ -9,7 +9,7 @@ import dev.impush.localstack.oppo.MockOppo;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.DeliveryIds;
+import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.impush.worker.channel.oppo;
 import dev.impush.model.Channel;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.vendor.VendorFixtures;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Instant;
 import java.util.Map;
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.localstack.vivo.MockVivo;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.DeliveryIds;
+import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

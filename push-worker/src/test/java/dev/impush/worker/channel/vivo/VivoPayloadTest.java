@@ -8,7 +8,7 @@ import dev.impush.model.Channel;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.vendor.DeliveryIds;
+import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.vendor.QuotaDay;
+import dev.impush.worker.channel.http.QuotaDay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.vendor.DeliveryIds;
+import dev.impush.worker.channel.http.DeliveryIds;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

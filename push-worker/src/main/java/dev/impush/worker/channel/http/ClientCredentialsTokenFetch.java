@@ -1,4 +1,4 @@
-package dev.impush.worker.channel.vendor;
+package dev.impush.worker.channel.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
@@ -15,24 +15,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Contract: a 200 answer with a non-empty {@code access_token} is a token living
  * {@code expires_in} seconds (or {@code defaultExpiresInS} when that is missing or not positive).
- * Any other answer fails the future with an {@link AuthFailure} whose message names
- * {@code label}, the HTTP status and the {@code error}/{@code sub_error}/{@code error_description}
- * fields; it is {@link AuthFailure#permanent permanent} for a 4xx answer. Thread-safe.
+ * Any other answer fails the future with a message that names {@code label}, the HTTP status and the
+ * {@code error}/{@code sub_error}/{@code error_description} fields: for a 4xx answer (wrong id or
+ * secret, which no resend cures) an {@link AuthCallRefused} whose outcome is
+ * {@link SendOutcome.Rejected}, else (5xx, garbled answer) a transient failure. Thread-safe.
  */
 public final class ClientCredentialsTokenFetch {
-    /**
-     * The token endpoint refused or failed. {@code permanent} (a 4xx answer: wrong id or secret)
-     * means resending cannot help; otherwise it is transient (5xx, garbled answer).
-     */
-    public static final class AuthFailure extends RuntimeException {
-        public final boolean permanent;
-
-        AuthFailure(String message, boolean permanent) {
-            super(message, null, false, false);
-            this.permanent = permanent;
-        }
-    }
-
     private final VendorHttp http;
     private final URI tokenUrl;
     private final String clientId;
@@ -73,20 +61,10 @@ public final class ClientCredentialsTokenFetch {
             String message = label + " HTTP " + r.status() + " error " + j.path("error").asText("?")
                     + (j.has("sub_error") ? "/" + j.path("sub_error").asText() : "")
                     + ": " + j.path("error_description").asText("");
-            throw new AuthFailure(message, r.status() >= 400 && r.status() < 500);
+            if (r.status() >= 400 && r.status() < 500) {
+                throw new AuthCallRefused(new SendOutcome.Rejected(message));
+            }
+            throw new IllegalStateException(message);
         });
-    }
-
-    /**
-     * For {@code exceptionallyCompose} after a send: credentials the token endpoint refused
-     * ({@link AuthFailure#permanent}) become {@link SendOutcome.Rejected}; anything else stays a
-     * failure (the caller retries).
-     */
-    public static CompletableFuture<SendOutcome> refusedAsRejected(Throwable e) {
-        Throwable cause = Futures.unwrap(e);
-        if (cause instanceof AuthFailure f && f.permanent) {
-            return CompletableFuture.completedFuture(new SendOutcome.Rejected(f.getMessage()));
-        }
-        return CompletableFuture.failedFuture(cause);
     }
 }

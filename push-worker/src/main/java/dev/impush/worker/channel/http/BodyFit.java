@@ -1,4 +1,4 @@
-package dev.impush.worker.channel.vendor;
+package dev.impush.worker.channel.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.codec.Json;

@@ -1,4 +1,4 @@
-package dev.impush.worker.channel.vendor;
+package dev.impush.worker.channel.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package dev.impush.worker.channel.vendor;
+package dev.impush.worker.channel.http;
 
 /** Vendor field limits count characters; trimming must never split a surrogate pair. */
 public final class TextLimits {

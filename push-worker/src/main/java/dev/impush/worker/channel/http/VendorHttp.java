@@ -1,4 +1,4 @@
-package dev.impush.worker.channel.vendor;
+package dev.impush.worker.channel.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
@@ -71,12 +71,24 @@ public final class VendorHttp implements AutoCloseable {
         }
     }
 
+    /** One POST to a vendor, with its body encoded. */
+    public record Request(URI uri, Map<String, String> headers, String contentType, String body) {
+        public static Request json(URI uri, Map<String, String> headers, Object body) {
+            return new Request(uri, headers, "application/json; charset=UTF-8",
+                    new String(Json.write(body), StandardCharsets.UTF_8));
+        }
+
+        public static Request form(URI uri, Map<String, String> headers, Map<String, String> form) {
+            return new Request(uri, headers, "application/x-www-form-urlencoded; charset=UTF-8", formEncode(form));
+        }
+    }
+
     public CompletableFuture<Response> postJson(URI uri, Map<String, String> headers, Object body) {
-        return post(uri, headers, "application/json; charset=UTF-8", new String(Json.write(body), StandardCharsets.UTF_8));
+        return post(Request.json(uri, headers, body));
     }
 
     public CompletableFuture<Response> postForm(URI uri, Map<String, String> headers, Map<String, String> form) {
-        return post(uri, headers, "application/x-www-form-urlencoded; charset=UTF-8", formEncode(form));
+        return post(Request.form(uri, headers, form));
     }
 
     /** {@code k=v&...}, UTF-8 URL-encoded, in the map's iteration order. */
@@ -87,11 +99,11 @@ public final class VendorHttp implements AutoCloseable {
         return j.toString();
     }
 
-    private CompletableFuture<Response> post(URI uri, Map<String, String> headers, String contentType, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        headers.forEach(b::header);
+    public CompletableFuture<Response> post(Request request) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(timeout)
+                .header("Content-Type", request.contentType())
+                .POST(HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+        request.headers().forEach(b::header);
         return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
     }

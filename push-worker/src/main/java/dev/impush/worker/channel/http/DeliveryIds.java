@@ -1,4 +1,4 @@
-package dev.impush.worker.channel.vendor;
+package dev.impush.worker.channel.http;
 
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
