@@ -10,28 +10,16 @@ import dev.impush.localstack.traffic.ImTraffic;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.codec.Decoded;
-import dev.impush.model.job.PushJob;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * of them ack it in time, while the broker or the detector is away; the other half never ack. The
  * detector must push exactly the second half, and soon. Ack timeout 5 s (the pipeline's), grace 2 s
  * and punctuation 1 s (the defaults), ack tracking {@code routed} (the default). Zombie pushes are
- * counted as jobs on {@code push.jobs} (read committed): the detector's decision, before any worker.
+ * counted as jobs on {@code push.jobs} (read committed, {@link JobWatch}): the detector's decision,
+ * before any worker.
  */
 @Timeout(300)
 class AckDeadlineLagIT {
@@ -53,56 +42,6 @@ class AckDeadlineLagIT {
      * (1 s) for the evidence and one for the scan, the commit (0.1 s); plus slack for a loaded machine.
      */
     private static final Duration BOUND = Duration.ofSeconds(5);
-
-    /** Reads push.jobs from the start, read committed, and notes when each zombie job was first seen. */
-    private static final class ZombieWatch implements AutoCloseable {
-        private final Map<String, Long> seenAtMillis = new ConcurrentHashMap<>();
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        ZombieWatch(String bootstrap) {
-            ContractCodec<PushJob> codec = ContractCodec.jobs(ContractCodec.DEFAULT_MAX_BYTES);
-            thread = Thread.ofPlatform().daemon().name("zombie-watch").start(() -> {
-                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                    List<TopicPartition> tps = c.partitionsFor(Topics.JOBS).stream()
-                            .map(p -> new TopicPartition(Topics.JOBS, p.partition())).toList();
-                    c.assign(tps);
-                    c.seekToBeginning(tps);
-                    while (running) {
-                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                            if (codec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok
-                                    && ok.value().jobId().contains("/zombie/")) {
-                                seenAtMillis.putIfAbsent(ok.value().messageId(), System.currentTimeMillis());
-                            }
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    if (running) {
-                        throw e;
-                    }
-                }
-            });
-        }
-
-        /** Message ids with a zombie push. */
-        Set<String> pushed() {
-            return new TreeSet<>(seenAtMillis.keySet());
-        }
-
-        long seenAt(String messageId) {
-            return seenAtMillis.get(messageId);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(5_000);
-        }
-    }
 
     /** One online iOS device per user. */
     private static Population population(String prefix) {
@@ -140,26 +79,6 @@ class AckDeadlineLagIT {
         }
     }
 
-    /** Waits until the detector's group has committed im.events up to its end. */
-    private static void awaitDetectorCaughtUp(Admin admin, Duration timeout) throws InterruptedException {
-        Await.until(timeout, () -> {
-            try {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS).partitions()
-                        .forEach(p -> latest.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
-                var ends = admin.listOffsets(latest).all().get();
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets("impush-offline-detector").partitionsToOffsetAndMetadata().get();
-                return ends.entrySet().stream().allMatch(e -> {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    return e.getValue().offset() == 0 || c != null && c.offset() >= e.getValue().offset();
-                });
-            } catch (Exception e) {
-                return false;
-            }
-        }, () -> "the detector did not catch up on " + Topics.EVENTS);
-    }
-
     private static void report(String scenario, Set<String> pushed, Set<String> acking, Set<String> silent) {
         long wrong = pushed.stream().filter(acking::contains).count();
         long missing = silent.stream().filter(m -> !pushed.contains(m)).count();
@@ -179,7 +98,7 @@ class AckDeadlineLagIT {
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.defaults());
              ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
              ImTraffic otherGateway = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
-             ZombieWatch zombies = new ZombieWatch(pipeline.bootstrapServers())) {
+             JobWatch zombies = new JobWatch(pipeline.bootstrapServers())) {
             assumeTrue(pipeline.stack().kafka() instanceof EmbeddedKafka, "needs the stoppable embedded broker");
             EmbeddedKafka broker = (EmbeddedKafka) pipeline.stack().kafka();
             String p = "bk";
@@ -215,15 +134,15 @@ class AckDeadlineLagIT {
 
             Set<String> silent = messagesOf(p, false);
             Set<String> acking = messagesOf(p, true);
-            Await.until(Duration.ofSeconds(60), () -> zombies.pushed().containsAll(silent),
-                    () -> "zombie pushes " + zombies.pushed() + ", expected " + silent);
+            Await.until(Duration.ofSeconds(60), () -> zombies.zombies().containsAll(silent),
+                    () -> "zombie pushes " + zombies.zombies() + ", expected " + silent);
             Thread.sleep(ACK_TIMEOUT.plus(BOUND).toMillis()); // time for a wrong push to show up
             report("broker stopped " + OUTAGE.toSeconds() + " s (acks made " + ackedAfter.toMillis()
-                    + " ms after routed, delivered 1 s after the broker was back)", zombies.pushed(), acking, silent);
+                    + " ms after routed, delivered 1 s after the broker was back)", zombies.zombies(), acking, silent);
             System.out.printf("  never-acked devices pushed %d-%d ms after the broker was back%n",
-                    silent.stream().mapToLong(m -> zombies.seenAt(m) - back).min().orElse(-1),
-                    silent.stream().mapToLong(m -> zombies.seenAt(m) - back).max().orElse(-1));
-            assertEquals(silent, zombies.pushed(), "pushed exactly the devices that never acked");
+                    silent.stream().mapToLong(m -> zombies.zombieSeenAt(m) - back).min().orElse(-1),
+                    silent.stream().mapToLong(m -> zombies.zombieSeenAt(m) - back).max().orElse(-1));
+            assertEquals(silent, zombies.zombies(), "pushed exactly the devices that never acked");
         }
     }
 
@@ -231,15 +150,15 @@ class AckDeadlineLagIT {
     void detectorProcessStoppedLongerThanTheAckTimeout_acksSentMeanwhile_noZombiePush() throws Exception {
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withoutDetector());
              ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
-             ZombieWatch zombies = new ZombieWatch(pipeline.bootstrapServers());
+             JobWatch zombies = new JobWatch(pipeline.bootstrapServers());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()))) {
             String p = "st";
             traffic.connect(population(p), "gw-st", Instant.now());
             DetectorProcess detector = pipeline.startDetectorProcess("sigstop", Map.of());
-            awaitDetectorCaughtUp(admin, Duration.ofSeconds(90));
+            JobWatch.awaitCaughtUp(admin, "impush-offline-detector", Duration.ofSeconds(90));
 
             Instant routedAt = messageAndRoute(traffic, p);
-            awaitDetectorCaughtUp(admin, Duration.ofSeconds(30));
+            JobWatch.awaitCaughtUp(admin, "impush-offline-detector", Duration.ofSeconds(30));
             // let the detector's fetch that is waiting at the broker come back empty, so that on
             // resuming it must fetch the acks anew: what a stalled consumer meets
             Thread.sleep(1_000);
@@ -256,13 +175,13 @@ class AckDeadlineLagIT {
 
             Set<String> silent = messagesOf(p, false);
             Set<String> acking = messagesOf(p, true);
-            Await.until(Duration.ofSeconds(60), () -> zombies.pushed().containsAll(silent),
-                    () -> "zombie pushes " + zombies.pushed() + ", expected " + silent + "; " + detector);
-            awaitDetectorCaughtUp(admin, Duration.ofSeconds(30));
+            Await.until(Duration.ofSeconds(60), () -> zombies.zombies().containsAll(silent),
+                    () -> "zombie pushes " + zombies.zombies() + ", expected " + silent + "; " + detector);
+            JobWatch.awaitCaughtUp(admin, "impush-offline-detector", Duration.ofSeconds(30));
             Thread.sleep(BOUND.toMillis());
             report("detector stopped (SIGSTOP) " + OUTAGE.toSeconds() + " s (acks " + ackedAfter.toMillis()
-                    + " ms after routed)", zombies.pushed(), acking, silent);
-            assertEquals(silent, zombies.pushed(), "pushed exactly the devices that never acked; " + detector);
+                    + " ms after routed)", zombies.zombies(), acking, silent);
+            assertEquals(silent, zombies.zombies(), "pushed exactly the devices that never acked; " + detector);
         }
     }
 
@@ -270,7 +189,7 @@ class AckDeadlineLagIT {
     void deviceThatNeverAcks_isPushedWithinTheAckTimeoutPlusABound() throws Exception {
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.defaults());
              ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
-             ZombieWatch zombies = new ZombieWatch(pipeline.bootstrapServers())) {
+             JobWatch zombies = new JobWatch(pipeline.bootstrapServers())) {
             String p = "nv";
             traffic.connect(population(p), "gw-nv", Instant.now());
             Await.until(Duration.ofSeconds(30), () -> pipeline.count(DetectorMetrics.EVENTS, "type", "presence") >= USERS,
@@ -280,14 +199,14 @@ class AckDeadlineLagIT {
             traffic.flush();
 
             Set<String> silent = messagesOf(p, false);
-            Await.until(ACK_TIMEOUT.plus(BOUND).plusSeconds(10), () -> zombies.pushed().containsAll(silent),
-                    () -> "zombie pushes " + zombies.pushed() + ", expected " + silent);
+            Await.until(ACK_TIMEOUT.plus(BOUND).plusSeconds(10), () -> zombies.zombies().containsAll(silent),
+                    () -> "zombie pushes " + zombies.zombies() + ", expected " + silent);
             Thread.sleep(2_000);
-            List<Long> after = silent.stream().map(m -> zombies.seenAt(m) - routedAt.toEpochMilli()).sorted().toList();
+            List<Long> after = silent.stream().map(m -> zombies.zombieSeenAt(m) - routedAt.toEpochMilli()).sorted().toList();
             System.out.printf("ack deadlines, quiet partitions: never-acked devices pushed %d-%d ms after routed "
                     + "(ack timeout %d ms, bound %d ms)%n", after.getFirst(), after.getLast(), ACK_TIMEOUT.toMillis(),
                     ACK_TIMEOUT.plus(BOUND).toMillis());
-            assertEquals(silent, zombies.pushed());
+            assertEquals(silent, zombies.zombies());
             assertTrue(after.getLast() <= ACK_TIMEOUT.plus(BOUND).toMillis(), "pushed " + after + " ms after routed");
             assertTrue(after.getFirst() >= ACK_TIMEOUT.toMillis(), "not before the ack timeout: " + after);
         }

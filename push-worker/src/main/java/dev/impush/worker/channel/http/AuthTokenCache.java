@@ -12,12 +12,17 @@ import java.util.function.Function;
 
 /**
  * The current auth token of each vendor app, fetched by one caller while the others wait for the
- * same future (vendors rate-limit their auth endpoints: vivo allows 10 calls/s per app), and
- * dropped {@code refreshMargin} before the vendor's expiry so no send carries a token about to
- * die. {@link #invalidate} after an auth-expired answer drops only the token that failed, so many
+ * same future (vendors rate-limit their auth endpoints: vivo allows 10 calls/s per app). A token is
+ * renewed ahead: from {@link #REFRESH_AHEAD} before it is dropped, the first send that uses it starts
+ * one background fetch (Caffeine's refresh, one per app at a time) and keeps sending with the
+ * current token meanwhile, so no send waits for a fetch at the expiry. It is dropped
+ * {@code refreshMargin} before the vendor's expiry, so no send carries a token about to die.
+ * {@link #invalidate} after an auth-expired answer drops only the token that failed, so many
  * concurrent failures cause one refresh. Thread-safe.
  */
 public final class AuthTokenCache {
+    /** How long before a token is dropped its replacement is fetched. */
+    static final Duration REFRESH_AHEAD = Duration.ofMinutes(1);
     private final AsyncLoadingCache<String, AuthToken> cache;
     private final Clock clock;
     private final Duration refreshMargin;
@@ -31,13 +36,21 @@ public final class AuthTokenCache {
         this.refreshMargin = refreshMargin;
         this.cache = Caffeine.newBuilder()
                 .ticker(clockTicker(clock))
-                .expireAfter(Expiry.<String, AuthToken>creating((app, token) -> lifetime(token)))
+                .expireAfter(Expiry.<String, AuthToken>writing((app, token) -> lifetime(token)))
                 .buildAsync((app, executor) -> fetch.apply(app));
     }
 
-    /** The app's token: the cached one, or the one being fetched (a failed fetch is not cached). */
+    /**
+     * The app's token: the cached one, or the one being fetched (a failed fetch is not cached). A
+     * cached token close to being dropped starts the fetch of its replacement.
+     */
     public CompletableFuture<AuthToken> token(String appId) {
-        return cache.get(appId);
+        return cache.get(appId).thenApply(token -> {
+            if (lifetime(token).compareTo(REFRESH_AHEAD) <= 0) {
+                cache.synchronous().refresh(appId); // in flight at most once per app; a failure keeps this token
+            }
+            return token;
+        });
     }
 
     /**
