@@ -1,10 +1,10 @@
 package dev.impush.replay;
 
 import dev.impush.model.deadletter.DeadLetter;
-import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.dedupe.DedupeMark;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

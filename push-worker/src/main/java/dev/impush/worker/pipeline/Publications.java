@@ -1,8 +1,8 @@
 package dev.impush.worker.pipeline;
 
 import dev.impush.worker.metrics.WorkerMetrics;
-import dev.impush.worker.publish.PublishErrors;
 import dev.impush.worker.publish.Publication;
+import dev.impush.worker.publish.PublishErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Queue;

@@ -1,7 +1,7 @@
 package dev.impush.worker.pipeline;
 
-import dev.impush.worker.dedupe.Dedupe;
 import dev.impush.model.dedupe.DedupeKey;
+import dev.impush.worker.dedupe.Dedupe;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
 import dev.impush.worker.metrics.WorkerMetrics;
 import java.util.ArrayList;

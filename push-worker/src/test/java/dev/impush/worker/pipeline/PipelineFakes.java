@@ -2,12 +2,12 @@ package dev.impush.worker.pipeline;
 
 import dev.impush.model.Channel;
 import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
-import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
 import dev.impush.worker.dedupe.Transition;
 import dev.impush.worker.dispatch.SendResult;
@@ -17,8 +17,6 @@ import dev.impush.worker.publish.RetryRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,34 +33,6 @@ import java.util.function.Consumer;
  */
 final class PipelineFakes {
     private PipelineFakes() {}
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     static final class FakeDedupe implements Dedupe {
         private record Entry(String value, long expiresAt) {}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
 import dev.impush.worker.LocalRedis;
+import dev.impush.worker.TestClock;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
@@ -146,7 +147,7 @@ class QuotaGateIT {
 
     @Test
     void permitsLeasedAhead_lapseAtMidnight_andDoNotCountForTheNewDay() throws Exception {
-        MovableClock clock = new MovableClock(Instant.parse("2026-12-05T15:59:59Z")); // 23:59:59 in Shanghai
+        TestClock clock = new TestClock(Instant.parse("2026-12-05T15:59:59Z")); // 23:59:59 in Shanghai
         var limits = Map.of(Channel.HONOR, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
         try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
             assertEquals(Optional.empty(), gate.acquire(Channel.HONOR).get(1, TimeUnit.SECONDS));
@@ -189,34 +190,6 @@ class QuotaGateIT {
         } finally {
             c.shutdown();
             other.close();
-        }
-    }
-
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 }

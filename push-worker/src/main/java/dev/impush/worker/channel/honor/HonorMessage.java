@@ -71,7 +71,6 @@ final class HonorMessage {
         return root;
     }
 
-
     Duration ttl(Delivery delivery) {
         if (delivery.expiresAt() == null) {
             return DEFAULT_TTL.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : DEFAULT_TTL;

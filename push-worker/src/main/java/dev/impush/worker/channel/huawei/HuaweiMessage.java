@@ -82,7 +82,6 @@ final class HuaweiMessage {
         return root;
     }
 
-
     Duration ttl(Delivery delivery) {
         if (delivery.expiresAt() == null) {
             return DEFAULT_TTL.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : DEFAULT_TTL;

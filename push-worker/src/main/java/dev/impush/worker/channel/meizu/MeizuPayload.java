@@ -122,7 +122,6 @@ final class MeizuPayload {
         }
     }
 
-
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }

@@ -87,8 +87,6 @@ final class OppoPayload {
         return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
-
-
     private static Map<String, String> parameters(Delivery delivery) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(Notification.MESSAGE_ID_KEY, delivery.messageId());

@@ -86,8 +86,6 @@ final class VivoPayload {
         return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
-
-
     private static Map<String, String> customMap(Delivery delivery) {
         Map<String, String> map = new LinkedHashMap<>();
         map.put(Notification.MESSAGE_ID_KEY, delivery.messageId());

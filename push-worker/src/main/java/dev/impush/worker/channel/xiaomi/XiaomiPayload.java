@@ -78,7 +78,6 @@ final class XiaomiPayload {
         return form;
     }
 
-
     Duration ttl(Delivery delivery) {
         Duration left = Duration.between(clock.instant(), delivery.expiresAt());
         if (left.compareTo(MIN_TTL) < 0) {
@@ -86,7 +85,6 @@ final class XiaomiPayload {
         }
         return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
-
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();

@@ -3,11 +3,9 @@ package dev.impush.worker.channel.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.impush.worker.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,25 +14,6 @@ import org.junit.jupiter.api.Test;
 /** Tokens are renewed before they are dropped, so no send waits for a fetch at the expiry. */
 class AuthTokenCacheTest {
     private static final Instant T0 = Instant.parse("2026-12-03T08:00:00Z");
-
-    private static final class TestClock extends Clock {
-        volatile Instant now = T0;
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -46,7 +25,7 @@ class AuthTokenCacheTest {
 
     @Test
     void aTokenCloseToBeingDropped_isStillUsed_whileItsReplacementIsFetched() throws Exception {
-        TestClock clock = new TestClock();
+        TestClock clock = new TestClock(T0);
         List<CompletableFuture<AuthToken>> fetches = new CopyOnWriteArrayList<>();
         AuthTokenCache cache = new AuthTokenCache(app -> {
             CompletableFuture<AuthToken> f = new CompletableFuture<>();
@@ -58,11 +37,11 @@ class AuthTokenCacheTest {
         fetches.getFirst().complete(new AuthToken("t1", T0.plus(Duration.ofMinutes(60))));
         assertEquals("t1", first.join().value());
 
-        clock.now = T0.plus(Duration.ofMinutes(50));
+        clock.set(T0.plus(Duration.ofMinutes(50)));
         assertEquals("t1", cache.token("app").join().value(), "far from its end: no fetch");
         assertEquals(1, fetches.size());
 
-        clock.now = T0.plus(Duration.ofSeconds(54 * 60 + 30)); // 30 s before it is dropped (5 min before expiry)
+        clock.set(T0.plus(Duration.ofSeconds(54 * 60 + 30))); // 30 s before it is dropped (5 min before expiry)
         CompletableFuture<AuthToken> during = cache.token("app");
         assertTrue(during.isDone(), "the send does not wait for the fetch");
         assertEquals("t1", during.join().value());
@@ -73,7 +52,7 @@ class AuthTokenCacheTest {
 
         fetches.get(1).complete(new AuthToken("t2", T0.plus(Duration.ofMinutes(120))));
         await(() -> "t2".equals(cache.token("app").join().value()));
-        clock.now = T0.plus(Duration.ofMinutes(100));
+        clock.set(T0.plus(Duration.ofMinutes(100)));
         assertEquals("t2", cache.token("app").join().value(), "the new token lives its own lifetime");
         assertEquals(2, fetches.size());
     }

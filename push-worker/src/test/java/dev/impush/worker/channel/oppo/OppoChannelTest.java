@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.oppo.MockOppo;
 import dev.impush.model.job.Notification;
+import dev.impush.worker.TestClock;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.DeliveryIds;
@@ -124,7 +125,7 @@ class OppoChannelTest {
 
     @Test
     void send_authTokenLifetimeOver_fetchesNewTokenBeforeSending() throws Exception {
-        MutableClock clock = new MutableClock(NOW);
+        TestClock clock = new TestClock(NOW);
         try (MockOppo mock = MockOppo.start(clock);
              OppoChannel ch = OppoChannel.create(OppoConfig.of(mock.appKey(), mock.masterSecret())
                      .withBaseUrl(mock.baseUrl()).withAuthTokenLifetime(Duration.ofMinutes(50)), clock)) {
@@ -223,33 +224,5 @@ class OppoChannelTest {
         }
         assertEquals(1, oppo.authCalls());
         assertEquals(100, oppo.ledger().total(MockOppo.CHANNEL));
-    }
-
-    /** A clock tests move forward, shared by the channel and the mock. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
