@@ -3,7 +3,6 @@ package dev.impush.worker.channel.apns;
 import com.eatthepath.pushy.apns.ApnsClientBuilder;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -117,31 +116,6 @@ public record ApnsConfig(
                 env.file(TRUST_CERT_FILE),
                 env.integer(CONNECTIONS, DEFAULT_CONNECTIONS, 1, MAX_CONNECTIONS),
                 env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis())));
-    }
-
-    /** The same configuration sending to {@code host:port} for both environments (a mock or a proxy). */
-    public ApnsConfig withServer(String host, int port) {
-        return new ApnsConfig(signingKeyFile, keyId, teamId, Optional.of(host), port, trustedServerCertificateFile,
-                concurrentConnections, rateLimitBackoff);
-    }
-
-    /** The same configuration trusting the PEM certificate(s) in {@code pemFile} instead of the JDK's CAs. */
-    public ApnsConfig withTrustedServerCertificate(Path pemFile) {
-        if (!Files.isReadable(pemFile)) {
-            throw new ConfigException(TRUST_CERT_FILE + "=" + pemFile + " is not a readable file");
-        }
-        return new ApnsConfig(signingKeyFile, keyId, teamId, hostOverride, port, Optional.of(pemFile),
-                concurrentConnections, rateLimitBackoff);
-    }
-
-    public ApnsConfig withConcurrentConnections(int connections) {
-        return new ApnsConfig(signingKeyFile, keyId, teamId, hostOverride, port, trustedServerCertificateFile,
-                connections, rateLimitBackoff);
-    }
-
-    public ApnsConfig withRateLimitBackoff(Duration backoff) {
-        return new ApnsConfig(signingKeyFile, keyId, teamId, hostOverride, port, trustedServerCertificateFile,
-                concurrentConnections, backoff);
     }
 
     /** The host for one environment: the override if set, else Apple's sandbox or production host. */

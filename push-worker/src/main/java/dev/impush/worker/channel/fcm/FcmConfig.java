@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.fcm;
 
+import dev.impush.worker.channel.http.VendorEnv;
 import dev.impush.model.codec.Json;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
@@ -11,9 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach FCM HTTP v1 through the Firebase Admin SDK. Immutable; build it with
- * {@link #withServiceAccount}, {@link #withStaticAccessToken} or {@link #fromEnv}, then adjust with
- * the {@code with…} methods.
+ * How to reach FCM HTTP v1 through the Firebase Admin SDK. Immutable; read it with {@link #fromEnv}.
  *
  * @param projectId        the Firebase project id ({@code /v1/projects/{projectId}/messages:send})
  * @param credentials      a service-account file (production) or a static access token (mocks, tests)
@@ -77,7 +76,7 @@ public record FcmConfig(
             throw new IllegalArgumentException("projectId must not be blank");
         }
         Objects.requireNonNull(credentials, "credentials");
-        checkBaseUrl(baseUrl);
+        VendorEnv.checkOrigin(baseUrl);
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
         }
@@ -89,35 +88,9 @@ public record FcmConfig(
         }
     }
 
-    /** Production credentials, every other setting at its default. */
-    public static FcmConfig withServiceAccount(String projectId, Path serviceAccountJson) {
-        return defaults(projectId, new ServiceAccountFile(serviceAccountJson));
-    }
-
-    /** A fixed token, for mocks and tests only (see {@link StaticAccessToken}). */
-    public static FcmConfig withStaticAccessToken(String projectId, String accessToken) {
-        return defaults(projectId, new StaticAccessToken(accessToken));
-    }
-
     private static FcmConfig defaults(String projectId, Credentials credentials) {
         return new FcmConfig(projectId, credentials, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENCY,
                 DEFAULT_TIMEOUT, DEFAULT_RATE_LIMIT_BACKOFF);
-    }
-
-    public FcmConfig withBaseUrl(URI url) {
-        return new FcmConfig(projectId, credentials, url, maxConcurrency, requestTimeout, rateLimitBackoff);
-    }
-
-    public FcmConfig withMaxConcurrency(int max) {
-        return new FcmConfig(projectId, credentials, baseUrl, max, requestTimeout, rateLimitBackoff);
-    }
-
-    public FcmConfig withRequestTimeout(Duration timeout) {
-        return new FcmConfig(projectId, credentials, baseUrl, maxConcurrency, timeout, rateLimitBackoff);
-    }
-
-    public FcmConfig withRateLimitBackoff(Duration backoff) {
-        return new FcmConfig(projectId, credentials, baseUrl, maxConcurrency, requestTimeout, backoff);
     }
 
     /** True when requests are redirected away from the real FCM endpoint. */
@@ -153,7 +126,7 @@ public record FcmConfig(
             projectId = env.optional(PROJECT_ID).orElseThrow(() -> new ConfigException(
                     PROJECT_ID + " is required when " + ACCESS_TOKEN + " is set"));
         }
-        URI baseUrl = env.optional(BASE_URL).map(FcmConfig::parseBaseUrl).orElse(DEFAULT_BASE_URL);
+        URI baseUrl = VendorEnv.originUrl(env, BASE_URL, DEFAULT_BASE_URL);
         int maxConcurrency = env.integer(MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY, 1, 100_000);
         Duration timeout = env.millis(TIMEOUT_MS, DEFAULT_TIMEOUT.toMillis());
         if (timeout.isZero()) {
@@ -161,26 +134,6 @@ public record FcmConfig(
         }
         Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
         return Optional.of(new FcmConfig(projectId, credentials, baseUrl, maxConcurrency, timeout, backoff));
-    }
-
-    private static URI parseBaseUrl(String value) {
-        try {
-            URI uri = new URI(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
-            checkBaseUrl(uri);
-            return uri;
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            throw new ConfigException(BASE_URL + "=" + value
-                    + " must be an absolute http(s) URL without path, e.g. http://127.0.0.1:8089");
-        }
-    }
-
-    private static void checkBaseUrl(URI uri) {
-        if (uri == null || uri.getHost() == null
-                || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath()))
-                || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL without path: " + uri);
-        }
     }
 
     private static String projectIdOf(Path serviceAccountJson) {

@@ -80,26 +80,6 @@ public record MeizuConfig(
                 DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE, DEFAULT_DAILY_QUOTA_CODES);
     }
 
-    public MeizuConfig withBaseUrl(URI url) {
-        return new MeizuConfig(appId, appSecret, url, noticeMsgType, requestTimeout, rateLimitBackoff, quotaZone,
-                dailyQuotaCodes);
-    }
-
-    public MeizuConfig withNoticeMsgType(int type) {
-        return new MeizuConfig(appId, appSecret, baseUrl, type, requestTimeout, rateLimitBackoff, quotaZone,
-                dailyQuotaCodes);
-    }
-
-    public MeizuConfig withRequestTimeout(Duration timeout) {
-        return new MeizuConfig(appId, appSecret, baseUrl, noticeMsgType, timeout, rateLimitBackoff, quotaZone,
-                dailyQuotaCodes);
-    }
-
-    public MeizuConfig withRateLimitBackoff(Duration backoff) {
-        return new MeizuConfig(appId, appSecret, baseUrl, noticeMsgType, requestTimeout, backoff, quotaZone,
-                dailyQuotaCodes);
-    }
-
     @Override
     public String toString() {
         return "MeizuConfig[appId=" + appId + ", appSecret=***, baseUrl=" + baseUrl + ", noticeMsgType="

@@ -143,31 +143,6 @@ public record OppoConfig(
                 DEFAULT_TIMEOUT);
     }
 
-    public OppoConfig withBaseUrl(URI url) {
-        return new OppoConfig(appKey, masterSecret, url, im, click, fallbackText, authTokenLifetime,
-                rateLimitBackoff, quotaZone, requestTimeout);
-    }
-
-    public OppoConfig withIm(Classification classification) {
-        return new OppoConfig(appKey, masterSecret, baseUrl, classification, click, fallbackText, authTokenLifetime,
-                rateLimitBackoff, quotaZone, requestTimeout);
-    }
-
-    public OppoConfig withAuthTokenLifetime(Duration lifetime) {
-        return new OppoConfig(appKey, masterSecret, baseUrl, im, click, fallbackText, lifetime,
-                rateLimitBackoff, quotaZone, requestTimeout);
-    }
-
-    public OppoConfig withRateLimitBackoff(Duration backoff) {
-        return new OppoConfig(appKey, masterSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
-                backoff, quotaZone, requestTimeout);
-    }
-
-    public OppoConfig withRequestTimeout(Duration timeout) {
-        return new OppoConfig(appKey, masterSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
-                rateLimitBackoff, quotaZone, timeout);
-    }
-
     /**
      * Reads {@code IMPUSH_OPPO_*}. Empty when {@value #APP_KEY} is unset (OPPO disabled); with it,
      * one of {@value #MASTER_SECRET} / {@value #MASTER_SECRET_FILE} is required.

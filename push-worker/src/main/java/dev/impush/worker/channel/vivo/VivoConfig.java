@@ -126,26 +126,6 @@ public record VivoConfig(
                 DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE, DEFAULT_TIMEOUT);
     }
 
-    public VivoConfig withBaseUrl(URI url) {
-        return new VivoConfig(appId, appKey, appSecret, url, im, click, fallbackText, authTokenLifetime,
-                authExpiredCodes, rateLimitBackoff, quotaZone, requestTimeout);
-    }
-
-    public VivoConfig withAuthTokenLifetime(Duration lifetime) {
-        return new VivoConfig(appId, appKey, appSecret, baseUrl, im, click, fallbackText, lifetime,
-                authExpiredCodes, rateLimitBackoff, quotaZone, requestTimeout);
-    }
-
-    public VivoConfig withRateLimitBackoff(Duration backoff) {
-        return new VivoConfig(appId, appKey, appSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
-                authExpiredCodes, backoff, quotaZone, requestTimeout);
-    }
-
-    public VivoConfig withRequestTimeout(Duration timeout) {
-        return new VivoConfig(appId, appKey, appSecret, baseUrl, im, click, fallbackText, authTokenLifetime,
-                authExpiredCodes, rateLimitBackoff, quotaZone, timeout);
-    }
-
     /**
      * Reads {@code IMPUSH_VIVO_*}. Empty when {@value #APP_ID} is unset (vivo disabled); with it,
      * {@value #APP_KEY} and one of {@value #APP_SECRET} / {@value #APP_SECRET_FILE} are required.

@@ -78,37 +78,6 @@ public record XiaomiConfig(
         codeOverrides = Map.copyOf(codeOverrides);
     }
 
-    /** The app secret and private channel id; every other setting at its default. */
-    public static XiaomiConfig of(String appSecret, String channelId) {
-        return new XiaomiConfig(appSecret, DEFAULT_BASE_URL, channelId, Map.of(), DEFAULT_TIMEOUT,
-                DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE, Map.of());
-    }
-
-    public XiaomiConfig withBaseUrl(URI url) {
-        return new XiaomiConfig(appSecret, url, channelId, channelIdByPackage, requestTimeout, rateLimitBackoff,
-                quotaZone, codeOverrides);
-    }
-
-    public XiaomiConfig withRequestTimeout(Duration timeout) {
-        return new XiaomiConfig(appSecret, baseUrl, channelId, channelIdByPackage, timeout, rateLimitBackoff,
-                quotaZone, codeOverrides);
-    }
-
-    public XiaomiConfig withRateLimitBackoff(Duration backoff) {
-        return new XiaomiConfig(appSecret, baseUrl, channelId, channelIdByPackage, requestTimeout, backoff,
-                quotaZone, codeOverrides);
-    }
-
-    public XiaomiConfig withChannelIdByPackage(Map<String, String> byPackage) {
-        return new XiaomiConfig(appSecret, baseUrl, channelId, byPackage, requestTimeout, rateLimitBackoff,
-                quotaZone, codeOverrides);
-    }
-
-    public XiaomiConfig withCodeOverrides(Map<Integer, CodeClass> overrides) {
-        return new XiaomiConfig(appSecret, baseUrl, channelId, channelIdByPackage, requestTimeout, rateLimitBackoff,
-                quotaZone, overrides);
-    }
-
     /** The private-message channel for the app {@code packageName}. */
     public String channelIdFor(String packageName) {
         return channelIdByPackage.getOrDefault(packageName, channelId);

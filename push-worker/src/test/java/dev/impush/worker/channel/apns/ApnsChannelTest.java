@@ -1,12 +1,5 @@
 package dev.impush.worker.channel.apns;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.eatthepath.pushy.apns.DeliveryPriority;
 import com.eatthepath.pushy.apns.PushType;
 import com.eatthepath.pushy.apns.server.RejectionReason;
@@ -19,6 +12,7 @@ import dev.impush.model.job.PushTarget;
 import dev.impush.runtime.ConfigException;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -33,12 +27,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real channel against {@link MockApns} over TLS with verified provider tokens. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -56,11 +57,8 @@ class ApnsChannelTest {
     @BeforeAll
     static void start() {
         apns = MockApns.start();
-        ApnsConfig config = ApnsConfig.of(apns.signingKeyFile(), apns.keyId(), apns.teamId())
-                .withServer(apns.host(), apns.port())
-                .withTrustedServerCertificate(apns.trustCertFile())
-                .withConcurrentConnections(1)
-                .withRateLimitBackoff(BACKOFF);
+        ApnsConfig config = config(apns.signingKeyFile(), ApnsConfig.CONNECTIONS, "1",
+                ApnsConfig.RATE_LIMIT_BACKOFF_MS, Long.toString(BACKOFF.toMillis()));
         channel = ApnsChannel.create(config, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -80,6 +78,14 @@ class ApnsChannelTest {
         deviceId = "dev-" + UUID.randomUUID();
         token = MockApns.randomToken();
         apns.registerDevice(deviceId, token, APP);
+    }
+
+    /** The mock's server and certificate, signed with {@code keyFile}, and {@code more} settings. */
+    private static ApnsConfig config(Path keyFile, String... more) {
+        return ApnsConfig.fromEnv(VendorFixtures.env(Stream.concat(Stream.of(ApnsConfig.KEY_FILE, keyFile.toString(),
+                ApnsConfig.KEY_ID, apns.keyId(), ApnsConfig.TEAM_ID, apns.teamId(), ApnsConfig.HOST, apns.host(),
+                ApnsConfig.PORT, Integer.toString(apns.port()), ApnsConfig.TRUST_CERT_FILE,
+                apns.trustCertFile().toString()), Stream.of(more)).toArray(String[]::new))).orElseThrow();
     }
 
     @Test
@@ -222,9 +228,7 @@ class ApnsChannelTest {
         Path otherKey = Files.writeString(dir.resolve("AuthKey_other.p8"), "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n");
-        ApnsConfig config = ApnsConfig.of(otherKey, apns.keyId(), apns.teamId())
-                .withServer(apns.host(), apns.port())
-                .withTrustedServerCertificate(apns.trustCertFile());
+        ApnsConfig config = config(otherKey);
         long before = apns.rejected(RejectionReason.INVALID_PROVIDER_TOKEN);
         Delivery d = delivery(token, false, "hello", "c");
 

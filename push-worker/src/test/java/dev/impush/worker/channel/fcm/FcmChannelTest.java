@@ -1,16 +1,12 @@
 package dev.impush.worker.channel.fcm;
 
-import static dev.impush.worker.channel.fcm.FcmFixtures.NOW;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -23,6 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static dev.impush.worker.channel.fcm.FcmFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real Firebase Admin SDK, through {@link FcmChannel}, against {@link MockFcmServer}. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -48,10 +48,9 @@ class FcmChannelTest {
     }
 
     private static FcmConfig config(String accessToken) {
-        return FcmConfig.withStaticAccessToken(fcm.projectId(), accessToken)
-                .withBaseUrl(fcm.baseUrl())
-                .withRequestTimeout(Duration.ofSeconds(5))
-                .withRateLimitBackoff(Duration.ofSeconds(42));
+        return FcmConfig.fromEnv(VendorFixtures.env(FcmConfig.PROJECT_ID, fcm.projectId(), FcmConfig.ACCESS_TOKEN,
+                accessToken, FcmConfig.BASE_URL, fcm.baseUrl().toString(), FcmConfig.TIMEOUT_MS, "5000",
+                FcmConfig.RATE_LIMIT_BACKOFF_MS, "42000")).orElseThrow();
     }
 
     /** A fresh message to a freshly registered device. */

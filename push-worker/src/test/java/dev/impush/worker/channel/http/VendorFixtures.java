@@ -5,8 +5,10 @@ import dev.impush.model.Priority;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import dev.impush.runtime.Env;
 import dev.impush.worker.channel.Delivery;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +37,15 @@ public final class VendorFixtures {
     }
 
     /** "Alice: hello" with {@link #DEEP_LINK}, expiring an hour after {@link #NOW}. */
+    /** A configuration environment: key, value, key, value... */
+    public static Env env(String... keysAndValues) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            env.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Env.of(env);
+    }
+
     public static Delivery delivery(Channel channel, String messageId, String deviceId, String token) {
         return delivery(channel, messageId, deviceId, token,
                 notification(messageId, "Alice", "hello", false, DEEP_LINK), NOW.plusSeconds(3600));

@@ -1,15 +1,10 @@
 package dev.impush.worker.channel.meizu;
 
-import static dev.impush.worker.channel.meizu.MeizuFixtures.NOW;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.impush.localstack.meizu.MockMeizu;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,10 +12,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static dev.impush.worker.channel.meizu.MeizuFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link MeizuChannel} against {@link MockMeizu} over real HTTP on loopback. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -33,7 +33,7 @@ class MeizuChannelTest {
     @BeforeAll
     static void start() {
         mock = MockMeizu.start(MeizuFixtures.APP_ID, MeizuFixtures.SECRET, CLOCK);
-        channel = MeizuChannel.create(config(MeizuConfig.of(MeizuFixtures.APP_ID, MeizuFixtures.SECRET)), CLOCK);
+        channel = MeizuChannel.create(config(MeizuFixtures.APP_ID, MeizuFixtures.SECRET), CLOCK);
     }
 
     @AfterAll
@@ -46,10 +46,11 @@ class MeizuChannelTest {
         }
     }
 
-    private static MeizuConfig config(MeizuConfig base) {
-        return base.withBaseUrl(mock.baseUrl())
-                .withRequestTimeout(Duration.ofSeconds(5))
-                .withRateLimitBackoff(Duration.ofSeconds(42));
+    private static MeizuConfig config(String appId, String secret, String... more) {
+        return MeizuConfig.fromEnv(VendorFixtures.env(Stream.concat(Stream.of(MeizuConfig.APP_ID, appId,
+                MeizuConfig.APP_SECRET, secret, MeizuConfig.BASE_URL, mock.baseUrl().toString(),
+                MeizuConfig.TIMEOUT_MS, "5000", MeizuConfig.RATE_LIMIT_BACKOFF_MS, "42000"), Stream.of(more))
+                .toArray(String[]::new))).orElseThrow();
     }
 
     private static Delivery registered() {
@@ -113,7 +114,7 @@ class MeizuChannelTest {
 
     @Test
     void send_badSignature_isRejectedWithVendorCode() throws Exception {
-        try (MeizuChannel wrong = MeizuChannel.create(config(MeizuConfig.of(MeizuFixtures.APP_ID, "wrong-secret")), CLOCK)) {
+        try (MeizuChannel wrong = MeizuChannel.create(config(MeizuFixtures.APP_ID, "wrong-secret"), CLOCK)) {
             Delivery d = registered();
             long before = mock.counted("rejected.1006");
 
@@ -128,7 +129,7 @@ class MeizuChannelTest {
 
     @Test
     void send_unknownAppId_isRejectedWithVendorCode() throws Exception {
-        try (MeizuChannel wrong = MeizuChannel.create(config(MeizuConfig.of("424242", MeizuFixtures.SECRET)), CLOCK)) {
+        try (MeizuChannel wrong = MeizuChannel.create(config("424242", MeizuFixtures.SECRET), CLOCK)) {
             SendOutcome.Rejected rejected = assertInstanceOf(SendOutcome.Rejected.class,
                     wrong.send(registered()).get(8, TimeUnit.SECONDS));
             assertTrue(rejected.reason().contains("110000"), rejected::reason);
@@ -137,8 +138,8 @@ class MeizuChannelTest {
 
     @Test
     void send_publicClass_isRefusedByTheImCheck() throws Exception {
-        MeizuConfig publicClass = MeizuConfig.of(MeizuFixtures.APP_ID, MeizuFixtures.SECRET).withNoticeMsgType(0);
-        try (MeizuChannel wrong = MeizuChannel.create(config(publicClass), CLOCK)) {
+        MeizuConfig publicClass = config(MeizuFixtures.APP_ID, MeizuFixtures.SECRET, MeizuConfig.NOTICE_MSG_TYPE, "0");
+        try (MeizuChannel wrong = MeizuChannel.create(publicClass, CLOCK)) {
             SendOutcome.Rejected rejected = assertInstanceOf(SendOutcome.Rejected.class,
                     wrong.send(registered()).get(8, TimeUnit.SECONDS));
             assertTrue(rejected.reason().contains("1005") && rejected.reason().contains("noticeMsgType"), rejected::reason);
@@ -193,7 +194,7 @@ class MeizuChannelTest {
 
     @Test
     void send_afterClose_failsFast() {
-        MeizuChannel closed = MeizuChannel.create(config(MeizuConfig.of(MeizuFixtures.APP_ID, MeizuFixtures.SECRET)), CLOCK);
+        MeizuChannel closed = MeizuChannel.create(config(MeizuFixtures.APP_ID, MeizuFixtures.SECRET), CLOCK);
         closed.close();
 
         assertTrue(closed.send(registered()).isCompletedExceptionally());

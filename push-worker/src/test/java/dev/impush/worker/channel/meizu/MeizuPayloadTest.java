@@ -1,18 +1,18 @@
 package dev.impush.worker.channel.meizu;
 
-import static dev.impush.worker.channel.meizu.MeizuFixtures.NOW;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static dev.impush.worker.channel.meizu.MeizuFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MeizuPayloadTest {
     private final MeizuPayload payload = new MeizuPayload(MeizuConfig.of(MeizuFixtures.APP_ID, MeizuFixtures.SECRET),
@@ -108,8 +108,9 @@ class MeizuPayloadTest {
 
     @Test
     void render_publicClassConfigured_isSentAsConfigured() throws Exception {
-        MeizuPayload publicPayload = new MeizuPayload(MeizuConfig.of(MeizuFixtures.APP_ID, MeizuFixtures.SECRET)
-                .withNoticeMsgType(0), Clock.fixed(NOW, ZoneOffset.UTC));
+        MeizuPayload publicPayload = new MeizuPayload(MeizuConfig.fromEnv(VendorFixtures.env(MeizuConfig.APP_ID,
+                MeizuFixtures.APP_ID, MeizuConfig.APP_SECRET, MeizuFixtures.SECRET, MeizuConfig.NOTICE_MSG_TYPE, "0"))
+                .orElseThrow(), Clock.fixed(NOW, ZoneOffset.UTC));
 
         JsonNode m = message(publicPayload.render(MeizuFixtures.delivery("m-4", "d", "t")));
 

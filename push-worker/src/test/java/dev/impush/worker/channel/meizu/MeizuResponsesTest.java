@@ -1,12 +1,9 @@
 package dev.impush.worker.channel.meizu;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MeizuResponsesTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -24,7 +24,8 @@ class MeizuResponsesTest {
     private static final Duration BACKOFF = Duration.ofSeconds(42);
     private static final String TOKEN = "push-1";
     private final MeizuResponses responses =
-            new MeizuResponses(MeizuConfig.of("1", "s").withRateLimitBackoff(BACKOFF));
+            new MeizuResponses(MeizuConfig.fromEnv(VendorFixtures.env(MeizuConfig.APP_ID, "1", MeizuConfig.APP_SECRET,
+                    "s", MeizuConfig.RATE_LIMIT_BACKOFF_MS, Long.toString(BACKOFF.toMillis()))).orElseThrow());
 
     static Stream<Arguments> perTarget() {
         return Stream.of(

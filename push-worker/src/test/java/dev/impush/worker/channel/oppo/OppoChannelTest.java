@@ -1,16 +1,12 @@
 package dev.impush.worker.channel.oppo;
 
-import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.impush.localstack.oppo.MockOppo;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.TestClock;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +16,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link OppoChannel} against {@link MockOppo} over real HTTP on loopback. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -46,10 +47,14 @@ class OppoChannelTest {
     }
 
     private OppoConfig config(String masterSecret) {
-        return OppoConfig.of(oppo.appKey(), masterSecret)
-                .withBaseUrl(oppo.baseUrl())
-                .withRequestTimeout(Duration.ofSeconds(10))
-                .withRateLimitBackoff(Duration.ofSeconds(42));
+        return config(oppo, masterSecret);
+    }
+
+    private static OppoConfig config(MockOppo oppo, String masterSecret, String... more) {
+        return OppoConfig.fromEnv(VendorFixtures.env(Stream.concat(Stream.of(OppoConfig.APP_KEY, oppo.appKey(),
+                OppoConfig.MASTER_SECRET, masterSecret, OppoConfig.BASE_URL, oppo.baseUrl().toString(),
+                OppoConfig.TIMEOUT_MS, "10000", OppoConfig.RATE_LIMIT_BACKOFF_MS, "42000"), Stream.of(more))
+                .toArray(String[]::new))).orElseThrow();
     }
 
     private Delivery registered() {
@@ -127,8 +132,8 @@ class OppoChannelTest {
     void send_authTokenLifetimeOver_fetchesNewTokenBeforeSending() throws Exception {
         TestClock clock = new TestClock(NOW);
         try (MockOppo mock = MockOppo.start(clock);
-             OppoChannel ch = OppoChannel.create(OppoConfig.of(mock.appKey(), mock.masterSecret())
-                     .withBaseUrl(mock.baseUrl()).withAuthTokenLifetime(Duration.ofMinutes(50)), clock)) {
+             OppoChannel ch = OppoChannel.create(config(mock, mock.masterSecret(), OppoConfig.AUTH_TOKEN_TTL_MS,
+                     Long.toString(Duration.ofMinutes(50).toMillis())), clock)) {
             mock.authTokenLifetime(Duration.ofHours(1));
             mock.registerDevice("d", "CN_d");
             assertEquals(SendOutcome.DELIVERED, send(ch, OppoFixtures.delivery("m1", "d", "CN_d")));
@@ -191,7 +196,8 @@ class OppoChannelTest {
 
     @Test
     void send_unregisteredPrivateChannel_isRejectedWithClassificationCode() throws Exception {
-        OppoConfig other = config(oppo.masterSecret()).withIm(new OppoConfig.Classification("marketing", "IM", 2));
+        OppoConfig other = config(oppo, oppo.masterSecret(), OppoConfig.CHANNEL_ID, "marketing", OppoConfig.CATEGORY,
+                "IM", OppoConfig.NOTIFY_LEVEL, "2");
         try (OppoChannel ch = OppoChannel.create(other, CLOCK)) {
             SendOutcome.Rejected rejected = assertInstanceOf(SendOutcome.Rejected.class, send(ch, registered()));
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.channel.http.VendorFixtures;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -55,7 +57,9 @@ class OppoPayloadTest {
 
     @Test
     void render_categoryAndLevelUnset_areOmitted() {
-        var p = new OppoPayload(CONFIG.withIm(new OppoConfig.Classification("im", "", 0)), Clock.fixed(NOW, ZoneOffset.UTC));
+        var p = new OppoPayload(OppoConfig.fromEnv(VendorFixtures.env(OppoConfig.APP_KEY, "key",
+                OppoConfig.MASTER_SECRET, "master", OppoConfig.CHANNEL_ID, "im", OppoConfig.CATEGORY, "none",
+                OppoConfig.NOTIFY_LEVEL, "0")).orElseThrow(), Clock.fixed(NOW, ZoneOffset.UTC));
         var shown = notification(p.render(OppoFixtures.delivery("m1", "d1", "t1")));
 
         assertFalse(shown.containsKey("category"));

@@ -1,14 +1,10 @@
 package dev.impush.worker.channel.vivo;
 
-import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.impush.localstack.vivo.MockVivo;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link VivoChannel} against {@link MockVivo} over real HTTP on loopback. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -44,10 +44,9 @@ class VivoChannelTest {
     }
 
     private VivoConfig config(String secret) {
-        return VivoConfig.of(vivo.appId(), vivo.appKey(), secret)
-                .withBaseUrl(vivo.baseUrl())
-                .withRequestTimeout(Duration.ofSeconds(10))
-                .withRateLimitBackoff(Duration.ofSeconds(42));
+        return VivoConfig.fromEnv(VendorFixtures.env(VivoConfig.APP_ID, vivo.appId(), VivoConfig.APP_KEY,
+                vivo.appKey(), VivoConfig.APP_SECRET, secret, VivoConfig.BASE_URL, vivo.baseUrl().toString(),
+                VivoConfig.TIMEOUT_MS, "10000", VivoConfig.RATE_LIMIT_BACKOFF_MS, "42000")).orElseThrow();
     }
 
     private Delivery registered() {

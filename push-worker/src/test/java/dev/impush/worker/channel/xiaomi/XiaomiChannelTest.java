@@ -9,12 +9,14 @@ import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.localstack.xiaomi.MockXiaomi;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +51,9 @@ class XiaomiChannelTest {
     }
 
     private static XiaomiConfig config(String secret) {
-        return XiaomiConfig.of(secret, XiaomiFixtures.CHANNEL_ID)
-                .withBaseUrl(mock.baseUrl())
-                .withRequestTimeout(Duration.ofSeconds(5))
-                .withRateLimitBackoff(Duration.ofSeconds(42));
+        return XiaomiConfig.fromEnv(VendorFixtures.env(XiaomiConfig.APP_SECRET, secret, XiaomiConfig.CHANNEL_ID,
+                XiaomiFixtures.CHANNEL_ID, XiaomiConfig.BASE_URL, mock.baseUrl().toString(), XiaomiConfig.TIMEOUT_MS,
+                "5000", XiaomiConfig.RATE_LIMIT_BACKOFF_MS, "42000")).orElseThrow();
     }
 
     private static Delivery registered() {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.model.Channel;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 class XiaomiPayloadTest {
     private final XiaomiPayload payload = new XiaomiPayload(
-            XiaomiConfig.of(XiaomiFixtures.SECRET, XiaomiFixtures.CHANNEL_ID)
-                    .withChannelIdByPackage(Map.of("other.app", "other_private")),
+            XiaomiConfig.fromEnv(VendorFixtures.env(XiaomiConfig.APP_SECRET, XiaomiFixtures.SECRET,
+                    XiaomiConfig.CHANNEL_ID, XiaomiFixtures.CHANNEL_ID, XiaomiConfig.CHANNEL_IDS,
+                    "other.app=other_private")).orElseThrow(),
             Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test

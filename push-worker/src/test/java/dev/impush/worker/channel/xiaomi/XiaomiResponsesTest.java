@@ -1,13 +1,10 @@
 package dev.impush.worker.channel.xiaomi;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.QuotaDay;
+import dev.impush.worker.channel.http.VendorFixtures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class XiaomiResponsesTest {
     /** 2026-03-01 20:00 in Shanghai: the quota resets at 2026-03-02T00:00+08:00. */
@@ -24,7 +24,9 @@ class XiaomiResponsesTest {
     private static final Duration BACKOFF = Duration.ofSeconds(42);
     private static final String TOKEN = "regid-1";
     private final XiaomiResponses responses =
-            new XiaomiResponses(XiaomiConfig.of("s", "c").withRateLimitBackoff(BACKOFF));
+            new XiaomiResponses(XiaomiConfig.fromEnv(VendorFixtures.env(XiaomiConfig.APP_SECRET, "s",
+                    XiaomiConfig.CHANNEL_ID, "c", XiaomiConfig.RATE_LIMIT_BACKOFF_MS, Long.toString(BACKOFF.toMillis())))
+                    .orElseThrow());
 
     static Stream<Arguments> codes() {
         return Stream.of(
@@ -84,8 +86,9 @@ class XiaomiResponsesTest {
 
     @Test
     void map_override_winsOverTheTable() {
-        XiaomiResponses overridden = new XiaomiResponses(XiaomiConfig.of("s", "c")
-                .withCodeOverrides(Map.of(20301, XiaomiConfig.CodeClass.REJECTED, 12345, XiaomiConfig.CodeClass.RETRY)));
+        XiaomiResponses overridden = new XiaomiResponses(XiaomiConfig.fromEnv(VendorFixtures.env(
+                XiaomiConfig.APP_SECRET, "s", XiaomiConfig.CHANNEL_ID, "c",
+                XiaomiConfig.CODE_OVERRIDES, "20301=rejected,12345=retry")).orElseThrow());
 
         assertInstanceOf(SendOutcome.Rejected.class, overridden.map(200, error(20301), TOKEN, NOW));
         assertInstanceOf(SendOutcome.Retry.class, overridden.map(200, error(12345), TOKEN, NOW));
