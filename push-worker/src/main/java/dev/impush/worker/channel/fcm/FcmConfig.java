@@ -1,9 +1,10 @@
 package dev.impush.worker.channel.fcm;
 
-import dev.impush.worker.channel.http.VendorEnv;
 import dev.impush.model.codec.Json;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
+import dev.impush.worker.channel.http.VendorEnv;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -80,12 +81,8 @@ public record FcmConfig(
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
         }
-        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
-        }
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
-            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
-        }
+        Checks.requirePositive(requestTimeout, "requestTimeout");
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
     }
 
     private static FcmConfig defaults(String projectId, Credentials credentials) {

@@ -2,6 +2,8 @@ package dev.impush.worker.channel.honor;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
+import dev.impush.worker.channel.http.Secret;
 import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
@@ -97,20 +99,6 @@ public record HonorConfig(
         }
     }
 
-    /** A credential: {@link #toString()} never shows it. */
-    public record Secret(String value) {
-        public Secret {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("secret must not be blank");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Secret[***]";
-        }
-    }
-
     public HonorConfig {
         if (appId == null || appId.isBlank() || clientId == null || clientId.isBlank()) {
             throw new IllegalArgumentException("appId and clientId must not be blank");
@@ -128,13 +116,9 @@ public record HonorConfig(
         if (maxTtl == null || maxTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("maxTtl must be at least 1 s: " + maxTtl);
         }
-        if (requestTimeout == null || requestTimeout.isZero() || requestTimeout.isNegative()) {
-            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
-        }
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()
-                || tokenRefreshMargin == null || tokenRefreshMargin.isNegative()) {
-            throw new IllegalArgumentException("durations must not be negative");
-        }
+        Checks.requirePositive(requestTimeout, "requestTimeout");
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
+        Checks.requireNotNegative(tokenRefreshMargin, "tokenRefreshMargin");
     }
 
     /** Where messages for this app are sent. */

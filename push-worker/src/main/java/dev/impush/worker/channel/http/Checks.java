@@ -19,4 +19,11 @@ public final class Checks {
             throw new IllegalArgumentException(name + " must be positive: " + d);
         }
     }
+
+    /** {@code d} is not negative. */
+    public static void requireNotNegative(Duration d, String name) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + d);
+        }
+    }
 }

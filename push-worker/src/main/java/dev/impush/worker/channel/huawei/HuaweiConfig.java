@@ -2,6 +2,8 @@ package dev.impush.worker.channel.huawei;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
+import dev.impush.worker.channel.http.Secret;
 import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
@@ -89,20 +91,6 @@ public record HuaweiConfig(
         }
     }
 
-    /** A credential: {@link #toString()} never shows it. */
-    public record Secret(String value) {
-        public Secret {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("secret must not be blank");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Secret[***]";
-        }
-    }
-
     public HuaweiConfig {
         if (appId == null || appId.isBlank()) {
             throw new IllegalArgumentException("appId must not be blank");
@@ -118,13 +106,9 @@ public record HuaweiConfig(
         if (maxTtl == null || maxTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("maxTtl must be at least 1 s: " + maxTtl);
         }
-        if (requestTimeout == null || requestTimeout.isZero() || requestTimeout.isNegative()) {
-            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
-        }
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()
-                || tokenRefreshMargin == null || tokenRefreshMargin.isNegative()) {
-            throw new IllegalArgumentException("durations must not be negative");
-        }
+        Checks.requirePositive(requestTimeout, "requestTimeout");
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
+        Checks.requireNotNegative(tokenRefreshMargin, "tokenRefreshMargin");
     }
 
     /** Where messages for this app are sent. */

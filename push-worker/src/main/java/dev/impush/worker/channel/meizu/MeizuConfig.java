@@ -2,6 +2,7 @@ package dev.impush.worker.channel.meizu;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
@@ -64,12 +65,8 @@ public record MeizuConfig(
         if (noticeMsgType != 0 && noticeMsgType != 1) {
             throw new IllegalArgumentException("noticeMsgType must be 0 (public) or 1 (private): " + noticeMsgType);
         }
-        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
-        }
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
-            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
-        }
+        Checks.requirePositive(requestTimeout, "requestTimeout");
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
         Objects.requireNonNull(quotaZone, "quotaZone");
         dailyQuotaCodes = Set.copyOf(dailyQuotaCodes);
     }

@@ -1,16 +1,16 @@
 package dev.impush.worker.channel.oppo;
 
-import static dev.impush.worker.channel.http.Checks.requirePositive;
-import static dev.impush.worker.channel.http.Checks.requireText;
-
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
+import static dev.impush.worker.channel.http.Checks.requirePositive;
+import static dev.impush.worker.channel.http.Checks.requireText;
 
 /**
  * How to reach OPPO push ({@code POST /server/v1/auth}, {@code POST
@@ -128,9 +128,7 @@ public record OppoConfig(
         Objects.requireNonNull(click, "click");
         requireText(fallbackText, "fallbackText");
         requirePositive(authTokenLifetime, "authTokenLifetime");
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
-            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
-        }
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
         Objects.requireNonNull(quotaZone, "quotaZone");
         requirePositive(requestTimeout, "requestTimeout");
     }

@@ -1,10 +1,8 @@
 package dev.impush.worker.channel.vivo;
 
-import static dev.impush.worker.channel.http.Checks.requirePositive;
-import static dev.impush.worker.channel.http.Checks.requireText;
-
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
@@ -12,6 +10,8 @@ import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import static dev.impush.worker.channel.http.Checks.requirePositive;
+import static dev.impush.worker.channel.http.Checks.requireText;
 
 /**
  * How to reach vivo push ({@code POST /message/auth}, {@code POST /message/send}). Immutable; build
@@ -112,9 +112,7 @@ public record VivoConfig(
         requireText(fallbackText, "fallbackText");
         requirePositive(authTokenLifetime, "authTokenLifetime");
         authExpiredCodes = Set.copyOf(authExpiredCodes);
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
-            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
-        }
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
         Objects.requireNonNull(quotaZone, "quotaZone");
         requirePositive(requestTimeout, "requestTimeout");
     }

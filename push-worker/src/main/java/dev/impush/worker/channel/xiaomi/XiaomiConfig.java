@@ -2,6 +2,7 @@ package dev.impush.worker.channel.xiaomi;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.VendorEnv;
 import java.net.URI;
 import java.time.Duration;
@@ -68,12 +69,8 @@ public record XiaomiConfig(
             throw new IllegalArgumentException("channelId must not be blank");
         }
         channelIdByPackage = Map.copyOf(channelIdByPackage);
-        if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
-        }
-        if (rateLimitBackoff == null || rateLimitBackoff.isNegative()) {
-            throw new IllegalArgumentException("rateLimitBackoff must not be negative: " + rateLimitBackoff);
-        }
+        Checks.requirePositive(requestTimeout, "requestTimeout");
+        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
         Objects.requireNonNull(quotaZone, "quotaZone");
         codeOverrides = Map.copyOf(codeOverrides);
     }
