@@ -15,18 +15,16 @@ import dev.impush.runtime.ConfigException;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.http.Digests;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -191,16 +189,10 @@ public final class ApnsChannel implements PushChannel {
         if (id == null || id.isEmpty()) {
             return null;
         }
-        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length <= MAX_COLLAPSE_ID_BYTES) {
+        if (id.getBytes(StandardCharsets.UTF_8).length <= MAX_COLLAPSE_ID_BYTES) {
             return id;
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8))
-                    .substring(0, MAX_COLLAPSE_ID_BYTES);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
+        return Digests.sha256Hex(id).substring(0, MAX_COLLAPSE_ID_BYTES);
     }
 
     private Instant expiration(Delivery delivery) {

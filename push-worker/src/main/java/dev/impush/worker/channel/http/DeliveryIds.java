@@ -2,10 +2,6 @@ package dev.impush.worker.channel.http;
 
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,11 +30,7 @@ public final class DeliveryIds {
         if (id.length() <= maxChars) {
             return id;
         }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return Digests.sha256Hex(id);
     }
 
     /** The notification's data plus {@code messageId} and (when known) {@code conversationId}, which win. */

@@ -5,10 +5,9 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.channel.http.Digests;
 import dev.impush.worker.channel.http.TextLimits;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -114,12 +113,7 @@ final class MeizuPayload {
         if (messageId.length() <= MAX_NOTIFY_KEY) {
             return messageId;
         }
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return HexFormat.of().formatHex(Digests.digest("SHA-256", messageId), 0, 16);
     }
 
     private static boolean blank(String s) {

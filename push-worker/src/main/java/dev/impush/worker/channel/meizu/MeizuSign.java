@@ -1,9 +1,6 @@
 package dev.impush.worker.channel.meizu;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.impush.worker.channel.http.Digests;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,12 +19,6 @@ final class MeizuSign {
                 s.append(k).append('=').append(v == null ? "" : v);
             }
         });
-        s.append(appSecret);
-        try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(s.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is required of every JVM", e);
-        }
+        return Digests.md5Hex(s.append(appSecret).toString());
     }
 }

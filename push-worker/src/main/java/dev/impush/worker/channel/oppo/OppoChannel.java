@@ -7,16 +7,14 @@ import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.AuthCallRefused;
 import dev.impush.worker.channel.http.AuthToken;
 import dev.impush.worker.channel.http.AuthTokenCache;
+import dev.impush.worker.channel.http.Digests;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -121,12 +119,6 @@ public final class OppoChannel extends HttpChannel {
 
     /** {@code sha256hex(app_key + timestamp + master_secret)}, lowercase: OPPO's auth sign. */
     static String sign(String appKey, long timestamp, String masterSecret) {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256")
-                    .digest((appKey + timestamp + masterSecret).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return Digests.sha256Hex(appKey + timestamp + masterSecret);
     }
 }

@@ -6,16 +6,13 @@ import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.AuthCallRefused;
 import dev.impush.worker.channel.http.AuthToken;
 import dev.impush.worker.channel.http.AuthTokenCache;
+import dev.impush.worker.channel.http.Digests;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -112,12 +109,6 @@ public final class VivoChannel extends HttpChannel {
 
     /** {@code md5hex(appId + appKey + timestamp + appSecret)}, lowercase: vivo's auth sign. */
     static String sign(String appId, String appKey, long timestamp, String appSecret) {
-        try {
-            byte[] md5 = MessageDigest.getInstance("MD5")
-                    .digest((appId + appKey + timestamp + appSecret).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is always available", e);
-        }
+        return Digests.md5Hex(appId + appKey + timestamp + appSecret);
     }
 }
