@@ -1,6 +1,7 @@
 package dev.impush.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.DetectorConfig;
 import dev.impush.localstack.traffic.ImTraffic;
@@ -83,6 +84,7 @@ class AckTrackingModesIT {
             assertEquals(messages(mode, offline), ofMode(jobs.offline(), mode), "offline pushes under " + mode);
             System.out.printf("ack tracking %s: zombie pushes %s, offline pushes %s%n", mode,
                     ofMode(jobs.zombies(), mode), ofMode(jobs.offline(), mode));
+            assertTrue(detector.isAlive(), detector.toString());
         }
     }
 
