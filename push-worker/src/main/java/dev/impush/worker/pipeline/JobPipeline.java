@@ -170,6 +170,7 @@ public final class JobPipeline {
         if (a.result().outcome() instanceof SendOutcome.InvalidToken invalid) {
             dedupe.shield(a.send().key().userId(), t.channel(), t.token(), invalid.invalidatedAt()); // for every replica
         }
+        sending.answered(a.send().key());
         toMark.add(a);
     }
 

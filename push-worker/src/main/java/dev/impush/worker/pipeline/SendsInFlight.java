@@ -6,8 +6,10 @@ import dev.impush.worker.dedupe.DedupeUnavailableException;
 import dev.impush.worker.metrics.WorkerMetrics;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
 final class SendsInFlight {
     private static final Logger LOG = LoggerFactory.getLogger(SendsInFlight.class);
     private final Map<DedupeKey, List<Send>> sending = new HashMap<>();
+    /** Sends the vendor answered whose transitions are on their way: their claims are not renewed. */
+    private final Set<DedupeKey> answered = new HashSet<>();
     /** Epoch ms at which the claims are next renewed. */
     private long renewAt;
 
@@ -34,8 +38,14 @@ final class SendsInFlight {
         sending.get(duplicate.key()).add(duplicate);
     }
 
+    /** The vendor answered the send of {@code key}: its transition ends the claim, not a renewal. */
+    void answered(DedupeKey key) {
+        answered.add(key);
+    }
+
     /** The send of {@code key} ended: the duplicates that waited for it. */
     List<Send> ended(DedupeKey key) {
+        answered.remove(key);
         return sending.remove(key);
     }
 
@@ -54,6 +64,10 @@ final class SendsInFlight {
         }
         renewAt = now + Math.max(1, dedupe.lease().toMillis() / 3);
         List<DedupeKey> keys = new ArrayList<>(sending.keySet());
+        keys.removeAll(answered); // a mark may have reached Redis already: it is no claim of ours to renew
+        if (keys.isEmpty()) {
+            return;
+        }
         List<Boolean> held = dedupe.renew(keys);
         for (int i = 0; i < keys.size(); i++) {
             if (!held.get(i)) {

@@ -176,6 +176,19 @@ class JobPipelineTest {
     }
 
     @Test
+    void aSendMarkedButNotYetConfirmed_isNotRenewed_soNoClaimCountsAsLost() {
+        pipeline.intake(List.of(record(job("m1", FCM), 0)));
+        pipeline.drain(); // renews the claims of the sends in flight, then every third of the lease (10 s)
+        dedupe.holdConfirmations = true;
+        clock.advance(Duration.ofSeconds(11));
+        sender.answer("d-fcm", DELIVERED);
+        assertEquals(List.of(), finishedOffsets(), "marked in Redis, not confirmed yet; renewal due meanwhile");
+        dedupe.confirmMarks();
+        assertEquals(List.of(0L), finishedOffsets());
+        assertEquals(0, counter(WorkerMetrics.CLAIMS_LOST), "a mark is no lost claim");
+    }
+
+    @Test
     void aRetryableFailure_goesToTheNextTier_withItsAttempt() {
         pipeline.intake(List.of(record(job("m1", FCM, APNS), 0)));
         sender.answer("d-apns", DELIVERED);

@@ -43,6 +43,9 @@ final class PipelineFakes {
         final Map<DedupeKey, Entry> keys = new HashMap<>();
         final Map<String, Instant> shield = new HashMap<>();
         boolean available = true;
+        /** Apply transitions at once but confirm them only when the test says ({@link #confirmMarks}), as Redis does. */
+        boolean holdConfirmations;
+        private final List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
 
         FakeDedupe(String owner, Clock clock) {
             this.owner = owner;
@@ -101,7 +104,17 @@ final class PipelineFakes {
                     case Transition.MarkDone d -> keys.put(d.key(), new Entry("done:" + d.state(), Long.MAX_VALUE));
                 }
             }
+            if (holdConfirmations) {
+                CompletableFuture<Void> later = new CompletableFuture<>();
+                unconfirmed.add(later);
+                return later;
+            }
             return CompletableFuture.completedFuture(null);
+        }
+
+        void confirmMarks() {
+            unconfirmed.forEach(f -> f.complete(null));
+            unconfirmed.clear();
         }
 
         @Override
