@@ -62,8 +62,7 @@ public final class JobPipeline {
     private final Publications publications;
     private final RedisBackoff redis;
     private final SendsInFlight sending = new SendsInFlight();
-    /** Answers whose transitions are to be applied: in this pass, or when Redis is back. */
-    private final List<Event.Answered> toMark = new ArrayList<>();
+    private final Marks marks;
     private final List<Send> toReclaim = new ArrayList<>();
     private List<Finished> finished = new ArrayList<>();
     private int inFlight;
@@ -80,6 +79,7 @@ public final class JobPipeline {
                 clock, workerId);
         this.publications = new Publications(inbox, timers, metrics, clock);
         this.redis = new RedisBackoff(settings.redisBackoff(), clock, metrics);
+        this.marks = new Marks(dedupe, inbox, sending);
     }
 
     /**
@@ -139,7 +139,7 @@ public final class JobPipeline {
         handleInbox();
         timers.runDue(clock.millis());
         if (!redis.active()) {
-            markAnswered();
+            marks.flush();
         }
         handleInbox(); // what came back meanwhile: a fast Redis has confirmed the marks already
         if (!redis.active() && renewClaims()) {
@@ -153,36 +153,16 @@ public final class JobPipeline {
     private void handleInbox() {
         for (Event e; (e = inbox.poll()) != null; ) {
             switch (e) {
-                case Event.Answered a -> answered(a);
+                case Event.Answered a -> marks.answered(a);
                 case Event.Marked m when m.error() == null -> m.answers().forEach(a -> sent(a.send(), a.result()));
                 case Event.Marked m -> {
                     redis.failed(m.answers().size() + " transitions wait", m.error());
-                    toMark.addAll(m.answers());
+                    marks.unconfirmed(m.answers());
                 }
                 case Event.Published p when publications.answered(p) -> arrive(p.job());
                 case Event.Published p -> { }
             }
         }
-    }
-
-    private void answered(Event.Answered a) {
-        PushTarget t = a.send().delivery().target();
-        if (a.result().outcome() instanceof SendOutcome.InvalidToken invalid) {
-            dedupe.shield(a.send().key().userId(), t.channel(), t.token(), invalid.invalidatedAt()); // for every replica
-        }
-        sending.answered(a.send().key());
-        toMark.add(a);
-    }
-
-    private void markAnswered() {
-        if (toMark.isEmpty()) {
-            return;
-        }
-        List<Event.Answered> batch = List.copyOf(toMark);
-        toMark.clear();
-        dedupe.apply(batch.stream().map(a -> Transition.of(a.send().key(), a.send().delivery().expiresAt(),
-                        a.result().outcome())).toList())
-                .whenComplete((ok, error) -> inbox.add(new Event.Marked(batch, error)));
     }
 
     /** A send's transition is applied: act on its outcome and settle the duplicates that waited for it. */
