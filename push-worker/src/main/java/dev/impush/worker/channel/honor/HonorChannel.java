@@ -10,7 +10,6 @@ import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class HonorChannel extends HttpChannel {
     private final HonorResponses responses;
 
     private HonorChannel(HonorConfig config, Clock clock) {
-        super(Channel.HONOR, "Honor", VendorHttp.withTimeouts(Duration.ofSeconds(5), config.requestTimeout()));
+        super(Channel.HONOR, "Honor", config.settings());
         this.config = config;
         this.clock = clock;
         ClientCredentialsTokenFetch oauth = new ClientCredentialsTokenFetch(http, config.tokenUrl(), config.clientId(),
@@ -46,13 +45,13 @@ public final class HonorChannel extends HttpChannel {
         this.auth = VendorAuth.tokens(new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock),
                 config.appId());
         this.messages = new HonorMessage(config, clock);
-        this.responses = new HonorResponses(clock, config.codes(), config.rateLimitBackoff(), config.quotaZone());
+        this.responses = new HonorResponses(clock, config.codes(), config.settings());
     }
 
     /** Builds the channel; no connection is made until the first send. */
     public static HonorChannel create(HonorConfig config, Clock clock) {
         log.info("Honor channel ready: app {}, push {}, token {}, importance {}", config.appId(),
-                config.pushBaseUrl(), config.tokenUrl(), config.importance());
+                config.settings().baseUrl(), config.tokenUrl(), config.importance());
         return new HonorChannel(config, clock);
     }
 

@@ -5,9 +5,9 @@ import dev.impush.runtime.Env;
 import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.Secret;
 import dev.impush.worker.channel.http.VendorEnv;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,15 +22,13 @@ import java.util.Set;
  * @param clientId         the OAuth {@code client_id} of the app
  * @param clientSecret     the OAuth {@code client_secret}; never printed
  * @param tokenUrl         the token endpoint [U]
- * @param pushBaseUrl      scheme, host and port of the push API [U]
+ * @param settings         the push API's base URL [U], timeout, backoff after a frequency limit
+ *                         without {@code Retry-After}, and the zone where the daily quota resets
  * @param importance       {@code android.notification.importance}: NORMAL (the IM/service class) or LOW
  * @param clickAction      an intent action the app declares for a tap; empty = open the app (click type 3)
  * @param badgeClass       the launcher activity whose badge is set; empty = no badge
  * @param maxTtl           the longest TTL sent [U]
  * @param codes            which result codes mean what [U]
- * @param quotaZone        where the daily quota resets at midnight
- * @param rateLimitBackoff how long to hold off after a frequency limit without {@code Retry-After}
- * @param requestTimeout   timeout of one HTTP request
  * @param tokenRefreshMargin how long before its expiry an access token is replaced
  */
 public record HonorConfig(
@@ -38,17 +36,15 @@ public record HonorConfig(
         String clientId,
         Secret clientSecret,
         URI tokenUrl,
-        URI pushBaseUrl,
+        VendorSettings settings,
         String importance,
         Optional<String> clickAction,
         Optional<String> badgeClass,
         Duration maxTtl,
         Codes codes,
-        ZoneId quotaZone,
-        Duration rateLimitBackoff,
-        Duration requestTimeout,
         Duration tokenRefreshMargin) {
 
+    public static final String PREFIX = "IMPUSH_HONOR_";
     public static final String APP_ID = "IMPUSH_HONOR_APP_ID";
     public static final String CLIENT_ID = "IMPUSH_HONOR_CLIENT_ID";
     public static final String CLIENT_SECRET = "IMPUSH_HONOR_CLIENT_SECRET";
@@ -65,18 +61,12 @@ public record HonorConfig(
     public static final String RATE_LIMIT_CODES = "IMPUSH_HONOR_RATE_LIMIT_CODES";
     public static final String DAILY_QUOTA_CODES = "IMPUSH_HONOR_DAILY_QUOTA_CODES";
     public static final String RETRY_CODES = "IMPUSH_HONOR_RETRY_CODES";
-    public static final String QUOTA_ZONE = "IMPUSH_HONOR_QUOTA_ZONE";
-    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_HONOR_RATE_LIMIT_BACKOFF_MS";
-    public static final String TIMEOUT_MS = "IMPUSH_HONOR_TIMEOUT_MS";
     public static final String TOKEN_REFRESH_MARGIN_MS = "IMPUSH_HONOR_TOKEN_REFRESH_MARGIN_MS";
 
     public static final URI DEFAULT_TOKEN_URL = URI.create("https://iam.developer.honor.com/auth/token");
-    public static final URI DEFAULT_PUSH_URL = URI.create("https://push-api.cloud.honor.com");
+    public static final VendorSettings DEFAULT_SETTINGS = VendorSettings.defaults("https://push-api.cloud.honor.com");
     public static final String DEFAULT_IMPORTANCE = "NORMAL";
     public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(15);
-    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
-    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
     /** [U] Honor's push API descends from Huawei's and is believed to share its 8xxxxxxx codes. */
     public static final Codes DEFAULT_CODES = new Codes(Set.of("200", "0", "80000000"), Set.of("80300007"),
@@ -105,25 +95,22 @@ public record HonorConfig(
         }
         Objects.requireNonNull(clientSecret, "clientSecret");
         Objects.requireNonNull(tokenUrl, "tokenUrl");
-        Objects.requireNonNull(pushBaseUrl, "pushBaseUrl");
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(clickAction, "clickAction");
         Objects.requireNonNull(badgeClass, "badgeClass");
         Objects.requireNonNull(codes, "codes");
-        Objects.requireNonNull(quotaZone, "quotaZone");
         if (!IMPORTANCES.contains(importance)) {
             throw new IllegalArgumentException("importance must be NORMAL or LOW: " + importance);
         }
         if (maxTtl == null || maxTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("maxTtl must be at least 1 s: " + maxTtl);
         }
-        Checks.requirePositive(requestTimeout, "requestTimeout");
-        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
         Checks.requireNotNegative(tokenRefreshMargin, "tokenRefreshMargin");
     }
 
     /** Where messages for this app are sent. */
     public URI sendUrl() {
-        return URI.create(pushBaseUrl.toString().replaceAll("/+$", "") + "/api/v1/" + appId + "/sendMessage");
+        return settings.url("/api/v1/" + appId + "/sendMessage");
     }
 
     /**
@@ -149,12 +136,10 @@ public record HonorConfig(
                 VendorEnv.codes(env, DAILY_QUOTA_CODES, DEFAULT_CODES.dailyQuota()),
                 VendorEnv.codes(env, RETRY_CODES, DEFAULT_CODES.retry()));
         return Optional.of(new HonorConfig(appId.get(), clientId, secret,
-                VendorEnv.httpUrl(env, TOKEN_URL, DEFAULT_TOKEN_URL), VendorEnv.httpUrl(env, PUSH_URL, DEFAULT_PUSH_URL), importance,
+                VendorEnv.httpUrl(env, TOKEN_URL, DEFAULT_TOKEN_URL),
+                VendorSettings.fromEnv(env, PREFIX, PUSH_URL, DEFAULT_SETTINGS), importance,
                 env.optional(CLICK_ACTION), env.optional(BADGE_CLASS),
                 Duration.ofSeconds(env.integer(MAX_TTL_S, (int) DEFAULT_MAX_TTL.toSeconds(), 1, Integer.MAX_VALUE)),
-                codes, VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
-                env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
-                VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
-                env.millis(TOKEN_REFRESH_MARGIN_MS, DEFAULT_TOKEN_REFRESH_MARGIN.toMillis())));
+                codes, env.millis(TOKEN_REFRESH_MARGIN_MS, DEFAULT_TOKEN_REFRESH_MARGIN.toMillis())));
     }
 }

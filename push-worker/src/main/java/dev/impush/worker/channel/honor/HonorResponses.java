@@ -2,12 +2,11 @@ package dev.impush.worker.channel.honor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.http.QuotaDay;
 import dev.impush.worker.channel.http.VendorHttp;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,14 +25,12 @@ final class HonorResponses {
 
     private final Clock clock;
     private final HonorConfig.Codes codes;
-    private final Duration rateLimitBackoff;
-    private final ZoneId quotaZone;
+    private final VendorSettings settings;
 
-    HonorResponses(Clock clock, HonorConfig.Codes codes, Duration rateLimitBackoff, ZoneId quotaZone) {
+    HonorResponses(Clock clock, HonorConfig.Codes codes, VendorSettings settings) {
         this.clock = clock;
         this.codes = codes;
-        this.rateLimitBackoff = rateLimitBackoff;
-        this.quotaZone = quotaZone;
+        this.settings = settings;
     }
 
     SendOutcome map(int status, String body, Optional<Duration> retryAfter, String token) {
@@ -43,7 +40,7 @@ final class HonorResponses {
         String reason = "honor " + (code.isEmpty() ? "" : code + " ") + "(HTTP " + status + ")"
                 + (j.path("message").isMissingNode() ? "" : ": " + clip(j.path("message").asText()));
         if (status == 429 || status == 503) {
-            return new SendOutcome.RateLimited(now.plus(retryAfter.orElse(rateLimitBackoff)), reason);
+            return settings.rateLimited(now, retryAfter, reason);
         }
         if (status < 300 && codes.success().contains(code)) {
             return listsToken(j.path("data"), token)
@@ -57,10 +54,10 @@ final class HonorResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         if (codes.dailyQuota().contains(code)) {
-            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, quotaZone), reason);
+            return settings.quotaUsedUp(now, reason);
         }
         if (codes.rateLimited().contains(code)) {
-            return new SendOutcome.RateLimited(now.plus(retryAfter.orElse(rateLimitBackoff)), reason);
+            return settings.rateLimited(now, retryAfter, reason);
         }
         if (codes.retry().contains(code) || status >= 500) {
             return new SendOutcome.Retry(retryAfter.orElse(Duration.ZERO), reason);

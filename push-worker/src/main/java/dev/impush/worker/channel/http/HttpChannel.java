@@ -41,9 +41,9 @@ public abstract class HttpChannel implements PushChannel {
     private final SendGate gate;
     protected final VendorHttp http;
 
-    protected HttpChannel(Channel channel, String name, VendorHttp http) {
+    protected HttpChannel(Channel channel, String name, VendorSettings settings) {
         this.channel = channel;
-        this.http = http;
+        this.http = settings.http();
         this.gate = new SendGate(name, http);
     }
 

@@ -72,11 +72,6 @@ public final class VendorEnv {
         }).orElse(defaultValue);
     }
 
-    /** Like {@link #httpUrl}, with one trailing {@code /} removed (a base that paths are resolved on). */
-    public static URI baseUrl(Env env, String key, URI defaultValue) {
-        return withoutTrailingSlash(httpUrl(env, key, defaultValue));
-    }
-
     /**
      * Scheme, host and port only: an absolute http(s) URL without path or query, one trailing
      * {@code /} removed.
@@ -186,10 +181,5 @@ public final class VendorEnv {
 
     private static boolean isHttp(URI uri) {
         return "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-    }
-
-    private static URI withoutTrailingSlash(URI uri) {
-        String s = uri.toString();
-        return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;
     }
 }

@@ -10,7 +10,6 @@ import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HuaweiChannel extends HttpChannel {
     private static final Logger log = LoggerFactory.getLogger(HuaweiChannel.class);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Huawei's documented token lifetime, used when the answer omits {@code expires_in}. */
     static final long DEFAULT_EXPIRES_IN_S = 3600;
 
@@ -37,21 +35,20 @@ public final class HuaweiChannel extends HttpChannel {
     private final HuaweiResponses responses;
 
     private HuaweiChannel(HuaweiConfig config, Clock clock) {
-        super(Channel.HUAWEI, "Huawei", VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()));
+        super(Channel.HUAWEI, "Huawei", config.settings());
         this.config = config;
         ClientCredentialsTokenFetch oauth = new ClientCredentialsTokenFetch(http, config.tokenUrl(), config.appId(),
                 config.appSecret().value(), DEFAULT_EXPIRES_IN_S, "huawei oauth", clock);
         this.auth = VendorAuth.tokens(new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock),
                 config.appId());
         this.messages = new HuaweiMessage(config, clock);
-        this.responses = new HuaweiResponses(clock, config.rateLimitBackoff(), config.dailyQuotaCodes(),
-                config.quotaZone());
+        this.responses = new HuaweiResponses(clock, config.settings(), config.dailyQuotaCodes());
     }
 
     /** Builds the channel; no connection is made until the first send. */
     public static HuaweiChannel create(HuaweiConfig config, Clock clock) {
         log.info("Huawei channel ready: app {}, push {}, token {}, category {}, importance {}", config.appId(),
-                config.pushBaseUrl(), config.tokenUrl(), config.im().category().orElse("(none)"),
+                config.settings().baseUrl(), config.tokenUrl(), config.im().category().orElse("(none)"),
                 config.im().importance());
         return new HuaweiChannel(config, clock);
     }

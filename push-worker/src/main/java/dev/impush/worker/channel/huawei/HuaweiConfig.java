@@ -5,9 +5,9 @@ import dev.impush.runtime.Env;
 import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.Secret;
 import dev.impush.worker.channel.http.VendorEnv;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,32 +18,28 @@ import java.util.Set;
  * @param appId            the AppGallery Connect app id ({@code /v1/{appId}/messages:send}, OAuth {@code client_id})
  * @param appSecret        the app secret (OAuth {@code client_secret}); never printed
  * @param tokenUrl         the OAuth 2.0 token endpoint
- * @param pushBaseUrl      scheme, host and port of the Push Kit API
+ * @param settings         the Push Kit API's base URL, timeout, backoff after flow control (HTTP
+ *                         503) without {@code Retry-After}, and the zone where the daily quota resets
  * @param im               how chat pushes are classified (IM class is uncapped per device)
  * @param clickAction      an intent action the app declares for a tap; empty = open the app (click type 3)
  * @param badgeClass       the launcher activity whose badge is set; empty = no badge (Huawei needs the class)
  * @param maxTtl           the longest TTL sent [U]: 15 days unless Huawei says otherwise
  * @param dailyQuotaCodes  result codes meaning "daily quota used up" [U]: the reference names none
- * @param quotaZone        where the daily quota resets at midnight
- * @param rateLimitBackoff how long to hold off after flow control (HTTP 503) without {@code Retry-After}
- * @param requestTimeout   timeout of one HTTP request (connect and answer)
  * @param tokenRefreshMargin how long before its expiry an access token is replaced
  */
 public record HuaweiConfig(
         String appId,
         Secret appSecret,
         URI tokenUrl,
-        URI pushBaseUrl,
+        VendorSettings settings,
         Classification im,
         Optional<String> clickAction,
         Optional<String> badgeClass,
         Duration maxTtl,
         Set<String> dailyQuotaCodes,
-        ZoneId quotaZone,
-        Duration rateLimitBackoff,
-        Duration requestTimeout,
         Duration tokenRefreshMargin) {
 
+    public static final String PREFIX = "IMPUSH_HUAWEI_";
     public static final String APP_ID = "IMPUSH_HUAWEI_APP_ID";
     public static final String APP_SECRET = "IMPUSH_HUAWEI_APP_SECRET";
     public static final String APP_SECRET_FILE = "IMPUSH_HUAWEI_APP_SECRET_FILE";
@@ -56,19 +52,13 @@ public record HuaweiConfig(
     public static final String BADGE_CLASS = "IMPUSH_HUAWEI_BADGE_CLASS";
     public static final String MAX_TTL_S = "IMPUSH_HUAWEI_MAX_TTL_S";
     public static final String DAILY_QUOTA_CODES = "IMPUSH_HUAWEI_DAILY_QUOTA_CODES";
-    public static final String QUOTA_ZONE = "IMPUSH_HUAWEI_QUOTA_ZONE";
-    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_HUAWEI_RATE_LIMIT_BACKOFF_MS";
-    public static final String TIMEOUT_MS = "IMPUSH_HUAWEI_TIMEOUT_MS";
     public static final String TOKEN_REFRESH_MARGIN_MS = "IMPUSH_HUAWEI_TOKEN_REFRESH_MARGIN_MS";
 
     public static final URI DEFAULT_TOKEN_URL = URI.create("https://oauth-login.cloud.huawei.com/oauth2/v3/token");
-    public static final URI DEFAULT_PUSH_URL = URI.create("https://push-api.cloud.huawei.com");
+    public static final VendorSettings DEFAULT_SETTINGS = VendorSettings.defaults("https://push-api.cloud.huawei.com");
     public static final String DEFAULT_CATEGORY = "IM";
     public static final String DEFAULT_IMPORTANCE = "NORMAL";
     public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(15);
-    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
-    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Huawei tokens live 3600 s; replace them 5 minutes early. */
     public static final Duration DEFAULT_TOKEN_REFRESH_MARGIN = Duration.ofMinutes(5);
     private static final Set<String> IMPORTANCES = Set.of("LOW", "NORMAL", "HIGH");
@@ -97,23 +87,20 @@ public record HuaweiConfig(
         }
         Objects.requireNonNull(appSecret, "appSecret");
         Objects.requireNonNull(tokenUrl, "tokenUrl");
-        Objects.requireNonNull(pushBaseUrl, "pushBaseUrl");
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(im, "im");
         Objects.requireNonNull(clickAction, "clickAction");
         Objects.requireNonNull(badgeClass, "badgeClass");
-        Objects.requireNonNull(quotaZone, "quotaZone");
         dailyQuotaCodes = Set.copyOf(dailyQuotaCodes);
         if (maxTtl == null || maxTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("maxTtl must be at least 1 s: " + maxTtl);
         }
-        Checks.requirePositive(requestTimeout, "requestTimeout");
-        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
         Checks.requireNotNegative(tokenRefreshMargin, "tokenRefreshMargin");
     }
 
     /** Where messages for this app are sent. */
     public URI sendUrl() {
-        return URI.create(pushBaseUrl.toString().replaceAll("/+$", "") + "/v1/" + appId + "/messages:send");
+        return settings.url("/v1/" + appId + "/messages:send");
     }
 
     /**
@@ -136,12 +123,11 @@ public record HuaweiConfig(
                 "none".equalsIgnoreCase(category) ? Optional.empty() : Optional.of(category),
                 importance, env.optional(CHANNEL_ID));
         return Optional.of(new HuaweiConfig(appId.get(), secret,
-                VendorEnv.httpUrl(env, TOKEN_URL, DEFAULT_TOKEN_URL), VendorEnv.httpUrl(env, PUSH_URL, DEFAULT_PUSH_URL), im,
+                VendorEnv.httpUrl(env, TOKEN_URL, DEFAULT_TOKEN_URL),
+                VendorSettings.fromEnv(env, PREFIX, PUSH_URL, DEFAULT_SETTINGS), im,
                 env.optional(CLICK_ACTION), env.optional(BADGE_CLASS),
                 Duration.ofSeconds(env.integer(MAX_TTL_S, (int) DEFAULT_MAX_TTL.toSeconds(), 1, Integer.MAX_VALUE)),
-                VendorEnv.codes(env, DAILY_QUOTA_CODES, Set.of()), VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE),
-                env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis()),
-                VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT),
+                VendorEnv.codes(env, DAILY_QUOTA_CODES, Set.of()),
                 env.millis(TOKEN_REFRESH_MARGIN_MS, DEFAULT_TOKEN_REFRESH_MARGIN.toMillis())));
     }
 }

@@ -2,12 +2,11 @@ package dev.impush.worker.channel.huawei;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.http.QuotaDay;
 import dev.impush.worker.channel.http.VendorHttp;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,15 +32,13 @@ final class HuaweiResponses {
     private static final int MAX_REASON_CHARS = 200;
 
     private final Clock clock;
-    private final Duration rateLimitBackoff;
+    private final VendorSettings settings;
     private final Set<String> dailyQuotaCodes;
-    private final ZoneId quotaZone;
 
-    HuaweiResponses(Clock clock, Duration rateLimitBackoff, Set<String> dailyQuotaCodes, ZoneId quotaZone) {
+    HuaweiResponses(Clock clock, VendorSettings settings, Set<String> dailyQuotaCodes) {
         this.clock = clock;
-        this.rateLimitBackoff = rateLimitBackoff;
+        this.settings = settings;
         this.dailyQuotaCodes = Set.copyOf(dailyQuotaCodes);
-        this.quotaZone = quotaZone;
     }
 
     /**
@@ -56,7 +53,7 @@ final class HuaweiResponses {
                 // the 80100000 msg lists device tokens: never in a reason that may be logged
                 + (j.path("msg").isMissingNode() || PARTIAL.equals(code) ? "" : ": " + clip(j.path("msg").asText()));
         if (status == 503) {
-            return new SendOutcome.RateLimited(now.plus(retryAfter.orElse(rateLimitBackoff)), reason);
+            return settings.rateLimited(now, retryAfter, reason);
         }
         if (SUCCESS.equals(code)) {
             return SendOutcome.DELIVERED;
@@ -71,7 +68,7 @@ final class HuaweiResponses {
             return new SendOutcome.AuthExpired(reason);
         }
         if (dailyQuotaCodes.contains(code)) {
-            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, quotaZone), reason);
+            return settings.quotaUsedUp(now, reason);
         }
         if (RETRY.contains(code) || (!REJECTED.contains(code) && status >= 500)) {
             return new SendOutcome.Retry(retryAfter.orElse(Duration.ZERO), reason);

@@ -27,7 +27,7 @@ public final class MeizuChannel extends HttpChannel {
     private final MeizuResponses responses;
 
     private MeizuChannel(MeizuConfig config, Clock clock) {
-        super(Channel.MEIZU, "Meizu", new VendorHttp(config.requestTimeout(), config.requestTimeout()));
+        super(Channel.MEIZU, "Meizu", config.settings());
         this.config = config;
         this.clock = clock;
         this.payload = new MeizuPayload(config, clock);
@@ -36,7 +36,7 @@ public final class MeizuChannel extends HttpChannel {
 
     /** Builds the channel; no network call is made until the first send. */
     public static MeizuChannel create(MeizuConfig config, Clock clock) {
-        log.info("Meizu channel for app {} via {} (noticeMsgType {})", config.appId(), config.baseUrl(),
+        log.info("Meizu channel for app {} via {} (noticeMsgType {})", config.appId(), config.settings().baseUrl(),
                 config.noticeMsgType());
         return new MeizuChannel(config, clock);
     }
@@ -44,7 +44,7 @@ public final class MeizuChannel extends HttpChannel {
     @Override
     protected Prepared prepare(Delivery delivery) {
         MeizuPayload.Request request = payload.render(delivery);
-        return Prepared.post(VendorHttp.Request.form(config.baseUrl().resolve(request.path()), Map.of(),
+        return Prepared.post(VendorHttp.Request.form(config.settings().url(request.path()), Map.of(),
                 request.form()));
     }
 

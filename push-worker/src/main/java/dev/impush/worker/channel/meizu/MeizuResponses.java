@@ -3,7 +3,6 @@ package dev.impush.worker.channel.meizu;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.http.QuotaDay;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -52,7 +51,7 @@ final class MeizuResponses {
         }
         if (code.isEmpty()) {
             return status == 429
-                    ? new SendOutcome.RateLimited(now.plus(config.rateLimitBackoff()), "meizu http 429")
+                    ? config.settings().rateLimited(now, "meizu http 429")
                     : new SendOutcome.Rejected("meizu http " + status + " without a result code");
         }
         if (!"200".equals(code)) {
@@ -74,8 +73,8 @@ final class MeizuResponses {
             case DELIVERED -> SendOutcome.DELIVERED;
             case INVALID_TOKEN -> new SendOutcome.InvalidToken(now, reason);
             case RETRY -> SendOutcome.retry(reason);
-            case RATE_LIMITED -> new SendOutcome.RateLimited(config.dailyQuotaCodes().contains(code)
-                    ? QuotaDay.nextMidnight(now, config.quotaZone()) : now.plus(config.rateLimitBackoff()), reason);
+            case RATE_LIMITED -> config.dailyQuotaCodes().contains(code)
+                    ? config.settings().quotaUsedUp(now, reason) : config.settings().rateLimited(now, reason);
             case REJECTED -> new SendOutcome.Rejected(reason);
         };
     }

@@ -11,6 +11,7 @@ import dev.impush.worker.channel.http.Digests;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,32 +37,31 @@ public final class OppoChannel extends HttpChannel {
     private static final Logger log = LoggerFactory.getLogger(OppoChannel.class);
     static final String AUTH_PATH = "/server/v1/auth";
     static final String UNICAST_PATH = "/server/v1/message/notification/unicast";
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final OppoConfig config;
     private final Clock clock;
     private final OppoPayload payload;
-    private final OppoResponses.Rules rules;
+    private final VendorSettings settings;
     private final VendorAuth auth;
     private final URI authUri;
     private final URI unicastUri;
 
     private OppoChannel(OppoConfig config, Clock clock) {
-        super(Channel.OPPO, "OPPO", VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()));
+        super(Channel.OPPO, "OPPO", config.settings());
         this.config = config;
         this.clock = clock;
         this.payload = new OppoPayload(config, clock);
-        this.rules = OppoResponses.Rules.of(config);
+        this.settings = config.settings();
         // the lifetime is already cut short of OPPO's 24 h by configuration: no extra margin
         this.auth = VendorAuth.tokens(new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock), config.appKey());
-        this.authUri = config.baseUrl().resolve(AUTH_PATH);
-        this.unicastUri = config.baseUrl().resolve(UNICAST_PATH);
+        this.authUri = settings.url(AUTH_PATH);
+        this.unicastUri = settings.url(UNICAST_PATH);
     }
 
     /** Builds the channel; no network call is made until the first send. */
     public static OppoChannel create(OppoConfig config, Clock clock) {
         log.info("OPPO channel for app key {} via {} (channel_id '{}', category '{}', notify_level {})",
-                config.appKey(), config.baseUrl(), config.im().channelId(), config.im().category(),
+                config.appKey(), config.settings().baseUrl(), config.im().channelId(), config.im().category(),
                 config.im().notifyLevel());
         return new OppoChannel(config, clock);
     }
@@ -88,7 +88,7 @@ public final class OppoChannel extends HttpChannel {
 
     @Override
     protected SendOutcome answer(VendorHttp.Response r, Delivery delivery) {
-        return OppoResponses.send(r.status(), r.json(), clock, rules);
+        return OppoResponses.send(r.status(), r.json(), clock, settings);
     }
 
     private CompletableFuture<AuthToken> fetchToken() {
@@ -107,7 +107,7 @@ public final class OppoChannel extends HttpChannel {
             if (code == OppoResponses.OK && !token.isEmpty()) {
                 return new AuthToken(token, clock.instant().plus(config.authTokenLifetime()));
             }
-            SendOutcome outcome = OppoResponses.code(code, "auth: " + json.path("message").asText("HTTP " + r.status()), clock, rules);
+            SendOutcome outcome = OppoResponses.code(code, "auth: " + json.path("message").asText("HTTP " + r.status()), clock, settings);
             // neither "expired" nor "invalid token" from the auth call itself can be cured by another auth call
             throw new AuthCallRefused(switch (outcome) {
                 case SendOutcome.AuthExpired a -> new SendOutcome.Rejected(a.reason());

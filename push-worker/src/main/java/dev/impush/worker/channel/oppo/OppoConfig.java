@@ -2,11 +2,9 @@ package dev.impush.worker.channel.oppo;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.VendorEnv;
-import java.net.URI;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import static dev.impush.worker.channel.http.Checks.requirePositive;
@@ -15,38 +13,34 @@ import static dev.impush.worker.channel.http.Checks.requireText;
 /**
  * How to reach OPPO push ({@code POST /server/v1/auth}, {@code POST
  * /server/v1/message/notification/unicast}). Immutable; build it with {@link #of} or
- * {@link #fromEnv}, then adjust with the {@code with…} methods.
+ * {@link #fromEnv}.
  *
  * @param appKey            OPPO's AppKey (also the auth-token cache key)
  * @param masterSecret      OPPO's MasterSecret (not the AppSecret): only hashed into the auth sign,
  *                          never sent or logged
- * @param baseUrl           {@value #DEFAULT_BASE_URL} (China); overseas apps use
- *                          {@value #OVERSEAS_BASE_URL}; or a mock
+ * @param settings          base URL ({@value #DEFAULT_BASE_URL}, China; overseas apps use
+ *                          {@value #OVERSEAS_BASE_URL}), timeout, backoff after a frequency limit
+ *                          (OPPO gives no reset time) and the zone whose midnight resets the daily limit
  * @param im                the IM classification: a private-message channel registered with OPPO,
  *                          plus category and notify level ([U] field values; {@code none} / 0 in
  *                          the environment = not sent)
  * @param click             what a tap does ({@code click_action_type} and its activity / URL)
  * @param fallbackText      shown when the title or body is blank (OPPO requires both)
  * @param authTokenLifetime how long a fetched auth token is used (OPPO: valid 24 h from issue)
- * @param rateLimitBackoff  how long to hold off after a frequency limit (OPPO gives no reset time)
- * @param quotaZone         the time zone whose midnight resets OPPO's daily limit
- * @param requestTimeout    connect and response timeout of one HTTP request
  */
 public record OppoConfig(
         String appKey,
         String masterSecret,
-        URI baseUrl,
+        VendorSettings settings,
         Classification im,
         Click click,
         String fallbackText,
-        Duration authTokenLifetime,
-        Duration rateLimitBackoff,
-        ZoneId quotaZone,
-        Duration requestTimeout) {
+        Duration authTokenLifetime) {
 
     public static final String APP_KEY = "IMPUSH_OPPO_APP_KEY";
     public static final String MASTER_SECRET = "IMPUSH_OPPO_MASTER_SECRET";
     public static final String MASTER_SECRET_FILE = "IMPUSH_OPPO_MASTER_SECRET_FILE";
+    public static final String PREFIX = "IMPUSH_OPPO_";
     public static final String BASE_URL = "IMPUSH_OPPO_BASE_URL";
     public static final String CHANNEL_ID = "IMPUSH_OPPO_CHANNEL_ID";
     public static final String CATEGORY = "IMPUSH_OPPO_CATEGORY";
@@ -56,9 +50,6 @@ public record OppoConfig(
     public static final String CLICK_ACTION_URL = "IMPUSH_OPPO_CLICK_ACTION_URL";
     public static final String FALLBACK_TEXT = "IMPUSH_OPPO_FALLBACK_TEXT";
     public static final String AUTH_TOKEN_TTL_MS = "IMPUSH_OPPO_AUTH_TOKEN_TTL_MS";
-    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_OPPO_RATE_LIMIT_BACKOFF_MS";
-    public static final String QUOTA_ZONE = "IMPUSH_OPPO_QUOTA_ZONE";
-    public static final String TIMEOUT_MS = "IMPUSH_OPPO_TIMEOUT_MS";
 
     public static final String DEFAULT_BASE_URL = "https://api.push.oppomobile.com";
     public static final String OVERSEAS_BASE_URL = "https://api-intl.push.oppomobile.com";
@@ -72,9 +63,6 @@ public record OppoConfig(
     public static final String DEFAULT_FALLBACK_TEXT = "New message";
     /** OPPO tokens are valid 24 h; one hour early, so no send carries a token about to die. */
     public static final Duration DEFAULT_AUTH_TOKEN_LIFETIME = Duration.ofHours(23);
-    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
-    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * OPPO's IM class: {@code channel_id} (a private-message channel, required for IM), and the
@@ -120,25 +108,18 @@ public record OppoConfig(
     public OppoConfig {
         requireText(appKey, "appKey");
         requireText(masterSecret, "masterSecret");
-        if (baseUrl == null || baseUrl.getHost() == null
-                || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL: " + baseUrl);
-        }
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(im, "im");
         Objects.requireNonNull(click, "click");
         requireText(fallbackText, "fallbackText");
         requirePositive(authTokenLifetime, "authTokenLifetime");
-        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
-        Objects.requireNonNull(quotaZone, "quotaZone");
-        requirePositive(requestTimeout, "requestTimeout");
     }
 
     /** Production credentials, every other setting at its default. */
     public static OppoConfig of(String appKey, String masterSecret) {
-        return new OppoConfig(appKey, masterSecret, URI.create(DEFAULT_BASE_URL),
+        return new OppoConfig(appKey, masterSecret, VendorSettings.defaults(DEFAULT_BASE_URL),
                 new Classification(DEFAULT_CHANNEL_ID, DEFAULT_CATEGORY, DEFAULT_NOTIFY_LEVEL), DEFAULT_CLICK,
-                DEFAULT_FALLBACK_TEXT, DEFAULT_AUTH_TOKEN_LIFETIME, DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE,
-                DEFAULT_TIMEOUT);
+                DEFAULT_FALLBACK_TEXT, DEFAULT_AUTH_TOKEN_LIFETIME);
     }
 
     /**
@@ -153,7 +134,6 @@ public record OppoConfig(
             return Optional.empty();
         }
         String secret = VendorEnv.requiredSecret(env, MASTER_SECRET, MASTER_SECRET_FILE);
-        URI baseUrl = VendorEnv.baseUrl(env, BASE_URL, URI.create(DEFAULT_BASE_URL));
         Classification im = new Classification(env.string(CHANNEL_ID, DEFAULT_CHANNEL_ID),
                 VendorEnv.omitNone(env.string(CATEGORY, DEFAULT_CATEGORY)),
                 env.integer(NOTIFY_LEVEL, DEFAULT_NOTIFY_LEVEL, 0, 1 << 16));
@@ -166,15 +146,13 @@ public record OppoConfig(
                     + " or " + CLICK_ACTION_URL + ")");
         }
         Duration ttl = VendorEnv.positiveMillis(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
-        Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
-        ZoneId zone = VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE);
-        Duration timeout = VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
-        return Optional.of(new OppoConfig(appKey.get(), secret, baseUrl, im, click,
-                env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, backoff, zone, timeout));
+        VendorSettings settings = VendorSettings.fromEnv(env, PREFIX, BASE_URL, VendorSettings.defaults(DEFAULT_BASE_URL));
+        return Optional.of(new OppoConfig(appKey.get(), secret, settings, im, click,
+                env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl));
     }
 
     @Override
     public String toString() {
-        return "OppoConfig[appKey=" + appKey + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
+        return "OppoConfig[appKey=" + appKey + ", settings=" + settings + ", im=" + im + ", click=" + click + "]";
     }
 }

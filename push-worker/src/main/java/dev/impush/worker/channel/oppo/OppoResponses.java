@@ -2,10 +2,8 @@ package dev.impush.worker.channel.oppo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.http.QuotaDay;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Set;
 
 /**
@@ -32,17 +30,10 @@ final class OppoResponses {
     static final Set<Integer> AUTH_EXPIRED = Set.of(11, 29);
     private static final int MAX_MESSAGE = 200;
 
-    /** The settings the mapping depends on. */
-    record Rules(Duration rateLimitBackoff, ZoneId quotaZone) {
-        static Rules of(OppoConfig c) {
-            return new Rules(c.rateLimitBackoff(), c.quotaZone());
-        }
-    }
-
     private OppoResponses() {}
 
     /** The outcome of a unicast answered with {@code status} and {@code body}. */
-    static SendOutcome send(int status, JsonNode body, Clock clock, Rules rules) {
+    static SendOutcome send(int status, JsonNode body, Clock clock, VendorSettings settings) {
         if (status >= 500) {
             return SendOutcome.retry("oppo HTTP " + status);
         }
@@ -52,11 +43,11 @@ final class OppoResponses {
                     : new SendOutcome.Rejected("oppo HTTP " + status);
         }
         return code.asInt() == OK ? SendOutcome.DELIVERED
-                : code(code.asInt(), body.path("message").asText(""), clock, rules);
+                : code(code.asInt(), body.path("message").asText(""), clock, settings);
     }
 
     /** The outcome of a non-zero {@code code}, from the send or the auth endpoint. */
-    static SendOutcome code(int code, String message, Clock clock, Rules rules) {
+    static SendOutcome code(int code, String message, Clock clock, VendorSettings settings) {
         String reason = "oppo " + code + ": " + (message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message);
         if (INVALID_TOKEN.contains(code)) {
             return new SendOutcome.InvalidToken(clock.instant(), reason);
@@ -65,10 +56,10 @@ final class OppoResponses {
             return SendOutcome.retry(reason);
         }
         if (code == DAILY_LIMIT) {
-            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(clock.instant(), rules.quotaZone()), reason);
+            return settings.quotaUsedUp(clock.instant(), reason);
         }
         if (FREQUENCY_LIMITS.contains(code)) {
-            return new SendOutcome.RateLimited(clock.instant().plus(rules.rateLimitBackoff()), reason);
+            return settings.rateLimited(clock.instant(), reason);
         }
         if (AUTH_EXPIRED.contains(code)) {
             return new SendOutcome.AuthExpired(reason);

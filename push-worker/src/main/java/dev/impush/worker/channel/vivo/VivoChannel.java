@@ -35,7 +35,6 @@ public final class VivoChannel extends HttpChannel {
     private static final Logger log = LoggerFactory.getLogger(VivoChannel.class);
     static final String AUTH_PATH = "/message/auth";
     static final String SEND_PATH = "/message/send";
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final VivoConfig config;
     private final Clock clock;
@@ -46,21 +45,21 @@ public final class VivoChannel extends HttpChannel {
     private final URI sendUri;
 
     private VivoChannel(VivoConfig config, Clock clock) {
-        super(Channel.VIVO, "vivo", VendorHttp.withTimeouts(CONNECT_TIMEOUT, config.requestTimeout()));
+        super(Channel.VIVO, "vivo", config.settings());
         this.config = config;
         this.clock = clock;
         this.payload = new VivoPayload(config, clock);
         this.rules = VivoResponses.Rules.of(config);
         // the token's lifetime is ours (vivo's answer has none): no extra margin
         this.auth = VendorAuth.tokens(new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock), config.appId());
-        this.authUri = config.baseUrl().resolve(AUTH_PATH);
-        this.sendUri = config.baseUrl().resolve(SEND_PATH);
+        this.authUri = config.settings().url(AUTH_PATH);
+        this.sendUri = config.settings().url(SEND_PATH);
     }
 
     /** Builds the channel; no network call is made until the first send. */
     public static VivoChannel create(VivoConfig config, Clock clock) {
         log.info("vivo channel for app {} via {} (classification {}, category '{}')", config.appId(),
-                config.baseUrl(), config.im().classification(), config.im().category());
+                config.settings().baseUrl(), config.im().classification(), config.im().category());
         return new VivoChannel(config, clock);
     }
 

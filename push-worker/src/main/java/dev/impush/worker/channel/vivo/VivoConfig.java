@@ -2,11 +2,9 @@ package dev.impush.worker.channel.vivo;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import dev.impush.worker.channel.http.Checks;
 import dev.impush.worker.channel.http.VendorEnv;
-import java.net.URI;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -15,12 +13,13 @@ import static dev.impush.worker.channel.http.Checks.requireText;
 
 /**
  * How to reach vivo push ({@code POST /message/auth}, {@code POST /message/send}). Immutable; build
- * it with {@link #of} or {@link #fromEnv}, then adjust with the {@code with…} methods.
+ * it with {@link #of} or {@link #fromEnv}.
  *
  * @param appId              vivo's AppID (also the auth-token cache key)
  * @param appKey             vivo's AppKey
  * @param appSecret          vivo's AppSecret: only ever hashed into the auth sign, never sent or logged
- * @param baseUrl            {@value #DEFAULT_BASE_URL} unless pointed at a mock
+ * @param settings           base URL ({@value #DEFAULT_BASE_URL}), timeout, backoff after a frequency
+ *                           limit (vivo gives no reset time) and the zone whose midnight resets the quota
  * @param im                 the message class: IM pushes must go as system class ({@code classification=1,
  *                           category=IM}), which the app must be granted by vivo
  * @param click              what a tap does ({@code skipType}/{@code skipContent})
@@ -29,28 +28,23 @@ import static dev.impush.worker.channel.http.Checks.requireText;
  * @param authTokenLifetime  how long a fetched auth token is used: vivo's tokens live 24 h but vivo
  *                           recommends refreshing every 1–2 h, and the answer carries no expiry
  * @param authExpiredCodes   {@code result} codes meaning "auth token expired" ([U] in the reference: 10000)
- * @param rateLimitBackoff   how long to hold off after a frequency limit (vivo gives no reset time)
- * @param quotaZone          the time zone whose midnight resets vivo's daily quota
- * @param requestTimeout     connect and response timeout of one HTTP request
  */
 public record VivoConfig(
         String appId,
         String appKey,
         String appSecret,
-        URI baseUrl,
+        VendorSettings settings,
         Classification im,
         Click click,
         String fallbackText,
         Duration authTokenLifetime,
-        Set<Integer> authExpiredCodes,
-        Duration rateLimitBackoff,
-        ZoneId quotaZone,
-        Duration requestTimeout) {
+        Set<Integer> authExpiredCodes) {
 
     public static final String APP_ID = "IMPUSH_VIVO_APP_ID";
     public static final String APP_KEY = "IMPUSH_VIVO_APP_KEY";
     public static final String APP_SECRET = "IMPUSH_VIVO_APP_SECRET";
     public static final String APP_SECRET_FILE = "IMPUSH_VIVO_APP_SECRET_FILE";
+    public static final String PREFIX = "IMPUSH_VIVO_";
     public static final String BASE_URL = "IMPUSH_VIVO_BASE_URL";
     public static final String CLASSIFICATION = "IMPUSH_VIVO_CLASSIFICATION";
     public static final String CATEGORY = "IMPUSH_VIVO_CATEGORY";
@@ -59,9 +53,6 @@ public record VivoConfig(
     public static final String FALLBACK_TEXT = "IMPUSH_VIVO_FALLBACK_TEXT";
     public static final String AUTH_TOKEN_TTL_MS = "IMPUSH_VIVO_AUTH_TOKEN_TTL_MS";
     public static final String AUTH_EXPIRED_CODES = "IMPUSH_VIVO_AUTH_EXPIRED_CODES";
-    public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_VIVO_RATE_LIMIT_BACKOFF_MS";
-    public static final String QUOTA_ZONE = "IMPUSH_VIVO_QUOTA_ZONE";
-    public static final String TIMEOUT_MS = "IMPUSH_VIVO_TIMEOUT_MS";
 
     public static final String DEFAULT_BASE_URL = "https://api-push.vivo.com.cn";
     public static final Classification DEFAULT_IM = new Classification(1, "IM");
@@ -69,9 +60,6 @@ public record VivoConfig(
     public static final String DEFAULT_FALLBACK_TEXT = "New message";
     public static final Duration DEFAULT_AUTH_TOKEN_LIFETIME = Duration.ofHours(1);
     public static final Set<Integer> DEFAULT_AUTH_EXPIRED_CODES = Set.of(10000);
-    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
-    public static final ZoneId DEFAULT_QUOTA_ZONE = ZoneId.of("Asia/Shanghai");
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * vivo's message class. {@code classification}: 0 operation (capped per device per day), 1 system
@@ -103,25 +91,18 @@ public record VivoConfig(
         requireText(appId, "appId");
         requireText(appKey, "appKey");
         requireText(appSecret, "appSecret");
-        if (baseUrl == null || baseUrl.getHost() == null
-                || !("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme()))) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL: " + baseUrl);
-        }
+        Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(im, "im");
         Objects.requireNonNull(click, "click");
         requireText(fallbackText, "fallbackText");
         requirePositive(authTokenLifetime, "authTokenLifetime");
         authExpiredCodes = Set.copyOf(authExpiredCodes);
-        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
-        Objects.requireNonNull(quotaZone, "quotaZone");
-        requirePositive(requestTimeout, "requestTimeout");
     }
 
     /** Production credentials, every other setting at its default. */
     public static VivoConfig of(String appId, String appKey, String appSecret) {
-        return new VivoConfig(appId, appKey, appSecret, URI.create(DEFAULT_BASE_URL), DEFAULT_IM, DEFAULT_CLICK,
-                DEFAULT_FALLBACK_TEXT, DEFAULT_AUTH_TOKEN_LIFETIME, DEFAULT_AUTH_EXPIRED_CODES,
-                DEFAULT_RATE_LIMIT_BACKOFF, DEFAULT_QUOTA_ZONE, DEFAULT_TIMEOUT);
+        return new VivoConfig(appId, appKey, appSecret, VendorSettings.defaults(DEFAULT_BASE_URL), DEFAULT_IM,
+                DEFAULT_CLICK, DEFAULT_FALLBACK_TEXT, DEFAULT_AUTH_TOKEN_LIFETIME, DEFAULT_AUTH_EXPIRED_CODES);
     }
 
     /**
@@ -137,7 +118,6 @@ public record VivoConfig(
         }
         String appKey = env.optional(APP_KEY).orElseThrow(() -> new ConfigException(APP_KEY + " is required when " + APP_ID + " is set"));
         String secret = VendorEnv.requiredSecret(env, APP_SECRET, APP_SECRET_FILE);
-        URI baseUrl = VendorEnv.baseUrl(env, BASE_URL, URI.create(DEFAULT_BASE_URL));
         int classification = env.integer(CLASSIFICATION, DEFAULT_IM.classification(), 0, 1);
         Classification im = new Classification(classification, 
                 VendorEnv.omitNone(env.string(CATEGORY, classification == 1 ? DEFAULT_IM.category() : "none")));
@@ -148,15 +128,13 @@ public record VivoConfig(
         }
         Duration ttl = VendorEnv.positiveMillis(env, AUTH_TOKEN_TTL_MS, DEFAULT_AUTH_TOKEN_LIFETIME);
         Set<Integer> expiredCodes = VendorEnv.intCodes(env, AUTH_EXPIRED_CODES, DEFAULT_AUTH_EXPIRED_CODES);
-        Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
-        ZoneId zone = VendorEnv.zone(env, QUOTA_ZONE, DEFAULT_QUOTA_ZONE);
-        Duration timeout = VendorEnv.positiveMillis(env, TIMEOUT_MS, DEFAULT_TIMEOUT);
-        return Optional.of(new VivoConfig(appId.get(), appKey, secret, baseUrl, im, new Click(skipType, skipContent),
-                env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, expiredCodes, backoff, zone, timeout));
+        VendorSettings settings = VendorSettings.fromEnv(env, PREFIX, BASE_URL, VendorSettings.defaults(DEFAULT_BASE_URL));
+        return Optional.of(new VivoConfig(appId.get(), appKey, secret, settings, im, new Click(skipType, skipContent),
+                env.string(FALLBACK_TEXT, DEFAULT_FALLBACK_TEXT), ttl, expiredCodes));
     }
 
     @Override
     public String toString() {
-        return "VivoConfig[appId=" + appId + ", baseUrl=" + baseUrl + ", im=" + im + ", click=" + click + "]";
+        return "VivoConfig[appId=" + appId + ", settings=" + settings + ", im=" + im + ", click=" + click + "]";
     }
 }

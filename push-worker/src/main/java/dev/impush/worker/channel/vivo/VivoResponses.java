@@ -2,10 +2,8 @@ package dev.impush.worker.channel.vivo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.http.QuotaDay;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.Set;
 
 /**
@@ -31,9 +29,9 @@ final class VivoResponses {
     private static final int MAX_DESC = 200;
 
     /** The settings the mapping depends on. */
-    record Rules(Set<Integer> authExpiredCodes, Duration rateLimitBackoff, ZoneId quotaZone) {
+    record Rules(Set<Integer> authExpiredCodes, VendorSettings settings) {
         static Rules of(VivoConfig c) {
-            return new Rules(c.authExpiredCodes(), c.rateLimitBackoff(), c.quotaZone());
+            return new Rules(c.authExpiredCodes(), c.settings());
         }
     }
 
@@ -71,10 +69,10 @@ final class VivoResponses {
             return new SendOutcome.InvalidToken(clock.instant(), reason);
         }
         if (code == DAILY_QUOTA) {
-            return new SendOutcome.RateLimited(QuotaDay.nextMidnight(clock.instant(), rules.quotaZone()), reason);
+            return rules.settings().quotaUsedUp(clock.instant(), reason);
         }
         if (FREQUENCY_LIMITS.contains(code)) {
-            return new SendOutcome.RateLimited(clock.instant().plus(rules.rateLimitBackoff()), reason);
+            return rules.settings().rateLimited(clock.instant(), reason);
         }
         return new SendOutcome.Rejected(reason);
     }

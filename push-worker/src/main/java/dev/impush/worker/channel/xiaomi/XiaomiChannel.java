@@ -29,9 +29,9 @@ public final class XiaomiChannel extends HttpChannel {
     private final XiaomiResponses responses;
 
     private XiaomiChannel(XiaomiConfig config, Clock clock) {
-        super(Channel.XIAOMI, "Xiaomi", new VendorHttp(config.requestTimeout(), config.requestTimeout()));
+        super(Channel.XIAOMI, "Xiaomi", config.settings());
         this.clock = clock;
-        this.sendUri = config.baseUrl().resolve(SEND_PATH);
+        this.sendUri = config.settings().url(SEND_PATH);
         this.headers = Map.of("Authorization", "key=" + config.appSecret());
         this.payload = new XiaomiPayload(config, clock);
         this.responses = new XiaomiResponses(config);
@@ -39,7 +39,7 @@ public final class XiaomiChannel extends HttpChannel {
 
     /** Builds the channel; no network call is made until the first send. */
     public static XiaomiChannel create(XiaomiConfig config, Clock clock) {
-        log.info("Xiaomi channel via {} (channel_id {}, {} per-app overrides)", config.baseUrl(),
+        log.info("Xiaomi channel via {} (channel_id {}, {} per-app overrides)", config.settings().baseUrl(),
                 config.channelId(), config.channelIdByPackage().size());
         return new XiaomiChannel(config, clock);
     }

@@ -2,10 +2,11 @@ package dev.impush.worker.channel.xiaomi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.worker.channel.SendOutcome;
-import dev.impush.worker.channel.http.QuotaDay;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig.CodeClass;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,7 +49,7 @@ final class XiaomiResponses {
         }
         if (!hasCode) {
             return status == 429
-                    ? new SendOutcome.RateLimited(now.plus(config.rateLimitBackoff()), "xiaomi http 429")
+                    ? config.settings().rateLimited(now, "xiaomi http 429")
                     : new SendOutcome.Rejected("xiaomi http " + status + " without a result code");
         }
         int code = body.path("code").asInt(-1);
@@ -62,21 +63,21 @@ final class XiaomiResponses {
         return switch (cls) {
             case INVALID_TOKEN -> new SendOutcome.InvalidToken(now, reason);
             case RETRY -> SendOutcome.retry(reason);
-            case RATE_LIMITED -> new SendOutcome.RateLimited(now.plus(config.rateLimitBackoff()), reason);
-            case DAILY_QUOTA -> new SendOutcome.RateLimited(QuotaDay.nextMidnight(now, config.quotaZone()), reason);
+            case RATE_LIMITED -> config.settings().rateLimited(now, reason);
+            case DAILY_QUOTA -> config.settings().quotaUsedUp(now, reason);
             case REJECTED -> new SendOutcome.Rejected(reason);
         };
     }
 
     /** {@code data.bad_regids} is a comma-separated string (a JSON array is read too). */
-    private static java.util.List<String> badRegids(JsonNode body) {
+    private static List<String> badRegids(JsonNode body) {
         JsonNode bad = body.path("data").path("bad_regids");
         if (bad.isArray()) {
-            java.util.List<String> out = new java.util.ArrayList<>();
+            List<String> out = new ArrayList<>();
             bad.forEach(t -> out.add(t.asText().trim()));
             return out;
         }
-        return bad.isTextual() ? Arrays.stream(bad.asText().split(",")).map(String::trim).toList() : java.util.List.of();
+        return bad.isTextual() ? Arrays.stream(bad.asText().split(",")).map(String::trim).toList() : List.of();
     }
 
     private static String reason(int code, JsonNode body) {

@@ -62,8 +62,8 @@ class HonorChannelTest {
         env.put(HonorConfig.TOKEN_URL, honor.tokenUrl().toString());
         env.put(HonorConfig.PUSH_URL, honor.baseUrl().toString());
         env.put(HonorConfig.DAILY_QUOTA_CODES, Integer.toString(QUOTA_CODE));
-        env.put(HonorConfig.RATE_LIMIT_BACKOFF_MS, "42000");
-        env.put(HonorConfig.TIMEOUT_MS, "5000");
+        env.put("IMPUSH_HONOR_RATE_LIMIT_BACKOFF_MS", "42000");
+        env.put("IMPUSH_HONOR_TIMEOUT_MS", "5000");
         return HonorChannel.create(HonorFixtures.config(env), CLOCK);
     }
 

@@ -30,7 +30,7 @@ class HonorConfigTest {
                 c.sendUrl().toString());
         assertEquals("NORMAL", c.importance());
         assertEquals(HonorConfig.DEFAULT_CODES, c.codes());
-        assertEquals(ZoneId.of("Asia/Shanghai"), c.quotaZone());
+        assertEquals(ZoneId.of("Asia/Shanghai"), c.settings().quotaZone());
         assertTrue(c.codes().dailyQuota().isEmpty());
         assertFalse(c.toString().contains(HonorFixtures.CLIENT_SECRET));
     }
@@ -51,8 +51,8 @@ class HonorConfigTest {
         assertMessageNames(HonorConfig.INVALID_TOKEN_CODES, Map.of(HonorConfig.INVALID_TOKEN_CODES, "abc"));
         assertMessageNames(HonorConfig.PUSH_URL, Map.of(HonorConfig.PUSH_URL, "push-api"));
         assertMessageNames(HonorConfig.DAILY_QUOTA_CODES, Map.of(HonorConfig.DAILY_QUOTA_CODES, "80300099,x"));
-        assertMessageNames(HonorConfig.QUOTA_ZONE, Map.of(HonorConfig.QUOTA_ZONE, "Mars/Base"));
-        assertMessageNames(HonorConfig.TIMEOUT_MS, Map.of(HonorConfig.TIMEOUT_MS, "0"));
+        assertMessageNames("IMPUSH_HONOR_QUOTA_ZONE", Map.of("IMPUSH_HONOR_QUOTA_ZONE", "Mars/Base"));
+        assertMessageNames("IMPUSH_HONOR_TIMEOUT_MS", Map.of("IMPUSH_HONOR_TIMEOUT_MS", "0"));
     }
 
     private static void assertMessageNames(String key, Map<String, String> overrides) {

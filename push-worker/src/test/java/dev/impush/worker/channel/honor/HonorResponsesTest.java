@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.honor;
 
+import dev.impush.worker.channel.http.VendorSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class HonorResponsesTest {
     private static final HonorConfig.Codes CODES = HonorFixtures.config(Map.of(
             HonorConfig.RATE_LIMIT_CODES, "80300010", HonorConfig.DAILY_QUOTA_CODES, "80300099")).codes();
     private static final HonorResponses RESPONSES = new HonorResponses(Clock.fixed(NOW, ZoneOffset.UTC), CODES,
-            BACKOFF, ZoneId.of("Asia/Shanghai"));
+            settings(ZoneId.of("Asia/Shanghai")));
 
     static Stream<Arguments> codes() {
         return Stream.of(
@@ -92,10 +93,14 @@ class HonorResponsesTest {
         assertEquals(Instant.parse("2026-03-01T16:00:00Z"), quota.until());
     }
 
+    private static VendorSettings settings(ZoneId quotaZone) {
+        return new VendorSettings(HonorConfig.DEFAULT_SETTINGS.baseUrl(), VendorSettings.DEFAULT_TIMEOUT, BACKOFF, quotaZone);
+    }
+
     @Test
     void map_codesSetToNone_fallBackOnStatus() {
         HonorConfig.Codes none = HonorFixtures.config(Map.of(HonorConfig.INVALID_TOKEN_CODES, "none")).codes();
-        HonorResponses r = new HonorResponses(Clock.fixed(NOW, ZoneOffset.UTC), none, BACKOFF, ZoneOffset.UTC);
+        HonorResponses r = new HonorResponses(Clock.fixed(NOW, ZoneOffset.UTC), none, settings(ZoneOffset.UTC));
 
         assertInstanceOf(SendOutcome.Rejected.class, r.map(400, "{\"code\":80300007}", Optional.empty(), TOKEN));
     }

@@ -62,8 +62,8 @@ class HuaweiChannelTest {
         env.put(HuaweiConfig.TOKEN_URL, huawei.tokenUrl().toString());
         env.put(HuaweiConfig.PUSH_URL, huawei.baseUrl().toString());
         env.put(HuaweiConfig.DAILY_QUOTA_CODES, QUOTA_CODE);
-        env.put(HuaweiConfig.RATE_LIMIT_BACKOFF_MS, "42000");
-        env.put(HuaweiConfig.TIMEOUT_MS, "5000");
+        env.put("IMPUSH_HUAWEI_RATE_LIMIT_BACKOFF_MS", "42000");
+        env.put("IMPUSH_HUAWEI_TIMEOUT_MS", "5000");
         return HuaweiChannel.create(HuaweiFixtures.config(env), CLOCK);
     }
 

@@ -30,7 +30,7 @@ class HuaweiConfigTest {
                 c.sendUrl().toString());
         assertEquals("IM", c.im().category().orElseThrow());
         assertEquals("NORMAL", c.im().importance());
-        assertEquals(ZoneId.of("Asia/Shanghai"), c.quotaZone());
+        assertEquals(ZoneId.of("Asia/Shanghai"), c.settings().quotaZone());
         assertTrue(c.dailyQuotaCodes().isEmpty());
         assertFalse(c.toString().contains(HuaweiFixtures.APP_SECRET));
     }
@@ -49,8 +49,8 @@ class HuaweiConfigTest {
         assertMessageNames(HuaweiConfig.IMPORTANCE, Map.of(HuaweiConfig.IMPORTANCE, "LOUD"));
         assertMessageNames(HuaweiConfig.PUSH_URL, Map.of(HuaweiConfig.PUSH_URL, "push-api"));
         assertMessageNames(HuaweiConfig.DAILY_QUOTA_CODES, Map.of(HuaweiConfig.DAILY_QUOTA_CODES, "80300099,x"));
-        assertMessageNames(HuaweiConfig.QUOTA_ZONE, Map.of(HuaweiConfig.QUOTA_ZONE, "Mars/Base"));
-        assertMessageNames(HuaweiConfig.TIMEOUT_MS, Map.of(HuaweiConfig.TIMEOUT_MS, "0"));
+        assertMessageNames("IMPUSH_HUAWEI_QUOTA_ZONE", Map.of("IMPUSH_HUAWEI_QUOTA_ZONE", "Mars/Base"));
+        assertMessageNames("IMPUSH_HUAWEI_TIMEOUT_MS", Map.of("IMPUSH_HUAWEI_TIMEOUT_MS", "0"));
     }
 
     private static void assertMessageNames(String key, Map<String, String> overrides) {

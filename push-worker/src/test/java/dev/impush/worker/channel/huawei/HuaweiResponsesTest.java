@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.huawei;
 
+import dev.impush.worker.channel.http.VendorSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -23,8 +24,9 @@ class HuaweiResponsesTest {
     private static final Instant NOW = HuaweiFixtures.NOW;
     private static final Duration BACKOFF = Duration.ofSeconds(60);
     private static final String TOKEN = "device-token-1";
-    private static final HuaweiResponses RESPONSES = new HuaweiResponses(Clock.fixed(NOW, ZoneOffset.UTC), BACKOFF,
-            Set.of("80300099"), ZoneId.of("Asia/Shanghai"));
+    private static final HuaweiResponses RESPONSES = new HuaweiResponses(Clock.fixed(NOW, ZoneOffset.UTC),
+            new VendorSettings(HuaweiConfig.DEFAULT_SETTINGS.baseUrl(), VendorSettings.DEFAULT_TIMEOUT, BACKOFF,
+                    ZoneId.of("Asia/Shanghai")), Set.of("80300099"));
 
     static Stream<Arguments> codes() {
         Stream<Arguments> table = Stream.of(

@@ -49,7 +49,7 @@ class MeizuChannelTest {
     private static MeizuConfig config(String appId, String secret, String... more) {
         return MeizuConfig.fromEnv(VendorFixtures.env(Stream.concat(Stream.of(MeizuConfig.APP_ID, appId,
                 MeizuConfig.APP_SECRET, secret, MeizuConfig.BASE_URL, mock.baseUrl().toString(),
-                MeizuConfig.TIMEOUT_MS, "5000", MeizuConfig.RATE_LIMIT_BACKOFF_MS, "42000"), Stream.of(more))
+                "IMPUSH_MEIZU_TIMEOUT_MS", "5000", "IMPUSH_MEIZU_RATE_LIMIT_BACKOFF_MS", "42000"), Stream.of(more))
                 .toArray(String[]::new))).orElseThrow();
     }
 

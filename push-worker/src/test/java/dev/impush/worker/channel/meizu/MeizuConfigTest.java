@@ -32,11 +32,11 @@ class MeizuConfigTest {
 
         assertEquals("100999", c.appId());
         assertEquals("s3cret", c.appSecret());
-        assertEquals(URI.create("https://server-api-push.meizu.com"), c.baseUrl());
+        assertEquals(URI.create("https://server-api-push.meizu.com"), c.settings().baseUrl());
         assertEquals(1, c.noticeMsgType());
-        assertEquals(Duration.ofSeconds(10), c.requestTimeout());
-        assertEquals(Duration.ofSeconds(60), c.rateLimitBackoff());
-        assertEquals(ZoneId.of("Asia/Shanghai"), c.quotaZone());
+        assertEquals(Duration.ofSeconds(10), c.settings().requestTimeout());
+        assertEquals(Duration.ofSeconds(60), c.settings().rateLimitBackoff());
+        assertEquals(ZoneId.of("Asia/Shanghai"), c.settings().quotaZone());
         assertEquals(Set.of("110019", "110011"), c.dailyQuotaCodes());
         assertFalse(c.toString().contains("s3cret"), c::toString);
     }
@@ -50,7 +50,7 @@ class MeizuConfigTest {
                 MeizuConfig.NOTICE_MSG_TYPE, "0"))).orElseThrow();
 
         assertEquals("from-file", c.appSecret());
-        assertEquals(URI.create("http://127.0.0.1:9000"), c.baseUrl());
+        assertEquals(URI.create("http://127.0.0.1:9000"), c.settings().baseUrl());
         assertEquals(Set.of("110019"), c.dailyQuotaCodes());
         assertEquals(0, c.noticeMsgType());
     }
@@ -61,8 +61,8 @@ class MeizuConfigTest {
         Map<String, String> ok = Map.of(MeizuConfig.APP_ID, "1", MeizuConfig.APP_SECRET, "s");
         assertMessageNames(MeizuConfig.BASE_URL, with(ok, MeizuConfig.BASE_URL, "server-api-push.meizu.com"));
         assertMessageNames(MeizuConfig.NOTICE_MSG_TYPE, with(ok, MeizuConfig.NOTICE_MSG_TYPE, "2"));
-        assertMessageNames(MeizuConfig.TIMEOUT_MS, with(ok, MeizuConfig.TIMEOUT_MS, "0"));
-        assertMessageNames(MeizuConfig.QUOTA_ZONE, with(ok, MeizuConfig.QUOTA_ZONE, "Nowhere"));
+        assertMessageNames("IMPUSH_MEIZU_TIMEOUT_MS", with(ok, "IMPUSH_MEIZU_TIMEOUT_MS", "0"));
+        assertMessageNames("IMPUSH_MEIZU_QUOTA_ZONE", with(ok, "IMPUSH_MEIZU_QUOTA_ZONE", "Nowhere"));
         assertMessageNames(MeizuConfig.DAILY_QUOTA_CODES, with(ok, MeizuConfig.DAILY_QUOTA_CODES, "11x"));
         assertMessageNames(MeizuConfig.APP_SECRET_FILE, with(ok, MeizuConfig.APP_SECRET_FILE, "/nope"));
     }

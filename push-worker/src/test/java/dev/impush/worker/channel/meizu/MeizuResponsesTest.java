@@ -25,7 +25,7 @@ class MeizuResponsesTest {
     private static final String TOKEN = "push-1";
     private final MeizuResponses responses =
             new MeizuResponses(MeizuConfig.fromEnv(VendorFixtures.env(MeizuConfig.APP_ID, "1", MeizuConfig.APP_SECRET,
-                    "s", MeizuConfig.RATE_LIMIT_BACKOFF_MS, Long.toString(BACKOFF.toMillis()))).orElseThrow());
+                    "s", "IMPUSH_MEIZU_RATE_LIMIT_BACKOFF_MS", Long.toString(BACKOFF.toMillis()))).orElseThrow());
 
     static Stream<Arguments> perTarget() {
         return Stream.of(

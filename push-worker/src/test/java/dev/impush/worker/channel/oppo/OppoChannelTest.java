@@ -53,7 +53,7 @@ class OppoChannelTest {
     private static OppoConfig config(MockOppo oppo, String masterSecret, String... more) {
         return OppoConfig.fromEnv(VendorFixtures.env(Stream.concat(Stream.of(OppoConfig.APP_KEY, oppo.appKey(),
                 OppoConfig.MASTER_SECRET, masterSecret, OppoConfig.BASE_URL, oppo.baseUrl().toString(),
-                OppoConfig.TIMEOUT_MS, "10000", OppoConfig.RATE_LIMIT_BACKOFF_MS, "42000"), Stream.of(more))
+                "IMPUSH_OPPO_TIMEOUT_MS", "10000", "IMPUSH_OPPO_RATE_LIMIT_BACKOFF_MS", "42000"), Stream.of(more))
                 .toArray(String[]::new))).orElseThrow();
     }
 

@@ -26,10 +26,10 @@ class OppoConfigTest {
         OppoConfig c = OppoConfig.fromEnv(Env.of(Map.of(OppoConfig.APP_KEY, "k", OppoConfig.MASTER_SECRET, "topsecret")))
                 .orElseThrow();
 
-        assertEquals(OppoConfig.DEFAULT_BASE_URL, c.baseUrl().toString());
+        assertEquals(OppoConfig.DEFAULT_BASE_URL, c.settings().baseUrl().toString());
         assertEquals(new OppoConfig.Classification("impush_im", "IM", 2), c.im());
         assertEquals(Duration.ofHours(23), c.authTokenLifetime());
-        assertEquals("Asia/Shanghai", c.quotaZone().getId());
+        assertEquals("Asia/Shanghai", c.settings().quotaZone().getId());
         assertFalse(c.toString().contains("topsecret"));
     }
 
@@ -43,7 +43,7 @@ class OppoConfigTest {
                 OppoConfig.CLICK_ACTION_TYPE, "4", OppoConfig.CLICK_ACTION_ACTIVITY, "dev.impush.ChatActivity"))).orElseThrow();
 
         assertEquals("from-file", c.masterSecret());
-        assertEquals(OppoConfig.OVERSEAS_BASE_URL, c.baseUrl().toString());
+        assertEquals(OppoConfig.OVERSEAS_BASE_URL, c.settings().baseUrl().toString());
         assertEquals(new OppoConfig.Classification("chat", "", 16), c.im());
         assertEquals(4, c.click().type());
     }
@@ -55,8 +55,8 @@ class OppoConfigTest {
                 OppoConfig.CLICK_ACTION_TYPE, "2"));
         assertMessage(OppoConfig.BASE_URL, Map.of(OppoConfig.APP_KEY, "k", OppoConfig.MASTER_SECRET, "s",
                 OppoConfig.BASE_URL, "not a url"));
-        assertMessage(OppoConfig.TIMEOUT_MS, Map.of(OppoConfig.APP_KEY, "k", OppoConfig.MASTER_SECRET, "s",
-                OppoConfig.TIMEOUT_MS, "0"));
+        assertMessage("IMPUSH_OPPO_TIMEOUT_MS", Map.of(OppoConfig.APP_KEY, "k", OppoConfig.MASTER_SECRET, "s",
+                "IMPUSH_OPPO_TIMEOUT_MS", "0"));
     }
 
     private static void assertMessage(String variable, Map<String, String> env) {

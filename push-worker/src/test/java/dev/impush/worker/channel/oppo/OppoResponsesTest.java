@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.oppo;
 
+import dev.impush.worker.channel.http.VendorSettings;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,9 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -21,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class OppoResponsesTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final OppoResponses.Rules RULES = new OppoResponses.Rules(Duration.ofSeconds(60), ZoneId.of("Asia/Shanghai"));
+    private static final VendorSettings RULES = VendorSettings.defaults(OppoConfig.DEFAULT_BASE_URL);
 
     static Stream<Arguments> codes() {
         Stream<Arguments> table = Stream.of(

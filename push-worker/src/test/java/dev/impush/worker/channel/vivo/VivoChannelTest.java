@@ -46,7 +46,7 @@ class VivoChannelTest {
     private VivoConfig config(String secret) {
         return VivoConfig.fromEnv(VendorFixtures.env(VivoConfig.APP_ID, vivo.appId(), VivoConfig.APP_KEY,
                 vivo.appKey(), VivoConfig.APP_SECRET, secret, VivoConfig.BASE_URL, vivo.baseUrl().toString(),
-                VivoConfig.TIMEOUT_MS, "10000", VivoConfig.RATE_LIMIT_BACKOFF_MS, "42000")).orElseThrow();
+                "IMPUSH_VIVO_TIMEOUT_MS", "10000", "IMPUSH_VIVO_RATE_LIMIT_BACKOFF_MS", "42000")).orElseThrow();
     }
 
     private Delivery registered() {

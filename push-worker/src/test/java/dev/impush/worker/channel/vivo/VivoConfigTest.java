@@ -27,10 +27,10 @@ class VivoConfigTest {
         VivoConfig c = VivoConfig.fromEnv(Env.of(Map.of(VivoConfig.APP_ID, "1001", VivoConfig.APP_KEY, "k",
                 VivoConfig.APP_SECRET, "s"))).orElseThrow();
 
-        assertEquals(VivoConfig.DEFAULT_BASE_URL, c.baseUrl().toString());
+        assertEquals(VivoConfig.DEFAULT_BASE_URL, c.settings().baseUrl().toString());
         assertEquals(new VivoConfig.Classification(1, "IM"), c.im());
         assertEquals(Set.of(10000), c.authExpiredCodes());
-        assertEquals("Asia/Shanghai", c.quotaZone().getId());
+        assertEquals("Asia/Shanghai", c.settings().quotaZone().getId());
         assertEquals(Duration.ofHours(1), c.authTokenLifetime());
         assertFalse(c.toString().contains("s]"), "no secret in toString");
     }
@@ -44,15 +44,15 @@ class VivoConfigTest {
 
         assertEquals("from-file", c.appSecret());
         assertEquals(Set.of(10000, 10001), c.authExpiredCodes());
-        assertEquals("http://127.0.0.1:9", c.baseUrl().toString());
+        assertEquals("http://127.0.0.1:9", c.settings().baseUrl().toString());
     }
 
     @Test
     void fromEnv_missingOrBadValues_nameTheVariable() {
         assertMessage(VivoConfig.APP_KEY, Map.of(VivoConfig.APP_ID, "1"));
         assertMessage(VivoConfig.APP_SECRET, Map.of(VivoConfig.APP_ID, "1", VivoConfig.APP_KEY, "k"));
-        assertMessage(VivoConfig.QUOTA_ZONE, Map.of(VivoConfig.APP_ID, "1", VivoConfig.APP_KEY, "k",
-                VivoConfig.APP_SECRET, "s", VivoConfig.QUOTA_ZONE, "Mars/Base"));
+        assertMessage("IMPUSH_VIVO_QUOTA_ZONE", Map.of(VivoConfig.APP_ID, "1", VivoConfig.APP_KEY, "k",
+                VivoConfig.APP_SECRET, "s", "IMPUSH_VIVO_QUOTA_ZONE", "Mars/Base"));
         assertMessage(VivoConfig.SKIP_CONTENT, Map.of(VivoConfig.APP_ID, "1", VivoConfig.APP_KEY, "k",
                 VivoConfig.APP_SECRET, "s", VivoConfig.SKIP_TYPE, "4"));
         assertMessage(VivoConfig.CLASSIFICATION, Map.of(VivoConfig.APP_ID, "1", VivoConfig.APP_KEY, "k",

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.vivo;
 
+import dev.impush.worker.channel.http.VendorSettings;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,7 +11,6 @@ import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.QuotaDay;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VivoResponsesTest {
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final VivoResponses.Rules RULES =
-            new VivoResponses.Rules(Set.of(10000), Duration.ofSeconds(60), ZoneId.of("Asia/Shanghai"));
+            new VivoResponses.Rules(Set.of(10000), VendorSettings.defaults(VivoConfig.DEFAULT_BASE_URL));
     private static final String REG_ID = "12345678901234567890123";
 
     static Stream<Arguments> codes() {
@@ -101,7 +101,7 @@ class VivoResponsesTest {
 
     @Test
     void code_configuredAuthExpiredCodes_replaceTheDefault() {
-        var rules = new VivoResponses.Rules(Set.of(10099), Duration.ZERO, ZoneId.of("Asia/Shanghai"));
+        var rules = new VivoResponses.Rules(Set.of(10099), VendorSettings.defaults(VivoConfig.DEFAULT_BASE_URL));
         assertInstanceOf(SendOutcome.AuthExpired.class, VivoResponses.code(10099, "", CLOCK, rules));
         assertInstanceOf(SendOutcome.Rejected.class, VivoResponses.code(10000, "", CLOCK, rules));
     }

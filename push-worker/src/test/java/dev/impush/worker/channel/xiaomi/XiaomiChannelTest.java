@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.xiaomi;
 
+import dev.impush.worker.channel.http.VendorSettings;
 import static dev.impush.worker.channel.xiaomi.XiaomiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,8 +53,8 @@ class XiaomiChannelTest {
 
     private static XiaomiConfig config(String secret) {
         return XiaomiConfig.fromEnv(VendorFixtures.env(XiaomiConfig.APP_SECRET, secret, XiaomiConfig.CHANNEL_ID,
-                XiaomiFixtures.CHANNEL_ID, XiaomiConfig.BASE_URL, mock.baseUrl().toString(), XiaomiConfig.TIMEOUT_MS,
-                "5000", XiaomiConfig.RATE_LIMIT_BACKOFF_MS, "42000")).orElseThrow();
+                XiaomiFixtures.CHANNEL_ID, XiaomiConfig.BASE_URL, mock.baseUrl().toString(), "IMPUSH_XIAOMI_TIMEOUT_MS",
+                "5000", "IMPUSH_XIAOMI_RATE_LIMIT_BACKOFF_MS", "42000")).orElseThrow();
     }
 
     private static Delivery registered() {
@@ -113,9 +114,9 @@ class XiaomiChannelTest {
 
     @Test
     void send_channelNotPrivate_isRejectedWithParamCode() throws Exception {
-        XiaomiConfig publicChannel = new XiaomiConfig(XiaomiFixtures.SECRET, mock.baseUrl(), "public_marketing",
-                java.util.Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(1), XiaomiConfig.DEFAULT_QUOTA_ZONE,
-                java.util.Map.of());
+        XiaomiConfig publicChannel = new XiaomiConfig(XiaomiFixtures.SECRET, new VendorSettings(mock.baseUrl(),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), VendorSettings.DEFAULT_QUOTA_ZONE), "public_marketing",
+                Map.of(), Map.of());
         try (XiaomiChannel wrong = XiaomiChannel.create(publicChannel, CLOCK)) {
             SendOutcome.Rejected rejected = assertInstanceOf(SendOutcome.Rejected.class,
                     wrong.send(registered()).get(8, TimeUnit.SECONDS));

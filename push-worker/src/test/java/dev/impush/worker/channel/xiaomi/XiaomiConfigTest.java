@@ -29,12 +29,12 @@ class XiaomiConfigTest {
                 XiaomiConfig.CHANNEL_ID, "im", XiaomiConfig.CHANNEL_IDS, "a.b=im2, c.d=im3"))).orElseThrow();
 
         assertEquals("s3cret", c.appSecret());
-        assertEquals(URI.create("https://api.xmpush.xiaomi.com"), c.baseUrl());
+        assertEquals(URI.create("https://api.xmpush.xiaomi.com"), c.settings().baseUrl());
         assertEquals("im2", c.channelIdFor("a.b"));
         assertEquals("im", c.channelIdFor("x.y"));
-        assertEquals(Duration.ofSeconds(10), c.requestTimeout());
-        assertEquals(Duration.ofSeconds(60), c.rateLimitBackoff());
-        assertEquals(ZoneId.of("Asia/Shanghai"), c.quotaZone());
+        assertEquals(Duration.ofSeconds(10), c.settings().requestTimeout());
+        assertEquals(Duration.ofSeconds(60), c.settings().rateLimitBackoff());
+        assertEquals(ZoneId.of("Asia/Shanghai"), c.settings().quotaZone());
         assertTrue(c.codeOverrides().isEmpty());
         assertFalse(c.toString().contains("s3cret"), c::toString);
     }
@@ -46,13 +46,13 @@ class XiaomiConfigTest {
         XiaomiConfig c = XiaomiConfig.fromEnv(Env.of(Map.of(XiaomiConfig.APP_SECRET_FILE, file.toString(),
                 XiaomiConfig.CHANNEL_ID, "im", XiaomiConfig.BASE_URL, "http://127.0.0.1:9000/",
                 XiaomiConfig.CODE_OVERRIDES, "20301=rejected,10034=daily-quota",
-                XiaomiConfig.QUOTA_ZONE, "UTC"))).orElseThrow();
+                "IMPUSH_XIAOMI_QUOTA_ZONE", "UTC"))).orElseThrow();
 
         assertEquals("from-file", c.appSecret());
-        assertEquals(URI.create("http://127.0.0.1:9000"), c.baseUrl());
+        assertEquals(URI.create("http://127.0.0.1:9000"), c.settings().baseUrl());
         assertEquals(Map.of(20301, XiaomiConfig.CodeClass.REJECTED, 10034, XiaomiConfig.CodeClass.DAILY_QUOTA),
                 c.codeOverrides());
-        assertEquals(ZoneId.of("UTC"), c.quotaZone());
+        assertEquals(ZoneId.of("UTC"), c.settings().quotaZone());
     }
 
     @Test
@@ -60,8 +60,8 @@ class XiaomiConfigTest {
         assertMessageNames(XiaomiConfig.CHANNEL_ID, Map.of(XiaomiConfig.APP_SECRET, "s"));
         Map<String, String> ok = Map.of(XiaomiConfig.APP_SECRET, "s", XiaomiConfig.CHANNEL_ID, "c");
         assertMessageNames(XiaomiConfig.BASE_URL, with(ok, XiaomiConfig.BASE_URL, "ftp://x/y"));
-        assertMessageNames(XiaomiConfig.TIMEOUT_MS, with(ok, XiaomiConfig.TIMEOUT_MS, "0"));
-        assertMessageNames(XiaomiConfig.QUOTA_ZONE, with(ok, XiaomiConfig.QUOTA_ZONE, "Mars/Olympus"));
+        assertMessageNames("IMPUSH_XIAOMI_TIMEOUT_MS", with(ok, "IMPUSH_XIAOMI_TIMEOUT_MS", "0"));
+        assertMessageNames("IMPUSH_XIAOMI_QUOTA_ZONE", with(ok, "IMPUSH_XIAOMI_QUOTA_ZONE", "Mars/Olympus"));
         assertMessageNames(XiaomiConfig.CODE_OVERRIDES, with(ok, XiaomiConfig.CODE_OVERRIDES, "20301=maybe"));
         assertMessageNames(XiaomiConfig.CHANNEL_IDS, with(ok, XiaomiConfig.CHANNEL_IDS, "a.b"));
         assertMessageNames(XiaomiConfig.APP_SECRET_FILE, with(ok, XiaomiConfig.APP_SECRET_FILE, "/nope"));

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.xiaomi;
 
+import dev.impush.worker.channel.http.VendorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.SendOutcome;
@@ -25,7 +26,7 @@ class XiaomiResponsesTest {
     private static final String TOKEN = "regid-1";
     private final XiaomiResponses responses =
             new XiaomiResponses(XiaomiConfig.fromEnv(VendorFixtures.env(XiaomiConfig.APP_SECRET, "s",
-                    XiaomiConfig.CHANNEL_ID, "c", XiaomiConfig.RATE_LIMIT_BACKOFF_MS, Long.toString(BACKOFF.toMillis())))
+                    XiaomiConfig.CHANNEL_ID, "c", "IMPUSH_XIAOMI_RATE_LIMIT_BACKOFF_MS", Long.toString(BACKOFF.toMillis())))
                     .orElseThrow());
 
     static Stream<Arguments> codes() {
@@ -96,9 +97,9 @@ class XiaomiResponsesTest {
 
     @Test
     void nextReset_isMidnightInTheQuotaZone() {
-        assertEquals(NEXT_RESET, QuotaDay.nextMidnight(NOW, XiaomiConfig.DEFAULT_QUOTA_ZONE));
+        assertEquals(NEXT_RESET, QuotaDay.nextMidnight(NOW, VendorSettings.DEFAULT_QUOTA_ZONE));
         assertEquals(Instant.parse("2026-03-01T16:00:00Z"),
-                QuotaDay.nextMidnight(Instant.parse("2026-02-28T16:00:00Z"), XiaomiConfig.DEFAULT_QUOTA_ZONE));
+                QuotaDay.nextMidnight(Instant.parse("2026-02-28T16:00:00Z"), VendorSettings.DEFAULT_QUOTA_ZONE));
     }
 
     private static JsonNode error(int code) {
