@@ -11,6 +11,7 @@ import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.runtime.Env;
+import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.worker.PushWorker;
 import dev.impush.worker.WorkerConfig;
 import dev.impush.worker.channel.Channels;
@@ -35,27 +36,32 @@ import java.util.Map;
 public final class LocalPipeline implements AutoCloseable {
     /** The knobs tests turn. */
     public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
-                          String retryTiers, Map<String, String> workerEnv) {
+                          String retryTiers, Map<String, String> workerEnv, boolean saslSsl) {
         /** Fixtures as {@link FixtureMode#resolve()} says. */
         public static Options defaults() {
             return of(FixtureMode.resolve());
         }
 
         public static Options of(FixtureMode mode) {
-            return new Options(mode, 4, true, Duration.ofSeconds(5), "1s,2s,4s", Map.of());
+            return new Options(mode, 4, true, Duration.ofSeconds(5), "1s,2s,4s", Map.of(), false);
         }
 
         public Options withoutDetector() {
-            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv);
+            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, saslSsl);
         }
 
         /** Retry tier delays, e.g. {@code "1s,2s,4s"} (their topics are created). */
         public Options withRetryTiers(String spec) {
-            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv);
+            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, saslSsl);
         }
 
         public Options withWorkerEnv(Map<String, String> env) {
-            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, saslSsl);
+        }
+
+        /** A broker that takes only SASL_SSL (SCRAM over TLS); every service and client logs in. */
+        public Options withSaslSsl() {
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, true);
         }
     }
 
@@ -74,13 +80,14 @@ public final class LocalPipeline implements AutoCloseable {
 
     private LocalPipeline(Options options) throws Exception {
         this.options = options;
-        this.stack = LocalStack.start(options.mode()).withDefaultTopics(options.partitions(),
+        this.stack = (options.saslSsl() ? LocalStack.startSaslSsl(options.mode()) : LocalStack.start(options.mode()))
+                .withDefaultTopics(options.partitions(),
                 RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());
         this.vendors = MockVendors.start(Clock.systemUTC());
         this.stateDir = Files.createTempDirectory("impush-detector");
         if (options.startDetector()) {
             this.detector = OfflineDetector.start(DetectorConfig.builder()
-                    .bootstrapServers(stack.bootstrapServers())
+                    .kafka(KafkaConnection.fromEnv(Env.of(stack.kafka().serviceEnv())))
                     .applicationId("impush-offline-detector")
                     .stateDir(stateDir)
                     .ackTimeout(ACK_TIMEOUT)
@@ -109,7 +116,7 @@ public final class LocalPipeline implements AutoCloseable {
     /** The environment a worker needs to reach this pipeline's broker, Redis and mock vendors. */
     public Map<String, String> workerEnv(String instanceId) {
         Map<String, String> env = new HashMap<>();
-        env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
+        env.putAll(stack.kafka().serviceEnv());
         env.put("IMPUSH_REDIS_URI", stack.redisUri());
         env.put("IMPUSH_WORKER_INSTANCE_ID", instanceId);
         env.put("IMPUSH_DEDUPE_LEASE_MS", Long.toString(options.dedupeLease().toMillis()));
@@ -151,7 +158,7 @@ public final class LocalPipeline implements AutoCloseable {
      */
     public DetectorProcess startDetectorProcess(String name, Map<String, String> overrides) throws Exception {
         Map<String, String> env = new HashMap<>();
-        env.put(DetectorConfig.KAFKA_BOOTSTRAP, stack.bootstrapServers());
+        env.putAll(stack.kafka().serviceEnv());
         env.put(DetectorConfig.APP_ID, "impush-offline-detector");
         env.put(DetectorConfig.STATE_DIR, Files.createTempDirectory("impush-detector-" + name).toString());
         env.put(DetectorConfig.ACK_TIMEOUT_MS, Long.toString(ACK_TIMEOUT.toMillis()));

@@ -29,7 +29,18 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(FixtureMode mode) {
-        KafkaFixture kafka = mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start();
+        return start(mode, mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start());
+    }
+
+    /**
+     * A broker that takes only SASL_SSL (SCRAM over TLS, see {@link EmbeddedKafka#startSaslSsl()}), in
+     * this JVM whatever the mode, and Redis as {@code mode} says.
+     */
+    public static LocalStack startSaslSsl(FixtureMode mode) {
+        return start(mode, EmbeddedKafka.startSaslSsl());
+    }
+
+    private static LocalStack start(FixtureMode mode, KafkaFixture kafka) {
         RedisFixture redis;
         try {
             redis = RedisFixture.start(mode);
@@ -48,7 +59,7 @@ public final class LocalStack implements AutoCloseable {
         Topics.DEFAULT_RETRY_TOPICS.forEach(t -> topics.put(t, partitions));
         Topics.DEFAULT_PARK_TOPICS.forEach(t -> topics.put(t, partitions));
         extra.forEach(t -> topics.put(t, partitions));
-        KafkaTopics.createAndAwait(kafka.bootstrapServers(), topics, List.of(Topics.GATEWAYS));
+        KafkaTopics.createAndAwait(kafka, topics, List.of(Topics.GATEWAYS));
         return this;
     }
 

@@ -5,6 +5,7 @@ import dev.impush.model.Topics;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * <p>Read it from the environment with {@link #fromEnv(Env)}, or build one in code with
  * {@link #builder()}, which starts from the same defaults.
  *
- * @param bootstrapServers     {@code IMPUSH_KAFKA_BOOTSTRAP}, default {@code localhost:9092}
+ * @param kafka                how to reach Kafka: {@code IMPUSH_KAFKA_BOOTSTRAP} (default
+ *                             {@code localhost:9092}), TLS, SASL and settings passed through
  * @param eventsTopic          {@code IMPUSH_TOPIC_EVENTS}, default {@code im.events}
  * @param gatewaysTopic        {@code IMPUSH_TOPIC_GATEWAYS}, default {@code im.gateways}
  * @param jobsTopic            {@code IMPUSH_TOPIC_JOBS}, default {@code push.jobs}
@@ -55,7 +57,7 @@ import java.util.Objects;
  * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
  */
 public record DetectorConfig(
-        String bootstrapServers,
+        KafkaConnection kafka,
         String eventsTopic,
         String gatewaysTopic,
         String jobsTopic,
@@ -110,7 +112,7 @@ public record DetectorConfig(
     public static final Duration MAX_ACK_GRACE = Duration.ofMinutes(1);
 
     public DetectorConfig {
-        requireText(KAFKA_BOOTSTRAP, bootstrapServers);
+        Objects.requireNonNull(kafka, "kafka");
         requireText(TOPIC_EVENTS, eventsTopic);
         requireText(TOPIC_GATEWAYS, gatewaysTopic);
         requireText(TOPIC_JOBS, jobsTopic);
@@ -148,7 +150,7 @@ public record DetectorConfig(
     /** Reads every setting from {@code env}, falling back to the defaults above. */
     public static DetectorConfig fromEnv(Env env) {
         return builder()
-                .bootstrapServers(env.string(KAFKA_BOOTSTRAP, "localhost:9092"))
+                .kafka(KafkaConnection.fromEnv(env))
                 .eventsTopic(env.string(TOPIC_EVENTS, Topics.EVENTS))
                 .gatewaysTopic(env.string(TOPIC_GATEWAYS, Topics.GATEWAYS))
                 .jobsTopic(env.string(TOPIC_JOBS, Topics.JOBS))
@@ -203,7 +205,7 @@ public record DetectorConfig(
     public static final class Builder {
         static final String DEFAULT_APP_ID = "impush-offline-detector";
 
-        private String bootstrapServers = "localhost:9092";
+        private KafkaConnection kafka = KafkaConnection.plaintext(KafkaConnection.DEFAULT_BOOTSTRAP);
         private String eventsTopic = Topics.EVENTS;
         private String gatewaysTopic = Topics.GATEWAYS;
         private String jobsTopic = Topics.JOBS;
@@ -227,7 +229,7 @@ public record DetectorConfig(
         private Builder() {}
 
         private Builder(DetectorConfig c) {
-            bootstrapServers = c.bootstrapServers;
+            kafka = c.kafka;
             eventsTopic = c.eventsTopic;
             gatewaysTopic = c.gatewaysTopic;
             jobsTopic = c.jobsTopic;
@@ -253,7 +255,9 @@ public record DetectorConfig(
             return Path.of(System.getProperty("java.io.tmpdir"), DEFAULT_APP_ID);
         }
 
-        public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
+        public Builder kafka(KafkaConnection v) { kafka = v; return this; }
+        /** A plaintext connection to {@code v}. */
+        public Builder bootstrapServers(String v) { kafka = KafkaConnection.plaintext(v); return this; }
         public Builder eventsTopic(String v) { eventsTopic = v; return this; }
         public Builder gatewaysTopic(String v) { gatewaysTopic = v; return this; }
         public Builder jobsTopic(String v) { jobsTopic = v; return this; }
@@ -275,7 +279,7 @@ public record DetectorConfig(
         public Builder limits(UserLimits v) { limits = v; return this; }
 
         public DetectorConfig build() {
-            return new DetectorConfig(bootstrapServers, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
+            return new DetectorConfig(kafka, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
                     dlqTopic, applicationId, stateDir, streamThreads, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits);

@@ -3,10 +3,14 @@ package dev.impush.detector;
 import dev.impush.detector.errors.DeadLetterExceptionHandler;
 import dev.impush.detector.input.BrokerProbe;
 import dev.impush.detector.input.InputProgress;
+import dev.impush.runtime.kafka.TopicCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class OfflineDetector implements AutoCloseable {
     /** How long {@link #close()} waits for the stream threads to commit and stop. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(OfflineDetector.class);
 
@@ -62,10 +67,14 @@ public final class OfflineDetector implements AutoCloseable {
      * lets ack deadlines of idle partitions fire; does not wait for it to be assigned (see {@link #awaitRunning}).
      */
     public static OfflineDetector start(DetectorConfig config, MeterRegistry registry) {
+        TopicCheck.requireTopics(config.kafka(), List.of(config.eventsTopic(), config.gatewaysTopic(),
+                config.feedbackTopic(), config.jobsTopic(), config.dlqTopic()), TOPIC_CHECK_TIMEOUT,
+                "deploy/create-topics.sh creates them");
+        log.info("detector {} on Kafka {}", config.applicationId(), config.kafka());
         InputProgress input = InputProgress.NONE;
         AutoCloseable probe = () -> { };
         if (config.ackTracking() != AckTracking.OFF) {
-            BrokerProbe broker = BrokerProbe.start(config.bootstrapServers(), config.applicationId() + "-input-probe",
+            BrokerProbe broker = BrokerProbe.start(config.kafka(), config.applicationId() + "-input-probe",
                     config.eventsTopic(), config.applicationId(), config.punctuateInterval(), config.ackGrace(),
                     Clock.systemUTC());
             input = broker;
@@ -89,27 +98,29 @@ public final class OfflineDetector implements AutoCloseable {
 
     /** The Kafka Streams configuration for {@code config}; {@code registry} counts what the error handler dead-letters. */
     static Properties properties(DetectorConfig config, MeterRegistry registry) {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // with exactly-once, output becomes visible at commit: this interval is the added latency
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        // every store and processor is named; make Streams refuse a generated name should one creep in
-        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        Map<String, Object> defaults = new HashMap<>();
         // the 5.0 default, adopted now (Streams warns at start-up otherwise); the constant is already
         // deprecated in 4.3, hence the literal
-        p.put("processing.exception.handler.global.enabled", true);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        defaults.put("processing.exception.handler.global.enabled", true);
+        defaults.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        Map<String, Object> fixed = new HashMap<>();
+        fixed.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        fixed.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // with exactly-once, output becomes visible at commit: this interval is the added latency
+        fixed.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        fixed.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        fixed.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        // every store and processor is named; make Streams refuse a generated name should one creep in
+        fixed.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // a record that still makes processing (or writing its output) fail goes to the dead-letter
         // topic; the partition moves on instead of the whole client crash-looping on it
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
-        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
-        p.put(DeadLetterExceptionHandler.DLQ_TOPIC, config.dlqTopic());
-        p.put(DeadLetterExceptionHandler.STOPPED_BY, config.applicationId());
-        p.put(DeadLetterExceptionHandler.REGISTRY, registry);
+        fixed.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        fixed.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        fixed.put(DeadLetterExceptionHandler.DLQ_TOPIC, config.dlqTopic());
+        fixed.put(DeadLetterExceptionHandler.STOPPED_BY, config.applicationId());
+        fixed.put(DeadLetterExceptionHandler.REGISTRY, registry);
+        Properties p = new Properties();
+        p.putAll(config.kafka().streams(defaults, fixed));
         return p;
     }
 

@@ -19,7 +19,7 @@ class DetectorConfigTest {
     @Test
     void fromEnv_empty_usesDefaults() {
         DetectorConfig c = DetectorConfig.fromEnv(Env.of(Map.of()));
-        assertEquals("localhost:9092", c.bootstrapServers());
+        assertEquals("localhost:9092", c.kafka().bootstrapServers());
         assertEquals("im.events", c.eventsTopic());
         assertEquals("im.gateways", c.gatewaysTopic());
         assertEquals("push.jobs", c.jobsTopic());
@@ -59,7 +59,7 @@ class DetectorConfigTest {
                 Map.entry("IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "0"),
                 Map.entry("IMPUSH_DETECTOR_COMMIT_INTERVAL_MS", "0"),
                 Map.entry("IMPUSH_OPS_PORT", "0"))));
-        assertEquals("k1:9092,k2:9092", c.bootstrapServers());
+        assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
         assertEquals("ev", c.eventsTopic());
         assertEquals("jb", c.jobsTopic());
         assertEquals("det", c.applicationId());

@@ -3,6 +3,7 @@ package dev.impush.replay;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
 import dev.impush.model.deadletter.DeadLetter;
+import dev.impush.runtime.kafka.KafkaConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +23,10 @@ final class DeadLetterReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ContractCodec<DeadLetter> codec = ContractCodec.deadLetters();
 
-    DeadLetterReader(String bootstrap, String topic) {
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    DeadLetterReader(KafkaConnection kafka, String topic) {
+        this.consumer = new KafkaConsumer<>(kafka.consumer(Map.of(), Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -4,10 +4,11 @@ import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
+import dev.impush.runtime.Env;
+import dev.impush.runtime.kafka.KafkaConnection;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -68,6 +70,13 @@ public final class ReplayCommand {
         @Option(names = "--user", description = "the job's recipient user id")
         String user;
 
+        /** The connection {@code IMPUSH_KAFKA_*} describes (TLS, SASL, settings passed through), to {@code --bootstrap}. */
+        KafkaConnection kafka() {
+            Map<String, String> vars = new HashMap<>(System.getenv());
+            vars.put(KafkaConnection.BOOTSTRAP, bootstrap);
+            return KafkaConnection.fromEnv(Env.layered(vars));
+        }
+
         DeadLetterFilter filter() {
             return new DeadLetterFilter(time(since), time(until), channel == null ? null : Channel.fromWire(channel),
                     reason == null ? null : DeadLetterReason.fromWire(reason), user);
@@ -112,7 +121,7 @@ public final class ReplayCommand {
             Map<String, Integer> byChannel = new TreeMap<>();
             Map<String, Integer> byHour = new TreeMap<>();
             int[] total = {0};
-            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
+            try (DeadLetterReader reader = new DeadLetterReader(common.kafka(), common.dlqTopic)) {
                 reader.readToEnd((r, letter) -> {
                     if (letter == null) {
                         byReason.merge("(unreadable dead letter)", 1, Integer::sum);
@@ -163,7 +172,7 @@ public final class ReplayCommand {
             PrintWriter out = spec.commandLine().getOut();
             int[] shown = {0};
             out.printf("%-24s %-20s %-14s %-18s %-28s %s%n", "at", "reason", "user", "message", "devices", "detail");
-            try (DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
+            try (DeadLetterReader reader = new DeadLetterReader(common.kafka(), common.dlqTopic)) {
                 reader.readToEnd((r, letter) -> {
                     if (letter == null || !filter.test(letter) || shown[0]++ >= limit) {
                         return;
@@ -224,10 +233,10 @@ public final class ReplayCommand {
             client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
             try (DeliveryMarks marks = new DeliveryMarks(client);
                  ReplayLedger ledger = new ReplayLedger(client, ledgerName, ttl);
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, common.bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new ByteArraySerializer(), new ByteArraySerializer());
-                 DeadLetterReader reader = new DeadLetterReader(common.bootstrap, common.dlqTopic)) {
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(common.kafka().producer(Map.of(), Map.of(
+                         ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
+                         new ByteArraySerializer(), new ByteArraySerializer());
+                 DeadLetterReader reader = new DeadLetterReader(common.kafka(), common.dlqTopic)) {
                 ContractCodec<PushJob> codec = ContractCodec.jobs(Integer.MAX_VALUE);
                 LetterSelector selector = new LetterSelector(filter, includeExpired, now, ledger, marks);
                 Progress progress = new Progress(spec.commandLine().getErr(), reader.remaining());

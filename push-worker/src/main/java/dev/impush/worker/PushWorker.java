@@ -10,7 +10,7 @@ import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.pipeline.JobPipeline;
 import dev.impush.worker.publish.OutcomePublisher;
-import dev.impush.worker.publish.TopicCheck;
+import dev.impush.runtime.kafka.TopicCheck;
 import dev.impush.worker.quota.QuotaGate;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -71,7 +71,7 @@ public final class PushWorker implements AutoCloseable {
         this.quota = new QuotaGate(redisClient, config.quotas(), scheduler, clock);
         this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), quota,
                 scheduler, metrics, clock);
-        this.publisher = new OutcomePublisher(config.bootstrap(), config.instanceId(), config.feedbackTopic(),
+        this.publisher = new OutcomePublisher(config.kafka(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
         JobPipeline pipeline = new JobPipeline(dedupe, dispatcher, publisher, metrics, clock, new JobPipeline.Settings(
                 workerId, config.retryTiers(), config.redisBackoff(), config.maxJobBytes()));
@@ -99,9 +99,10 @@ public final class PushWorker implements AutoCloseable {
         List<String> topics = new ArrayList<>(List.of(config.jobsTopic(), config.feedbackTopic(), config.dlqTopic()));
         topics.addAll(config.retryTiers().topics());
         topics.addAll(config.retryTiers().parkTopics(channels.keySet()));
-        TopicCheck.requireTopics(config.bootstrap(), topics, TOPIC_CHECK_TIMEOUT);
+        TopicCheck.requireTopics(config.kafka(), topics, TOPIC_CHECK_TIMEOUT,
+                "deploy/create-topics.sh creates the jobs, feedback, dead-letter and retry-tier topics");
         List<String> formerTiers = config.retryTiers().formerTiers(
-                TopicCheck.existing(config.bootstrap(), Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
+                TopicCheck.existing(config.kafka(), Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
         if (!formerTiers.isEmpty()) {
             LOG.info("also reading {}: retry tiers of an earlier IMPUSH_RETRY_TIERS, until they are empty", formerTiers);
         }

@@ -4,6 +4,7 @@ import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.runtime.Env;
+import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.quota.QuotaLimits;
 import dev.impush.worker.retry.RetryTiers;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * The push worker's settings, read once at start-up from the environment (see the README table).
  *
- * @param bootstrap       Kafka bootstrap servers (IMPUSH_KAFKA_BOOTSTRAP)
+ * @param kafka           how to reach Kafka (IMPUSH_KAFKA_*: bootstrap, TLS, SASL, settings passed through)
  * @param redisUri        Lettuce URI of the dedupe Redis (IMPUSH_REDIS_URI)
  * @param jobsTopic       push jobs to consume (IMPUSH_TOPIC_JOBS)
  * @param feedbackTopic   where invalid tokens are reported (IMPUSH_TOPIC_FEEDBACK)
@@ -52,7 +53,7 @@ import java.util.Map;
  * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE)
  */
 public record WorkerConfig(
-        String bootstrap,
+        KafkaConnection kafka,
         String redisUri,
         String jobsTopic,
         String feedbackTopic,
@@ -80,7 +81,7 @@ public record WorkerConfig(
 
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
-                env.string("IMPUSH_KAFKA_BOOTSTRAP", "localhost:9092"),
+                KafkaConnection.fromEnv(env),
                 env.string("IMPUSH_REDIS_URI", "redis://localhost:6379"),
                 env.string("IMPUSH_TOPIC_JOBS", Topics.JOBS),
                 env.string("IMPUSH_TOPIC_FEEDBACK", Topics.FEEDBACK),

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Typed reads of configuration. Environment variables win over the optional properties file named
@@ -94,6 +96,42 @@ public final class Env {
             }
             return p;
         });
+    }
+
+    /**
+     * A secret from {@code key}, or read (trimmed) from the file {@code fileKey} names; empty when
+     * neither is set. Both set, an empty file or an unreadable one is an error that names the key,
+     * never the value.
+     */
+    public Optional<String> secret(String key, String fileKey) {
+        Optional<String> inline = optional(key);
+        Optional<Path> file = file(fileKey);
+        if (inline.isPresent() && file.isPresent()) {
+            throw new ConfigException("set only one of " + key + " and " + fileKey);
+        }
+        if (file.isEmpty()) {
+            return inline;
+        }
+        try {
+            String s = Files.readString(file.get()).trim();
+            if (s.isEmpty()) {
+                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
+            }
+            return Optional.of(s);
+        } catch (IOException e) {
+            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Every set key that starts with {@code prefix}, with its value, in key order. */
+    public SortedMap<String, String> withPrefix(String prefix) {
+        SortedMap<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && !v.isBlank()) {
+                out.put(k, v.trim());
+            }
+        });
+        return out;
     }
 
     private long number(String key, long defaultValue) {

@@ -26,7 +26,16 @@ public final class KafkaTopics {
      * @param compacted names of topics to create with {@code cleanup.policy=compact}
      */
     public static void createAndAwait(String bootstrap, Map<String, Integer> partitions, List<String> compacted) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        createAndAwait(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), partitions, compacted);
+    }
+
+    /** {@link #createAndAwait(String, Map, List)} on {@code kafka}, with the client settings it needs. */
+    public static void createAndAwait(KafkaFixture kafka, Map<String, Integer> partitions, List<String> compacted) {
+        createAndAwait(kafka.clientProperties(Map.of()), partitions, compacted);
+    }
+
+    private static void createAndAwait(Map<String, Object> adminProps, Map<String, Integer> partitions, List<String> compacted) {
+        try (Admin admin = Admin.create(adminProps)) {
             List<NewTopic> topics = new ArrayList<>();
             partitions.forEach((name, n) -> {
                 NewTopic t = new NewTopic(name, n, (short) 1);

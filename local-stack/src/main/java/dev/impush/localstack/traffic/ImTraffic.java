@@ -1,5 +1,6 @@
 package dev.impush.localstack.traffic;
 
+import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.model.Contract;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
@@ -12,6 +13,7 @@ import dev.impush.model.event.RoutedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -36,12 +38,20 @@ public final class ImTraffic implements AutoCloseable {
     private long events;
 
     public ImTraffic(String bootstrap, String eventsTopic, String gatewaysTopic) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), eventsTopic, gatewaysTopic);
+    }
+
+    /** Traffic on the cluster {@code kafka} (with the security settings it needs). */
+    public ImTraffic(KafkaFixture kafka, String eventsTopic, String gatewaysTopic) {
+        this(kafka.clientProperties(Map.of()), eventsTopic, gatewaysTopic);
+    }
+
+    private ImTraffic(Map<String, Object> client, String eventsTopic, String gatewaysTopic) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.eventsTopic = eventsTopic;
         this.gatewaysTopic = gatewaysTopic;
     }

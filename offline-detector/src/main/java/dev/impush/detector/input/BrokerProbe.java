@@ -1,5 +1,6 @@
 package dev.impush.detector.input;
 
+import dev.impush.runtime.kafka.KafkaConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -66,13 +67,12 @@ public final class BrokerProbe implements InputProgress, AutoCloseable {
      * Starts probing {@code topic} and the committed offsets of consumer group {@code groupId} (the
      * Streams application id) every {@code interval}.
      */
-    public static BrokerProbe start(String bootstrapServers, String clientId, String topic, String groupId,
+    public static BrokerProbe start(KafkaConnection kafka, String clientId, String topic, String groupId,
                                     Duration interval, Duration grace, Clock clock) {
-        Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, clientId,
+        Admin admin = Admin.create(kafka.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000), Map.of(
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId)));
         return new BrokerProbe(admin, topic, groupId, interval, grace, clock);
     }
 

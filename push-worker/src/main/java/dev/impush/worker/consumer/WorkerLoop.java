@@ -42,14 +42,8 @@ public final class WorkerLoop implements Runnable {
     /** The job consumer's configuration. */
     static Map<String, Object> consumerProperties(WorkerConfig config) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        // Static membership: a restarted replica takes its partitions back without a rebalance.
-        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.instanceId());
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, config.fetchMaxBytes());
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
@@ -59,8 +53,13 @@ public final class WorkerLoop implements Runnable {
         // thread more than the few milliseconds of waiting for a fuller one
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes());
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return props;
+        return config.kafka().consumer(props, Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+                // static membership: a restarted replica takes its partitions back without a rebalance
+                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
+import dev.impush.runtime.kafka.KafkaConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -30,19 +31,18 @@ public final class OutcomePublisher implements Publisher, AutoCloseable {
     private final ContractCodec<DeadLetter> deadLetterCodec = ContractCodec.deadLetters();
     private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
 
-    public OutcomePublisher(String bootstrap, String clientId, String feedbackTopic, String dlqTopic) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    public OutcomePublisher(KafkaConnection kafka, String clientId, String feedbackTopic, String dlqTopic) {
+        this.producer = new KafkaProducer<>(kafka.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId + "-publisher",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES,
                 // send() waits this long for metadata or buffer space, on the poll thread: a missing
                 // topic or a broker away fails the send (and it is tried again later) instead of
                 // stopping the loop for the default minute
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.feedbackTopic = feedbackTopic;
         this.dlqTopic = dlqTopic;

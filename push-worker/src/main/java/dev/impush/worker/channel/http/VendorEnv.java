@@ -2,11 +2,8 @@ package dev.impush.worker.channel.http;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -30,23 +27,7 @@ public final class VendorEnv {
      * neither is set. Both set, an empty file or an unreadable one is an error.
      */
     public static Optional<String> optionalSecret(Env env, String key, String fileKey) {
-        Optional<String> inline = env.optional(key);
-        Optional<Path> file = env.file(fileKey);
-        if (inline.isPresent() && file.isPresent()) {
-            throw new ConfigException("set only one of " + key + " and " + fileKey);
-        }
-        if (file.isEmpty()) {
-            return inline;
-        }
-        try {
-            String s = Files.readString(file.get()).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
-            }
-            return Optional.of(s);
-        } catch (IOException e) {
-            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
+        return env.secret(key, fileKey);
     }
 
     /** Like {@link #optionalSecret}, but exactly one of {@code key} and {@code fileKey} must be set. */
