@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -224,6 +225,17 @@ public final class KafkaConnection {
 
     public String bootstrapServers() {
         return bootstrap;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KafkaConnection k && bootstrap.equals(k.bootstrap) && security.equals(k.security)
+                && passThrough.equals(k.passThrough);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(bootstrap, security, passThrough);
     }
 
     /** Security protocol, mechanism, user, CA file and the names of the keys passed through: no secret. */
