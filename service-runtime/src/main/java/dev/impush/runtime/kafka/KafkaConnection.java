@@ -80,7 +80,8 @@ public final class KafkaConnection {
 
     /** A plaintext connection to {@code bootstrap} with nothing passed through (tests, tools). */
     public static KafkaConnection plaintext(String bootstrap) {
-        return new KafkaConnection(bootstrap, "PLAINTEXT", Map.of(), Map.of(), Map.of());
+        return new KafkaConnection(bootstrap, "PLAINTEXT",
+                Map.of(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"), Map.of(), Map.of());
     }
 
     /**
