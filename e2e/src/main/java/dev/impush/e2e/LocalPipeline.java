@@ -36,7 +36,7 @@ import java.util.Map;
 public final class LocalPipeline implements AutoCloseable {
     /** The knobs tests turn. */
     public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
-                          String retryTiers, Map<String, String> workerEnv, boolean saslSsl) {
+                          String retryTiers, Map<String, String> workerEnv, boolean secured) {
         /** Fixtures as {@link FixtureMode#resolve()} says. */
         public static Options defaults() {
             return of(FixtureMode.resolve());
@@ -47,20 +47,23 @@ public final class LocalPipeline implements AutoCloseable {
         }
 
         public Options withoutDetector() {
-            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, saslSsl);
+            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, secured);
         }
 
         /** Retry tier delays, e.g. {@code "1s,2s,4s"} (their topics are created). */
         public Options withRetryTiers(String spec) {
-            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, saslSsl);
+            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, secured);
         }
 
         public Options withWorkerEnv(Map<String, String> env) {
-            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, saslSsl);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, secured);
         }
 
-        /** A broker that takes only SASL_SSL (SCRAM over TLS); every service and client logs in. */
-        public Options withSaslSsl() {
+        /**
+         * Secured clusters ({@link LocalStack#startSecured()}): Kafka only over SASL_SSL, Redis only
+         * over TLS with an ACL user; every service and client logs in.
+         */
+        public Options secured() {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, true);
         }
     }
@@ -80,7 +83,7 @@ public final class LocalPipeline implements AutoCloseable {
 
     private LocalPipeline(Options options) throws Exception {
         this.options = options;
-        this.stack = (options.saslSsl() ? LocalStack.startSaslSsl(options.mode()) : LocalStack.start(options.mode()))
+        this.stack = (options.secured() ? LocalStack.startSecured() : LocalStack.start(options.mode()))
                 .withDefaultTopics(options.partitions(),
                 RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());
         this.vendors = MockVendors.start(Clock.systemUTC());
@@ -117,7 +120,7 @@ public final class LocalPipeline implements AutoCloseable {
     public Map<String, String> workerEnv(String instanceId) {
         Map<String, String> env = new HashMap<>();
         env.putAll(stack.kafka().serviceEnv());
-        env.put("IMPUSH_REDIS_URI", stack.redisUri());
+        env.putAll(stack.redis().serviceEnv());
         env.put("IMPUSH_WORKER_INSTANCE_ID", instanceId);
         env.put("IMPUSH_DEDUPE_LEASE_MS", Long.toString(options.dedupeLease().toMillis()));
         env.put("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", "5000");

@@ -17,6 +17,7 @@ import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.runtime.kafka.TopicCheck;
+import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.worker.PushWorker;
 import dev.impush.worker.WorkerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,10 +36,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The pipeline on a broker that takes only SASL_SSL (SCRAM-SHA-512 over TLS, a CA made for the test):
- * the detector, a worker and the IM platform's producer log in with the {@code IMPUSH_KAFKA_*}
- * settings of the README; a plaintext client, a client without the CA and a wrong password are
- * refused, and the services say so at start without printing a secret.
+ * The pipeline on secured clusters: a broker that takes only SASL_SSL (SCRAM-SHA-512 over TLS, a CA
+ * made for the test) and a Redis that takes only TLS and an ACL user. The detector, a worker and the
+ * IM platform's producer log in with the {@code IMPUSH_KAFKA_*} and {@code IMPUSH_REDIS_*} settings of
+ * the README; a plaintext client, a client without the CA and wrong passwords are refused, and the
+ * services say so at start without printing a secret.
  */
 @Timeout(240)
 class KafkaSaslTlsIT {
@@ -48,7 +50,7 @@ class KafkaSaslTlsIT {
     @BeforeAll
     static void start() {
         try {
-            pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withSaslSsl());
+            pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().secured());
             pipeline.startWorker("sasl-worker-1");
             traffic = new ImTraffic(pipeline.stack().kafka(), Topics.EVENTS, Topics.GATEWAYS);
         } catch (Exception e) {
@@ -126,6 +128,19 @@ class KafkaSaslTlsIT {
                     && e.getMessage().contains(KafkaConnection.SASL_USERNAME), e.getMessage());
             assertFalse(e.getMessage().contains(right), "no secret in: " + e.getMessage());
         }
+    }
+
+    @Test
+    void wrongRedisPassword_stopsTheWorkerAtStart_namingTheKey() throws Exception {
+        Map<String, String> env = new HashMap<>(pipeline.workerEnv("sasl-worker-bad-redis"));
+        String right = Files.readString(Path.of(env.get(RedisConnection.PASSWORD_FILE)));
+        env.put(RedisConnection.PASSWORD_FILE,
+                Files.writeString(Files.createTempFile("impush-wrong", ".pw"), "wrong-" + right).toString());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> PushWorker.start(
+                WorkerConfig.fromEnv(Env.of(env)), Map.of(), new SimpleMeterRegistry(), Clock.systemUTC()));
+        assertTrue(e.getMessage().contains("Redis") && e.getMessage().contains(RedisConnection.USERNAME), e.getMessage());
+        assertFalse(e.getMessage().contains(right), "no secret in: " + e.getMessage());
     }
 
     private static int shown(Population.Device d) {

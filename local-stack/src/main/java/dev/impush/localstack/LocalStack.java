@@ -5,9 +5,11 @@ import dev.impush.localstack.kafka.EmbeddedKafka;
 import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.localstack.kafka.KafkaTopics;
 import dev.impush.localstack.redis.RedisFixture;
+import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Topics;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A real Kafka broker and a real Redis, started the way {@link FixtureMode#resolve()} says, with
@@ -29,21 +31,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(FixtureMode mode) {
-        return start(mode, mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start());
+        return start(mode, mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start(),
+                () -> RedisFixture.start(mode));
     }
 
     /**
-     * A broker that takes only SASL_SSL (SCRAM over TLS, see {@link EmbeddedKafka#startSaslSsl()}), in
-     * this JVM whatever the mode, and Redis as {@code mode} says.
+     * Secured as production clusters are: a broker that takes only SASL_SSL (SCRAM over TLS, see
+     * {@link EmbeddedKafka#startSaslSsl()}) in this JVM, and a redis-server that takes only TLS and
+     * an ACL user ({@link RedisServerProcess#startTls()}), whatever the mode.
      */
-    public static LocalStack startSaslSsl(FixtureMode mode) {
-        return start(mode, EmbeddedKafka.startSaslSsl());
+    public static LocalStack startSecured() {
+        return start(FixtureMode.LOCAL, EmbeddedKafka.startSaslSsl(), RedisServerProcess::startTls);
     }
 
-    private static LocalStack start(FixtureMode mode, KafkaFixture kafka) {
+    private static LocalStack start(FixtureMode mode, KafkaFixture kafka, Supplier<RedisFixture> redisStart) {
         RedisFixture redis;
         try {
-            redis = RedisFixture.start(mode);
+            redis = redisStart.get();
         } catch (RuntimeException e) {
             kafka.close();
             throw e;

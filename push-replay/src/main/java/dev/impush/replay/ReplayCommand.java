@@ -9,7 +9,7 @@ import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.kafka.KafkaConnection;
-import io.lettuce.core.ClientOptions;
+import dev.impush.runtime.redis.RedisConnection;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import java.io.PrintWriter;
@@ -72,9 +72,7 @@ public final class ReplayCommand {
 
         /** The connection {@code IMPUSH_KAFKA_*} describes (TLS, SASL, settings passed through), to {@code --bootstrap}. */
         KafkaConnection kafka() {
-            Map<String, String> vars = new HashMap<>(System.getenv());
-            vars.put(KafkaConnection.BOOTSTRAP, bootstrap);
-            return KafkaConnection.fromEnv(Env.layered(vars));
+            return KafkaConnection.fromEnv(envWith(KafkaConnection.BOOTSTRAP, bootstrap));
         }
 
         DeadLetterFilter filter() {
@@ -229,8 +227,9 @@ public final class ReplayCommand {
             Instant now = CLOCK[0].instant();
             long pause = 1_000_000_000L / Math.max(1, rate);
             long[] next = {System.nanoTime()};
-            RedisClient client = RedisClient.create(redis);
-            client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
+            RedisConnection redisConnection = RedisConnection.fromEnv(envWith(RedisConnection.URI_KEY, redis));
+            RedisClient client = redisConnection.client(o -> o.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))));
+            redisConnection.requireLogin(client, Duration.ofSeconds(5));
             try (DeliveryMarks marks = new DeliveryMarks(client);
                  ReplayLedger ledger = new ReplayLedger(client, ledgerName, ttl);
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(common.kafka().producer(Map.of(), Map.of(
@@ -308,6 +307,13 @@ public final class ReplayCommand {
             }
             next[0] = Math.max(next[0], System.nanoTime()) + pauseNanos;
         }
+    }
+
+    /** The environment (over {@code IMPUSH_CONFIG_FILE}) with {@code key} set to what the command line says. */
+    private static Env envWith(String key, String value) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
+        vars.put(key, value);
+        return Env.layered(vars);
     }
 
     private static String env(String key, String fallback) {

@@ -60,11 +60,16 @@ public final class PushWorker implements AutoCloseable {
             return t;
         });
         WorkerMetrics metrics = new WorkerMetrics(meters);
-        this.redisClient = RedisClient.create(config.redisUri());
-        this.redisClient.setOptions(ClientOptions.builder()
+        this.redisClient = config.redis().client(o -> o
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.redisTimeout()))
-                .build());
+                .timeoutOptions(TimeoutOptions.enabled(config.redisTimeout())));
+        try {
+            config.redis().requireLogin(redisClient, config.redisTimeout());
+        } catch (RuntimeException e) {
+            redisClient.shutdown(Duration.ZERO, Duration.ZERO);
+            scheduler.shutdownNow();
+            throw e;
+        }
         this.dedupe = new DedupeStore(redisClient, workerId, config.dedupeLease(), config.dedupeSentTtl(),
                 config.redisTimeout(), clock);
         EvictionPolicyCheck.warnIfEvicting(redisClient, config.redisTimeout());

@@ -5,6 +5,7 @@ import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.kafka.KafkaConnection;
+import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.quota.QuotaLimits;
 import dev.impush.worker.retry.RetryTiers;
@@ -17,7 +18,7 @@ import java.util.Map;
  * The push worker's settings, read once at start-up from the environment (see the README table).
  *
  * @param kafka           how to reach Kafka (IMPUSH_KAFKA_*: bootstrap, TLS, SASL, settings passed through)
- * @param redisUri        Lettuce URI of the dedupe Redis (IMPUSH_REDIS_URI)
+ * @param redis           how to reach the dedupe Redis (IMPUSH_REDIS_URI, _USERNAME, _PASSWORD_FILE, _CA_FILE)
  * @param jobsTopic       push jobs to consume (IMPUSH_TOPIC_JOBS)
  * @param feedbackTopic   where invalid tokens are reported (IMPUSH_TOPIC_FEEDBACK)
  * @param dlqTopic        dead letters (IMPUSH_TOPIC_DLQ)
@@ -54,7 +55,7 @@ import java.util.Map;
  */
 public record WorkerConfig(
         KafkaConnection kafka,
-        String redisUri,
+        RedisConnection redis,
         String jobsTopic,
         String feedbackTopic,
         String dlqTopic,
@@ -82,7 +83,7 @@ public record WorkerConfig(
     public static WorkerConfig fromEnv(Env env) {
         return new WorkerConfig(
                 KafkaConnection.fromEnv(env),
-                env.string("IMPUSH_REDIS_URI", "redis://localhost:6379"),
+                RedisConnection.fromEnv(env),
                 env.string("IMPUSH_TOPIC_JOBS", Topics.JOBS),
                 env.string("IMPUSH_TOPIC_FEEDBACK", Topics.FEEDBACK),
                 env.string("IMPUSH_TOPIC_DLQ", Topics.DLQ),

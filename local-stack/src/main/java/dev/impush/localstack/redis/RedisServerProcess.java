@@ -2,6 +2,7 @@ package dev.impush.localstack.redis;
 
 import dev.impush.localstack.ChildProcesses;
 import dev.impush.localstack.Ports;
+import dev.impush.localstack.tls.TestCa;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,23 +25,57 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code redis-server} from PATH as a child process on a free loopback port, without persistence.
  * Ready when it answers PING (15–60 ms). {@link #kill()} and {@link #restart()} serve fault tests.
+ * {@link #startTls()} serves TLS only, to the ACL user {@value #USER} (the default user is off).
  */
 public final class RedisServerProcess implements RedisFixture {
     private static final Logger LOG = LoggerFactory.getLogger(RedisServerProcess.class);
 
+    /** The ACL user of a {@link #startTls()} server. */
+    public static final String USER = "impush";
+
     private final String executable;
     private final int port;
+    private final Optional<Tls> tls;
     private Process process;
 
-    private RedisServerProcess(String executable, int port) {
+    /** TLS and ACL material of a {@link #startTls()} server, in its own directory. */
+    private record Tls(Path ca, Path cert, Path key, Path passwordFile, String password) {
+        static Tls create() throws IOException {
+            Path dir = Files.createTempDirectory("impush-redis-tls");
+            TestCa ca = TestCa.create("impush test Redis CA");
+            Path caPem = ca.writeCertificate(dir.resolve("ca.pem"));
+            ca.serverPem(dir.resolve("server.pem"), dir.resolve("server.key"));
+            String password = UUID.randomUUID().toString();
+            return new Tls(caPem, dir.resolve("server.pem"), dir.resolve("server.key"),
+                    Files.writeString(dir.resolve("redis.password"), password), password);
+        }
+    }
+
+    private RedisServerProcess(String executable, int port, Optional<Tls> tls) {
         this.executable = executable;
         this.port = port;
+        this.tls = tls;
     }
 
     public static RedisServerProcess start() {
-        RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free());
+        RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.empty());
         r.launch();
         return r;
+    }
+
+    /**
+     * A server that takes only TLS (a certificate from a CA made for it, client certificates not
+     * asked for) and only the ACL user {@value #USER} with a random password; {@link #serviceEnv()}
+     * says how to log in.
+     */
+    public static RedisServerProcess startTls() {
+        try {
+            RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.of(Tls.create()));
+            r.launch();
+            return r;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make the Redis TLS material", e);
+        }
     }
 
     /** Finds {@code redis-server}: {@code IMPUSH_REDIS_SERVER} if set, else PATH. */
@@ -61,17 +101,57 @@ public final class RedisServerProcess implements RedisFixture {
 
     private synchronized void launch() {
         try {
-            process = ChildProcesses.reaped(new ProcessBuilder(executable, "--port", Integer.toString(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-                    "--protected-mode", "no", "--loglevel", "warning")
+            List<String> args = new ArrayList<>(List.of(executable, "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no", "--loglevel", "warning"));
+            if (tls.isPresent()) {
+                Tls t = tls.get();
+                args.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                        "--tls-cert-file", t.cert().toString(), "--tls-key-file", t.key().toString(),
+                        "--tls-ca-cert-file", t.ca().toString(), "--tls-auth-clients", "no",
+                        "--user", "default", "off",
+                        "--user", USER, "on", ">" + t.password(), "~*", "&*", "+@all"));
+            } else {
+                args.addAll(List.of("--port", Integer.toString(port)));
+            }
+            process = ChildProcesses.reaped(new ProcessBuilder(args)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + executable, e);
         }
-        awaitPing(Duration.ofSeconds(10));
+        if (tls.isPresent()) {
+            awaitListening(Duration.ofSeconds(10));
+        } else {
+            awaitPing(Duration.ofSeconds(10));
+        }
         LOG.info("redis-server ready on 127.0.0.1:{} (pid {})", port, process.pid());
+    }
+
+    /** TLS: listening is enough (a plaintext PING gets no answer); clients retry their connect. */
+    private void awaitListening(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server (TLS) exited with " + process.exitValue());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException e) {
+                sleep(10);
+            }
+        }
+        throw new IllegalStateException("redis-server (TLS) did not listen within " + timeout);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitPing(Duration timeout) {
@@ -106,7 +186,15 @@ public final class RedisServerProcess implements RedisFixture {
 
     @Override
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return (tls.isPresent() ? "rediss" : "redis") + "://127.0.0.1:" + port;
+    }
+
+    @Override
+    public Map<String, String> serviceEnv() {
+        Map<String, String> env = new HashMap<>(RedisFixture.super.serviceEnv());
+        tls.ifPresent(t -> env.putAll(Map.of("IMPUSH_REDIS_USERNAME", USER,
+                "IMPUSH_REDIS_PASSWORD_FILE", t.passwordFile().toString(), "IMPUSH_REDIS_CA_FILE", t.ca().toString())));
+        return env;
     }
 
     public int port() {

@@ -62,11 +62,25 @@ public final class TestCa {
     /** Writes the CA certificate as PEM to {@code file}. */
     public Path writeCertificate(Path file) throws IOException {
         try {
-            return Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+            return Files.writeString(file, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
         } catch (GeneralSecurityException e) {
             throw new IOException(e);
+        }
+    }
+
+    /**
+     * A new server key and certificate for loopback, signed by this CA, as PEM files: the chain
+     * (server, then CA) in {@code certFile}, the PKCS#8 key in {@code keyFile} (what redis-server reads).
+     */
+    public void serverPem(Path certFile, Path keyFile) throws IOException {
+        try {
+            KeyPair server = ecKeyPair();
+            X509Certificate cert = sign(new X500Name("CN=127.0.0.1"), server.getPublic(), false);
+            Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()) + pem("CERTIFICATE", certificate.getEncoded()),
+                    StandardCharsets.US_ASCII);
+            Files.writeString(keyFile, pem("PRIVATE KEY", server.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot issue a server certificate", e);
         }
     }
 
@@ -110,6 +124,12 @@ public final class TestCa {
         } catch (OperatorCreationException | IOException e) {
             throw new GeneralSecurityException("cannot sign a test certificate", e);
         }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
     }
 
     private static KeyPair ecKeyPair() throws GeneralSecurityException {
