@@ -63,7 +63,7 @@ public final class LocalPipeline implements AutoCloseable {
          * Secured clusters ({@link LocalStack#startSecured()}): Kafka only over SASL_SSL, Redis only
          * over TLS with an ACL user; every service and client logs in.
          */
-        public Options secured() {
+        public Options withSecuredClusters() {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, true);
         }
     }

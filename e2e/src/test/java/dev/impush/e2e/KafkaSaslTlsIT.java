@@ -50,7 +50,7 @@ class KafkaSaslTlsIT {
     @BeforeAll
     static void start() {
         try {
-            pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().secured());
+            pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withSecuredClusters());
             pipeline.startWorker("sasl-worker-1");
             traffic = new ImTraffic(pipeline.stack().kafka(), Topics.EVENTS, Topics.GATEWAYS);
         } catch (Exception e) {
