@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param stateDir             {@code IMPUSH_DETECTOR_STATE_DIR}, default {@code <java.io.tmpdir>/impush-offline-detector};
  *                             each instance on one host needs its own
  * @param streamThreads        {@code IMPUSH_DETECTOR_THREADS}, default 1
+ * @param replicationFactor    {@code IMPUSH_DETECTOR_REPLICATION_FACTOR}, default 3: replicas of the changelog and
+ *                             repartition topics Streams creates, capped at start by the brokers there are
  * @param ackTracking          {@code IMPUSH_DETECTOR_ACK_TRACKING}, default {@code routed}: which event starts an
  *                             ack deadline (see {@link AckTracking})
  * @param ackTimeout           {@code IMPUSH_DETECTOR_ACK_TIMEOUT_MS}, default 10000: how long a message
@@ -66,6 +68,7 @@ public record DetectorConfig(
         String applicationId,
         Path stateDir,
         int streamThreads,
+        int replicationFactor,
         AckTracking ackTracking,
         Duration ackTimeout,
         Duration ackGrace,
@@ -87,6 +90,7 @@ public record DetectorConfig(
     public static final String APP_ID = "IMPUSH_DETECTOR_APP_ID";
     public static final String STATE_DIR = "IMPUSH_DETECTOR_STATE_DIR";
     public static final String THREADS = "IMPUSH_DETECTOR_THREADS";
+    public static final String REPLICATION_FACTOR = "IMPUSH_DETECTOR_REPLICATION_FACTOR";
     public static final String ACK_TRACKING = "IMPUSH_DETECTOR_ACK_TRACKING";
     public static final String ACK_TIMEOUT_MS = "IMPUSH_DETECTOR_ACK_TIMEOUT_MS";
     public static final String ACK_GRACE_MS = "IMPUSH_DETECTOR_ACK_GRACE_MS";
@@ -159,6 +163,7 @@ public record DetectorConfig(
                 .applicationId(env.string(APP_ID, Builder.DEFAULT_APP_ID))
                 .stateDir(env.optional(STATE_DIR).map(Path::of).orElse(Builder.defaultStateDir()))
                 .streamThreads(env.integer(THREADS, 1, 1, 64))
+                .replicationFactor(env.integer(REPLICATION_FACTOR, 3, 1, 32))
                 .ackTracking(AckTracking.parse(ACK_TRACKING, env.string(ACK_TRACKING, AckTracking.ROUTED.wireName())))
                 .ackTimeout(env.millis(ACK_TIMEOUT_MS, 10_000))
                 .ackGrace(env.millis(ACK_GRACE_MS, DEFAULT_ACK_GRACE.toMillis()))
@@ -214,6 +219,7 @@ public record DetectorConfig(
         private String applicationId = DEFAULT_APP_ID;
         private Path stateDir = defaultStateDir();
         private int streamThreads = 1;
+        private int replicationFactor = 3;
         private AckTracking ackTracking = AckTracking.ROUTED;
         private Duration ackTimeout = Duration.ofSeconds(10);
         private Duration ackGrace = DEFAULT_ACK_GRACE;
@@ -238,6 +244,7 @@ public record DetectorConfig(
             applicationId = c.applicationId;
             stateDir = c.stateDir;
             streamThreads = c.streamThreads;
+            replicationFactor = c.replicationFactor;
             ackTracking = c.ackTracking;
             ackTimeout = c.ackTimeout;
             ackGrace = c.ackGrace;
@@ -266,6 +273,7 @@ public record DetectorConfig(
         public Builder applicationId(String v) { applicationId = v; return this; }
         public Builder stateDir(Path v) { stateDir = v; return this; }
         public Builder streamThreads(int v) { streamThreads = v; return this; }
+        public Builder replicationFactor(int v) { replicationFactor = v; return this; }
         public Builder ackTracking(AckTracking v) { ackTracking = v; return this; }
         public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
         public Builder ackGrace(Duration v) { ackGrace = v; return this; }
@@ -280,7 +288,7 @@ public record DetectorConfig(
 
         public DetectorConfig build() {
             return new DetectorConfig(kafka, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
-                    dlqTopic, applicationId, stateDir, streamThreads, ackTracking, ackTimeout, ackGrace, punctuateInterval,
+                    dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits);
         }

@@ -3,6 +3,7 @@ package dev.impush.detector;
 import dev.impush.detector.errors.DeadLetterExceptionHandler;
 import dev.impush.detector.input.BrokerProbe;
 import dev.impush.detector.input.InputProgress;
+import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.kafka.TopicCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -15,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -67,9 +69,7 @@ public final class OfflineDetector implements AutoCloseable {
      * lets ack deadlines of idle partitions fire; does not wait for it to be assigned (see {@link #awaitRunning}).
      */
     public static OfflineDetector start(DetectorConfig config, MeterRegistry registry) {
-        TopicCheck.requireTopics(config.kafka(), List.of(config.eventsTopic(), config.gatewaysTopic(),
-                config.feedbackTopic(), config.jobsTopic(), config.dlqTopic()), TOPIC_CHECK_TIMEOUT,
-                "deploy/create-topics.sh creates them");
+        config = checkTopics(config);
         log.info("detector {} on Kafka {}", config.applicationId(), config.kafka());
         InputProgress input = InputProgress.NONE;
         AutoCloseable probe = () -> { };
@@ -96,6 +96,34 @@ public final class OfflineDetector implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that the topics exist and that events and feedback are co-partitioned (the detector
+     * joins them by user id: with different counts a user's feedback would reach another task, and
+     * invalid tokens would never be removed); caps the internal topics' replication at the brokers
+     * there are.
+     *
+     * @throws ConfigException saying what is wrong and what fixes it
+     */
+    public static DetectorConfig checkTopics(DetectorConfig config) {
+        TopicCheck.Cluster cluster = TopicCheck.requireTopics(config.kafka(), List.of(config.eventsTopic(),
+                config.gatewaysTopic(), config.feedbackTopic(), config.jobsTopic(), config.dlqTopic()),
+                TOPIC_CHECK_TIMEOUT, "deploy/create-topics.sh creates them");
+        int events = cluster.partitions().get(config.eventsTopic());
+        int feedback = cluster.partitions().get(config.feedbackTopic());
+        if (events != feedback) {
+            throw new ConfigException(config.eventsTopic() + " has " + events + " partitions and " + config.feedbackTopic()
+                    + " " + feedback + ": they must have the same count (the detector joins them by user id);"
+                    + " recreate " + config.feedbackTopic() + " with " + events + " partitions (deploy/create-topics.sh checks this)");
+        }
+        if (cluster.brokers() < config.replicationFactor()) {
+            log.warn("{}={} but the cluster has {} broker(s): the detector's changelog and repartition topics get"
+                    + " replication {}", DetectorConfig.REPLICATION_FACTOR, config.replicationFactor(), cluster.brokers(),
+                    cluster.brokers());
+            return config.toBuilder().replicationFactor(Math.max(1, cluster.brokers())).build();
+        }
+        return config;
+    }
+
     /** The Kafka Streams configuration for {@code config}; {@code registry} counts what the error handler dead-letters. */
     static Properties properties(DetectorConfig config, MeterRegistry registry) {
         Map<String, Object> defaults = new HashMap<>();
@@ -103,6 +131,9 @@ public final class OfflineDetector implements AutoCloseable {
         // deprecated in 4.3, hence the literal
         defaults.put("processing.exception.handler.global.enabled", true);
         defaults.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // a changelog write acknowledged by one replica only is lost with that disk
+        defaults.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                config.replicationFactor() >= 3 ? 2 : 1);
         Map<String, Object> fixed = new HashMap<>();
         fixed.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         fixed.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -110,6 +141,7 @@ public final class OfflineDetector implements AutoCloseable {
         fixed.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         fixed.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         fixed.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        fixed.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         // every store and processor is named; make Streams refuse a generated name should one creep in
         fixed.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // a record that still makes processing (or writing its output) fail goes to the dead-letter

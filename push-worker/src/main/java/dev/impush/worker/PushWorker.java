@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -99,12 +100,17 @@ public final class PushWorker implements AutoCloseable {
      *
      * @throws dev.impush.runtime.ConfigException when a topic it reads or writes does not exist
      */
-    public static PushWorker start(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters,
-                                   Clock clock) {
+    /** The topics a worker with {@code channels} reads or writes: it refuses to start while one is missing. */
+    public static List<String> requiredTopics(WorkerConfig config, Set<Channel> channels) {
         List<String> topics = new ArrayList<>(List.of(config.jobsTopic(), config.feedbackTopic(), config.dlqTopic()));
         topics.addAll(config.retryTiers().topics());
-        topics.addAll(config.retryTiers().parkTopics(channels.keySet()));
-        TopicCheck.requireTopics(config.kafka(), topics, TOPIC_CHECK_TIMEOUT,
+        topics.addAll(config.retryTiers().parkTopics(channels));
+        return topics;
+    }
+
+    public static PushWorker start(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters,
+                                   Clock clock) {
+        TopicCheck.requireTopics(config.kafka(), requiredTopics(config, channels.keySet()), TOPIC_CHECK_TIMEOUT,
                 "deploy/create-topics.sh creates the jobs, feedback, dead-letter and retry-tier topics");
         List<String> formerTiers = config.retryTiers().formerTiers(
                 TopicCheck.existing(config.kafka(), Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));

@@ -4,6 +4,7 @@ import dev.impush.runtime.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -44,17 +45,22 @@ public final class TopicCheck {
         }
     }
 
+    /** What the cluster told: how many brokers it has, and the partition count of each topic asked about. */
+    public record Cluster(int brokers, Map<String, Integer> partitions) {}
+
     /**
      * @param createdBy what creates the topics, for the message
+     * @return the broker count and the topics' partition counts
      * @throws ConfigException naming every missing topic, or when Kafka refuses the connection or
      *                         cannot answer within {@code timeout}
      */
-    public static void requireTopics(KafkaConnection kafka, Collection<String> topics, Duration timeout, String createdBy) {
+    public static Cluster requireTopics(KafkaConnection kafka, Collection<String> topics, Duration timeout, String createdBy) {
         try (Admin admin = admin(kafka, timeout)) {
             List<String> missing = new ArrayList<>();
+            Map<String, Integer> partitions = new HashMap<>();
             for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
                 try {
-                    e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    partitions.put(e.getKey(), e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS).partitions().size());
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
                         throw failure(kafka, "describe topic " + e.getKey(), ex.getCause());
@@ -66,6 +72,13 @@ public final class TopicCheck {
                 throw new ConfigException("topics missing: " + missing.stream().sorted().toList()
                         + "; this service does not create them: create them first (" + createdBy + ")");
             }
+            int brokers;
+            try {
+                brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+            } catch (ExecutionException e) {
+                throw failure(kafka, "describe the cluster", e.getCause());
+            }
+            return new Cluster(brokers, Map.copyOf(partitions));
         } catch (TimeoutException e) {
             throw new ConfigException("Kafka at " + kafka + " did not describe the topics within " + timeout);
         } catch (InterruptedException e) {
