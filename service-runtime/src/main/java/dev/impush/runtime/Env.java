@@ -109,18 +109,25 @@ public final class Env {
         if (inline.isPresent() && file.isPresent()) {
             throw new ConfigException("set only one of " + key + " and " + fileKey);
         }
-        if (file.isEmpty()) {
-            return inline;
-        }
-        try {
-            String s = Files.readString(file.get()).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(fileKey + "=" + file.get() + " is empty");
+        return file.isEmpty() ? inline : fileText(fileKey);
+    }
+
+    /**
+     * The trimmed contents of the file {@code key} names; empty when unset. An empty or unreadable
+     * file is an error that names the key, never the contents.
+     */
+    public Optional<String> fileText(String key) {
+        return file(key).map(path -> {
+            try {
+                String s = Files.readString(path).trim();
+                if (s.isEmpty()) {
+                    throw new ConfigException(key + "=" + path + " is empty");
+                }
+                return s;
+            } catch (IOException e) {
+                throw new ConfigException(key + "=" + path + " cannot be read: " + e.getClass().getSimpleName());
             }
-            return Optional.of(s);
-        } catch (IOException e) {
-            throw new ConfigException(fileKey + "=" + file.get() + " cannot be read: " + e.getClass().getSimpleName());
-        }
+        });
     }
 
     /** Every set key that starts with {@code prefix}, with its value, in key order. */

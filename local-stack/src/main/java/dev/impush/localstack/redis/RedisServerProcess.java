@@ -120,41 +120,12 @@ public final class RedisServerProcess implements RedisFixture {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + executable, e);
         }
-        if (tls.isPresent()) {
-            awaitListening(Duration.ofSeconds(10));
-        } else {
-            awaitPing(Duration.ofSeconds(10));
-        }
+        awaitReady(Duration.ofSeconds(10));
         LOG.info("redis-server ready on 127.0.0.1:{} (pid {})", port, process.pid());
     }
 
-    /** TLS: listening is enough (a plaintext PING gets no answer); clients retry their connect. */
-    private void awaitListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server (TLS) exited with " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException e) {
-                sleep(10);
-            }
-        }
-        throw new IllegalStateException("redis-server (TLS) did not listen within " + timeout);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private void awaitPing(Duration timeout) {
+    /** Until it answers PING; a TLS server until it listens (a plaintext PING gets no answer there). */
+    private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -162,6 +133,9 @@ public final class RedisServerProcess implements RedisFixture {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                if (tls.isPresent()) {
+                    return;
+                }
                 OutputStream out = s.getOutputStream();
                 out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();

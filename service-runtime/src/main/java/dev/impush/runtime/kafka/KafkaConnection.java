@@ -142,12 +142,12 @@ public final class KafkaConnection {
     private static String sasl(Env env, Map<String, Object> security) {
         String mechanism = env.string(SASL_MECHANISM, DEFAULT_SASL_MECHANISM).toUpperCase(Locale.ROOT);
         security.put(SaslConfigs.SASL_MECHANISM, mechanism);
-        Optional<Path> jaasFile = env.file(SASL_JAAS_CONFIG_FILE);
-        if (jaasFile.isPresent()) {
+        Optional<String> jaas = env.fileText(SASL_JAAS_CONFIG_FILE);
+        if (jaas.isPresent()) {
             if (env.optional(SASL_USERNAME).isPresent()) {
                 throw new ConfigException("set only one of " + SASL_USERNAME + " and " + SASL_JAAS_CONFIG_FILE);
             }
-            security.put(SaslConfigs.SASL_JAAS_CONFIG, read(SASL_JAAS_CONFIG_FILE, jaasFile.get()));
+            security.put(SaslConfigs.SASL_JAAS_CONFIG, jaas.get());
             return mechanism + " with the JAAS configuration of " + SASL_JAAS_CONFIG_FILE;
         }
         String module = LOGIN_MODULES.get(mechanism);
@@ -180,8 +180,8 @@ public final class KafkaConnection {
         }
         if (cert.isPresent()) {
             security.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PEM");
-            security.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, read(SSL_CERT_FILE, cert.get()));
-            security.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, read(SSL_KEY_FILE, key.get()));
+            security.put(SslConfigs.SSL_KEYSTORE_CERTIFICATE_CHAIN_CONFIG, env.fileText(SSL_CERT_FILE).orElseThrow());
+            security.put(SslConfigs.SSL_KEYSTORE_KEY_CONFIG, env.fileText(SSL_KEY_FILE).orElseThrow());
             env.secret(SSL_KEY_PASSWORD, SSL_KEY_PASSWORD_FILE)
                     .ifPresent(p -> security.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, p));
             d.append(", client certificate ").append(cert.get());
@@ -206,18 +206,6 @@ public final class KafkaConnection {
             into.put(k.trim(), p.getProperty(k).trim());
             sources.put(k.trim(), PROPERTIES_FILE + " (" + k.trim() + ")");
         });
-    }
-
-    private static String read(String key, Path file) {
-        try {
-            String s = Files.readString(file).trim();
-            if (s.isEmpty()) {
-                throw new ConfigException(key + "=" + file + " is empty");
-            }
-            return s;
-        } catch (IOException e) {
-            throw new ConfigException(key + "=" + file + " cannot be read: " + e.getClass().getSimpleName());
-        }
     }
 
     private static String jaasQuoted(String s) {
