@@ -6,6 +6,7 @@ import dev.impush.localstack.FixtureMode;
 import dev.impush.localstack.LocalStack;
 import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.kafka.KafkaTopics;
+import dev.impush.localstack.traffic.Crc32Partitioner;
 import dev.impush.model.Channel;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
@@ -97,6 +98,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--ack-mix", description = "share of devices online in the detector's ack-mix scenario, every "
             + "delivery to them followed by routed and acked, as most IM traffic is (default ${DEFAULT-VALUE}; 0 skips it)")
     double ackMix = 0.7;
+    @Option(names = "--detector-partitioner", description = "how the IM server's producer partitions events: murmur2"
+            + " (Kafka's Java client) or crc32 (librdkafka's default: most events are rerouted by the detector)"
+            + " (default ${DEFAULT-VALUE})")
+    String detectorPartitioner = "murmur2";
     @Option(names = "--no-detector", description = "skip the detector bench")
     boolean noDetector;
     @Option(names = "--detector-only", description = "only the detector bench (both scenarios): no raw limit, no worker")
@@ -234,7 +239,12 @@ public final class Bench implements Callable<Integer> {
     /** One detector run of the bench's population with {@code offline} of the devices offline. */
     private DetectorBench.Result detector(String tag, double offline) throws Exception {
         return DetectorBench.run(stack.bootstrapServers(), tag, detectorDevices, offline, detectorMessages, partitions,
-                detectorThreads, Duration.ofMillis(detectorCommitMs));
+                detectorThreads, Duration.ofMillis(detectorCommitMs), switch (detectorPartitioner) {
+                    case "murmur2" -> null;
+                    case "crc32" -> Crc32Partitioner.class;
+                    default -> throw new IllegalArgumentException("--detector-partitioner " + detectorPartitioner
+                            + ": murmur2 or crc32");
+                });
     }
 
     private static String describe(DetectorBench.Result r) {
@@ -566,7 +576,7 @@ public final class Bench implements Callable<Integer> {
                 .put("paced_seconds", pacedSeconds).put("linger_ms", lingerMs).put("worker_heap", workerHeap)
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("ack_mix_online", ackMix).put("detector_threads", detectorThreads)
-                .put("detector_commit_ms", detectorCommitMs)
+                .put("detector_commit_ms", detectorCommitMs).put("detector_partitioner", detectorPartitioner)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
         workerEnv.forEach((k, v) -> params.put("worker_env." + k, v));

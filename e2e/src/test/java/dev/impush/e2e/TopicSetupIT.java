@@ -80,7 +80,7 @@ class TopicSetupIT {
         assertEquals(2, cluster.partitions().get(Topics.JOBS));
         assertEquals(2, cluster.partitions().get("push.retry.1m"));
         assertEquals(2, cluster.partitions().get("push.park.meizu"));
-        DetectorConfig detector = OfflineDetector.checkTopics(DetectorConfig.fromEnv(services));
+        DetectorConfig detector = OfflineDetector.checkTopics(DetectorConfig.fromEnv(services)).config();
         assertEquals(1, detector.replicationFactor(), "capped at the one broker there is");
         try (Admin admin = Admin.create(kafka.clientProperties(Map.of()))) {
             Map<String, Integer> userTopics = new HashMap<>();

@@ -1,6 +1,5 @@
 package dev.impush.localstack;
 
-import dev.impush.localstack.kafka.ContainerKafka;
 import dev.impush.localstack.kafka.EmbeddedKafka;
 import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.localstack.kafka.KafkaTopics;
@@ -31,8 +30,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(FixtureMode mode) {
-        return start(mode, mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start(),
-                () -> RedisFixture.start(mode));
+        return start(mode, KafkaFixture.start(mode), () -> RedisFixture.start(mode));
     }
 
     /**

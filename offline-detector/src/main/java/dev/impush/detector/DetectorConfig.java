@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param streamThreads        {@code IMPUSH_DETECTOR_THREADS}, default 1
  * @param replicationFactor    {@code IMPUSH_DETECTOR_REPLICATION_FACTOR}, default 3: replicas of the changelog and
  *                             repartition topics Streams creates, capped at start by the brokers there are
+ * @param misplacedEvents      {@code IMPUSH_DETECTOR_MISPLACED_EVENTS}, default {@code reroute}: what happens to an
+ *                             event on another partition than Kafka's default partitioner gives its user id
+ *                             (see {@link MisplacedEvents})
  * @param ackTracking          {@code IMPUSH_DETECTOR_ACK_TRACKING}, default {@code routed}: which event starts an
  *                             ack deadline (see {@link AckTracking})
  * @param ackTimeout           {@code IMPUSH_DETECTOR_ACK_TIMEOUT_MS}, default 10000: how long a message
@@ -69,6 +72,7 @@ public record DetectorConfig(
         Path stateDir,
         int streamThreads,
         int replicationFactor,
+        MisplacedEvents misplacedEvents,
         AckTracking ackTracking,
         Duration ackTimeout,
         Duration ackGrace,
@@ -91,6 +95,7 @@ public record DetectorConfig(
     public static final String STATE_DIR = "IMPUSH_DETECTOR_STATE_DIR";
     public static final String THREADS = "IMPUSH_DETECTOR_THREADS";
     public static final String REPLICATION_FACTOR = "IMPUSH_DETECTOR_REPLICATION_FACTOR";
+    public static final String MISPLACED_EVENTS = "IMPUSH_DETECTOR_MISPLACED_EVENTS";
     public static final String ACK_TRACKING = "IMPUSH_DETECTOR_ACK_TRACKING";
     public static final String ACK_TIMEOUT_MS = "IMPUSH_DETECTOR_ACK_TIMEOUT_MS";
     public static final String ACK_GRACE_MS = "IMPUSH_DETECTOR_ACK_GRACE_MS";
@@ -125,6 +130,7 @@ public record DetectorConfig(
         requireText(APP_ID, applicationId);
         Objects.requireNonNull(stateDir, STATE_DIR);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(misplacedEvents, MISPLACED_EVENTS);
         Objects.requireNonNull(ackTracking, ACK_TRACKING);
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
         Objects.requireNonNull(ackGrace, ACK_GRACE_MS);
@@ -164,6 +170,8 @@ public record DetectorConfig(
                 .stateDir(env.optional(STATE_DIR).map(Path::of).orElse(Builder.defaultStateDir()))
                 .streamThreads(env.integer(THREADS, 1, 1, 64))
                 .replicationFactor(env.integer(REPLICATION_FACTOR, 3, 1, 32))
+                .misplacedEvents(MisplacedEvents.parse(MISPLACED_EVENTS,
+                        env.string(MISPLACED_EVENTS, MisplacedEvents.REROUTE.wireName())))
                 .ackTracking(AckTracking.parse(ACK_TRACKING, env.string(ACK_TRACKING, AckTracking.ROUTED.wireName())))
                 .ackTimeout(env.millis(ACK_TIMEOUT_MS, 10_000))
                 .ackGrace(env.millis(ACK_GRACE_MS, DEFAULT_ACK_GRACE.toMillis()))
@@ -220,6 +228,7 @@ public record DetectorConfig(
         private Path stateDir = defaultStateDir();
         private int streamThreads = 1;
         private int replicationFactor = 3;
+        private MisplacedEvents misplacedEvents = MisplacedEvents.REROUTE;
         private AckTracking ackTracking = AckTracking.ROUTED;
         private Duration ackTimeout = Duration.ofSeconds(10);
         private Duration ackGrace = DEFAULT_ACK_GRACE;
@@ -245,6 +254,7 @@ public record DetectorConfig(
             stateDir = c.stateDir;
             streamThreads = c.streamThreads;
             replicationFactor = c.replicationFactor;
+            misplacedEvents = c.misplacedEvents;
             ackTracking = c.ackTracking;
             ackTimeout = c.ackTimeout;
             ackGrace = c.ackGrace;
@@ -274,6 +284,7 @@ public record DetectorConfig(
         public Builder stateDir(Path v) { stateDir = v; return this; }
         public Builder streamThreads(int v) { streamThreads = v; return this; }
         public Builder replicationFactor(int v) { replicationFactor = v; return this; }
+        public Builder misplacedEvents(MisplacedEvents v) { misplacedEvents = v; return this; }
         public Builder ackTracking(AckTracking v) { ackTracking = v; return this; }
         public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
         public Builder ackGrace(Duration v) { ackGrace = v; return this; }
@@ -288,7 +299,7 @@ public record DetectorConfig(
 
         public DetectorConfig build() {
             return new DetectorConfig(kafka, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
-                    dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, ackTracking, ackTimeout, ackGrace, punctuateInterval,
+                    dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, misplacedEvents, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits);
         }

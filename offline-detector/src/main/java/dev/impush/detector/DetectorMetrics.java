@@ -26,6 +26,11 @@ public final class DetectorMetrics {
     public static final String TOKENS_REMOVED = "impush.detector.tokens.removed";
     /** Invalid-token feedback ignored because the device holds a newer token (or is gone). */
     public static final String FEEDBACK_IGNORED = "impush.detector.feedback.ignored";
+    /**
+     * Events not on the partition Kafka's default partitioner gives their user id, tag {@code action}:
+     * reroute | dead-letter (see {@link MisplacedEvents}).
+     */
+    public static final String MISPLACED = "impush.detector.events.misplaced";
     /** Gateway records that could not be read and were skipped, tag {@code reason}. */
     public static final String GATEWAYS_INVALID = "impush.detector.gateways.invalid";
 
@@ -90,6 +95,10 @@ public final class DetectorMetrics {
 
     public void feedbackIgnored() {
         registry.counter(FEEDBACK_IGNORED).increment();
+    }
+
+    public void misplaced(MisplacedEvents action) {
+        counter(MISPLACED, "action", action.wireName()).increment();
     }
 
     public void gatewayInvalid(String reason) {

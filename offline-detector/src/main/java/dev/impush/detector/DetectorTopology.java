@@ -5,6 +5,8 @@ import dev.impush.detector.logic.LeaseReceipt;
 import dev.impush.detector.processor.DecodeProcessor;
 import dev.impush.detector.processor.DetectorProcessor;
 import dev.impush.detector.processor.GatewayLeaseProcessor;
+import dev.impush.detector.processor.MisplacedWarning;
+import dev.impush.detector.processor.PlacementCheck;
 import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Json;
@@ -17,7 +19,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The detector's topology, built by one static method so production and
@@ -25,21 +37,29 @@ import org.apache.kafka.streams.Topology;
  * the names are stable identifiers of internal topics and state.
  *
  * <pre>
- * events-source ──► events-decode ──┬──► detector ──► jobs-sink (push.jobs)
- * feedback-source ─► feedback-decode ┤      │ stores: devices, connections, pending-acks,
- *                                    │      │         ack-deadlines, mutes
- *                                    └──► dlq-sink (push.dlq)      + global gateway-leases
+ * events-source ─► events-placement ─┬───────────────────────► events-decode ──┬──► detector ──► jobs-sink (push.jobs)
+ *                                    └─► events-by-user ─(topic)─┘               │      │ stores: devices, connections,
+ * feedback-source ─────────────────────────────────────► feedback-decode ──────┤      │ pending-acks, ack-deadlines, mutes
+ *                                                                               └──► dlq-sink (push.dlq)  + global gateway-leases
  * gateways-source ─► gateways-update ──► detector-gateway-leases (global store)
  * </pre>
  *
+ * <p>{@code events-placement} ({@link PlacementCheck}) sends an event that is not on its user's
+ * partition (its producer does not partition as Kafka's Java client does) through the internal topic
+ * {@code <application id>-events-by-user-repartition}, or with {@link MisplacedEvents#DEAD_LETTER} to
+ * the dead-letter topic. That topic is the one part built with the Streams DSL ({@code repartition}):
+ * Streams creates it with the input's partition count and purges what was read.
+ *
  * <p>The input and output topics must exist before the application starts (deployment creates
- * them); {@code im.events} and {@code push.feedback} must be co-partitioned (same partition count,
- * keyed by user id).
+ * them); {@code im.events} and {@code push.feedback} must have the same partition count.
  */
 public final class DetectorTopology {
     public static final String EVENTS_SOURCE = "events-source";
     public static final String FEEDBACK_SOURCE = "feedback-source";
     public static final String GATEWAYS_SOURCE = "gateways-source";
+    public static final String EVENTS_PLACEMENT = "events-placement";
+    /** Names the internal topic misplaced events are rerouted through ({@code <app id>-events-by-user-repartition}). */
+    public static final String EVENTS_BY_USER = "events-by-user";
     public static final String EVENTS_DECODE = "events-decode";
     public static final String FEEDBACK_DECODE = "feedback-decode";
     public static final String GATEWAYS_UPDATE = "gateways-update";
@@ -52,23 +72,46 @@ public final class DetectorTopology {
     /**
      * Builds the topology; {@code registry} receives the {@link DetectorMetrics} counters; {@code input}
      * tells ack deadlines of idle partitions how far the broker saw the detector read (see
-     * {@link dev.impush.detector.input.BrokerProbe}).
+     * {@link dev.impush.detector.input.BrokerProbe}); {@code eventPartitions} is the partition count of
+     * the events topic, over which an event's user id is hashed to find where it belongs.
      */
-    public static Topology build(DetectorConfig config, MeterRegistry registry, InputProgress input) {
+    public static Topology build(DetectorConfig config, MeterRegistry registry, InputProgress input,
+                                 int eventPartitions) {
         DetectorMetrics metrics = new DetectorMetrics(registry);
         String appId = config.applicationId();
-        Topology t = new Topology();
+        boolean reroute = config.misplacedEvents() == MisplacedEvents.REROUTE;
+        // with reroute, the first node of the DSL's repartition, known once the DSL has named it
+        String[] misplacedChild = {DLQ_SINK};
+        MisplacedWarning warning = new MisplacedWarning(config.misplacedEvents());
+        StreamsBuilder dsl = new StreamsBuilder();
+        KStream<String, Object> placed = dsl.stream(config.eventsTopic(),
+                        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(EVENTS_SOURCE))
+                .process(() -> new PlacementCheck(eventPartitions, config.misplacedEvents(), EVENTS_DECODE,
+                        misplacedChild[0], appId, metrics, warning), Named.as(EVENTS_PLACEMENT));
+        if (reroute) {
+            // only raw events (byte[]) are forwarded to this child
+            @SuppressWarnings("unchecked")
+            KStream<String, byte[]> misplaced = (KStream<String, byte[]>) (KStream<String, ?>) placed;
+            misplaced.repartition(Repartitioned.<String, byte[]>as(EVENTS_BY_USER)
+                    .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+        }
+        Topology t = dsl.build();
+        List<String> eventParents = new ArrayList<>(List.of(EVENTS_PLACEMENT));
+        if (reroute) {
+            TopologyDescription described = t.describe();
+            misplacedChild[0] = successor(described, EVENTS_PLACEMENT);
+            eventParents.add(sourceOf(described, EVENTS_BY_USER + "-repartition"));
+        }
 
         t.addGlobalStore(DetectorStores.gatewayLeases(), GATEWAYS_SOURCE, new StringDeserializer(),
                 new ByteArrayDeserializer(), config.gatewaysTopic(), GATEWAYS_UPDATE,
                 () -> new GatewayLeaseProcessor(new LeaseReceipt(config.maxClockSkew()), metrics));
 
-        t.addSource(EVENTS_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), config.eventsTopic());
         t.addSource(FEEDBACK_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), config.feedbackTopic());
 
         t.addProcessor(EVENTS_DECODE,
                 () -> new DecodeProcessor<>(ContractCodec.events(), ImEvent::userId, DETECTOR, DLQ_SINK, appId, metrics),
-                EVENTS_SOURCE);
+                eventParents.toArray(String[]::new));
         t.addProcessor(FEEDBACK_DECODE,
                 () -> new DecodeProcessor<>(ContractCodec.feedback(), Feedback::userId, DETECTOR, DLQ_SINK, appId,
                         metrics),
@@ -83,9 +126,31 @@ public final class DetectorTopology {
         t.addStateStore(DetectorStores.mutes(), DETECTOR);
 
         t.addSink(JOBS_SINK, config.jobsTopic(), new StringSerializer(), json(PushJob.class), DETECTOR);
-        t.addSink(DLQ_SINK, config.dlqTopic(), new StringSerializer(), json(DeadLetter.class), EVENTS_DECODE,
-                FEEDBACK_DECODE);
+        List<String> deadLetterParents = new ArrayList<>(List.of(EVENTS_DECODE, FEEDBACK_DECODE));
+        if (!reroute) {
+            deadLetterParents.add(EVENTS_PLACEMENT);
+        }
+        t.addSink(DLQ_SINK, config.dlqTopic(), new StringSerializer(), json(DeadLetter.class),
+                deadLetterParents.toArray(String[]::new));
         return t;
+    }
+
+    /** The one node after {@code name}: the DSL names the nodes of {@code repartition} itself. */
+    private static String successor(TopologyDescription topology, String name) {
+        return nodes(topology).filter(n -> n.name().equals(name))
+                .flatMap(n -> n.successors().stream()).map(TopologyDescription.Node::name)
+                .reduce((a, b) -> { throw new IllegalStateException(name + " has more than one successor"); })
+                .orElseThrow();
+    }
+
+    /** The source node reading {@code topic}. */
+    private static String sourceOf(TopologyDescription topology, String topic) {
+        return nodes(topology).filter(n -> n instanceof TopologyDescription.Source s && s.topicSet().contains(topic))
+                .map(TopologyDescription.Node::name).findFirst().orElseThrow();
+    }
+
+    private static Stream<TopologyDescription.Node> nodes(TopologyDescription topology) {
+        return topology.subtopologies().stream().flatMap(s -> s.nodes().stream());
     }
 
     private static <T> Serializer<T> json(Class<T> type) {

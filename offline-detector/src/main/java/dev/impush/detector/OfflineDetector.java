@@ -69,7 +69,8 @@ public final class OfflineDetector implements AutoCloseable {
      * lets ack deadlines of idle partitions fire; does not wait for it to be assigned (see {@link #awaitRunning}).
      */
     public static OfflineDetector start(DetectorConfig config, MeterRegistry registry) {
-        config = checkTopics(config);
+        CheckedTopics topics = checkTopics(config);
+        config = topics.config();
         log.info("detector {} on Kafka {}", config.applicationId(), config.kafka());
         InputProgress input = InputProgress.NONE;
         AutoCloseable probe = () -> { };
@@ -81,7 +82,8 @@ public final class OfflineDetector implements AutoCloseable {
             probe = broker;
         }
         try {
-            KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry, input),
+            KafkaStreams streams = new KafkaStreams(DetectorTopology.build(config, registry, input,
+                    topics.eventPartitions()),
                     properties(config, registry));
             OfflineDetector detector = new OfflineDetector(streams, probe, registry);
             streams.start();
@@ -97,6 +99,12 @@ public final class OfflineDetector implements AutoCloseable {
     }
 
     /**
+     * What {@link #checkTopics} found: {@code config} with the replication the cluster allows, and the
+     * events topic's partition count.
+     */
+    public record CheckedTopics(DetectorConfig config, int eventPartitions) {}
+
+    /**
      * Checks that the topics exist and that events and feedback are co-partitioned (the detector
      * joins them by user id: with different counts a user's feedback would reach another task, and
      * invalid tokens would never be removed); caps the internal topics' replication at the brokers
@@ -104,7 +112,7 @@ public final class OfflineDetector implements AutoCloseable {
      *
      * @throws ConfigException saying what is wrong and what fixes it
      */
-    public static DetectorConfig checkTopics(DetectorConfig config) {
+    public static CheckedTopics checkTopics(DetectorConfig config) {
         TopicCheck.Cluster cluster = TopicCheck.requireTopics(config.kafka(), List.of(config.eventsTopic(),
                 config.gatewaysTopic(), config.feedbackTopic(), config.jobsTopic(), config.dlqTopic()),
                 TOPIC_CHECK_TIMEOUT, "deploy/create-topics.sh creates them");
@@ -119,9 +127,9 @@ public final class OfflineDetector implements AutoCloseable {
             log.warn("{}={} but the cluster has {} broker(s): the detector's changelog and repartition topics get"
                     + " replication {}", DetectorConfig.REPLICATION_FACTOR, config.replicationFactor(), cluster.brokers(),
                     cluster.brokers());
-            return config.toBuilder().replicationFactor(Math.max(1, cluster.brokers())).build();
+            config = config.toBuilder().replicationFactor(Math.max(1, cluster.brokers())).build();
         }
-        return config;
+        return new CheckedTopics(config, events);
     }
 
     /** The Kafka Streams configuration for {@code config}; {@code registry} counts what the error handler dead-letters. */

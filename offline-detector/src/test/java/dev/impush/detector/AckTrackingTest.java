@@ -64,7 +64,7 @@ class AckTrackingTest {
                 .ackTimeout(TIMEOUT)
                 .ackGrace(GRACE)
                 .punctuateInterval(Duration.ofSeconds(1))).build();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, input), config, registry, T0);
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, input, 1), config, registry, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }

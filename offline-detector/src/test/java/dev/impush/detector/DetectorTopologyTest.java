@@ -62,7 +62,7 @@ class DetectorTopologyTest {
                 .stateDir(stateDir)
                 .ackTimeout(Duration.ofSeconds(10))
                 .punctuateInterval(Duration.ofSeconds(1))).build();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput()), config, registry, T0);
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         gateways = driver.createInputTopic(config.gatewaysTopic(), new StringSerializer(), new ByteArraySerializer());
         feedback = driver.createInputTopic(config.feedbackTopic(), new StringSerializer(), new ByteArraySerializer());

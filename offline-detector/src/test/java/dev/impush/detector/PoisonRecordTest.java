@@ -59,7 +59,7 @@ class PoisonRecordTest {
 
     private void startDetector() {
         config = DetectorConfig.builder().stateDir(stateDir).build();
-        start(DetectorTopology.build(config, registry, new ScriptedInput()));
+        start(DetectorTopology.build(config, registry, new ScriptedInput(), 1));
     }
 
     @AfterEach

@@ -52,7 +52,7 @@ class UserStateCapTest {
 
     private void start(UnaryOperator<DetectorConfig.Builder> tweak) {
         config = tweak.apply(DetectorConfig.builder().stateDir(stateDir).ackTimeout(Duration.ofSeconds(10))).build();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput()), config, registry, T0);
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
         events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
         jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
     }

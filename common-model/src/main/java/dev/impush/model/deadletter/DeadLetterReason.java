@@ -15,6 +15,11 @@ public enum DeadLetterReason {
     INVALID(true),
     /** Larger than the configured record limit. */
     OVERSIZED(true),
+    /**
+     * On another partition than Kafka's default partitioner gives its key: the producer partitions
+     * differently (detector with {@code IMPUSH_DETECTOR_MISPLACED_EVENTS=dead-letter}).
+     */
+    MISPLACED(true),
     /** Valid as far as the contract checks, but processing it failed (a bug or a limit it broke). */
     PROCESSING_FAILED(true),
     /** The vendor refused it for good (configuration or payload). */

@@ -1,10 +1,16 @@
 package dev.impush.localstack.kafka;
 
+import dev.impush.localstack.FixtureMode;
 import java.util.HashMap;
 import java.util.Map;
 
 /** A running Kafka cluster for tests, the quickstart and benchmarks. {@link #close()} stops it. */
 public interface KafkaFixture extends AutoCloseable {
+    /** A broker in a container ({@link FixtureMode#CONTAINERS}) or in this JVM ({@link FixtureMode#LOCAL}). */
+    static KafkaFixture start(FixtureMode mode) {
+        return mode == FixtureMode.CONTAINERS ? ContainerKafka.start() : EmbeddedKafka.start();
+    }
+
     String bootstrapServers();
 
     /** What a Kafka client sets, besides the bootstrap servers, to be let in (security settings). */

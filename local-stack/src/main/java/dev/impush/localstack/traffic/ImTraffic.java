@@ -46,7 +46,8 @@ public final class ImTraffic implements AutoCloseable {
         this(kafka.clientProperties(Map.of()), eventsTopic, gatewaysTopic);
     }
 
-    private ImTraffic(Map<String, Object> client, String eventsTopic, String gatewaysTopic) {
+    /** Traffic through a producer with {@code client}'s properties (bootstrap, security, a partitioner...). */
+    public ImTraffic(Map<String, Object> client, String eventsTopic, String gatewaysTopic) {
         Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

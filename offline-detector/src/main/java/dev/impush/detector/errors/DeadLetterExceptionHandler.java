@@ -4,6 +4,7 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.detector.DetectorMetrics;
+import dev.impush.detector.processor.RawDeadLetter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,6 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
     /** Streams property: who dead-lettered (the application id), written into each letter. */
     public static final String STOPPED_BY = "impush.dlq.stopped-by";
     /** Raw bytes kept in a letter; larger input is cut (and flagged truncated). */
-    static final int MAX_RAW_BYTES = 64 * 1024;
     /** Streams property: the {@link MeterRegistry} that counts the letters (optional). */
     public static final String REGISTRY = "impush.dlq.registry";
 
@@ -91,7 +91,7 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
         metrics.deadLetter(reason.wireName(), context.topic());
         DeadLetter letter = DeadLetter.ofRaw(reason, detail,
                 new DeadLetter.Source(context.topic(), context.partition(), context.offset(), key),
-                context.sourceRawValue(), MAX_RAW_BYTES, stoppedBy, Instant.now());
+                context.sourceRawValue(), RawDeadLetter.MAX_RAW_BYTES, stoppedBy, Instant.now());
         return List.of(new ProducerRecord<>(dlqTopic, rawKey, codec.encode(letter)));
     }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Publishes what the worker learned: feedback for the detector and dead letters. Idempotent,
@@ -50,7 +51,15 @@ public final class OutcomePublisher implements Publisher, AutoCloseable {
 
     @Override
     public void feedback(Feedback feedback, Consumer<Exception> done) {
-        send(new ProducerRecord<>(feedbackTopic, key(feedback.userId()), feedbackCodec.encode(feedback)), done);
+        byte[] key = key(feedback.userId());
+        try {
+            // the detector reads a user's feedback on the partition Kafka's default partitioner gives the
+            // user id, whatever partitioner is passed through to this client
+            int partition = Utils.toPositive(Utils.murmur2(key)) % producer.partitionsFor(feedbackTopic).size();
+            send(new ProducerRecord<>(feedbackTopic, partition, key, feedbackCodec.encode(feedback)), done);
+        } catch (RuntimeException e) {
+            done.accept(e);
+        }
     }
 
     @Override
