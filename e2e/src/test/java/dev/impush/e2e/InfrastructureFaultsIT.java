@@ -10,6 +10,7 @@ import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.worker.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,13 +76,22 @@ class InfrastructureFaultsIT {
             // One try per backoff (1 s) per worker, not one per poll (every 5 ms while work is pending).
             double retried = pipeline.count(WorkerMetrics.DEDUPE_UNAVAILABLE) - failedCalls;
             assertTrue(retried >= 1 && retried <= 12, "Redis asked " + retried + " times in 2 s by two workers");
+            // the jobs given back to Kafka still wait, and the lag in seconds says so
+            assertTrue(oldestUnfinished(pipeline) >= 2, "oldest unfinished job: " + oldestUnfinished(pipeline) + " s");
             redis.restart();
 
             Await.until(Duration.ofSeconds(120), () -> delivered(pipeline, sent) == JOBS,
                     () -> (JOBS - delivered(pipeline, sent)) + " not delivered");
             Thread.sleep(500);
             FaultReport.of("redis killed, restarted empty", pipeline, sent, dlq.poll().total()).assertClean();
+            Await.until(Duration.ofSeconds(10), () -> oldestUnfinished(pipeline) == 0,
+                    () -> "nothing waits once all is delivered: " + oldestUnfinished(pipeline) + " s");
         }
+    }
+
+    private static double oldestUnfinished(LocalPipeline pipeline) {
+        return pipeline.meters().find(WorkerMetrics.UNFINISHED_AGE).tag("topic", Topics.JOBS).gauges().stream()
+                .mapToDouble(Gauge::value).max().orElse(-1);
     }
 
     @Test

@@ -16,12 +16,15 @@ import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import dev.impush.worker.metrics.WorkerMetrics;
+import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -91,6 +94,11 @@ class PipelineIT {
             assertEquals(1, pipeline.ledger(d.channel()).requests("p-" + d.userId(), d.deviceId()),
                     "offline device " + d.deviceId() + " gets exactly one request");
         }
+        // from each message's sentAt to its vendor's acceptance, measured by the worker
+        List<Timer> e2e = List.copyOf(pipeline.meters().find(WorkerMetrics.E2E_LATENCY).timers());
+        assertTrue(e2e.stream().mapToLong(Timer::count).sum() >= offline.size(), "every delivery is timed end to end");
+        double slowest = e2e.stream().mapToDouble(t -> t.max(TimeUnit.SECONDS)).max().orElseThrow();
+        assertTrue(slowest > 0 && slowest < 60, "end to end within the test's wait: " + slowest + " s");
     }
 
     private static int shown(Population.Device d, String prefix) {

@@ -11,6 +11,9 @@ import java.util.List;
  * One message for one recipient on {@code push.jobs} (key = {@link #userId()}): the notification to
  * render and the devices to send it to. Self-contained, so a dead-lettered job can be replayed as it
  * is. Attempt count, first failure and origin travel in headers ({@link JobHeaders}).
+ *
+ * @param eventAt when the event that made this job happened (the message's {@code sentAt}), for the
+ *                end-to-end latency; optional (a job written by hand or by an older detector has none)
  */
 public record PushJob(
         int v,
@@ -22,7 +25,8 @@ public record PushJob(
         Notification notification,
         List<PushTarget> targets,
         Instant createdAt,
-        Instant expiresAt) implements Contract {
+        Instant expiresAt,
+        Instant eventAt) implements Contract {
 
     public static final String TYPE = "push";
     /** A job goes to one user's devices; more than this is a broken producer, not a real user. */
@@ -37,13 +41,13 @@ public record PushJob(
     public static PushJob of(String messageId, String userId, String conversationId, Notification notification,
                              List<PushTarget> targets, Instant createdAt, Instant expiresAt) {
         return new PushJob(VERSION, TYPE, messageId + "/" + userId, messageId, userId, conversationId,
-                notification, targets, createdAt, expiresAt);
+                notification, targets, createdAt, expiresAt, null);
     }
 
     /** The same job, sent to fewer devices (the ones that still need it). */
     public PushJob withTargets(List<PushTarget> remaining) {
         return new PushJob(v, type, jobId, messageId, userId, conversationId, notification, remaining,
-                createdAt, expiresAt);
+                createdAt, expiresAt, eventAt);
     }
 
     public boolean isExpired(Instant now) {
@@ -58,7 +62,7 @@ public record PushJob(
                 .maxLength("jobId", jobId, MAX_JOB_ID_LENGTH).maxLength("messageId", messageId, ImEvent.MAX_ID_LENGTH)
                 .maxLength("userId", userId, ImEvent.MAX_ID_LENGTH)
                 .required("notification", notification).required("createdAt", createdAt)
-                .time("createdAt", createdAt).time("expiresAt", expiresAt)
+                .time("createdAt", createdAt).time("expiresAt", expiresAt).time("eventAt", eventAt)
                 .check(!targets.isEmpty(), "targets must not be empty")
                 .maxSize("targets", targets, MAX_TARGETS);
         List<String> all = new ArrayList<>(v.messages());

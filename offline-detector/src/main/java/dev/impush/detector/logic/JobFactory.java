@@ -143,6 +143,6 @@ public final class JobFactory {
 
     private PushJob job(MessageEvent m, String jobId, Notification n, List<PushTarget> targets, Instant now) {
         return new PushJob(Contract.VERSION, PushJob.TYPE, jobId, m.messageId(), m.userId(), m.conversationId(), n,
-                targets, now, expiresAt(m));
+                targets, now, expiresAt(m), m.sentAt());
     }
 }

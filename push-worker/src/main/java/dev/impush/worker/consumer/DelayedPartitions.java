@@ -61,6 +61,14 @@ final class DelayedPartitions {
         return false;
     }
 
+    /** Epoch ms since when {@code r} waits to be finished: when it was written or, in a delayed topic, due. */
+    long waitingSince(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
+        if (!delayed.test(tp.topic())) {
+            return r.timestamp();
+        }
+        return Math.max(r.timestamp(), JobHeaders.dueAt(r.headers()).map(Instant::toEpochMilli).orElse(0L));
+    }
+
     private boolean ready(Waiting w, long now) {
         return w.due <= now || (w.untilRecoveryOf != null && recoveredAt.applyAsLong(w.untilRecoveryOf) > w.writtenAt);
     }

@@ -26,6 +26,8 @@ final class OffsetCommits {
     private final Map<TopicPartition, PartitionOffsetTracker> trackers = new HashMap<>();
     private long generations;
     private long nextCommit;
+    /** Per topic, epoch ms since when its oldest unfinished record waits (see {@link #measure}); any thread reads it. */
+    private volatile Map<String, Long> oldestSince = Map.of();
 
     OffsetCommits(Consumer<byte[], byte[]> consumer, Duration interval) {
         this.consumer = consumer;
@@ -66,6 +68,24 @@ final class OffsetCommits {
             n += t == null ? 0 : t.unfinishedCount();
         }
         return n;
+    }
+
+    /** Updates what {@link #oldestUnfinishedAge} reports. */
+    void measure() {
+        Map<String, Long> oldest = new HashMap<>();
+        trackers.forEach((tp, t) -> {
+            long since = t.oldestSince();
+            if (since != Long.MAX_VALUE) {
+                oldest.merge(tp.topic(), since, Math::min);
+            }
+        });
+        oldestSince = oldest;
+    }
+
+    /** Seconds since the oldest record of {@code topic} not finished waits; 0 when none. Any thread. */
+    double oldestUnfinishedAge(String topic, long now) {
+        Long since = oldestSince.get(topic);
+        return since == null ? 0 : Math.max(0, now - since) / 1000.0;
     }
 
     void commitIfDue(long now) {

@@ -129,7 +129,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                     break;
                 }
                 first.putIfAbsent(tp, r.offset());
-                tracker.track(r.offset());
+                tracker.track(r.offset(), delayed.waitingSince(tp, r));
                 batch.add(new Incoming(r, tracker.generation));
             }
         }
@@ -149,6 +149,11 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     /** Seconds since the oldest parked record this loop waits at was written; 0 when none. Any thread. */
     double oldestParkedAge() {
         return delayed.oldestParkedAge(clock.millis());
+    }
+
+    /** Seconds since the oldest record of {@code topic} not finished waits (see {@link OffsetCommits#measure}). Any thread. */
+    double oldestUnfinishedAge(String topic) {
+        return offsets.oldestUnfinishedAge(topic, clock.millis());
     }
 
     /** What the in-flight bound counts: records, or their deliveries when a job goes to many devices. */
@@ -171,6 +176,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             consumer.resume(delayed.due(clock.millis()));
         }
         delayed.measure();
+        offsets.measure();
     }
 
     /** Lets in-flight work on {@code partitions} finish, for at most the drain timeout. */

@@ -19,9 +19,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** The public face of the consumer package: builds the consumer and the poll loop for a worker. */
 public final class WorkerLoop implements Runnable {
     private final PollLoop loop;
+    private final List<String> topics;
 
-    private WorkerLoop(PollLoop loop) {
+    private WorkerLoop(PollLoop loop, List<String> topics) {
         this.loop = loop;
+        this.topics = List.copyOf(topics);
     }
 
     /** @param formerTiers tier topics of an earlier ladder, read until empty (see {@code RetryTiers#formerTiers}) */
@@ -36,7 +38,7 @@ public final class WorkerLoop implements Runnable {
         topics.addAll(tiers.parkTopics(Arrays.stream(Channel.values()).filter(sender::supports).toList()));
         DelayedPartitions delayed = new DelayedPartitions(tiers::isDelayed, tiers::parkedChannel, sender::recoveredAt);
         return new WorkerLoop(new PollLoop(consumer, topics, delayed, pipeline,
-                new PollLoop.Limits(config.maxInFlight(), config.commitInterval(), config.drainTimeout()), clock));
+                new PollLoop.Limits(config.maxInFlight(), config.commitInterval(), config.drainTimeout()), clock), topics);
     }
 
     /** The job consumer's configuration. */
@@ -74,6 +76,16 @@ public final class WorkerLoop implements Runnable {
     /** Seconds since the oldest parked record this replica waits at was written; 0 when none. */
     public double oldestParkedAge() {
         return loop.oldestParkedAge();
+    }
+
+    /** The topics the loop reads: jobs, retry tiers (and former ones), parking topics. */
+    public List<String> topics() {
+        return topics;
+    }
+
+    /** Seconds since the oldest record of {@code topic} this replica took and has not finished waits; 0 when none. */
+    public double oldestUnfinishedAge(String topic) {
+        return loop.oldestUnfinishedAge(topic);
     }
 
     public boolean isRunning() {

@@ -211,6 +211,10 @@ final class GuardedChannel {
             }
             retries.onComplete();
             metrics.sent(channel.channel(), o, Duration.ofNanos(System.nanoTime() - start));
+            Instant eventAt = delivery.job().eventAt();
+            if (o instanceof SendOutcome.Delivered && eventAt != null) {
+                metrics.delivered(channel.channel(), Duration.between(eventAt, clock.instant()));
+            }
             result.complete(new SendResult(o, failed));
         }
     }

@@ -23,6 +23,16 @@ public final class WorkerMetrics {
     public static final String RECORDS = "impush.worker.records";
     public static final String SENDS = "impush.worker.sends";
     public static final String SEND_LATENCY = "impush.worker.send.latency";
+    /**
+     * From the event that made a job (its {@code eventAt}: the message's {@code sentAt}) to the vendor
+     * accepting a delivery, tag {@code channel}, with buckets for SLOs. A zombie push includes the ack timeout.
+     */
+    public static final String E2E_LATENCY = "impush.push.e2e.latency";
+    /**
+     * Age (seconds) of the oldest record of a topic this replica has taken and not finished (its commit
+     * position), tag {@code topic}; for a retry tier or parking topic counted from when it was due.
+     */
+    public static final String UNFINISHED_AGE = "impush.worker.unfinished.oldest.age";
     public static final String DUPLICATES = "impush.worker.duplicates";
     public static final String DROPPED = "impush.worker.dropped";
     public static final String DEAD_LETTERS = "impush.worker.dead.letters";
@@ -46,6 +56,7 @@ public final class WorkerMetrics {
     private final MeterRegistry registry;
     private final Map<Channel, Map<String, Counter>> sends = new EnumMap<>(Channel.class);
     private final Map<Channel, Timer> latency = new EnumMap<>(Channel.class);
+    private final Map<Channel, Timer> e2e = new EnumMap<>(Channel.class);
     private final Map<Channel, Counter> invalidTokens = new EnumMap<>(Channel.class);
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Counter duplicates;
@@ -56,13 +67,33 @@ public final class WorkerMetrics {
             Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
             sends.put(c, byOutcome);
             latency.put(c, Timer.builder(SEND_LATENCY).tag("channel", c.wireName()).register(registry));
+            e2e.put(c, Timer.builder(E2E_LATENCY).tag("channel", c.wireName())
+                    .description("from the event that made the job to the vendor accepting the delivery")
+                    .serviceLevelObjectives(E2E_BUCKETS).register(registry));
             invalidTokens.put(c, registry.counter(INVALID_TOKENS, "channel", c.wireName()));
         }
         this.duplicates = registry.counter(DUPLICATES);
     }
 
+    /** The end-to-end latency buckets: what an SLO on offline pushes is written against. */
+    private static final Duration[] E2E_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(15)};
+
     public void gaugeInFlight(Supplier<Number> inFlight) {
         Gauge.builder(IN_FLIGHT, inFlight).description("records being processed").register(registry);
+    }
+
+    /** The {@link #UNFINISHED_AGE} gauge of {@code topic}. */
+    public void gaugeUnfinishedAge(String topic, Supplier<Number> seconds) {
+        Gauge.builder(UNFINISHED_AGE, seconds).tag("topic", topic).baseUnit("seconds")
+                .description("age of the oldest record taken and not finished").register(registry);
+    }
+
+    /** A delivery the vendor accepted {@code sinceEvent} after the event that made its job. */
+    public void delivered(Channel channel, Duration sinceEvent) {
+        e2e.get(channel).record(sinceEvent.isNegative() ? Duration.ZERO : sinceEvent);
     }
 
     public void record(String result) {

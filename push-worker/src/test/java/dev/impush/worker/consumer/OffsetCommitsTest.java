@@ -16,11 +16,11 @@ class OffsetCommitsTest {
     void aRecordOfARevokedAssignment_doesNotMoveTheNextAssignmentsOffsets() {
         OffsetCommits commits = new OffsetCommits(null, java.time.Duration.ofSeconds(1));
         PartitionOffsetTracker before = commits.tracker(TP);
-        before.track(5);
+        before.track(5, 0);
         commits.assigned(List.of(TP)); // revoked while offset 5 was in flight, then assigned again
         PartitionOffsetTracker now = commits.tracker(TP);
-        now.track(5); // polled again by the new assignment
-        now.track(6);
+        now.track(5, 0); // polled again by the new assignment
+        now.track(6, 0);
         commits.finished(List.of(new Finished(TP, 5, before.generation)));
         assertEquals(OptionalLong.of(5), now.committable(), "the old assignment's record finished nothing");
         commits.finished(List.of(new Finished(TP, 5, now.generation), new Finished(TP, 6, now.generation)));
