@@ -54,7 +54,7 @@ class DispatcherIT {
         assertEquals(List.of(), sent.result().attempts());
         assertEquals(1.0, sent.meters().get(WorkerMetrics.SENDS).tags("channel", "apns", "outcome", "delivered")
                 .counter().count());
-        assertEquals(1L, sent.meters().get(WorkerMetrics.SEND_LATENCY).timer().count());
+        assertEquals(1L, sent.meters().get(WorkerMetrics.SEND_LATENCY).tags("channel", "apns").timer().count());
         assertEquals(1.0, sent.meters().get("resilience4j.retry.calls").tags("kind", "successful_without_retry")
                 .functionCounter().count());
         assertEquals(1.0, sent.meters().get("resilience4j.circuitbreaker.buffered.calls").tags("kind", "successful")
