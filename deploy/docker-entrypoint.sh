@@ -9,7 +9,10 @@
 #   impush <other main class in dev.impush.worker.* or dev.impush.detector.*> [args...]
 #
 # Extra JVM flags: IMPUSH_JAVA_OPTS (after JAVA_TOOL_OPTIONS, so they take precedence).
+# Each service's jars are in $IMPUSH_LIB_DIR/<service> (default /app/lib, as the image lays them out).
 set -eu
+
+lib_root="${IMPUSH_LIB_DIR:-/app/lib}"
 
 service="${IMPUSH_SERVICE:-}"
 if [ "$#" -gt 0 ]; then
@@ -19,15 +22,15 @@ fi
 
 case "$service" in
   worker|push-worker)
-    main=dev.impush.worker.PushWorkerMain; lib=/app/lib/push-worker ;;
+    main=dev.impush.worker.PushWorkerMain; lib="$lib_root/push-worker" ;;
   detector|offline-detector)
-    main=dev.impush.detector.OfflineDetectorMain; lib=/app/lib/offline-detector ;;
+    main=dev.impush.detector.OfflineDetectorMain; lib="$lib_root/offline-detector" ;;
   replay|push-replay)
-    main=dev.impush.replay.ReplayCommand; lib=/app/lib/push-replay ;;
+    main=dev.impush.replay.ReplayCommand; lib="$lib_root/push-replay" ;;
   dev.impush.worker.*)
-    main="$service"; lib=/app/lib/push-worker ;;
+    main="$service"; lib="$lib_root/push-worker" ;;
   dev.impush.detector.*)
-    main="$service"; lib=/app/lib/offline-detector ;;
+    main="$service"; lib="$lib_root/offline-detector" ;;
   *)
     echo "usage: impush worker|detector|replay|<main class> [args...]  (or set IMPUSH_SERVICE=worker|detector)" >&2
     exit 64 ;;

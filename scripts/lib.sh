@@ -26,6 +26,11 @@ find_jdk() {
   export PATH="$JAVA_HOME/bin:$PATH"
 }
 
+# Maven: the one on PATH, else the wrapper (./mvnw fetches Maven 3.9 from Maven Central once, into ~/.m2/wrapper).
+maven() {
+  if command -v mvn >/dev/null 2>&1; then mvn "$@"; else ./mvnw "$@"; fi
+}
+
 require_redis() {
   if ! command -v redis-server >/dev/null 2>&1 && [ -z "${IMPUSH_REDIS_SERVER:-}" ]; then
     echo "redis-server not found on PATH (Debian/Ubuntu: sudo apt-get install redis-server; or set IMPUSH_REDIS_SERVER)." >&2
