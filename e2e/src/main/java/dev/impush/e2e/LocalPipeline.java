@@ -36,27 +36,27 @@ import java.util.Map;
 public final class LocalPipeline implements AutoCloseable {
     /** The knobs tests turn. */
     public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
-                          String retryTiers, Map<String, String> workerEnv, boolean secured) {
+                          String retryTiers, Map<String, String> workerEnv, Clusters clusters) {
         /** Fixtures as {@link FixtureMode#resolve()} says. */
         public static Options defaults() {
             return of(FixtureMode.resolve());
         }
 
         public static Options of(FixtureMode mode) {
-            return new Options(mode, 4, true, Duration.ofSeconds(5), "1s,2s,4s", Map.of(), false);
+            return new Options(mode, 4, true, Duration.ofSeconds(5), "1s,2s,4s", Map.of(), Clusters.PLAIN);
         }
 
         public Options withoutDetector() {
-            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, secured);
+            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, clusters);
         }
 
         /** Retry tier delays, e.g. {@code "1s,2s,4s"} (their topics are created). */
         public Options withRetryTiers(String spec) {
-            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, secured);
+            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, clusters);
         }
 
         public Options withWorkerEnv(Map<String, String> env) {
-            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, secured);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, clusters);
         }
 
         /**
@@ -64,9 +64,18 @@ public final class LocalPipeline implements AutoCloseable {
          * over TLS with an ACL user; every service and client logs in.
          */
         public Options withSecuredClusters() {
-            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, true);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, Clusters.SECURED);
+        }
+
+        /** Redis as a cluster of three masters with a replica each ({@link LocalStack#startWithRedisCluster()}). */
+        public Options withRedisCluster() {
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv,
+                    Clusters.REDIS_CLUSTER);
         }
     }
+
+    /** Which Kafka and Redis a pipeline runs on. */
+    public enum Clusters { PLAIN, SECURED, REDIS_CLUSTER }
 
     /** The detector's ack timeout here: short, so tests of zombie connections are quick. */
     public static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
@@ -83,7 +92,11 @@ public final class LocalPipeline implements AutoCloseable {
 
     private LocalPipeline(Options options) throws Exception {
         this.options = options;
-        this.stack = (options.secured() ? LocalStack.startSecured() : LocalStack.start(options.mode()))
+        this.stack = (switch (options.clusters()) {
+            case PLAIN -> LocalStack.start(options.mode());
+            case SECURED -> LocalStack.startSecured();
+            case REDIS_CLUSTER -> LocalStack.startWithRedisCluster();
+        })
                 .withDefaultTopics(options.partitions(),
                 RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());
         this.vendors = MockVendors.start(Clock.systemUTC());

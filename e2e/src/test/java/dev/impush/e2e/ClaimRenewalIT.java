@@ -40,7 +40,7 @@ class ClaimRenewalIT {
     @Test
     void sendsWaitingLongerThanTheLease_keepTheirClaims_andDuplicatesWaitForThem() throws Exception {
         LocalPipeline.Options options = new LocalPipeline.Options(FixtureMode.resolve(), 4, false,
-                Duration.ofSeconds(2), "1s,2s,4s", Map.of("IMPUSH_FCM_QPS", "1", "IMPUSH_FCM_BURST", "1"), false);
+                Duration.ofSeconds(2), "1s,2s,4s", Map.of("IMPUSH_FCM_QPS", "1", "IMPUSH_FCM_BURST", "1"), LocalPipeline.Clusters.PLAIN);
         try (LocalPipeline pipeline = LocalPipeline.start(options);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()));
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(

@@ -40,7 +40,7 @@ class InFlightBoundIT {
                 Duration.ofSeconds(30), "1s,2s,4s", Map.of(
                 "IMPUSH_WORKER_MAX_IN_FLIGHT", Integer.toString(MAX_IN_FLIGHT),
                 "IMPUSH_WORKER_MAX_POLL_RECORDS", Integer.toString(MAX_POLL_RECORDS),
-                "IMPUSH_FCM_QPS", "200", "IMPUSH_FCM_BURST", "20"), false);
+                "IMPUSH_FCM_QPS", "200", "IMPUSH_FCM_BURST", "20"), LocalPipeline.Clusters.PLAIN);
         try (LocalPipeline pipeline = LocalPipeline.start(options);
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()),

@@ -10,9 +10,9 @@ import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.DedupeStore;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,17 +53,14 @@ class RedisTlsIT {
     @Test
     void aclUserOverTls_claimsAndMarksDedupeKeys() throws Exception {
         RedisConnection connection = RedisConnection.fromEnv(Env.of(redis.serviceEnv()));
-        RedisClient client = client(connection);
-        try (DedupeStore a = new DedupeStore(client, "tls-a", Duration.ofSeconds(30), Duration.ofDays(1), TIMEOUT,
-                Clock.systemUTC());
-             DedupeStore b = new DedupeStore(client, "tls-b", Duration.ofSeconds(30), Duration.ofDays(1), TIMEOUT,
+        try (RedisLink link = open(connection);
+             DedupeStore a = new DedupeStore(link, "tls-a", Duration.ofSeconds(30), Duration.ofDays(1), TIMEOUT,
+                     Clock.systemUTC());
+             DedupeStore b = new DedupeStore(link, "tls-b", Duration.ofSeconds(30), Duration.ofDays(1), TIMEOUT,
                      Clock.systemUTC())) {
-            connection.requireLogin(client, TIMEOUT);
             DedupeKey key = new DedupeKey("tls-user", "tls-m1", "tls-device");
             assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key)).getFirst());
             assertInstanceOf(Claim.HeldElsewhere.class, b.claim(List.of(key)).getFirst());
-        } finally {
-            client.shutdown();
         }
         assertTrue(connection.toString().startsWith("rediss://127.0.0.1:") && connection.toString().contains("as impush"),
                 connection.toString());
@@ -106,29 +103,21 @@ class RedisTlsIT {
         Map<String, String> env = new HashMap<>(redis.serviceEnv());
         env.put(RedisConnection.URI_KEY, redis.uri().replace("rediss://", "redis://"));
         env.remove(RedisConnection.CA_FILE);
-        RedisClient client = client(RedisConnection.fromEnv(Env.of(env)));
-        try {
+        try (RedisLink link = open(RedisConnection.fromEnv(Env.of(env)))) {
             assertThrows(Exception.class, () -> {
-                try (var c = client.connect()) {
+                try (var c = link.connect()) {
                     c.sync().ping();
                 }
             });
-        } finally {
-            client.shutdown();
         }
     }
 
     private static ConfigException refused(Map<String, String> env) {
         RedisConnection connection = RedisConnection.fromEnv(Env.of(env));
-        RedisClient client = client(connection);
-        try {
-            return assertThrows(ConfigException.class, () -> connection.requireLogin(client, TIMEOUT));
-        } finally {
-            client.shutdown();
-        }
+        return assertThrows(ConfigException.class, () -> open(connection).close());
     }
 
-    private static RedisClient client(RedisConnection connection) {
-        return connection.client(o -> o.timeoutOptions(TimeoutOptions.enabled(TIMEOUT)));
+    private static RedisLink open(RedisConnection connection) {
+        return connection.open(o -> o.timeoutOptions(TimeoutOptions.enabled(TIMEOUT)), TIMEOUT);
     }
 }

@@ -39,7 +39,7 @@ class RetryHeadOfLineIT {
     void aSpentQuota_parksItsChannel_andOtherChannelsRetriesStillFlow() throws Exception {
         LocalPipeline.Options options = new LocalPipeline.Options(FixtureMode.resolve(), 4, false,
                 Duration.ofSeconds(5), "1s,2s,4s", Map.of("IMPUSH_XIAOMI_DAILY_QUOTA", "1",
-                "IMPUSH_RETRY_MAX_ATTEMPTS", "1"), false);
+                "IMPUSH_RETRY_MAX_ATTEMPTS", "1"), LocalPipeline.Clusters.PLAIN);
         try (LocalPipeline pipeline = LocalPipeline.start(options);
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.bootstrapServers()),

@@ -39,7 +39,7 @@ class VendorBlipIT {
     @BeforeAll
     static void start() throws Exception {
         pipeline = LocalPipeline.start(new LocalPipeline.Options(FixtureMode.resolve(), 6, false,
-                Duration.ofSeconds(60), "5s,30s,2m,10m,1h", Map.of(), false));
+                Duration.ofSeconds(60), "5s,30s,2m,10m,1h", Map.of(), LocalPipeline.Clusters.PLAIN));
         jobs = new JobProducer(pipeline.bootstrapServers());
         for (Channel c : List.of(Channel.FCM, Channel.APNS)) {
             pipeline.ledger(c).listen((channel, messageId, deviceId) ->

@@ -3,6 +3,7 @@ package dev.impush.localstack;
 import dev.impush.localstack.kafka.EmbeddedKafka;
 import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.localstack.kafka.KafkaTopics;
+import dev.impush.localstack.redis.RedisClusterProcess;
 import dev.impush.localstack.redis.RedisFixture;
 import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Topics;
@@ -40,6 +41,15 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack startSecured() {
         return start(FixtureMode.LOCAL, EmbeddedKafka.startSaslSsl(), RedisServerProcess::startTls);
+    }
+
+    /**
+     * Redis as a Redis Cluster of three masters with a replica each ({@link RedisClusterProcess}:
+     * local processes, whatever the mode), Kafka as {@link FixtureMode#resolve()} says.
+     */
+    public static LocalStack startWithRedisCluster() {
+        FixtureMode mode = FixtureMode.resolve();
+        return start(mode, KafkaFixture.start(mode), () -> RedisClusterProcess.start(3, 1));
     }
 
     private static LocalStack start(FixtureMode mode, KafkaFixture kafka, Supplier<RedisFixture> redisStart) {

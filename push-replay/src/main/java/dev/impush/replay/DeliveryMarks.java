@@ -2,10 +2,8 @@ package dev.impush.replay;
 
 import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.dedupe.DedupeMark;
-import io.lettuce.core.RedisClient;
+import dev.impush.runtime.redis.RedisLink;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /** Reads what the workers' dedupe recorded of deliveries, one round trip per lookup. Read only. */
 final class DeliveryMarks implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 5;
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisLink.Session connection;
 
     /** Redis did not answer. */
     static final class Unavailable extends Exception {
@@ -22,14 +20,14 @@ final class DeliveryMarks implements AutoCloseable {
         }
     }
 
-    DeliveryMarks(RedisClient client) {
-        this.connection = client.connect(StringCodec.UTF8);
+    DeliveryMarks(RedisLink link) {
+        this.connection = link.connect();
     }
 
     /** Each key's mark, in order. */
     List<DedupeMark> read(List<DedupeKey> keys) throws Unavailable {
         List<RedisFuture<String>> gets = new ArrayList<>(keys.size());
-        keys.forEach(k -> gets.add(connection.async().get(k.redisKey())));
+        keys.forEach(k -> gets.add(connection.commands().get(k.redisKey())));
         List<DedupeMark> marks = new ArrayList<>(keys.size());
         try {
             for (RedisFuture<String> get : gets) {

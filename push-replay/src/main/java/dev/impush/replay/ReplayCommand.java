@@ -10,7 +10,7 @@ import dev.impush.model.job.PushJob;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.runtime.redis.RedisConnection;
-import io.lettuce.core.RedisClient;
+import dev.impush.runtime.redis.RedisLink;
 import io.lettuce.core.TimeoutOptions;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -228,10 +228,10 @@ public final class ReplayCommand {
             long pause = 1_000_000_000L / Math.max(1, rate);
             long[] next = {System.nanoTime()};
             RedisConnection redisConnection = RedisConnection.fromEnv(envWith(RedisConnection.URI_KEY, redis));
-            RedisClient client = redisConnection.client(o -> o.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))));
-            redisConnection.requireLogin(client, Duration.ofSeconds(5));
-            try (DeliveryMarks marks = new DeliveryMarks(client);
-                 ReplayLedger ledger = new ReplayLedger(client, ledgerName, ttl);
+            try (RedisLink link = redisConnection.open(o -> o.timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))),
+                         Duration.ofSeconds(5));
+                 DeliveryMarks marks = new DeliveryMarks(link);
+                 ReplayLedger ledger = new ReplayLedger(link, ledgerName, ttl);
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(common.kafka().producer(Map.of(), Map.of(
                          ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)),
                          new ByteArraySerializer(), new ByteArraySerializer());
@@ -263,8 +263,6 @@ public final class ReplayCommand {
                     }
                 });
                 progress.done();
-            } finally {
-                client.shutdown();
             }
             tally.print(out, execute);
             return 0;

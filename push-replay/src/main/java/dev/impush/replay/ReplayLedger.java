@@ -1,10 +1,8 @@
 package dev.impush.replay;
 
-import io.lettuce.core.RedisClient;
+import dev.impush.runtime.redis.RedisLink;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,16 +34,16 @@ final class ReplayLedger implements AutoCloseable {
         }
     }
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    private final RedisLink.Session connection;
+    private final RedisClusterCommands<String, String> redis;
     private final String name;
     private final Duration ttl;
 
-    ReplayLedger(RedisClient client, String name, Duration ttl) {
+    ReplayLedger(RedisLink link, String name, Duration ttl) {
         if (name.isBlank() || ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a ledger needs a name and a positive ttl");
         }
-        this.connection = client.connect(StringCodec.UTF8);
+        this.connection = link.connect();
         this.redis = connection.sync();
         this.name = name;
         this.ttl = ttl;

@@ -1,6 +1,8 @@
 package dev.impush.worker;
 
 import dev.impush.model.Channel;
+import dev.impush.runtime.kafka.TopicCheck;
+import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.consumer.WorkerLoop;
 import dev.impush.worker.dedupe.DedupeStore;
@@ -10,10 +12,8 @@ import dev.impush.worker.dispatch.Dispatcher;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.pipeline.JobPipeline;
 import dev.impush.worker.publish.OutcomePublisher;
-import dev.impush.runtime.kafka.TopicCheck;
 import dev.impush.worker.quota.QuotaGate;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -42,7 +42,7 @@ public final class PushWorker implements AutoCloseable {
 
     private final WorkerLoop loop;
     private final Thread pollThread;
-    private final RedisClient redisClient;
+    private final RedisLink redis;
     private final DedupeStore dedupe;
     private final Dispatcher dispatcher;
     private final QuotaGate quota;
@@ -61,20 +61,19 @@ public final class PushWorker implements AutoCloseable {
             return t;
         });
         WorkerMetrics metrics = new WorkerMetrics(meters);
-        this.redisClient = config.redis().client(o -> o
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.redisTimeout())));
         try {
-            config.redis().requireLogin(redisClient, config.redisTimeout());
+            this.redis = config.redis().open(o -> o
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(TimeoutOptions.enabled(config.redisTimeout())), config.redisTimeout());
         } catch (RuntimeException e) {
-            redisClient.shutdown(Duration.ZERO, Duration.ZERO);
             scheduler.shutdownNow();
             throw e;
         }
-        this.dedupe = new DedupeStore(redisClient, workerId, config.dedupeLease(), config.dedupeSentTtl(),
+        LOG.info("dedupe and quotas on Redis {}", redis);
+        this.dedupe = new DedupeStore(redis, workerId, config.dedupeLease(), config.dedupeSentTtl(),
                 config.redisTimeout(), clock);
-        EvictionPolicyCheck.warnIfEvicting(redisClient, config.redisTimeout());
-        this.quota = new QuotaGate(redisClient, config.quotas(), scheduler, clock);
+        EvictionPolicyCheck.warnIfEvicting(redis, config.redisTimeout());
+        this.quota = new QuotaGate(redis, config.quotas(), scheduler, clock);
         this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), quota,
                 scheduler, metrics, clock);
         this.publisher = new OutcomePublisher(config.kafka(), config.instanceId(), config.feedbackTopic(),
@@ -150,7 +149,7 @@ public final class PushWorker implements AutoCloseable {
         dispatcher.close();
         quota.close();
         dedupe.close();
-        redisClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
         scheduler.shutdownNow();
         LOG.info("push worker {} stopped", workerId);
     }

@@ -1,7 +1,10 @@
 package dev.impush.worker;
 
 import dev.impush.localstack.redis.RedisFixture;
+import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.runtime.redis.RedisLink;
 import io.lettuce.core.RedisClient;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -16,12 +19,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class LocalRedis implements BeforeAllCallback, AfterAllCallback {
     private RedisFixture server;
     private RedisClient client;
+    private RedisLink link;
     private ScheduledExecutorService scheduler;
 
     @Override
     public void beforeAll(ExtensionContext context) {
         server = RedisFixture.start();
         client = RedisClient.create(server.uri());
+        link = RedisConnection.of(server.uri()).open(o -> o, Duration.ofSeconds(5));
         scheduler = Executors.newSingleThreadScheduledExecutor();
     }
 
@@ -29,11 +34,18 @@ public final class LocalRedis implements BeforeAllCallback, AfterAllCallback {
     public void afterAll(ExtensionContext context) {
         scheduler.shutdownNow();
         client.shutdown();
+        link.close();
         server.close();
     }
 
+    /** Raw access, for assertions. */
     public RedisClient client() {
         return client;
+    }
+
+    /** What the components under test take. */
+    public RedisLink link() {
+        return link;
     }
 
     public ScheduledExecutorService scheduler() {

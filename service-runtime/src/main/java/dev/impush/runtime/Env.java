@@ -80,6 +80,20 @@ public final class Env {
         return Duration.ofMillis(v);
     }
 
+    /** One of {@code fallback}'s enum constants, written in any case with {@code -} for {@code _}. */
+    public <E extends Enum<E>> E choice(String key, E fallback) {
+        return optional(key).map(s -> {
+            for (E e : fallback.getDeclaringClass().getEnumConstants()) {
+                if (e.name().replace('_', '-').equalsIgnoreCase(s.trim())) {
+                    return e;
+                }
+            }
+            throw new ConfigException(key + "=" + s + " is not one of " + java.util.Arrays.stream(
+                    fallback.getDeclaringClass().getEnumConstants()).map(e -> e.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-')).toList());
+        }).orElse(fallback);
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         return optional(key).map(s -> switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;

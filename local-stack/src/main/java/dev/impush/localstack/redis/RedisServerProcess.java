@@ -36,6 +36,8 @@ public final class RedisServerProcess implements RedisFixture {
     private final String executable;
     private final int port;
     private final Optional<Tls> tls;
+    /** More {@code redis-server} arguments (a cluster node's). */
+    private final List<String> extra;
     private Process process;
 
     /** TLS and ACL material of a {@link #startTls()} server, in its own directory. */
@@ -51,14 +53,28 @@ public final class RedisServerProcess implements RedisFixture {
         }
     }
 
-    private RedisServerProcess(String executable, int port, Optional<Tls> tls) {
+    private RedisServerProcess(String executable, int port, Optional<Tls> tls, List<String> extra) {
         this.executable = executable;
         this.port = port;
         this.tls = tls;
+        this.extra = List.copyOf(extra);
     }
 
     public static RedisServerProcess start() {
-        RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.empty());
+        RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.empty(), List.of());
+        r.launch();
+        return r;
+    }
+
+    /**
+     * A node for a Redis Cluster ({@link RedisClusterProcess} joins them), its cluster state in
+     * {@code dir}; a restart after {@link #kill()} comes back as the same node, empty.
+     */
+    static RedisServerProcess startClusterNode(Path dir) {
+        int port = Ports.free();
+        RedisServerProcess r = new RedisServerProcess(findExecutable(), port, Optional.empty(), List.of(
+                "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
+                "--cluster-node-timeout", "2000", "--dir", dir.toString()));
         r.launch();
         return r;
     }
@@ -70,7 +86,8 @@ public final class RedisServerProcess implements RedisFixture {
      */
     public static RedisServerProcess startTls() {
         try {
-            RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.of(Tls.create()));
+            RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.of(Tls.create()),
+                    List.of());
             r.launch();
             return r;
         } catch (IOException e) {
@@ -113,6 +130,7 @@ public final class RedisServerProcess implements RedisFixture {
             } else {
                 args.addAll(List.of("--port", Integer.toString(port)));
             }
+            args.addAll(extra);
             process = ChildProcesses.reaped(new ProcessBuilder(args)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

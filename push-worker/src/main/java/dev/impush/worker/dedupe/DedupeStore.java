@@ -4,17 +4,16 @@ import dev.impush.model.Channel;
 import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.dedupe.DedupeMark;
 import dev.impush.model.job.PushTarget;
+import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.redis.LuaScript;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One connection, used by the poll thread, which Lettuce pipelines: a claim and the transitions
  * of a poll-loop pass are one script call per {@link #CHUNK} keys each, every script by
- * {@code EVALSHA}.
+ * {@code EVALSHA}. On a Redis Cluster a call takes the keys of one hash slot ({@link SlotBatches}),
+ * and the calls go to their slots' masters in parallel.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final String SENT = DedupeMark.SENT_VALUE;
@@ -47,8 +47,9 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final LuaScript FINISH = LuaScript.load(DedupeStore.class, "finish.lua");
     private static final LuaScript RENEW = LuaScript.load(DedupeStore.class, "renew.lua");
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisLink link;
+    private final RedisLink.Session connection;
+    private final RedisClusterAsyncCommands<String, String> redis;
     private final String inflightValue;
     private final String leaseMillis;
     private final Duration lease;
@@ -64,10 +65,11 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
      * @param timeout how long the poll thread waits for a claim or renewal
      * @param clock   tells how long a job has left
      */
-    public DedupeStore(RedisClient client, String owner, Duration lease, Duration sentTtl, Duration timeout,
+    public DedupeStore(RedisLink link, String owner, Duration lease, Duration sentTtl, Duration timeout,
                        Clock clock) {
-        this.connection = client.connect(StringCodec.UTF8);
-        this.redis = connection.async();
+        this.link = link;
+        this.connection = link.connect();
+        this.redis = connection.commands();
         this.inflightValue = INFLIGHT + owner;
         this.leaseMillis = Long.toString(lease.toMillis());
         this.lease = lease;
@@ -81,40 +83,38 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         return claim(keys, null);
     }
 
-    /** {@inheritDoc} One script call per {@link #CHUNK} keys, in one round trip. */
+    /** {@inheritDoc} One script call per {@link #CHUNK} keys (of one slot on a cluster), in one round trip. */
     @Override
     public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
-        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(keys.size() / CHUNK + 1);
-        for (int from = 0; from < keys.size(); from += CHUNK) {
-            calls.add(claimChunk(keys, targets, from, Math.min(keys.size(), from + CHUNK)));
-        }
-        List<Claim> claims = new ArrayList<>(keys.size());
-        for (List<Object> replies : await(calls)) {
-            for (int i = 0; i < replies.size(); i++) {
-                if (replies.get(i) instanceof String current) {
-                    claims.add(claim(current, (Long) replies.get(++i)));
-                } else {
-                    claims.add(Claim.CLAIMED);
-                }
+        List<int[]> groups = SlotBatches.of(keys.size(), link, i -> keys.get(i).redisKey(), CHUNK);
+        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.size());
+        groups.forEach(g -> calls.add(claimChunk(keys, targets, g)));
+        Claim[] claims = new Claim[keys.size()];
+        List<List<Object>> replies = await(calls);
+        for (int c = 0; c < groups.size(); c++) {
+            int[] items = groups.get(c);
+            List<Object> reply = replies.get(c);
+            for (int i = 0, item = 0; i < reply.size(); i++, item++) {
+                claims[items[item]] = reply.get(i) instanceof String current ? claim(current, (Long) reply.get(++i))
+                        : Claim.CLAIMED;
             }
         }
-        return claims;
+        return Arrays.asList(claims);
     }
 
-    /** One claim.lua call for keys {@code [from, to)}, with their shield keys when there are targets. */
-    private CompletableFuture<List<Object>> claimChunk(List<DedupeKey> keys, List<PushTarget> targets, int from,
-                                                       int to) {
-        int n = to - from;
+    /** One claim.lua call for the keys at {@code items}, with their shield keys when there are targets. */
+    private CompletableFuture<List<Object>> claimChunk(List<DedupeKey> keys, List<PushTarget> targets, int[] items) {
+        int n = items.length;
         String[] redisKeys = new String[targets == null ? n : 2 * n];
         String[] args = new String[targets == null ? 3 : 3 + n];
         args[0] = inflightValue;
         args[1] = leaseMillis;
         args[2] = targets == null ? "0" : "1";
         for (int i = 0; i < n; i++) {
-            DedupeKey k = keys.get(from + i);
+            DedupeKey k = keys.get(items[i]);
             redisKeys[i] = k.redisKey();
             if (targets != null) {
-                PushTarget t = targets.get(from + i);
+                PushTarget t = targets.get(items[i]);
                 redisKeys[n + i] = DedupeKey.shieldKey(k.userId(), t.channel(), t.token());
                 args[3 + i] = t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli());
             }
@@ -134,22 +134,22 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> apply(List<Transition> transitions) {
-        List<CompletableFuture<Long>> calls = new ArrayList<>(transitions.size() / CHUNK + 1);
-        for (int from = 0; from < transitions.size(); from += CHUNK) {
-            calls.add(finishChunk(transitions.subList(from, Math.min(transitions.size(), from + CHUNK))));
+        List<int[]> groups = SlotBatches.of(transitions.size(), link, i -> transitions.get(i).key().redisKey(), CHUNK);
+        CompletableFuture<?>[] calls = new CompletableFuture<?>[groups.size()];
+        for (int c = 0; c < calls.length; c++) {
+            calls[c] = finishChunk(transitions, groups.get(c));
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return CompletableFuture.allOf(calls).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One finish.lua call: a mark or a release per key. */
-    private CompletableFuture<Long> finishChunk(List<Transition> transitions) {
-        String[] keys = new String[transitions.size()];
+    /** One finish.lua call: a mark or a release per key of the transitions at {@code items}. */
+    private CompletableFuture<Long> finishChunk(List<Transition> transitions, int[] items) {
+        String[] keys = new String[items.length];
         String[] args = new String[1 + 2 * keys.length];
         args[0] = inflightValue;
         Instant now = clock.instant();
         for (int i = 0; i < keys.length; i++) {
-            Transition t = transitions.get(i);
+            Transition t = transitions.get(items[i]);
             keys[i] = t.key().redisKey();
             args[1 + 2 * i] = switch (t) {
                 case Transition.Release r -> "";
@@ -178,15 +178,24 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
-        List<CompletableFuture<List<Long>>> calls = new ArrayList<>(keys.size() / CHUNK + 1);
-        for (int from = 0; from < keys.size(); from += CHUNK) {
-            String[] redisKeys = keys.subList(from, Math.min(keys.size(), from + CHUNK)).stream()
-                    .map(DedupeKey::redisKey).toArray(String[]::new);
+        List<int[]> groups = SlotBatches.of(keys.size(), link, i -> keys.get(i).redisKey(), CHUNK);
+        List<CompletableFuture<List<Long>>> calls = new ArrayList<>(groups.size());
+        for (int[] items : groups) {
+            String[] redisKeys = new String[items.length];
+            for (int i = 0; i < items.length; i++) {
+                redisKeys[i] = keys.get(items[i]).redisKey();
+            }
             calls.add(RENEW.run(redis, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
         }
-        List<Boolean> out = new ArrayList<>(keys.size());
-        await(calls).forEach(chunk -> chunk.forEach(r -> out.add(r == 1L)));
-        return out;
+        Boolean[] out = new Boolean[keys.size()];
+        List<List<Long>> replies = await(calls);
+        for (int c = 0; c < groups.size(); c++) {
+            int[] items = groups.get(c);
+            for (int i = 0; i < items.length; i++) {
+                out[items[i]] = replies.get(c).get(i) == 1L;
+            }
+        }
+        return Arrays.asList(out);
     }
 
     /** The values of {@code calls}, waiting at most the timeout for all of them. */

@@ -1,8 +1,6 @@
 package dev.impush.worker.dedupe;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
+import dev.impush.runtime.redis.RedisLink;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +24,8 @@ public final class EvictionPolicyCheck {
     private EvictionPolicyCheck() {}
 
     /** Logs a warning if Redis may evict; carries on either way. */
-    public static void warnIfEvicting(RedisClient client, Duration timeout) {
-        evictingPolicy(client, timeout).ifPresent(policy -> LOG.warn("the dedupe Redis has {} {}: when it is full it "
+    public static void warnIfEvicting(RedisLink redis, Duration timeout) {
+        evictingPolicy(redis, timeout).ifPresent(policy -> LOG.warn("the dedupe Redis has {} {}: when it is full it "
                 + "evicts sent marks and those pushes may be sent twice; set {} noeviction", POLICY, policy, POLICY));
     }
 
@@ -36,9 +34,9 @@ public final class EvictionPolicyCheck {
      * disabled, renamed or not permitted, as on many managed services: then the operator's
      * checklist has to cover it).
      */
-    static Optional<String> evictingPolicy(RedisClient client, Duration timeout) {
-        try (StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8)) {
-            Map<String, String> reply = c.async().configGet(POLICY).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    static Optional<String> evictingPolicy(RedisLink redis, Duration timeout) {
+        try (RedisLink.Session c = redis.connect()) {
+            Map<String, String> reply = c.commands().configGet(POLICY).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.ofNullable(reply.get(POLICY)).filter(policy -> !policy.equals("noeviction"));
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable why = e instanceof ExecutionException ? e.getCause() : e;

@@ -1,11 +1,9 @@
 package dev.impush.worker.quota;
 
 import dev.impush.model.Channel;
+import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.redis.LuaScript;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,15 +43,15 @@ public final class QuotaGate implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaGate.class);
     private static final CompletableFuture<Optional<Instant>> GO = CompletableFuture.completedFuture(Optional.empty());
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisLink.Session connection;
     private final Map<Channel, Bucket> buckets = new EnumMap<>(Channel.class);
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private static final LuaScript LEASE = LuaScript.load(QuotaGate.class, "lease.lua");
     private static final LuaScript RELEASE = LuaScript.load(QuotaGate.class, "release.lua");
 
-    public QuotaGate(RedisClient client, Map<Channel, QuotaLimits> limits, ScheduledExecutorService scheduler, Clock clock) {
-        this.connection = client.connect(StringCodec.UTF8);
+    public QuotaGate(RedisLink redis, Map<Channel, QuotaLimits> limits, ScheduledExecutorService scheduler, Clock clock) {
+        this.connection = redis.connect();
         this.scheduler = scheduler;
         this.clock = clock;
         limits.forEach((c, l) -> buckets.put(c, new Bucket(c, l)));
@@ -124,7 +122,7 @@ public final class QuotaGate implements AutoCloseable {
             }
             Instant now = clock.instant();
             QuotaDay day = QuotaDay.of(now, limits);
-            LEASE.<List<Object>>run(connection.async(), ScriptOutputType.MULTI,
+            LEASE.<List<Object>>run(connection.commands(), ScriptOutputType.MULTI,
                             new String[] {key + ":bucket", key + ":day:" + day.date()},
                             Double.toString(limits.qps()), Long.toString(limits.burst()),
                             Long.toString(now.toEpochMilli()), Integer.toString(want),
@@ -188,7 +186,7 @@ public final class QuotaGate implements AutoCloseable {
                 return; // nothing counted, or counted against a day that has ended
             }
             try {
-                RELEASE.run(connection.async(), ScriptOutputType.INTEGER,
+                RELEASE.run(connection.commands(), ScriptOutputType.INTEGER,
                         new String[] {key + ":day:" + day.date()}, Long.toString(unused)).get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {

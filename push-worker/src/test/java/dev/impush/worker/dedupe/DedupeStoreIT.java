@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.dedupe.DedupeKey;
+import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.runtime.redis.RedisLink;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -27,20 +29,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class DedupeStoreIT {
     private static RedisServerProcess redis;
+    /** What the stores use. */
+    private static RedisLink link;
+    /** Raw access for the assertions. */
     private static RedisClient client;
 
     @BeforeAll
     static void start() {
         redis = RedisServerProcess.start();
-        client = RedisClient.create(redis.uri());
-        client.setOptions(ClientOptions.builder()
+        link = RedisConnection.of(redis.uri()).open(o -> o
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(1))).build());
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(1))), Duration.ofSeconds(1));
+        client = RedisClient.create(redis.uri());
     }
 
     @AfterAll
     static void stop() {
         client.shutdown();
+        link.close();
         redis.close();
     }
 
@@ -49,7 +55,7 @@ class DedupeStoreIT {
     }
 
     private static DedupeStore store(String owner, Duration lease, Duration sentTtl) {
-        return new DedupeStore(client, owner, lease, sentTtl, Duration.ofSeconds(1), Clock.systemUTC());
+        return new DedupeStore(link, owner, lease, sentTtl, Duration.ofSeconds(1), Clock.systemUTC());
     }
 
     /** Applies the transitions, as the pipeline does with a pass's answers, and waits for them. */
@@ -189,22 +195,20 @@ class DedupeStoreIT {
     @Test
     void evictionPolicyCheck_reportsEvictingPolicies_andIgnoresAForbiddenConfig() {
         Duration timeout = Duration.ofSeconds(1);
-        assertEquals(Optional.empty(), EvictionPolicyCheck.evictingPolicy(client, timeout), "redis-server's default");
+        assertEquals(Optional.empty(), EvictionPolicyCheck.evictingPolicy(link, timeout), "redis-server's default");
         try (var c = client.connect()) {
             c.sync().configSet("maxmemory-policy", "volatile-ttl");
             try {
-                assertEquals(Optional.of("volatile-ttl"), EvictionPolicyCheck.evictingPolicy(client, timeout));
+                assertEquals(Optional.of("volatile-ttl"), EvictionPolicyCheck.evictingPolicy(link, timeout));
             } finally {
                 c.sync().configSet("maxmemory-policy", "noeviction");
             }
             c.sync().aclSetuser("no-config", AclSetuserArgs.Builder.on().addPassword("pw").allKeys().allCommands()
                     .removeCommand(CommandType.CONFIG));
         }
-        RedisClient limited = RedisClient.create(redis.uri().replace("redis://", "redis://no-config:pw@"));
-        try {
+        try (RedisLink limited = RedisConnection.of(redis.uri().replace("redis://", "redis://no-config:pw@"))
+                .open(o -> o, timeout)) {
             assertEquals(Optional.empty(), EvictionPolicyCheck.evictingPolicy(limited, timeout));
-        } finally {
-            limited.shutdown();
         }
     }
 

@@ -126,7 +126,7 @@ class DispatcherIT {
                 Duration.ofSeconds(30), 0);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ChannelResilience resilience = new ChannelResilience(settings, meters);
-        try (QuotaGate quota = new QuotaGate(REDIS.client(), Map.of(), REDIS.scheduler(), Clock.systemUTC());
+        try (QuotaGate quota = new QuotaGate(REDIS.link(), Map.of(), REDIS.scheduler(), Clock.systemUTC());
              Dispatcher dispatcher = new Dispatcher(Map.of(Channel.APNS, channel), resilience,
                      quota, REDIS.scheduler(), new WorkerMetrics(meters), Clock.systemUTC())) {
             Instant now = Instant.now();

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
+import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.LocalRedis;
 import dev.impush.worker.TestClock;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,8 +45,8 @@ class QuotaGateIT {
     void twoReplicas_shareOneBucket_atAFrozenInstant_admitOnlyTheBurst() throws Exception {
         Clock frozen = Clock.fixed(Instant.parse("2026-11-25T08:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.VIVO, new QuotaLimits(100, 100, 0, SHANGHAI));
-        try (QuotaGate a = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), frozen);
-             QuotaGate b = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), frozen)) {
+        try (QuotaGate a = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), frozen);
+             QuotaGate b = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), frozen)) {
             var fromA = acquire(a, Channel.VIVO, 80);
             var fromB = acquire(b, Channel.VIVO, 80);
             Thread.sleep(500); // leases settle; time does not move, so the bucket never refills
@@ -59,7 +60,7 @@ class QuotaGateIT {
     void dailyQuota_spent_answersTheResetInstant_withoutWaiting() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.OPPO, new QuotaLimits(0, 1, 50, SHANGHAI));
-        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             var results = acquire(gate, Channel.OPPO, 60);
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
             long go = results.stream().filter(f -> f.join().isEmpty()).count();
@@ -97,7 +98,7 @@ class QuotaGateIT {
     void dailyQuotaOnly_leasesChunks_notOneSendPerRoundTrip() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.XIAOMI, new QuotaLimits(0, 0, 100_000, SHANGHAI));
-        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             long before = scriptCalls();
             long start = System.nanoTime();
             var results = acquire(gate, Channel.XIAOMI, 2_000);
@@ -115,8 +116,8 @@ class QuotaGateIT {
     void dailyQuotaOnly_twoReplicas_admitExactlyTheQuota() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.HUAWEI, new QuotaLimits(0, 0, 1_000, SHANGHAI));
-        try (QuotaGate a = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock);
-             QuotaGate b = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+        try (QuotaGate a = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock);
+             QuotaGate b = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
             for (int i = 0; i < 750; i++) { // interleaved, as two busy replicas would
                 all.add(a.acquire(Channel.HUAWEI));
@@ -133,7 +134,7 @@ class QuotaGateIT {
     @Test
     void underARate_aDryBucket_isWaitedOnForAChunk_notOneTokenPerRoundTrip() throws Exception {
         var limits = Map.of(Channel.FCM, new QuotaLimits(200, 10, 0, SHANGHAI));
-        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), Clock.systemUTC())) {
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), Clock.systemUTC())) {
             long before = scriptCalls();
             long start = System.nanoTime();
             var results = acquire(gate, Channel.FCM, 100);
@@ -149,7 +150,7 @@ class QuotaGateIT {
     void permitsLeasedAhead_lapseAtMidnight_andDoNotCountForTheNewDay() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-12-05T15:59:59Z")); // 23:59:59 in Shanghai
         var limits = Map.of(Channel.HONOR, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
-        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             assertEquals(Optional.empty(), gate.acquire(Channel.HONOR).get(1, TimeUnit.SECONDS));
             long leasedBeforeMidnight = Long.parseLong(get("impush:quota:{honor}:day:2026-12-05"));
             assertTrue(leasedBeforeMidnight > 1, "a rate-limited channel leases ahead: " + leasedBeforeMidnight);
@@ -164,7 +165,7 @@ class QuotaGateIT {
     void close_returnsUnusedPermits_toTheDailyCount() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC);
         var limits = Map.of(Channel.MEIZU, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
-        try (QuotaGate gate = new QuotaGate(REDIS.client(), limits, REDIS.scheduler(), clock)) {
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             for (int i = 0; i < 3; i++) {
                 assertEquals(Optional.empty(), gate.acquire(Channel.MEIZU).get(1, TimeUnit.SECONDS));
             }
@@ -174,7 +175,7 @@ class QuotaGateIT {
 
     @Test
     void unlimitedChannel_isAdmittedAtOnce() throws Exception {
-        try (QuotaGate gate = new QuotaGate(REDIS.client(), Map.of(), REDIS.scheduler(), Clock.systemUTC())) {
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), Map.of(), REDIS.scheduler(), Clock.systemUTC())) {
             assertEquals(Optional.empty(), gate.acquire(Channel.APNS).get(1, TimeUnit.SECONDS));
         }
     }
@@ -182,13 +183,13 @@ class QuotaGateIT {
     @Test
     void redisDown_admitsLocally() throws Exception {
         RedisServerProcess other = RedisServerProcess.start();
-        RedisClient c = RedisClient.create(other.uri());
+        RedisLink c = RedisConnection.of(other.uri()).open(o -> o, Duration.ofSeconds(2));
         try (QuotaGate gate = new QuotaGate(c, Map.of(Channel.MEIZU, new QuotaLimits(10, 10, 0, SHANGHAI)),
                 REDIS.scheduler(), Clock.systemUTC())) {
             other.kill();
             assertEquals(Optional.empty(), gate.acquire(Channel.MEIZU).get(10, TimeUnit.SECONDS));
         } finally {
-            c.shutdown();
+            c.close();
             other.close();
         }
     }

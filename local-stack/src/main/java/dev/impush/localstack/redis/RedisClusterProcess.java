@@ -1,0 +1,113 @@
+package dev.impush.localstack.redis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis Cluster of local {@code redis-server --cluster-enabled yes} processes, joined by
+ * {@code redis-cli --cluster create}: as a production cluster is built, without Docker. Its
+ * {@link #uri()} is the seed list a service is given ({@code redis://a,redis://b,...}).
+ */
+public final class RedisClusterProcess implements RedisFixture {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisClusterProcess.class);
+    private static final Duration FORMED = Duration.ofSeconds(30);
+
+    private final List<RedisServerProcess> nodes;
+
+    private RedisClusterProcess(List<RedisServerProcess> nodes) {
+        this.nodes = nodes;
+    }
+
+    /** {@code masters} masters with {@code replicas} replicas each, every slot assigned and the cluster ok. */
+    public static RedisClusterProcess start(int masters, int replicas) {
+        List<RedisServerProcess> nodes = new ArrayList<>();
+        try {
+            Path dir = Files.createTempDirectory("impush-redis-cluster");
+            for (int i = 0; i < masters * (1 + replicas); i++) {
+                nodes.add(RedisServerProcess.startClusterNode(dir));
+            }
+            List<String> create = new ArrayList<>(List.of(cli(), "--cluster", "create"));
+            nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
+            create.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
+            run(create, Duration.ofSeconds(60));
+            RedisClusterProcess cluster = new RedisClusterProcess(nodes);
+            cluster.awaitOk();
+            LOG.info("redis cluster ready: {} masters, {} replicas each, ports {}", masters, replicas,
+                    nodes.stream().map(n -> Integer.toString(n.port())).collect(Collectors.joining(",")));
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            nodes.forEach(RedisServerProcess::close);
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /** Until every node says {@code cluster_state:ok}. */
+    private void awaitOk() {
+        long deadline = System.nanoTime() + FORMED.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (nodes.stream().allMatch(n -> clusterInfo(n).contains("cluster_state:ok"))) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the redis cluster did not form within " + FORMED);
+    }
+
+    private static String clusterInfo(RedisServerProcess node) {
+        return run(List.of(cli(), "-p", Integer.toString(node.port()), "cluster", "info"), Duration.ofSeconds(5));
+    }
+
+    /** {@code redis-cli} beside {@code redis-server}. */
+    private static String cli() {
+        Path beside = Path.of(RedisServerProcess.findExecutable()).resolveSibling("redis-cli");
+        return Files.isExecutable(beside) ? beside.toString() : "redis-cli";
+    }
+
+    private static String run(List<String> command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " failed: "
+                        + new String(out, StandardCharsets.UTF_8));
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.getFirst(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The seed list: every node. */
+    @Override
+    public String uri() {
+        return nodes.stream().map(RedisServerProcess::uri).collect(Collectors.joining(","));
+    }
+
+    /** The nodes, masters and replicas as {@code redis-cli} paired them. */
+    public List<RedisServerProcess> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(RedisServerProcess::close);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.impush.worker.dedupe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.localstack.redis.RedisClusterProcess;
+import dev.impush.localstack.redis.RedisServerProcess;
+import dev.impush.model.Channel;
+import dev.impush.model.dedupe.DedupeKey;
+import dev.impush.runtime.ConfigException;
+import dev.impush.runtime.Env;
+import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.runtime.redis.RedisLink;
+import dev.impush.worker.quota.QuotaGate;
+import dev.impush.worker.quota.QuotaLimits;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Dedupe and quotas on a Redis Cluster of three masters ({@code redis-server --cluster-enabled yes},
+ * joined by {@code redis-cli --cluster create}): a batch's keys span many slots, so each script call
+ * takes one slot's keys and the answers come back in the batch's order.
+ */
+@Timeout(60)
+class RedisClusterDedupeIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static RedisClusterProcess cluster;
+    private static RedisLink link;
+
+    @BeforeAll
+    static void start() {
+        cluster = RedisClusterProcess.start(3, 0);
+        link = RedisConnection.of(cluster.uri()).open(o -> o, TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        link.close();
+        cluster.close();
+    }
+
+    private static DedupeStore store(String owner) {
+        return new DedupeStore(link, owner, Duration.ofSeconds(30), Duration.ofHours(1), TIMEOUT, Clock.systemUTC());
+    }
+
+    @Test
+    void aBatchOverManySlots_isClaimedMarkedAndRenewedInOrder() throws Exception {
+        assertTrue(link.clustered());
+        int n = DedupeStore.CHUNK * 2 + 300;
+        // 400 users: their hash tags spread the keys over most of the cluster's slots
+        List<DedupeKey> keys = IntStream.range(0, n).mapToObj(i -> new DedupeKey("cu" + (i % 400), "m" + i, "d1"))
+                .toList();
+        try (DedupeStore a = store("a"); DedupeStore b = store("b")) {
+            assertTrue(a.claim(keys).stream().allMatch(c -> c instanceof Claim.Claimed), "all claimed by a");
+            List<Claim> seen = b.claim(keys);
+            assertTrue(seen.stream().allMatch(c -> c instanceof Claim.HeldElsewhere h && h.holder().endsWith("a")),
+                    "each held by a, in order");
+            assertTrue(a.renew(keys).stream().allMatch(Boolean::booleanValue), "a renews all its claims");
+            assertTrue(b.renew(keys).stream().noneMatch(Boolean::booleanValue), "b holds none");
+
+            // every other key marked sent, the rest released: the answers must not be shuffled
+            List<Transition> transitions = IntStream.range(0, n).mapToObj(i -> i % 2 == 0
+                    ? (Transition) new Transition.MarkSent(keys.get(i), Instant.now().plusSeconds(3600))
+                    : new Transition.Release(keys.get(i))).toList();
+            a.apply(transitions).get(5, TimeUnit.SECONDS);
+            List<Claim> after = b.claim(keys);
+            for (int i = 0; i < n; i++) {
+                if (i % 2 == 0) {
+                    assertInstanceOf(Claim.AlreadyDone.class, after.get(i), "key " + i);
+                } else {
+                    assertInstanceOf(Claim.Claimed.class, after.get(i), "key " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void quotaBuckets_workOnTheCluster() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (QuotaGate gate = new QuotaGate(link, Map.of(Channel.XIAOMI, new QuotaLimits(1000, 100, 1000, java.time.ZoneOffset.UTC)), scheduler,
+                Clock.systemUTC())) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(Optional.empty(), gate.acquire(Channel.XIAOMI).get(5, TimeUnit.SECONDS), "permit " + i);
+            }
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void oneNodesUri_isFoundToBeACluster() {
+        String first = cluster.uri().split(",")[0];
+        try (RedisLink one = RedisConnection.of(first).open(o -> o, TIMEOUT)) {
+            assertTrue(one.clustered(), "auto mode asks the server");
+        }
+    }
+
+    @Test
+    void aModeTheServerContradicts_stopsTheServiceNamingTheKey() {
+        String first = cluster.uri().split(",")[0];
+        ConfigException standalone = assertThrows(ConfigException.class, () -> RedisConnection.fromEnv(Env.of(Map.of(
+                RedisConnection.URI_KEY, first, RedisConnection.MODE_KEY, "standalone"))).open(o -> o, TIMEOUT));
+        assertTrue(standalone.getMessage().contains(RedisConnection.MODE_KEY), standalone.getMessage());
+
+        RedisServerProcess plain = RedisServerProcess.start();
+        try {
+            ConfigException notACluster = assertThrows(ConfigException.class, () -> RedisConnection.fromEnv(Env.of(
+                    Map.of(RedisConnection.URI_KEY, plain.uri(), RedisConnection.MODE_KEY, "cluster")))
+                    .open(o -> o, TIMEOUT));
+            assertTrue(notACluster.getMessage().contains(RedisConnection.MODE_KEY), notACluster.getMessage());
+        } finally {
+            plain.close();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.impush.runtime.redis;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+
+/**
+ * The Redis a service uses, standalone or a Redis Cluster, behind the commands both share
+ * ({@link RedisClusterAsyncCommands}). A cluster connection routes each command by its key's slot,
+ * so the keys of one script call must share a slot: {@link #slot} tells how to group them. Opened by
+ * {@link RedisConnection#open}; {@link #close()} shuts the client down. Thread-safe.
+ */
+public final class RedisLink implements AutoCloseable {
+    private final AbstractRedisClient client;
+    private final String description;
+
+    RedisLink(AbstractRedisClient client, String description) {
+        this.client = client;
+        this.description = description;
+    }
+
+    /** Whether this is a Redis Cluster: a script's keys must then share a hash slot. */
+    public boolean clustered() {
+        return client instanceof RedisClusterClient;
+    }
+
+    /** The hash slot of {@code key} on a cluster; 0 on a standalone server, where any keys go together. */
+    public int slot(String key) {
+        return clustered() ? SlotHash.getSlot(key) : 0;
+    }
+
+    /** A new connection (commands on it are pipelined); close it when done. */
+    public Session connect() {
+        if (client instanceof RedisClusterClient cluster) {
+            StatefulRedisClusterConnection<String, String> c = cluster.connect(StringCodec.UTF8);
+            return new Session(c, c.async(), c.sync());
+        }
+        StatefulRedisConnection<String, String> c = ((RedisClient) client).connect(StringCodec.UTF8);
+        return new Session(c, c.async(), c.sync());
+    }
+
+    /** One connection and its commands, asynchronous (pipelined) and blocking. */
+    public record Session(StatefulConnection<String, String> connection,
+                          RedisClusterAsyncCommands<String, String> commands,
+                          RedisClusterCommands<String, String> sync) implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}
