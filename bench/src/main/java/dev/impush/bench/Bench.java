@@ -13,8 +13,8 @@ import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.runtime.redis.RedisLink;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,6 +102,9 @@ public final class Bench implements Callable<Integer> {
             + " (Kafka's Java client) or crc32 (librdkafka's default: most events are rerouted by the detector)"
             + " (default ${DEFAULT-VALUE})")
     String detectorPartitioner = "murmur2";
+    @Option(names = "--redis-cluster", description = "the worker's dedupe and quotas on a Redis Cluster of 3 masters"
+            + " with a replica each (local redis-server processes) instead of one redis-server")
+    boolean redisCluster;
     @Option(names = "--no-detector", description = "skip the detector bench")
     boolean noDetector;
     @Option(names = "--detector-only", description = "only the detector bench (both scenarios): no raw limit, no worker")
@@ -110,8 +113,8 @@ public final class Bench implements Callable<Integer> {
     Path out = Path.of("bench-results");
 
     private LocalStack stack;
-    private RedisClient redisClient;
-    private StatefulRedisConnection<String, String> redis;
+    private RedisLink redisLink;
+    private RedisLink.Session redis;
     private MockApns apns;
     private List<String> tokens;
 
@@ -139,11 +142,13 @@ public final class Bench implements Callable<Integer> {
         }
         Files.createDirectories(out);
         long started = System.nanoTime();
-        System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions%n",
-                jobs, runs, latencyMs, connections, partitions);
-        stack = LocalStack.start(FixtureMode.LOCAL).withDefaultTopics(partitions, List.of());
-        redisClient = RedisClient.create(stack.redisUri());
-        redis = redisClient.connect();
+        System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions,"
+                + " %s%n", jobs, runs, latencyMs, connections, partitions,
+                redisCluster ? "Redis Cluster (3 masters, 1 replica each)" : "one redis-server");
+        stack = (redisCluster ? LocalStack.startWithRedisCluster(FixtureMode.LOCAL) : LocalStack.start(FixtureMode.LOCAL))
+                .withDefaultTopics(partitions, List.of());
+        redisLink = RedisConnection.of(stack.redisUri()).open(o -> o, Duration.ofSeconds(5));
+        redis = redisLink.connect();
         apns = MockApns.start(java.time.Clock.systemUTC(), vendorThreads);
         apns.ledger().listen((channel, messageId, deviceId) -> Arrivals.record(messageId));
         BenchCredentials creds = BenchCredentials.generate();
@@ -203,7 +208,7 @@ public final class Bench implements Callable<Integer> {
             slow.close();
             apns.close();
             redis.close();
-            redisClient.shutdown();
+            redisLink.close();
             stack.close();
         }
         report(results, (System.nanoTime() - started) / 1e9);
@@ -577,6 +582,7 @@ public final class Bench implements Callable<Integer> {
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("ack_mix_online", ackMix).put("detector_threads", detectorThreads)
                 .put("detector_commit_ms", detectorCommitMs).put("detector_partitioner", detectorPartitioner)
+                .put("redis_cluster", redisCluster)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
         workerEnv.forEach((k, v) -> params.put("worker_env." + k, v));

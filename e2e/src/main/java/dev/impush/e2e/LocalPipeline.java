@@ -67,7 +67,7 @@ public final class LocalPipeline implements AutoCloseable {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, Clusters.SECURED);
         }
 
-        /** Redis as a cluster of three masters with a replica each ({@link LocalStack#startWithRedisCluster()}). */
+        /** Redis as a cluster of three masters with a replica each ({@link LocalStack#startWithRedisCluster}). */
         public Options withRedisCluster() {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv,
                     Clusters.REDIS_CLUSTER);
@@ -95,7 +95,7 @@ public final class LocalPipeline implements AutoCloseable {
         this.stack = (switch (options.clusters()) {
             case PLAIN -> LocalStack.start(options.mode());
             case SECURED -> LocalStack.startSecured();
-            case REDIS_CLUSTER -> LocalStack.startWithRedisCluster();
+            case REDIS_CLUSTER -> LocalStack.startWithRedisCluster(options.mode());
         })
                 .withDefaultTopics(options.partitions(),
                 RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());

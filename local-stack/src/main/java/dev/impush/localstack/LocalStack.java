@@ -45,10 +45,9 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Redis as a Redis Cluster of three masters with a replica each ({@link RedisClusterProcess}:
-     * local processes, whatever the mode), Kafka as {@link FixtureMode#resolve()} says.
+     * local processes, whatever the mode), Kafka as {@code mode} says.
      */
-    public static LocalStack startWithRedisCluster() {
-        FixtureMode mode = FixtureMode.resolve();
+    public static LocalStack startWithRedisCluster(FixtureMode mode) {
         return start(mode, KafkaFixture.start(mode), () -> RedisClusterProcess.start(3, 1));
     }
 
