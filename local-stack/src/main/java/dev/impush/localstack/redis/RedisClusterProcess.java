@@ -50,11 +50,15 @@ public final class RedisClusterProcess implements RedisFixture {
         }
     }
 
-    /** Until every node says {@code cluster_state:ok}. */
+    /**
+     * Until every node says {@code cluster_state:ok} and every replica has its master's data
+     * ({@code master_link_status:up}): a replica that never synced refuses to take over, so a master
+     * killed before that would leave its slots down for good.
+     */
     private void awaitOk() {
         long deadline = System.nanoTime() + FORMED.toNanos();
         while (System.nanoTime() < deadline) {
-            if (nodes.stream().allMatch(n -> clusterInfo(n).contains("cluster_state:ok"))) {
+            if (nodes.stream().allMatch(n -> clusterInfo(n).contains("cluster_state:ok") && synced(n))) {
                 return;
             }
             try {
@@ -65,6 +69,12 @@ public final class RedisClusterProcess implements RedisFixture {
             }
         }
         throw new IllegalStateException("the redis cluster did not form within " + FORMED);
+    }
+
+    private static boolean synced(RedisServerProcess node) {
+        String replication = run(List.of(cli(), "-p", Integer.toString(node.port()), "info", "replication"),
+                Duration.ofSeconds(5));
+        return !replication.contains("role:slave") || replication.contains("master_link_status:up");
     }
 
     private static String clusterInfo(RedisServerProcess node) {

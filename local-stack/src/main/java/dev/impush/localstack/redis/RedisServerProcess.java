@@ -74,7 +74,9 @@ public final class RedisServerProcess implements RedisFixture {
         int port = Ports.free();
         RedisServerProcess r = new RedisServerProcess(findExecutable(), port, Optional.empty(), List.of(
                 "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
-                "--cluster-node-timeout", "2000", "--dir", dir.toString()));
+                "--cluster-node-timeout", "2000", "--dir", dir.toString(),
+                // a replica's first sync starts at once, not after the default 5 s wait for more replicas
+                "--repl-diskless-sync-delay", "0"));
         r.launch();
         return r;
     }
