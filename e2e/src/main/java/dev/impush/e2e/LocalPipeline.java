@@ -72,10 +72,16 @@ public final class LocalPipeline implements AutoCloseable {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv,
                     Clusters.REDIS_CLUSTER);
         }
+
+        /** Kafka as a replicated cluster of three nodes ({@link LocalStack#startWithKafkaCluster}). */
+        public Options withKafkaCluster() {
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv,
+                    Clusters.KAFKA_CLUSTER);
+        }
     }
 
     /** Which Kafka and Redis a pipeline runs on. */
-    public enum Clusters { PLAIN, SECURED, REDIS_CLUSTER }
+    public enum Clusters { PLAIN, SECURED, REDIS_CLUSTER, KAFKA_CLUSTER }
 
     /** The detector's ack timeout here: short, so tests of zombie connections are quick. */
     public static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
@@ -96,6 +102,7 @@ public final class LocalPipeline implements AutoCloseable {
             case PLAIN -> LocalStack.start(options.mode());
             case SECURED -> LocalStack.startSecured();
             case REDIS_CLUSTER -> LocalStack.startWithRedisCluster(options.mode());
+            case KAFKA_CLUSTER -> LocalStack.startWithKafkaCluster(options.mode());
         })
                 .withDefaultTopics(options.partitions(),
                 RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());

@@ -1,6 +1,7 @@
 package dev.impush.localstack;
 
 import dev.impush.localstack.kafka.EmbeddedKafka;
+import dev.impush.localstack.kafka.KafkaClusterProcess;
 import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.localstack.kafka.KafkaTopics;
 import dev.impush.localstack.redis.RedisClusterProcess;
@@ -49,6 +50,14 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack startWithRedisCluster(FixtureMode mode) {
         return start(mode, KafkaFixture.start(mode), () -> RedisClusterProcess.start(3, 1));
+    }
+
+    /**
+     * Kafka as a replicated cluster of three KRaft nodes ({@link KafkaClusterProcess}: local JVMs
+     * that can be killed, whatever the mode), Redis as {@code mode} says.
+     */
+    public static LocalStack startWithKafkaCluster(FixtureMode mode) {
+        return start(mode, KafkaClusterProcess.start(3), () -> RedisFixture.start(mode));
     }
 
     private static LocalStack start(FixtureMode mode, KafkaFixture kafka, Supplier<RedisFixture> redisStart) {

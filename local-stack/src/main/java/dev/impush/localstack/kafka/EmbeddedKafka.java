@@ -140,27 +140,8 @@ public final class EmbeddedKafka implements KafkaFixture {
                     Map.entry("advertised.listeners", name + "://127.0.0.1:" + port),
                     Map.entry("controller.listener.names", "CONTROLLER"),
                     Map.entry("inter.broker.listener.name", name),
-                    Map.entry("listener.security.protocol.map", name + ":" + name + ",CONTROLLER:PLAINTEXT"),
-                    Map.entry("log.dirs", dir.resolve("data").toString()),
-                    Map.entry("num.partitions", "4"),
-                    Map.entry("auto.create.topics.enable", "false"),
-                    Map.entry("offsets.topic.replication.factor", "1"),
-                    Map.entry("offsets.topic.num.partitions", "4"),
-                    Map.entry("transaction.state.log.replication.factor", "1"),
-                    Map.entry("transaction.state.log.min.isr", "1"),
-                    Map.entry("transaction.state.log.num.partitions", "4"),
-                    Map.entry("share.coordinator.state.topic.replication.factor", "1"),
-                    Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                    Map.entry("group.initial.rebalance.delay.ms", "0"),
-                    // sized for the small machines it runs on (defaults: 8 request handlers, 3 network
-                    // threads per listener), sharing their cores with the clients under test
-                    Map.entry("num.io.threads", "2"),
-                    Map.entry("num.network.threads", "1"),
-                    Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE)),
-                    Map.entry("log.segment.bytes", Integer.toString(64 * 1024 * 1024)),
-                    // hostile-input tests produce 10 MB records, as a misbehaving client could
-                    Map.entry("message.max.bytes", Integer.toString(16 * 1024 * 1024)),
-                    Map.entry("replica.fetch.max.bytes", Integer.toString(16 * 1024 * 1024))));
+                    Map.entry("listener.security.protocol.map", name + ":" + name + ",CONTROLLER:PLAINTEXT")));
+            p.putAll(BrokerSettings.common(dir.resolve("data"), 1));
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
                 p.store(out, "impush embedded broker");
@@ -256,7 +237,7 @@ public final class EmbeddedKafka implements KafkaFixture {
         deleteRecursively(dir);
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

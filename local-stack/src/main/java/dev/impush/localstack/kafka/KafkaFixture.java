@@ -13,6 +13,11 @@ public interface KafkaFixture extends AutoCloseable {
 
     String bootstrapServers();
 
+    /** How many brokers it has: topics created on it are replicated up to 3 times. */
+    default int brokers() {
+        return 1;
+    }
+
     /** What a Kafka client sets, besides the bootstrap servers, to be let in (security settings). */
     default Map<String, Object> clientProperties() {
         return Map.of();

@@ -26,19 +26,24 @@ public final class KafkaTopics {
      * @param compacted names of topics to create with {@code cleanup.policy=compact}
      */
     public static void createAndAwait(String bootstrap, Map<String, Integer> partitions, List<String> compacted) {
-        createAndAwait(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), partitions, compacted);
+        createAndAwait(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), 1, partitions, compacted);
     }
 
-    /** {@link #createAndAwait(String, Map, List)} on {@code kafka}, with the client settings it needs. */
+    /**
+     * {@link #createAndAwait(String, Map, List)} on {@code kafka}, with the client settings it needs,
+     * replicated as {@code deploy/create-topics.sh} does on a cluster of 3 brokers or more (3 replicas,
+     * {@code min.insync.replicas} 2, the brokers' default), else once.
+     */
     public static void createAndAwait(KafkaFixture kafka, Map<String, Integer> partitions, List<String> compacted) {
-        createAndAwait(kafka.clientProperties(Map.of()), partitions, compacted);
+        createAndAwait(kafka.clientProperties(Map.of()), Math.min(3, kafka.brokers()), partitions, compacted);
     }
 
-    private static void createAndAwait(Map<String, Object> adminProps, Map<String, Integer> partitions, List<String> compacted) {
+    private static void createAndAwait(Map<String, Object> adminProps, int replication, Map<String, Integer> partitions,
+                                       List<String> compacted) {
         try (Admin admin = Admin.create(adminProps)) {
             List<NewTopic> topics = new ArrayList<>();
             partitions.forEach((name, n) -> {
-                NewTopic t = new NewTopic(name, n, (short) 1);
+                NewTopic t = new NewTopic(name, n, (short) replication);
                 if (compacted.contains(name)) {
                     t.configs(Map.of("cleanup.policy", "compact"));
                 }
