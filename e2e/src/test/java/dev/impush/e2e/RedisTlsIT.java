@@ -55,10 +55,10 @@ class RedisTlsIT {
         RedisConnection connection = RedisConnection.fromEnv(Env.of(redis.serviceEnv()));
         try (RedisLink link = open(connection);
              DedupeStore a = new DedupeStore(link, "tls-a", Duration.ofSeconds(30), Duration.ofDays(1), TIMEOUT,
-                     Clock.systemUTC());
+                     Clock.systemUTC(), true);
              DedupeStore b = new DedupeStore(link, "tls-b", Duration.ofSeconds(30), Duration.ofDays(1), TIMEOUT,
-                     Clock.systemUTC())) {
-            DedupeKey key = new DedupeKey("tls-user", "tls-m1", "tls-device");
+                     Clock.systemUTC(), true)) {
+            DedupeKey key = DedupeKey.of("tls-user", "tls-m1", "tls-device", java.time.Instant.now().plusSeconds(3600));
             assertInstanceOf(Claim.Claimed.class, a.claim(List.of(key)).getFirst());
             assertInstanceOf(Claim.HeldElsewhere.class, b.claim(List.of(key)).getFirst());
         }

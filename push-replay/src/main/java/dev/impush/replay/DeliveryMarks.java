@@ -24,14 +24,32 @@ final class DeliveryMarks implements AutoCloseable {
         this.connection = link.connect();
     }
 
-    /** Each key's mark, in order. */
+    /** What Redis holds of one delivery: its mark set's answer, its claim, its key of the layout before. */
+    private record Lookup(RedisFuture<List<Boolean>> settled, RedisFuture<String> claim, RedisFuture<String> legacy) {
+        DedupeMark mark() throws Exception {
+            List<Boolean> sentOrDone = settled.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (sentOrDone.get(0)) {
+                return DedupeMark.SENT;
+            }
+            if (sentOrDone.get(1)) {
+                return DedupeMark.DONE;
+            }
+            String claimed = claim.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return DedupeMark.of(claimed != null ? claimed : legacy.get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Each delivery's mark, in order (marks of releases before the mark-set layout included). */
     List<DedupeMark> read(List<DedupeKey> keys) throws Unavailable {
-        List<RedisFuture<String>> gets = new ArrayList<>(keys.size());
-        keys.forEach(k -> gets.add(connection.commands().get(k.redisKey())));
+        var redis = connection.commands();
+        List<Lookup> lookups = new ArrayList<>(keys.size());
+        keys.forEach(k -> lookups.add(new Lookup(
+                redis.smismember(k.markKey(), k.member(DedupeMark.SENT), k.member(DedupeMark.DONE)),
+                redis.get(k.claimKey()), redis.get(k.legacyKey()))));
         List<DedupeMark> marks = new ArrayList<>(keys.size());
         try {
-            for (RedisFuture<String> get : gets) {
-                marks.add(DedupeMark.of(get.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+            for (Lookup lookup : lookups) {
+                marks.add(lookup.mark());
             }
             return marks;
         } catch (InterruptedException e) {

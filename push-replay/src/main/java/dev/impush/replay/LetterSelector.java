@@ -56,7 +56,7 @@ final class LetterSelector {
 
     private List<PushTarget> notDelivered(PushJob job) {
         List<DedupeKey> keys = job.targets().stream()
-                .map(t -> new DedupeKey(job.userId(), job.messageId(), t.deviceId())).toList();
+                .map(t -> DedupeKey.of(job, t.deviceId())).toList();
         try {
             List<DedupeMark> states = marks.read(keys);
             List<PushTarget> pending = new ArrayList<>();

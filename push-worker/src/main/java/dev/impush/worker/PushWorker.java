@@ -71,7 +71,7 @@ public final class PushWorker implements AutoCloseable {
         }
         LOG.info("dedupe and quotas on Redis {}", redis);
         this.dedupe = new DedupeStore(redis, workerId, config.dedupeLease(), config.dedupeSentTtl(),
-                config.redisTimeout(), clock);
+                config.redisTimeout(), clock, config.dedupeLegacyMarks());
         EvictionPolicyCheck.warnIfEvicting(redis, config.redisTimeout());
         this.quota = new QuotaGate(redis, config.quotas(), scheduler, clock);
         this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), quota,

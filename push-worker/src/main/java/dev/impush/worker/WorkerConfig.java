@@ -45,6 +45,9 @@ import java.util.Map;
  * @param dedupeSentTtl   the longest a sent mark prevents re-sends (IMPUSH_DEDUPE_SENT_TTL_MS): each mark lives
  *                        until its job expires plus 5 minutes, at most this, and marks of jobs without
  *                        expiry this long. The default covers the detector's default message TTL (24 h)
+ * @param dedupeLegacyMarks whether claims also read the dedupe keys of releases before the mark-set layout
+ *                        (IMPUSH_DEDUPE_LEGACY_MARKS), so marks written before an upgrade still count;
+ *                        standalone Redis only
  * @param redisTimeout    a Redis round trip slower than this counts as Redis unavailable (IMPUSH_REDIS_TIMEOUT_MS)
  * @param redisBackoff    after a failed Redis call, how long Redis is left alone (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
@@ -71,6 +74,7 @@ public record WorkerConfig(
         Duration drainTimeout,
         Duration dedupeLease,
         Duration dedupeSentTtl,
+        boolean dedupeLegacyMarks,
         Duration redisTimeout,
         Duration redisBackoff,
         int opsPort,
@@ -99,6 +103,7 @@ public record WorkerConfig(
                 env.millis("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", 20_000),
                 env.millis("IMPUSH_DEDUPE_LEASE_MS", 60_000),
                 env.millis("IMPUSH_DEDUPE_SENT_TTL_MS", Duration.ofHours(25).toMillis()),
+                env.bool("IMPUSH_DEDUPE_LEGACY_MARKS", true),
                 env.millis("IMPUSH_REDIS_TIMEOUT_MS", 2_000),
                 env.millis("IMPUSH_REDIS_BACKOFF_MS", 1_000),
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),

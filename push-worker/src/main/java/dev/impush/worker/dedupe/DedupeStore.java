@@ -22,21 +22,22 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-(message, device) dedupe state machine in Redis:
+ * The per-(message, device) dedupe state machine in Redis, laid out as {@link DedupeKey} says:
  * <pre>
- *   (absent) --claim--> inflight:&lt;owner&gt; (lease) --MarkSent--> sent (mark TTL)
- *                                                   --MarkDone--> done:&lt;why&gt; (mark TTL)
- *                                                   --Release--> (absent)
+ *   (absent) --claim--> inflight:&lt;owner&gt; (claim key, lease) --MarkSent--> sent (member of the mark set)
+ *                                                              --MarkDone--> done (member of the mark set)
+ *                                                              --Release--> (absent)
  * </pre>
- * A mark lives until its job expires plus a margin, at most the sent TTL ({@link MarkTtl}).
+ * A mark set lives until the hour its jobs expire in ends, plus a margin, at most the sent TTL
+ * ({@link MarkTtl}). With {@code legacyMarks} (standalone Redis only), a claim also honours the key
+ * of the layout before (a mark, or a claim of a worker of that release).
  *
  * <p>One connection, used by the poll thread, which Lettuce pipelines: a claim and the transitions
  * of a poll-loop pass are one script call per {@link #CHUNK} keys each, every script by
- * {@code EVALSHA}. On a Redis Cluster a call takes the keys of one hash slot ({@link SlotBatches}),
+ * {@code EVALSHA}. On a Redis Cluster a call takes the keys of one hash slot ({@link ShardBatches}),
  * and the calls go to their slots' masters in parallel.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
-    private static final String SENT = DedupeMark.SENT_VALUE;
     private static final String INFLIGHT = DedupeMark.IN_FLIGHT_PREFIX;
     private static final String SHIELD = "shield:";
     /** Keys per script call: bounds how long one call holds Redis (about a millisecond). */
@@ -54,6 +55,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     private final String leaseMillis;
     private final Duration lease;
     private final MarkTtl markTtl;
+    private final boolean legacyMarks;
     private final Duration timeout;
     private final Clock clock;
 
@@ -63,10 +65,12 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
      * @param sentTtl the longest a sent (or done) mark blocks re-sends; each lives as long as its job
      *                can turn up again plus a margin, and a job without expiry this long
      * @param timeout how long the poll thread waits for a claim or renewal
-     * @param clock   tells how long a job has left
+     * @param clock   tells how long a mark set has left
+     * @param legacyMarks whether claims also read {@link DedupeKey#legacyKey()}; ignored on a Redis
+     *                Cluster (those keys live in other slots)
      */
     public DedupeStore(RedisLink link, String owner, Duration lease, Duration sentTtl, Duration timeout,
-                       Clock clock) {
+                       Clock clock, boolean legacyMarks) {
         this.link = link;
         this.connection = link.connect();
         this.redis = connection.commands();
@@ -76,6 +80,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         this.markTtl = new MarkTtl(sentTtl);
         this.timeout = timeout;
         this.clock = clock;
+        this.legacyMarks = legacyMarks && !link.clustered();
     }
 
     /** Claims every key, in order, without the token shield. One round trip. */
@@ -86,7 +91,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     /** {@inheritDoc} One script call per {@link #CHUNK} keys (of one slot on a cluster), in one round trip. */
     @Override
     public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
-        List<int[]> groups = SlotBatches.of(keys.size(), link, i -> keys.get(i).redisKey(), CHUNK);
+        List<int[]> groups = ShardBatches.of(keys.size(), link.clustered(), i -> keys.get(i).shard(), CHUNK);
         List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.size());
         groups.forEach(g -> calls.add(claimChunk(keys, targets, g)));
         Claim[] claims = new Claim[keys.size()];
@@ -102,21 +107,32 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         return Arrays.asList(claims);
     }
 
-    /** One claim.lua call for the keys at {@code items}, with their shield keys when there are targets. */
+    /** One claim.lua call for the deliveries at {@code items}, with their shield keys when there are targets. */
     private CompletableFuture<List<Object>> claimChunk(List<DedupeKey> keys, List<PushTarget> targets, int[] items) {
-        int n = items.length;
-        String[] redisKeys = new String[targets == null ? n : 2 * n];
-        String[] args = new String[targets == null ? 3 : 3 + n];
+        boolean shielded = targets != null;
+        int stride = 2 + (shielded ? 1 : 0) + (legacyMarks ? 1 : 0);
+        int argStride = shielded ? 3 : 2;
+        String[] redisKeys = new String[items.length * stride];
+        String[] args = new String[4 + items.length * argStride];
         args[0] = inflightValue;
         args[1] = leaseMillis;
-        args[2] = targets == null ? "0" : "1";
-        for (int i = 0; i < n; i++) {
+        args[2] = shielded ? "1" : "0";
+        args[3] = legacyMarks ? "1" : "0";
+        for (int i = 0; i < items.length; i++) {
             DedupeKey k = keys.get(items[i]);
-            redisKeys[i] = k.redisKey();
-            if (targets != null) {
+            int key = i * stride;
+            int arg = 4 + i * argStride;
+            redisKeys[key] = k.claimKey();
+            redisKeys[key + 1] = k.markKey();
+            args[arg] = k.member(DedupeMark.SENT);
+            args[arg + 1] = k.member(DedupeMark.DONE);
+            if (shielded) {
                 PushTarget t = targets.get(items[i]);
-                redisKeys[n + i] = DedupeKey.shieldKey(k.userId(), t.channel(), t.token());
-                args[3 + i] = t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli());
+                redisKeys[key + 2] = DedupeKey.shieldKey(k.userId(), t.channel(), t.token());
+                args[arg + 2] = t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli());
+            }
+            if (legacyMarks) {
+                redisKeys[key + stride - 1] = k.legacyKey();
             }
         }
         return CLAIM.run(redis, ScriptOutputType.MULTI, redisKeys, args);
@@ -134,7 +150,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> apply(List<Transition> transitions) {
-        List<int[]> groups = SlotBatches.of(transitions.size(), link, i -> transitions.get(i).key().redisKey(), CHUNK);
+        List<int[]> groups = ShardBatches.of(transitions.size(), link.clustered(), i -> transitions.get(i).key().shard(), CHUNK);
         CompletableFuture<?>[] calls = new CompletableFuture<?>[groups.size()];
         for (int c = 0; c < calls.length; c++) {
             calls[c] = finishChunk(transitions, groups.get(c));
@@ -142,21 +158,23 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         return CompletableFuture.allOf(calls).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One finish.lua call: a mark or a release per key of the transitions at {@code items}. */
+    /** One finish.lua call: a mark or a release per delivery of the transitions at {@code items}. */
     private CompletableFuture<Long> finishChunk(List<Transition> transitions, int[] items) {
-        String[] keys = new String[items.length];
-        String[] args = new String[1 + 2 * keys.length];
+        String[] keys = new String[2 * items.length];
+        String[] args = new String[1 + 2 * items.length];
         args[0] = inflightValue;
         Instant now = clock.instant();
-        for (int i = 0; i < keys.length; i++) {
+        for (int i = 0; i < items.length; i++) {
             Transition t = transitions.get(items[i]);
-            keys[i] = t.key().redisKey();
+            DedupeKey k = t.key();
+            keys[2 * i] = k.claimKey();
+            keys[2 * i + 1] = k.markKey();
             args[1 + 2 * i] = switch (t) {
                 case Transition.Release r -> "";
-                case Transition.MarkSent m -> SENT;
-                case Transition.MarkDone d -> DedupeMark.DONE_PREFIX + d.state();
+                case Transition.MarkSent m -> k.member(DedupeMark.SENT);
+                case Transition.MarkDone d -> k.member(DedupeMark.DONE);
             };
-            args[2 + 2 * i] = t instanceof Transition.Mark m ? Long.toString(markTtl.millis(m.expiresAt(), now)) : "0";
+            args[2 + 2 * i] = t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now));
         }
         return FINISH.run(redis, ScriptOutputType.INTEGER, keys, args);
     }
@@ -178,12 +196,12 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
-        List<int[]> groups = SlotBatches.of(keys.size(), link, i -> keys.get(i).redisKey(), CHUNK);
+        List<int[]> groups = ShardBatches.of(keys.size(), link.clustered(), i -> keys.get(i).shard(), CHUNK);
         List<CompletableFuture<List<Long>>> calls = new ArrayList<>(groups.size());
         for (int[] items : groups) {
             String[] redisKeys = new String[items.length];
             for (int i = 0; i < items.length; i++) {
-                redisKeys[i] = keys.get(items[i]).redisKey();
+                redisKeys[i] = keys.get(items[i]).claimKey();
             }
             calls.add(RENEW.run(redis, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
         }

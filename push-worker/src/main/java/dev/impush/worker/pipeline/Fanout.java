@@ -38,7 +38,7 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
                         for (PushTarget t : job.targets()) {
                             if (supported.test(t.channel())) {
                                 sends.add(new Send(state, new Delivery(job, t),
-                                        new DedupeKey(job.userId(), job.messageId(), t.deviceId())));
+                                        DedupeKey.of(job, t.deviceId())));
                             } else {
                                 state.failures.add(Failure.permanent(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
                                         "no " + t.channel().wireName() + " channel is configured"));

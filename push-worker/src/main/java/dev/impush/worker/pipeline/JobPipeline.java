@@ -177,7 +177,7 @@ public final class JobPipeline {
         Failure.of(target, result, clock.instant()).ifPresent(s.job().failures::add);
         arrive(s.job());
         List<Send> waiting = sending.ended(s.key());
-        if (Transition.of(s.key(), null, result.outcome()) instanceof Transition.Release) {
+        if (Transition.of(s.key(), result.outcome()) instanceof Transition.Release) {
             toReclaim.addAll(waiting); // it was not sent: the next one may try
         } else {
             waiting.forEach(w -> {

@@ -47,8 +47,7 @@ final class Marks {
         }
         List<Event.Answered> batch = List.copyOf(pending);
         pending.clear();
-        dedupe.apply(batch.stream().map(a -> Transition.of(a.send().key(), a.send().delivery().expiresAt(),
-                        a.result().outcome())).toList())
+        dedupe.apply(batch.stream().map(a -> Transition.of(a.send().key(), a.result().outcome())).toList())
                 .whenComplete((ok, error) -> inbox.add(new Event.Marked(batch, error)));
     }
 }

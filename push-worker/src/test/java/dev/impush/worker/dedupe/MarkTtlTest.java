@@ -11,26 +11,25 @@ class MarkTtlTest {
     private final MarkTtl ttl = new MarkTtl(Duration.ofHours(25));
 
     @Test
-    void aJobsMark_livesItsRemainingLifetimePlusTheMargin() {
+    void aMarkSet_livesUntilItsHourEndsPlusTheMargin() {
         assertEquals(Duration.ofSeconds(60).plus(MarkTtl.MARGIN).toMillis(), ttl.millis(NOW.plusSeconds(60), NOW));
         assertEquals(Duration.ofHours(24).plus(MarkTtl.MARGIN).toMillis(),
                 ttl.millis(NOW.plus(Duration.ofHours(24)), NOW), "the detector's default TTL fits under the ceiling");
     }
 
     @Test
-    void noExpiryOrALongerOne_getsTheCeiling() {
+    void anHourPastTheCeiling_getsTheCeiling() {
         long ceiling = Duration.ofHours(25).toMillis();
-        assertEquals(ceiling, ttl.millis(null, NOW));
         assertEquals(ceiling, ttl.millis(NOW.plus(Duration.ofHours(25)).minus(MarkTtl.MARGIN).plusMillis(1), NOW));
         assertEquals(ceiling, ttl.millis(NOW.plus(Duration.ofDays(30)), NOW));
         assertEquals(ceiling, ttl.millis(Instant.MAX, NOW));
     }
 
     @Test
-    void anExpiredJob_keepsWhatIsLeftOfTheMargin_andNeverLessThanOneMilli() {
+    void anHourGone_keepsWhatIsLeftOfTheMargin_andNeverLessThanOneMilli() {
         assertEquals(MarkTtl.MARGIN.minusSeconds(60).toMillis(), ttl.millis(NOW.minusSeconds(60), NOW));
         assertEquals(1, ttl.millis(NOW.minus(MarkTtl.MARGIN), NOW));
         assertEquals(1, ttl.millis(Instant.MIN, NOW));
-        assertEquals(1, new MarkTtl(Duration.ZERO).millis(null, NOW), "Redis refuses a TTL of 0");
+        assertEquals(1, new MarkTtl(Duration.ZERO).millis(NOW.plusSeconds(60), NOW), "Redis refuses a TTL of 0");
     }
 }

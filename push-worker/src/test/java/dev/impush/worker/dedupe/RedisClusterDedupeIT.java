@@ -54,15 +54,16 @@ class RedisClusterDedupeIT {
     }
 
     private static DedupeStore store(String owner) {
-        return new DedupeStore(link, owner, Duration.ofSeconds(30), Duration.ofHours(1), TIMEOUT, Clock.systemUTC());
+        return new DedupeStore(link, owner, Duration.ofSeconds(30), Duration.ofHours(1), TIMEOUT, Clock.systemUTC(), true);
     }
 
     @Test
     void aBatchOverManySlots_isClaimedMarkedAndRenewedInOrder() throws Exception {
         assertTrue(link.clustered());
         int n = DedupeStore.CHUNK * 2 + 300;
-        // 400 users: their hash tags spread the keys over most of the cluster's slots
-        List<DedupeKey> keys = IntStream.range(0, n).mapToObj(i -> new DedupeKey("cu" + (i % 400), "m" + i, "d1"))
+        // 400 users: their shards spread the keys over every master
+        Instant expiresAt = Instant.now().plusSeconds(3600);
+        List<DedupeKey> keys = IntStream.range(0, n).mapToObj(i -> DedupeKey.of("cu" + (i % 400), "m" + i, "d1", expiresAt))
                 .toList();
         try (DedupeStore a = store("a"); DedupeStore b = store("b")) {
             assertTrue(a.claim(keys).stream().allMatch(c -> c instanceof Claim.Claimed), "all claimed by a");
@@ -74,7 +75,7 @@ class RedisClusterDedupeIT {
 
             // every other key marked sent, the rest released: the answers must not be shuffled
             List<Transition> transitions = IntStream.range(0, n).mapToObj(i -> i % 2 == 0
-                    ? (Transition) new Transition.MarkSent(keys.get(i), Instant.now().plusSeconds(3600))
+                    ? (Transition) new Transition.MarkSent(keys.get(i))
                     : new Transition.Release(keys.get(i))).toList();
             a.apply(transitions).get(5, TimeUnit.SECONDS);
             List<Claim> after = b.claim(keys);

@@ -72,7 +72,7 @@ class JobPipelineTest {
     }
 
     private static DedupeKey key(String messageId, PushTarget t) {
-        return new DedupeKey("u1", messageId, t.deviceId());
+        return DedupeKey.of(job(messageId, t), t.deviceId());
     }
 
     private List<Long> finishedOffsets() {
@@ -226,7 +226,7 @@ class JobPipelineTest {
         pipeline.intake(List.of(record(job("m1", FCM), 0)));
         sender.answer("d-fcm", new SendResult(new SendOutcome.InvalidToken(NOW, "Unregistered"), List.of()));
         assertEquals(List.of(0L), finishedOffsets());
-        assertEquals("done:invalid-token", dedupe.state(key("m1", FCM)));
+        assertEquals("done", dedupe.state(key("m1", FCM)));
         assertEquals(1, publisher.feedback.size());
         pipeline.intake(List.of(record(job("m2", FCM), 0)));
         assertEquals(List.of(1L), finishedOffsets(), "the next message to the token is dropped");

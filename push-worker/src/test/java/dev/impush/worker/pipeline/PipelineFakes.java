@@ -101,7 +101,7 @@ final class PipelineFakes {
                 switch (t) {
                     case Transition.Release r -> keys.remove(r.key());
                     case Transition.MarkSent s -> keys.put(s.key(), new Entry("sent", Long.MAX_VALUE));
-                    case Transition.MarkDone d -> keys.put(d.key(), new Entry("done:" + d.state(), Long.MAX_VALUE));
+                    case Transition.MarkDone d -> keys.put(d.key(), new Entry("done", Long.MAX_VALUE));
                 }
             }
             if (holdConfirmations) {
