@@ -105,6 +105,43 @@ public final class RedisClusterProcess implements RedisFixture {
         }
     }
 
+    /**
+     * Moves {@code slots} hash slots, with their keys, from one master to another while the cluster
+     * serves ({@code redis-cli --cluster reshard}): each slot is marked migrating, its keys are
+     * MIGRATEd, then the slot is handed over, so clients meanwhile get ASK, TRYAGAIN and MOVED
+     * redirections. Returns when every slot has moved.
+     */
+    public void reshard(RedisServerProcess from, RedisServerProcess to, int slots) {
+        run(List.of(cli(), "--cluster", "reshard", "127.0.0.1:" + from.port(),
+                "--cluster-from", nodeId(from), "--cluster-to", nodeId(to),
+                "--cluster-slots", Integer.toString(slots), "--cluster-yes"), Duration.ofMinutes(5));
+        awaitOk();
+        LOG.info("redis cluster: {} slots moved from :{} to :{}", slots, from.port(), to.port());
+    }
+
+    /** How many slots {@code node} serves now. */
+    public int slotsOf(RedisServerProcess node) {
+        String id = nodeId(node);
+        int count = 0;
+        for (String line : run(List.of(cli(), "-p", Integer.toString(node.port()), "cluster", "nodes"),
+                Duration.ofSeconds(5)).lines().toList()) {
+            String[] fields = line.split(" ");
+            if (fields[0].equals(id)) {
+                for (int i = 8; i < fields.length; i++) {
+                    String[] range = fields[i].split("-");
+                    if (!fields[i].startsWith("[")) {
+                        count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private static String nodeId(RedisServerProcess node) {
+        return run(List.of(cli(), "-p", Integer.toString(node.port()), "cluster", "myid"), Duration.ofSeconds(5)).trim();
+    }
+
     /** The seed list: every node. */
     @Override
     public String uri() {
