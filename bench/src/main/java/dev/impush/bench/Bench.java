@@ -6,6 +6,7 @@ import dev.impush.localstack.FixtureMode;
 import dev.impush.localstack.LocalStack;
 import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.kafka.KafkaTopics;
+import dev.impush.localstack.redis.RedisClusterProcess;
 import dev.impush.localstack.traffic.Crc32Partitioner;
 import dev.impush.model.Channel;
 import dev.impush.model.Priority;
@@ -102,8 +103,9 @@ public final class Bench implements Callable<Integer> {
             + " (Kafka's Java client) or crc32 (librdkafka's default: most events are rerouted by the detector)"
             + " (default ${DEFAULT-VALUE})")
     String detectorPartitioner = "murmur2";
-    @Option(names = "--redis-cluster", description = "the worker's dedupe and quotas on a Redis Cluster of 3 masters"
-            + " with a replica each (local redis-server processes) instead of one redis-server")
+    @Option(names = "--redis-cluster", description = "also measure the worker (vendor 0 ms, full and half rate) with"
+            + " its dedupe and quotas on a Redis Cluster of 3 masters with a replica each (local redis-server"
+            + " processes), beside the same worker on one redis-server, in every run")
     boolean redisCluster;
     @Option(names = "--no-detector", description = "skip the detector bench")
     boolean noDetector;
@@ -115,6 +117,9 @@ public final class Bench implements Callable<Integer> {
     private LocalStack stack;
     private RedisLink redisLink;
     private RedisLink.Session redis;
+    private RedisClusterProcess cluster;
+    private RedisLink clusterLink;
+    private RedisLink.Session clusterRedis;
     private MockApns apns;
     private List<String> tokens;
 
@@ -126,7 +131,8 @@ public final class Bench implements Callable<Integer> {
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
                         double cpuMsPer1k, double pacedCores, long peakRssKb) {}
 
-    record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL,
+    /** One run; {@code w0c} is the worker on a Redis Cluster ({@code --redis-cluster}), else null. */
+    record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL, WorkerResult w0c,
                DetectorBench.Result detector, DetectorBench.Result detectorAcks) {}
 
     @Override
@@ -144,11 +150,15 @@ public final class Bench implements Callable<Integer> {
         long started = System.nanoTime();
         System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions,"
                 + " %s%n", jobs, runs, latencyMs, connections, partitions,
-                redisCluster ? "Redis Cluster (3 masters, 1 replica each)" : "one redis-server");
-        stack = (redisCluster ? LocalStack.startWithRedisCluster(FixtureMode.LOCAL) : LocalStack.start(FixtureMode.LOCAL))
-                .withDefaultTopics(partitions, List.of());
+                redisCluster ? "one redis-server and a Redis Cluster (3 masters, 1 replica each)" : "one redis-server");
+        stack = LocalStack.start(FixtureMode.LOCAL).withDefaultTopics(partitions, List.of());
         redisLink = RedisConnection.of(stack.redisUri()).open(o -> o, Duration.ofSeconds(5));
         redis = redisLink.connect();
+        if (redisCluster) {
+            cluster = RedisClusterProcess.start(3, 1);
+            clusterLink = RedisConnection.of(cluster.uri()).open(o -> o, Duration.ofSeconds(5));
+            clusterRedis = clusterLink.connect();
+        }
         apns = MockApns.start(java.time.Clock.systemUTC(), vendorThreads);
         apns.ledger().listen((channel, messageId, deviceId) -> Arrivals.record(messageId));
         BenchCredentials creds = BenchCredentials.generate();
@@ -198,7 +208,7 @@ public final class Bench implements Callable<Integer> {
             }
             if (detectorOnly) {
                 for (int r = 0; r < runs && !detector.isEmpty(); r++) {
-                    results.add(new Run(null, null, null, null, detector.get(r),
+                    results.add(new Run(null, null, null, null, null, detector.get(r),
                             detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
                 }
             } else {
@@ -209,6 +219,11 @@ public final class Bench implements Callable<Integer> {
             apns.close();
             redis.close();
             redisLink.close();
+            if (cluster != null) {
+                clusterRedis.close();
+                clusterLink.close();
+                cluster.close();
+            }
             stack.close();
         }
         report(results, (System.nanoTime() - started) / 1e9);
@@ -221,7 +236,7 @@ public final class Bench implements Callable<Integer> {
         // One worker JVM per vendor, warmed once and measured in every run, as a worker in
         // service is: long compiled. Each run measures the raw limit while the worker idles.
         List<Arrivals.Summary> limits0 = new ArrayList<>();
-        List<WorkerResult> w0 = worker("w0", fast, true, r -> {
+        List<WorkerResult> w0 = worker("w0", fast, true, stack.redisUri(), r -> {
             Arrivals.Summary l = limit(fast, "r" + r + "-lim0-m", jobs);
             System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
             limits0.add(l);
@@ -229,14 +244,19 @@ public final class Bench implements Callable<Integer> {
                 w.preload().perSecond(), w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
                 w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms()));
         List<Arrivals.Summary> limitsL = new ArrayList<>();
-        List<WorkerResult> wL = worker("wL", slowT, false, r -> {
+        List<WorkerResult> wL = worker("wL", slowT, false, stack.redisUri(), r -> {
             Arrivals.Summary l = limit(slowT, "r" + r + "-limL-m", jobs);
             System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
             limitsL.add(l);
         }, w -> System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
                 w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024));
+        List<WorkerResult> w0c = cluster == null ? null : worker("w0c", fast, true, cluster.uri(),
+                r -> System.out.printf("run %d/%d%n", r, runs),
+                w -> System.out.printf("  worker, Redis Cluster: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs); half rate %,.0f/s: p50 %.1f p95 %.1f p99 %.1f ms%n",
+                        w.preload().perSecond(), w.cores(), w.cpuMsPer1k(), w.pacedRate(), w.paced().p50Ms(),
+                        w.paced().p95Ms(), w.paced().p99Ms()));
         for (int r = 0; r < runs; r++) {
-            results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r),
+            results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r), w0c == null ? null : w0c.get(r),
                     detector.isEmpty() ? null : detector.get(r), detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
         }
     }
@@ -277,8 +297,8 @@ public final class Bench implements Callable<Integer> {
      * in each run (after {@code beforeRun}, while it idles): a preloaded backlog at full speed and,
      * when {@code paced}, half that rate for the latency percentiles.
      */
-    private List<WorkerResult> worker(String tag, RawLimit.Target vendor, boolean paced, BeforeRun beforeRun,
-                                      Consumer<WorkerResult> print) throws Exception {
+    private List<WorkerResult> worker(String tag, RawLimit.Target vendor, boolean paced, String redisUri,
+                                      BeforeRun beforeRun, Consumer<WorkerResult> print) throws Exception {
         String topic = "bench." + tag + ".jobs";
         KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
         List<WorkerResult> results = new ArrayList<>();
@@ -288,7 +308,7 @@ public final class Bench implements Callable<Integer> {
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             Map<String, String> env = new HashMap<>();
             env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
-            env.put("IMPUSH_REDIS_URI", stack.redisUri());
+            env.put("IMPUSH_REDIS_URI", redisUri);
             env.put("IMPUSH_TOPIC_JOBS", topic);
             env.put("IMPUSH_WORKER_GROUP", "bench-" + tag);
             env.put("IMPUSH_WORKER_INSTANCE_ID", "bench-" + tag);
@@ -416,6 +436,9 @@ public final class Bench implements Callable<Integer> {
      */
     private void emptyDedupeStore() {
         redis.sync().flushall();
+        if (clusterRedis != null) {
+            clusterRedis.sync().flushall();
+        }
     }
 
     /** Jobs serialised before they are timed, so building them does not compete with the worker. */
@@ -500,6 +523,11 @@ public final class Bench implements Callable<Integer> {
         return stat(rs, r -> r.w0() == null ? Double.NaN : f.applyAsDouble(r));
     }
 
+    /** A figure of the worker on a Redis Cluster: none without {@code --redis-cluster}. */
+    private static Stat clusterStat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+        return stat(rs, r -> r.w0c() == null ? Double.NaN : f.applyAsDouble(r));
+    }
+
     private static Stat stat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
         double[] v = rs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
@@ -528,6 +556,10 @@ public final class Bench implements Callable<Integer> {
         m.put("worker_cpu_ms_per_1k_jobs", workerStat(rs, r -> r.w0().cpuMsPer1k()));
         m.put("limit_worker_cpu_cores_100ms", workerStat(rs, r -> r.wL().cores()));
         m.put("peak_rss_mb", workerStat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
+        m.put("cluster_worker_jobs_per_s", clusterStat(rs, r -> r.w0c().preload().perSecond()));
+        m.put("cluster_ratio", clusterStat(rs, r -> r.w0c().preload().perSecond() / r.w0().preload().perSecond()));
+        m.put("cluster_p99_ms", clusterStat(rs, r -> r.w0c().paced().p99Ms()));
+        m.put("cluster_worker_cpu_ms_per_1k_jobs", clusterStat(rs, r -> r.w0c().cpuMsPer1k()));
         m.put("detector_events_per_s", stat(rs, r -> r.detector() == null ? Double.NaN : r.detector().eventsPerSecond()));
         m.put("detector_ack_mix_events_per_s", stat(rs, r -> r.detectorAcks() == null ? Double.NaN
                 : r.detectorAcks().eventsPerSecond()));
@@ -551,6 +583,10 @@ public final class Bench implements Callable<Integer> {
             {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
             {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
             {"worker peak RSS MB", "peak_rss_mb", "%.0f", "target <= 512"},
+            {"worker jobs/s, Redis Cluster (0 ms)", "cluster_worker_jobs_per_s", "%,.0f", ""},
+            {"  ratio Redis Cluster / one redis-server", "cluster_ratio", "%.2f", "target >= 0.90"},
+            {"  job -> vendor p99 ms at half rate", "cluster_p99_ms", "%.1f", ""},
+            {"  worker CPU ms per 1,000 jobs", "cluster_worker_cpu_ms_per_1k_jobs", "%.0f", ""},
             {"detector events/s, " + Math.round(100 * offlineRatio) + " % offline", "detector_events_per_s", "%,.0f",
                 "target >= 50,000"},
             {"detector events/s, ack mix " + Math.round(100 * ackMix) + " % online", "detector_ack_mix_events_per_s", "%,.0f",
@@ -605,6 +641,10 @@ public final class Bench implements Callable<Integer> {
                 ts.set("worker_0ms", perSecond(r.w0().preload().per100ms()));
                 ts.set("worker_100ms", perSecond(r.wL().preload().per100ms()));
                 ts.set("limit_0ms", perSecond(r.limit0().per100ms()));
+            }
+            if (r.w0c() != null) {
+                o.put("cluster_worker_jobs_per_s", round(r.w0c().preload().perSecond()))
+                        .put("cluster_p99_ms", round(r.w0c().paced().p99Ms()));
             }
             if (r.detector() != null) {
                 o.put("detector_events_per_s", round(r.detector().eventsPerSecond())).put("detector_events", r.detector().events())

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One connection, used by the poll thread, which Lettuce pipelines: a claim and the transitions
  * of a poll-loop pass are one script call per {@link #CHUNK} keys each, every script by
- * {@code EVALSHA}. On a Redis Cluster a call takes the keys of one hash slot ({@link ShardBatches}),
- * and the calls go to their slots' masters in parallel.
+ * {@code EVALSHA}. On a Redis Cluster a call takes the keys of one shard, so of one hash slot
+ * ({@link ShardBatches}), and the calls go to their slots' masters in parallel.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final String INFLIGHT = DedupeMark.IN_FLIGHT_PREFIX;
@@ -63,7 +63,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
      * @param owner   this worker incarnation (unique per process start), written into claims
      * @param lease   how long a claim holds before another worker may take it; longer than a send
      * @param sentTtl the longest a sent (or done) mark blocks re-sends; each lives as long as its job
-     *                can turn up again plus a margin, and a job without expiry this long
+     *                can turn up again plus a margin ({@link MarkTtl})
      * @param timeout how long the poll thread waits for a claim or renewal
      * @param clock   tells how long a mark set has left
      * @param legacyMarks whether claims also read {@link DedupeKey#legacyKey()}; ignored on a Redis
@@ -88,7 +88,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         return claim(keys, null);
     }
 
-    /** {@inheritDoc} One script call per {@link #CHUNK} keys (of one slot on a cluster), in one round trip. */
+    /** {@inheritDoc} One script call per {@link #CHUNK} keys (of one shard on a cluster), in one round trip. */
     @Override
     public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
         List<int[]> groups = ShardBatches.of(keys.size(), link.clustered(), i -> keys.get(i).shard(), CHUNK);

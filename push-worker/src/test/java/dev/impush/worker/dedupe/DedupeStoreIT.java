@@ -184,13 +184,14 @@ class DedupeStoreIT {
 
     /**
      * Redis memory per settled delivery, {@code INFO memory}'s {@code used_memory} before and after:
-     * 200,000 deliveries of 40,000 users whose jobs expire within one hour, claimed and marked sent
-     * as the worker does; beside them the same deliveries in the layout before (one string key with a
-     * TTL each, {@code impush:dd:{user}:message:device}).
+     * 200,000 deliveries (or {@code -Dimpush.memory.deliveries}) of 40,000 users whose jobs expire
+     * within one hour, claimed and marked sent as the worker does; beside them the same deliveries in
+     * the layout before (one string key with a TTL each, {@code impush:dd:{user}:message:device}).
      */
     @Test
+    @Timeout(300)
     void aSettledDelivery_costsAtMost64BytesOfRedisMemory() throws Exception {
-        int n = 200_000;
+        int n = Integer.getInteger("impush.memory.deliveries", 200_000);
         Instant expiresAt = Instant.now().plus(Duration.ofMinutes(30));
         List<DedupeKey> keys = IntStream.range(0, n).mapToObj(i -> DedupeKey.of("mem-user-" + (i % 40_000),
                 "0b7e4a1c-9f2d-4c3e-8a5b-" + String.format("%012d", i), "device-" + (i % 3), expiresAt)).toList();

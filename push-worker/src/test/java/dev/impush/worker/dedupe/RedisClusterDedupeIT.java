@@ -127,4 +127,14 @@ class RedisClusterDedupeIT {
             plain.close();
         }
     }
+
+    @Test
+    void seedsThatCannotBeReached_stopTheServiceNamingTheKey() {
+        String nobody = "redis://127.0.0.1:" + dev.impush.localstack.Ports.free() + ",redis://127.0.0.1:"
+                + dev.impush.localstack.Ports.free();
+        ConfigException e = assertThrows(ConfigException.class, () -> RedisConnection.fromEnv(Env.of(Map.of(
+                RedisConnection.URI_KEY, nobody))).open(o -> o, TIMEOUT));
+        assertTrue(e.getMessage().contains("cannot be reached") && e.getMessage().contains(RedisConnection.URI_KEY),
+                e.getMessage());
+    }
 }

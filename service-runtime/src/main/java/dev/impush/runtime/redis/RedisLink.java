@@ -5,7 +5,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -15,7 +14,7 @@ import java.time.Duration;
 /**
  * The Redis a service uses, standalone or a Redis Cluster, behind the commands both share
  * ({@link RedisClusterAsyncCommands}). A cluster connection routes each command by its key's slot,
- * so the keys of one script call must share a slot: {@link #slot} tells how to group them. Opened by
+ * so the keys of one script call must share a slot (impush's keys carry a shard's hash tag). Opened by
  * {@link RedisConnection#open}; {@link #close()} shuts the client down. Thread-safe.
  */
 public final class RedisLink implements AutoCloseable {
@@ -30,11 +29,6 @@ public final class RedisLink implements AutoCloseable {
     /** Whether this is a Redis Cluster: a script's keys must then share a hash slot. */
     public boolean clustered() {
         return client instanceof RedisClusterClient;
-    }
-
-    /** The hash slot of {@code key} on a cluster; 0 on a standalone server, where any keys go together. */
-    public int slot(String key) {
-        return clustered() ? SlotHash.getSlot(key) : 0;
     }
 
     /** A new connection (commands on it are pipelined); close it when done. */
