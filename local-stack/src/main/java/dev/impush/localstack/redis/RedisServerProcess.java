@@ -81,6 +81,14 @@ public final class RedisServerProcess implements RedisFixture {
         return r;
     }
 
+    /** A replica of {@code master}, syncing from it at once. */
+    public static RedisServerProcess startReplicaOf(RedisServerProcess master) {
+        RedisServerProcess r = new RedisServerProcess(findExecutable(), Ports.free(), Optional.empty(), List.of(
+                "--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        r.launch();
+        return r;
+    }
+
     /**
      * A server that takes only TLS (a certificate from a CA made for it, client certificates not
      * asked for) and only the ACL user {@value #USER} with a random password; {@link #serviceEnv()}

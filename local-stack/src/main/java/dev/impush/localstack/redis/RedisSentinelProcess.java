@@ -1,0 +1,126 @@
+package dev.impush.localstack.redis;
+
+import dev.impush.localstack.ChildProcesses;
+import dev.impush.localstack.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master, its replica and one Sentinel watching them ({@code redis-server --sentinel}, quorum 1):
+ * Redis as many sites run it for failover without a cluster. Its {@link #uri()} is Lettuce's
+ * {@code redis-sentinel://} form, through which a client finds the current master.
+ */
+public final class RedisSentinelProcess implements RedisFixture {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSentinelProcess.class);
+    /** The name the Sentinel knows the master by. */
+    public static final String MASTER_NAME = "impush";
+
+    private final RedisServerProcess master;
+    private final RedisServerProcess replica;
+    private final Process sentinel;
+    private final int sentinelPort;
+
+    private RedisSentinelProcess(RedisServerProcess master, RedisServerProcess replica, Process sentinel, int sentinelPort) {
+        this.master = master;
+        this.replica = replica;
+        this.sentinel = sentinel;
+        this.sentinelPort = sentinelPort;
+    }
+
+    /** A master marked down after 1 s without answers, its replica promoted soon after. */
+    public static RedisSentinelProcess start() {
+        RedisServerProcess master = RedisServerProcess.start();
+        RedisServerProcess replica = null;
+        try {
+            replica = RedisServerProcess.startReplicaOf(master);
+            Path dir = Files.createTempDirectory("impush-sentinel");
+            int port = Ports.free();
+            // Sentinel rewrites its configuration file as it learns the topology: it must be writable
+            Path conf = Files.writeString(dir.resolve("sentinel.conf"), String.join("\n",
+                    "port " + port,
+                    "bind 127.0.0.1",
+                    "dir " + dir,
+                    "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 1",
+                    "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                    "sentinel failover-timeout " + MASTER_NAME + " 5000",
+                    ""));
+            Process sentinel = ChildProcesses.reaped(new ProcessBuilder(RedisServerProcess.findExecutable(),
+                    conf.toString(), "--sentinel").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("sentinel.log").toFile()).start());
+            RedisSentinelProcess s = new RedisSentinelProcess(master, replica, sentinel, port);
+            s.awaitMaster(master.port(), Duration.ofSeconds(30));
+            LOG.info("redis sentinel on 127.0.0.1:{}: master :{}, replica :{}", port, master.port(), replica.port());
+            return s;
+        } catch (IOException | RuntimeException e) {
+            master.close();
+            if (replica != null) {
+                replica.close();
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /** Until the Sentinel names the server on {@code port} as the master (and the replica has synced). */
+    public void awaitMaster(int port, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String addr = cli(sentinelPort, "sentinel", "get-master-addr-by-name", MASTER_NAME);
+            if (addr.contains(Integer.toString(port)) && (port != master.port()
+                    || cli(replica.port(), "info", "replication").contains("master_link_status:up"))) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the Sentinel does not name :" + port + " as master after " + timeout);
+    }
+
+    private static String cli(int port, String... command) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                Path.of(RedisServerProcess.findExecutable()).resolveSibling("redis-cli").toString(), "-p",
+                Integer.toString(port)));
+        args.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(5, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** {@code redis-sentinel://127.0.0.1:<port>#impush}. */
+    @Override
+    public String uri() {
+        return "redis-sentinel://127.0.0.1:" + sentinelPort + "#" + MASTER_NAME;
+    }
+
+    public RedisServerProcess master() {
+        return master;
+    }
+
+    public RedisServerProcess replica() {
+        return replica;
+    }
+
+    @Override
+    public void close() {
+        sentinel.destroy();
+        master.close();
+        replica.close();
+    }
+}
