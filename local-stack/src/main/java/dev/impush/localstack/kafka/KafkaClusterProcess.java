@@ -20,8 +20,6 @@ import java.util.stream.Collectors;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A replicated Kafka cluster of local KRaft nodes, each its own JVM ({@code kafka.Kafka} on this
  * JVM's class path) with the broker and controller roles: so a node can be killed with SIGKILL, as
- * a machine dies, and started again on its data. Topics are replicated as
+ * a machine dies. Topics are replicated as
  * {@code deploy/create-topics.sh} replicates them (factor 3, {@code min.insync.replicas=2}), and so
  * are Kafka's own (offsets, transactions).
  *
@@ -197,21 +195,6 @@ public final class KafkaClusterProcess implements KafkaFixture {
         return nodes.size();
     }
 
-    /** The id of the node that leads {@code topic}'s {@code partition} now. */
-    public int leaderOf(String topic, int partition) {
-        try (Admin admin = admin()) {
-            TopicPartitionInfo info = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(topic).partitions().get(partition);
-            Node leader = info.leader();
-            if (leader == null) {
-                throw new IllegalStateException(topic + "-" + partition + " has no leader");
-            }
-            return leader.id();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe " + topic, e);
-        }
-    }
-
     /** How many partitions of {@code topic} each node leads (node id → count). */
     public Map<Integer, Long> leadership(String topic) {
         try (Admin admin = admin()) {
@@ -229,17 +212,6 @@ public final class KafkaClusterProcess implements KafkaFixture {
         n.process.destroyForcibly();
         n.process.waitFor();
         LOG.info("Kafka node {} killed (SIGKILL)", id);
-    }
-
-    /** Starts a killed node again on its data and waits until every node is a live broker. */
-    public void restart(int id) throws IOException {
-        NodeProcess n = node(id);
-        if (n.process.isAlive()) {
-            throw new IllegalStateException("Kafka node " + id + " is running");
-        }
-        launch(n);
-        awaitBrokers(nodes.size());
-        LOG.info("Kafka node {} restarted", id);
     }
 
     private NodeProcess node(int id) {

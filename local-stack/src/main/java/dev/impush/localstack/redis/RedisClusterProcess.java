@@ -1,13 +1,11 @@
 package dev.impush.localstack.redis;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +33,10 @@ public final class RedisClusterProcess implements RedisFixture {
             for (int i = 0; i < masters * (1 + replicas); i++) {
                 nodes.add(RedisServerProcess.startClusterNode(dir));
             }
-            List<String> create = new ArrayList<>(List.of(cli(), "--cluster", "create"));
+            List<String> create = new ArrayList<>(List.of("--cluster", "create"));
             nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
             create.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
-            run(create, Duration.ofSeconds(60));
+            RedisCli.run(create, Duration.ofSeconds(60));
             RedisClusterProcess cluster = new RedisClusterProcess(nodes);
             cluster.awaitOk();
             LOG.info("redis cluster ready: {} masters, {} replicas each, ports {}", masters, replicas,
@@ -72,37 +70,12 @@ public final class RedisClusterProcess implements RedisFixture {
     }
 
     private static boolean synced(RedisServerProcess node) {
-        String replication = run(List.of(cli(), "-p", Integer.toString(node.port()), "info", "replication"),
-                Duration.ofSeconds(5));
+        String replication = RedisCli.at(node.port(), "info", "replication");
         return !replication.contains("role:slave") || replication.contains("master_link_status:up");
     }
 
     private static String clusterInfo(RedisServerProcess node) {
-        return run(List.of(cli(), "-p", Integer.toString(node.port()), "cluster", "info"), Duration.ofSeconds(5));
-    }
-
-    /** {@code redis-cli} beside {@code redis-server}. */
-    private static String cli() {
-        Path beside = Path.of(RedisServerProcess.findExecutable()).resolveSibling("redis-cli");
-        return Files.isExecutable(beside) ? beside.toString() : "redis-cli";
-    }
-
-    private static String run(List<String> command, Duration timeout) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed: "
-                        + new String(out, StandardCharsets.UTF_8));
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + command.getFirst(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return RedisCli.at(node.port(), "cluster", "info");
     }
 
     /**
@@ -112,7 +85,7 @@ public final class RedisClusterProcess implements RedisFixture {
      * redirections. Returns when every slot has moved.
      */
     public void reshard(RedisServerProcess from, RedisServerProcess to, int slots) {
-        run(List.of(cli(), "--cluster", "reshard", "127.0.0.1:" + from.port(),
+        RedisCli.run(List.of("--cluster", "reshard", "127.0.0.1:" + from.port(),
                 "--cluster-from", nodeId(from), "--cluster-to", nodeId(to),
                 "--cluster-slots", Integer.toString(slots), "--cluster-yes"), Duration.ofMinutes(5));
         awaitOk();
@@ -123,8 +96,7 @@ public final class RedisClusterProcess implements RedisFixture {
     public int slotsOf(RedisServerProcess node) {
         String id = nodeId(node);
         int count = 0;
-        for (String line : run(List.of(cli(), "-p", Integer.toString(node.port()), "cluster", "nodes"),
-                Duration.ofSeconds(5)).lines().toList()) {
+        for (String line : RedisCli.at(node.port(), "cluster", "nodes").lines().toList()) {
             String[] fields = line.split(" ");
             if (fields[0].equals(id)) {
                 for (int i = 8; i < fields.length; i++) {
@@ -139,7 +111,7 @@ public final class RedisClusterProcess implements RedisFixture {
     }
 
     private static String nodeId(RedisServerProcess node) {
-        return run(List.of(cli(), "-p", Integer.toString(node.port()), "cluster", "myid"), Duration.ofSeconds(5)).trim();
+        return RedisCli.at(node.port(), "cluster", "myid").trim();
     }
 
     /** The seed list: every node. */

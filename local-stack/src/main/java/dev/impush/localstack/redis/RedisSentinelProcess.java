@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +68,8 @@ public final class RedisSentinelProcess implements RedisFixture {
     public void awaitMaster(int port, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            String addr = cli(sentinelPort, "sentinel", "get-master-addr-by-name", MASTER_NAME);
-            if (addr.contains(Integer.toString(port)) && (port != master.port()
-                    || cli(replica.port(), "info", "replication").contains("master_link_status:up"))) {
+            if (namesMaster(port) && (port != master.port()
+                    || RedisCli.at(replica.port(), "info", "replication").contains("master_link_status:up"))) {
                 return;
             }
             try {
@@ -85,21 +82,13 @@ public final class RedisSentinelProcess implements RedisFixture {
         throw new IllegalStateException("the Sentinel does not name :" + port + " as master after " + timeout);
     }
 
-    private static String cli(int port, String... command) {
-        List<String> args = new java.util.ArrayList<>(List.of(
-                Path.of(RedisServerProcess.findExecutable()).resolveSibling("redis-cli").toString(), "-p",
-                Integer.toString(port)));
-        args.addAll(List.of(command));
+    /** Whether the Sentinel answers and names the server on {@code port} as the master. */
+    private boolean namesMaster(int port) {
         try {
-            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            p.waitFor(5, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
+            return RedisCli.at(sentinelPort, "sentinel", "get-master-addr-by-name", MASTER_NAME).lines()
+                    .anyMatch(line -> line.strip().equals(Integer.toString(port)));
+        } catch (IllegalStateException e) {
+            return false; // not listening yet
         }
     }
 
