@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -84,7 +83,7 @@ public final class Bench implements Callable<Integer> {
     List<String> workerJavaOpts = new ArrayList<>();
     @Option(names = "--worker-env", description = "extra worker environment, KEY=VALUE (repeatable), e.g. IMPUSH_WORKER_MAX_IN_FLIGHT=20000")
     Map<String, String> workerEnv = new LinkedHashMap<>();
-    @Option(names = "--jfr", description = "record the 0 ms worker JVM with JFR (bench-results/worker.jfr)")
+    @Option(names = "--jfr", description = "record the 0 ms worker JVM with JFR (bench-results/worker-w0.jfr, and worker-w0c.jfr with --redis-cluster)")
     boolean jfr;
     @Option(names = "--detector-devices", description = "devices in the detector bench (default ${DEFAULT-VALUE})")
     int detectorDevices = 20_000;
@@ -155,7 +154,7 @@ public final class Bench implements Callable<Integer> {
         redisLink = RedisConnection.of(stack.redisUri()).open(o -> o, Duration.ofSeconds(5));
         redis = redisLink.connect();
         if (redisCluster) {
-            cluster = RedisClusterProcess.start(3, 1);
+            cluster = RedisClusterProcess.start(3, Integer.getInteger("bench.replicas", 1));
             clusterLink = RedisConnection.of(cluster.uri()).open(o -> o, Duration.ofSeconds(5));
             clusterRedis = clusterLink.connect();
         }
@@ -230,34 +229,58 @@ public final class Bench implements Callable<Integer> {
         return 0;
     }
 
-    /** The worker phases of every run, each added to {@code results} with the run's detector results. */
+    /**
+     * The worker phases of every run, each added to {@code results} with the run's detector results.
+     * One worker JVM per vendor (and per Redis), warmed once and measured in every run, as a worker in
+     * service is: long compiled. Each run measures the raw limit while the workers idle; the worker on
+     * a Redis Cluster is measured right after the one on one redis-server, so both see the same machine.
+     */
     private void workers(RawLimit.Target fast, RawLimit.Target slowT, List<DetectorBench.Result> detector,
                          List<DetectorBench.Result> detectorAcks, List<Run> results) throws Exception {
-        // One worker JVM per vendor, warmed once and measured in every run, as a worker in
-        // service is: long compiled. Each run measures the raw limit while the worker idles.
-        List<Arrivals.Summary> limits0 = new ArrayList<>();
-        List<WorkerResult> w0 = worker("w0", fast, true, stack.redisUri(), r -> {
-            Arrivals.Summary l = limit(fast, "r" + r + "-lim0-m", jobs);
-            System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
-            limits0.add(l);
-        }, w -> System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs, peak RSS %d MB); half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n",
-                w.preload().perSecond(), w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
-                w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms()));
-        List<Arrivals.Summary> limitsL = new ArrayList<>();
-        List<WorkerResult> wL = worker("wL", slowT, false, stack.redisUri(), r -> {
-            Arrivals.Summary l = limit(slowT, "r" + r + "-limL-m", jobs);
-            System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
-            limitsL.add(l);
-        }, w -> System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
-                w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024));
-        List<WorkerResult> w0c = cluster == null ? null : worker("w0c", fast, true, cluster.uri(),
-                r -> System.out.printf("run %d/%d%n", r, runs),
-                w -> System.out.printf("  worker, Redis Cluster: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs); half rate %,.0f/s: p50 %.1f p95 %.1f p99 %.1f ms%n",
-                        w.preload().perSecond(), w.cores(), w.cpuMsPer1k(), w.pacedRate(), w.paced().p50Ms(),
-                        w.paced().p95Ms(), w.paced().p99Ms()));
-        for (int r = 0; r < runs; r++) {
-            results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r), w0c == null ? null : w0c.get(r),
-                    detector.isEmpty() ? null : detector.get(r), detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
+        try {
+            List<Arrivals.Summary> limits0 = new ArrayList<>();
+            List<WorkerResult> w0 = new ArrayList<>();
+            List<WorkerResult> w0c = new ArrayList<>();
+            try (WorkerUnderTest onServer = new WorkerUnderTest("w0", fast, true, stack.redisUri());
+                 WorkerUnderTest onCluster = cluster == null ? null : new WorkerUnderTest("w0c", fast, true, cluster.uri())) {
+                for (int r = 1; r <= runs; r++) {
+                    Arrivals.Summary l = limit(fast, "r" + r + "-lim0-m", jobs);
+                    System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
+                    limits0.add(l);
+                    WorkerResult w = onServer.measure(r);
+                    System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs, peak RSS %d MB);"
+                            + " half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n", w.preload().perSecond(),
+                            w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
+                            w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms());
+                    w0.add(w);
+                    if (onCluster != null) {
+                        WorkerResult c = onCluster.measure(r);
+                        System.out.printf("  worker, Redis Cluster: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs);"
+                                + " half rate %,.0f/s: p50 %.1f p95 %.1f p99 %.1f ms%n", c.preload().perSecond(), c.cores(),
+                                c.cpuMsPer1k(), c.pacedRate(), c.paced().p50Ms(), c.paced().p95Ms(), c.paced().p99Ms());
+                        w0c.add(c);
+                    }
+                }
+            }
+            List<Arrivals.Summary> limitsL = new ArrayList<>();
+            List<WorkerResult> wL = new ArrayList<>();
+            try (WorkerUnderTest slow = new WorkerUnderTest("wL", slowT, false, stack.redisUri())) {
+                for (int r = 1; r <= runs; r++) {
+                    Arrivals.Summary l = limit(slowT, "r" + r + "-limL-m", jobs);
+                    System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
+                    limitsL.add(l);
+                    WorkerResult w = slow.measure(r);
+                    System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
+                            w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024);
+                    wL.add(w);
+                }
+            }
+            for (int r = 0; r < runs; r++) {
+                results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r), w0c.isEmpty() ? null : w0c.get(r),
+                        detector.isEmpty() ? null : detector.get(r), detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
+            }
+        } finally {
+            Arrivals.CURRENT.set(null);
         }
     }
 
@@ -288,24 +311,27 @@ public final class Bench implements Callable<Integer> {
         return 30_000 + jobs;
     }
 
-    private interface BeforeRun {
-        void run(int run) throws Exception;
-    }
-
     /**
-     * Starts a worker JVM against {@code vendor}, warms it until its JIT settles, then measures it
-     * in each run (after {@code beforeRun}, while it idles): a preloaded backlog at full speed and,
+     * A worker JVM against one vendor and one Redis, with its own job topic, warmed until its JIT
+     * settles when started; {@link #measure} is one run: a preloaded backlog at full speed and,
      * when {@code paced}, half that rate for the latency percentiles.
      */
-    private List<WorkerResult> worker(String tag, RawLimit.Target vendor, boolean paced, String redisUri,
-                                      BeforeRun beforeRun, Consumer<WorkerResult> print) throws Exception {
-        String topic = "bench." + tag + ".jobs";
-        KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
-        List<WorkerResult> results = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, lingerMs, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+    private final class WorkerUnderTest implements AutoCloseable {
+        private final String tag;
+        private final boolean paced;
+        private final String topic;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final WorkerJvm w;
+
+        WorkerUnderTest(String tag, RawLimit.Target vendor, boolean paced, String redisUri) throws Exception {
+            this.tag = tag;
+            this.paced = paced;
+            this.topic = "bench." + tag + ".jobs";
+            KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
+            this.producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.LINGER_MS_CONFIG, lingerMs, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                    new ByteArraySerializer(), new ByteArraySerializer());
             Map<String, String> env = new HashMap<>();
             env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
             env.put("IMPUSH_REDIS_URI", redisUri);
@@ -323,58 +349,62 @@ public final class Bench implements Callable<Integer> {
             env.put("IMPUSH_APNS_TRUST_CERT_FILE", vendor.trustCert().toString());
             env.put("IMPUSH_APNS_CONNECTIONS", Integer.toString(connections));
             env.putAll(workerEnv);
-            Path jfrFile = jfr && paced ? out.toAbsolutePath().resolve("worker.jfr") : null;
-            try (WorkerJvm w = WorkerJvm.start(env, workerHeap, workerJavaOpts, jfrFile)) {
-                double warmRate = 0;
-                if (warmup > 0) {
-                    // warmed like the raw client and the detector: a worker in service has long been compiled
-                    warmRate = warmUntilFlat("worker " + tag, "/s", maxWorkerWarmups, w::compileMillis, round -> {
-                        Jobs warm = prepare(tag + "w" + round + "-m", warmup);
-                        if (!preloadAndAwait(producer, topic, warm, w, timeout())) {
-                            System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
-                                    warm.arrivals().count(), warmup);
-                        }
-                        return warm.arrivals().summary().perSecond();
-                    });
-                }
-                if (paced && warmup > 0) {
-                    // the paced path too (small polls, small producer batches, the broker's
-                    // per-request work): else run 1's latency measures compilation
-                    double rate = pacedRate > 0 ? pacedRate : Math.max(100, warmRate / 2);
-                    Jobs warm = prepare(tag + "wp-m", (int) (rate * Math.min(3, pacedSeconds)));
-                    pacedAndAwait(producer, topic, warm, rate, 30_000);
-                }
-                for (int run = 1; run <= runs; run++) {
-                    beforeRun.run(run);
-                    Jobs preload = prepare("r" + run + "-" + tag + "-m", jobs);
-                    if (!preloadAndAwait(producer, topic, preload, w, timeout())) {
-                        System.out.printf("  worker %s: only %,d of %,d delivered in time (log %s)%n", tag,
-                                preload.arrivals().count(), jobs, w.log());
+            Path jfrFile = jfr && paced ? out.toAbsolutePath().resolve("worker-" + tag + ".jfr") : null;
+            this.w = WorkerJvm.start(env, workerHeap, workerJavaOpts, jfrFile);
+            warm();
+        }
+
+        private void warm() throws Exception {
+            double warmRate = 0;
+            if (warmup > 0) {
+                // warmed like the raw client and the detector: a worker in service has long been compiled
+                warmRate = warmUntilFlat("worker " + tag, "/s", maxWorkerWarmups, w::compileMillis, round -> {
+                    Jobs warm = prepare(tag + "w" + round + "-m", warmup);
+                    if (!preloadAndAwait(producer, topic, warm, w, timeout())) {
+                        System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
+                                warm.arrivals().count(), warmup);
                     }
-                    Arrivals.Summary s = preload.arrivals().summary();
-                    double cores = w.coresBetween(s.firstNanos(), s.lastNanos());
-                    double cpuMsPer1k = w.cpuSecondsBetween(s.firstNanos(), s.lastNanos()) * 1000 / Math.max(1, s.arrived()) * 1000;
-                    Arrivals.Summary ps = null;
-                    double rate = 0;
-                    double pacedCores = 0;
-                    if (paced) {
-                        rate = pacedRate > 0 ? pacedRate : Math.max(100, s.perSecond() / 2);
-                        Jobs pa = prepare("r" + run + "-" + tag + "p-m", (int) (rate * pacedSeconds));
-                        if (!pacedAndAwait(producer, topic, pa, rate, 30_000)) {
-                            System.out.printf("  paced: only %,d of %,d delivered in time%n", pa.arrivals().count(), pa.size());
-                        }
-                        ps = pa.arrivals().summary();
-                        pacedCores = w.coresBetween(ps.firstNanos(), ps.lastNanos());
-                    }
-                    WorkerResult result = new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb());
-                    print.accept(result);
-                    results.add(result);
-                }
-                w.terminate();
-                return results;
+                    return warm.arrivals().summary().perSecond();
+                });
             }
-        } finally {
-            Arrivals.CURRENT.set(null);
+            if (paced && warmup > 0) {
+                // the paced path too (small polls, small producer batches, the broker's
+                // per-request work): else run 1's latency measures compilation
+                double rate = pacedRate > 0 ? pacedRate : Math.max(100, warmRate / 2);
+                Jobs warm = prepare(tag + "wp-m", (int) (rate * Math.min(3, pacedSeconds)));
+                pacedAndAwait(producer, topic, warm, rate, 30_000);
+            }
+        }
+
+        WorkerResult measure(int run) throws Exception {
+            Jobs preload = prepare("r" + run + "-" + tag + "-m", jobs);
+            if (!preloadAndAwait(producer, topic, preload, w, timeout())) {
+                System.out.printf("  worker %s: only %,d of %,d delivered in time (log %s)%n", tag,
+                        preload.arrivals().count(), jobs, w.log());
+            }
+            Arrivals.Summary s = preload.arrivals().summary();
+            double cores = w.coresBetween(s.firstNanos(), s.lastNanos());
+            double cpuMsPer1k = w.cpuSecondsBetween(s.firstNanos(), s.lastNanos()) * 1000 / Math.max(1, s.arrived()) * 1000;
+            Arrivals.Summary ps = null;
+            double rate = 0;
+            double pacedCores = 0;
+            if (paced) {
+                rate = pacedRate > 0 ? pacedRate : Math.max(100, s.perSecond() / 2);
+                Jobs pa = prepare("r" + run + "-" + tag + "p-m", (int) (rate * pacedSeconds));
+                if (!pacedAndAwait(producer, topic, pa, rate, 30_000)) {
+                    System.out.printf("  paced: only %,d of %,d delivered in time%n", pa.arrivals().count(), pa.size());
+                }
+                ps = pa.arrivals().summary();
+                pacedCores = w.coresBetween(ps.firstNanos(), ps.lastNanos());
+            }
+            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb());
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (producer; w) {
+                w.terminate();
+            }
         }
     }
 

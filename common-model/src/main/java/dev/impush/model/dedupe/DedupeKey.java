@@ -88,6 +88,11 @@ public record DedupeKey(String userId, String messageId, String deviceId, long m
         return shardOf(userId);
     }
 
+    /** The hash slot of {@code shard}'s keys. */
+    public static int slotOf(int shard) {
+        return HashSlot.of(TAGS[shard]);
+    }
+
     /** The end of the hour after which this delivery's mark set may go (see {@link #markAnchor}). */
     public Instant markHourEnd() {
         return Instant.ofEpochSecond((markHour + 1) * 3600);

@@ -52,6 +52,7 @@ class DedupeKeyTest {
         for (int s = 0; s < DedupeKey.SHARDS; s++) {
             assertEquals(s * step + step / 2, SlotHash.getSlot("{" + DedupeKey.tag(s) + "}x"), "shard " + s);
             assertEquals(HashSlot.of(DedupeKey.tag(s)), SlotHash.getSlot(DedupeKey.tag(s)));
+            assertEquals(s * step + step / 2, DedupeKey.slotOf(s), "slot of shard " + s);
         }
         // three masters with equal slot ranges, as redis-cli --cluster create makes them
         int[] perMaster = new int[3];

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.IntStream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,6 +49,10 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final LuaScript CLAIM = LuaScript.load(DedupeStore.class, "claim.lua");
     private static final LuaScript FINISH = LuaScript.load(DedupeStore.class, "finish.lua");
     private static final LuaScript RENEW = LuaScript.load(DedupeStore.class, "renew.lua");
+    /** A claim a master did not serve: its slot moved since the client saw the cluster, or is moving. */
+    private static final String MOVED = "moved";
+    private static final int[] SHARD_SLOTS = IntStream.range(0, DedupeKey.SHARDS).map(DedupeKey::slotOf).toArray();
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RedisLink link;
     private final RedisLink.Session connection;
@@ -88,40 +94,66 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         return claim(keys, null);
     }
 
-    /** {@inheritDoc} One script call per {@link #CHUNK} keys (of one shard on a cluster), in one round trip. */
+    /**
+     * {@inheritDoc} One script call per {@link #CHUNK} keys, in one round trip; on a Redis Cluster
+     * per master, then, for keys whose slot moved, per slot (a second round trip).
+     */
     @Override
     public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
-        List<int[]> groups = ShardBatches.of(keys.size(), link.clustered(), i -> keys.get(i).shard(), CHUNK);
-        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.size());
-        groups.forEach(g -> calls.add(claimChunk(keys, targets, g)));
         Claim[] claims = new Claim[keys.size()];
-        List<List<Object>> replies = await(calls);
-        for (int c = 0; c < groups.size(); c++) {
-            int[] items = groups.get(c);
-            List<Object> reply = replies.get(c);
-            for (int i = 0, item = 0; i < reply.size(); i++, item++) {
-                claims[items[item]] = reply.get(i) instanceof String current ? claim(current, (Long) reply.get(++i))
-                        : Claim.CLAIMED;
-            }
+        IntUnaryOperator shardOf = i -> keys.get(i).shard();
+        int[] moved = claim(keys, targets, byMaster(keys.size(), shardOf), claims);
+        if (moved.length > 0) {
+            claim(keys, targets, new Groups(moved, shardOf), claims);
         }
         return Arrays.asList(claims);
     }
 
+    /** Claims the groups' keys into {@code claims}; returns the keys a master did not serve. */
+    private int[] claim(List<DedupeKey> keys, List<PushTarget> targets, Groups groups, Claim[] claims)
+            throws DedupeUnavailableException {
+        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.items().size());
+        groups.items().forEach(g -> calls.add(claimChunk(keys, targets, g, groups.undeclared())));
+        List<List<Object>> replies = await(calls);
+        IntStream.Builder moved = IntStream.builder();
+        for (int c = 0; c < calls.size(); c++) {
+            int[] items = groups.items().get(c);
+            List<Object> reply = replies.get(c);
+            for (int i = 0, item = 0; i < reply.size(); i++, item++) {
+                if (!(reply.get(i) instanceof String state)) {
+                    claims[items[item]] = Claim.CLAIMED;
+                } else if (MOVED.equals(state)) {
+                    moved.add(items[item]);
+                    i++;
+                } else {
+                    claims[items[item]] = claim(state, (Long) reply.get(++i));
+                }
+            }
+        }
+        return moved.build().toArray();
+    }
+
     /** One claim.lua call for the deliveries at {@code items}, with their shield keys when there are targets. */
-    private CompletableFuture<List<Object>> claimChunk(List<DedupeKey> keys, List<PushTarget> targets, int[] items) {
+    private CompletableFuture<List<Object>> claimChunk(List<DedupeKey> keys, List<PushTarget> targets, int[] items,
+                                                      boolean undeclared) {
         boolean shielded = targets != null;
         int stride = 2 + (shielded ? 1 : 0) + (legacyMarks ? 1 : 0);
         int argStride = shielded ? 3 : 2;
-        String[] redisKeys = new String[items.length * stride];
-        String[] args = new String[4 + items.length * argStride];
+        int keyBase = 5 + items.length * argStride;
+        String[] args = new String[keyBase + (undeclared ? items.length * stride : 0)];
+        String[] redisKeys = undeclared ? args : new String[items.length * stride];
+        if (!undeclared) {
+            keyBase = 0;
+        }
         args[0] = inflightValue;
         args[1] = leaseMillis;
         args[2] = shielded ? "1" : "0";
         args[3] = legacyMarks ? "1" : "0";
+        args[4] = undeclared ? "1" : "0";
         for (int i = 0; i < items.length; i++) {
             DedupeKey k = keys.get(items[i]);
-            int key = i * stride;
-            int arg = 4 + i * argStride;
+            int key = keyBase + i * stride;
+            int arg = 5 + i * argStride;
             redisKeys[key] = k.claimKey();
             redisKeys[key + 1] = k.markKey();
             args[arg] = k.member(DedupeMark.SENT);
@@ -135,7 +167,27 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
                 redisKeys[key + stride - 1] = k.legacyKey();
             }
         }
-        return CLAIM.run(redis, ScriptOutputType.MULTI, redisKeys, args);
+        return CLAIM.run(redis, ScriptOutputType.MULTI, undeclared ? new String[] {args[keyBase]} : redisKeys, args);
+    }
+
+    /**
+     * The batch's items in groups of one script call each: on a Redis Cluster by the master of
+     * their shard as the client last saw the cluster, their keys not declared (a script may declare
+     * keys of one slot only), else in chunks.
+     */
+    private Groups byMaster(int n, IntUnaryOperator shardOf) {
+        if (!link.clustered()) {
+            return new Groups(ShardBatches.of(n, null, CHUNK), false);
+        }
+        int[] master = link.masters(SHARD_SLOTS);
+        return new Groups(ShardBatches.of(n, i -> master[shardOf.applyAsInt(i)], CHUNK), true);
+    }
+
+    /** Items grouped for script calls, with their keys declared or not. */
+    private record Groups(List<int[]> items, boolean undeclared) {
+        Groups(int[] moved, IntUnaryOperator shardOf) {
+            this(ShardBatches.of(moved, shardOf, CHUNK), false);
+        }
     }
 
     private static Claim claim(String current, long pttl) {
@@ -148,35 +200,51 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         return new Claim.AlreadyDone(current);
     }
 
+    /** {@inheritDoc} Grouped as {@link #claim} groups. */
     @Override
     public CompletableFuture<Void> apply(List<Transition> transitions) {
-        List<int[]> groups = ShardBatches.of(transitions.size(), link.clustered(), i -> transitions.get(i).key().shard(), CHUNK);
-        CompletableFuture<?>[] calls = new CompletableFuture<?>[groups.size()];
-        for (int c = 0; c < calls.length; c++) {
-            calls[c] = finishChunk(transitions, groups.get(c));
-        }
-        return CompletableFuture.allOf(calls).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        IntUnaryOperator shardOf = i -> transitions.get(i).key().shard();
+        Groups groups = byMaster(transitions.size(), shardOf);
+        return CompletableFuture.allOf(groups.items().stream().map(items -> finishChunk(transitions, items, groups.undeclared())
+                        .thenCompose(moved -> moved.isEmpty() ? DONE : apply(transitions,
+                                new Groups(moved.stream().mapToInt(m -> items[m.intValue() - 1]).toArray(), shardOf))))
+                        .toArray(CompletableFuture<?>[]::new))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One finish.lua call: a mark or a release per delivery of the transitions at {@code items}. */
-    private CompletableFuture<Long> finishChunk(List<Transition> transitions, int[] items) {
-        String[] keys = new String[2 * items.length];
-        String[] args = new String[1 + 2 * items.length];
+    /** The transitions of {@code groups}'s keys, which are declared. */
+    private CompletableFuture<Void> apply(List<Transition> transitions, Groups groups) {
+        return CompletableFuture.allOf(groups.items().stream().map(items -> finishChunk(transitions, items, false))
+                .toArray(CompletableFuture<?>[]::new));
+    }
+
+    /**
+     * One finish.lua call: a mark or a release per delivery of the transitions at {@code items};
+     * answers the numbers (from 1) of the deliveries whose master did not serve them.
+     */
+    private CompletableFuture<List<Long>> finishChunk(List<Transition> transitions, int[] items, boolean undeclared) {
+        int keyBase = 2 + 2 * items.length;
+        String[] args = new String[keyBase + (undeclared ? 2 * items.length : 0)];
+        String[] keys = undeclared ? args : new String[2 * items.length];
+        if (!undeclared) {
+            keyBase = 0;
+        }
         args[0] = inflightValue;
+        args[1] = undeclared ? "1" : "0";
         Instant now = clock.instant();
         for (int i = 0; i < items.length; i++) {
             Transition t = transitions.get(items[i]);
             DedupeKey k = t.key();
-            keys[2 * i] = k.claimKey();
-            keys[2 * i + 1] = k.markKey();
-            args[1 + 2 * i] = switch (t) {
+            keys[keyBase + 2 * i] = k.claimKey();
+            keys[keyBase + 2 * i + 1] = k.markKey();
+            args[2 + 2 * i] = switch (t) {
                 case Transition.Release r -> "";
                 case Transition.MarkSent m -> k.member(DedupeMark.SENT);
                 case Transition.MarkDone d -> k.member(DedupeMark.DONE);
             };
-            args[2 + 2 * i] = t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now));
+            args[3 + 2 * i] = t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now));
         }
-        return FINISH.run(redis, ScriptOutputType.INTEGER, keys, args);
+        return FINISH.run(redis, ScriptOutputType.MULTI, undeclared ? new String[] {args[keyBase]} : keys, args);
     }
 
     @Override
@@ -196,7 +264,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
-        List<int[]> groups = ShardBatches.of(keys.size(), link.clustered(), i -> keys.get(i).shard(), CHUNK);
+        List<int[]> groups = ShardBatches.of(keys.size(), link.clustered() ? i -> keys.get(i).shard() : null, CHUNK);
         List<CompletableFuture<List<Long>>> calls = new ArrayList<>(groups.size());
         for (int[] items : groups) {
             String[] redisKeys = new String[items.length];

@@ -15,6 +15,8 @@ import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.quota.QuotaGate;
 import dev.impush.worker.quota.QuotaLimits;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +87,40 @@ class RedisClusterDedupeIT {
                 } else {
                     assertInstanceOf(Claim.Claimed.class, after.get(i), "key " + i);
                 }
+            }
+        }
+    }
+
+    @Test
+    void keysWhoseSlotsMovedSinceTheClientLooked_areClaimedAndMarkedWhereTheyAreNow() throws Exception {
+        // a client that never refreshes its view of the cluster: every call goes by the view it started with
+        try (RedisLink stale = RedisConnection.of(cluster.uri()).open(o -> ((ClusterClientOptions.Builder) o)
+                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().disableAllAdaptiveRefreshTriggers().build()), TIMEOUT);
+             DedupeStore a = new DedupeStore(stale, "a", Duration.ofSeconds(30), Duration.ofHours(1), TIMEOUT,
+                     Clock.systemUTC(), true);
+             DedupeStore b = store("b")) {
+            int[] movedAndKept = {DedupeKey.slotOf(0), DedupeKey.slotOf(10)};
+            int[] seenBefore = stale.masters(movedAndKept);
+            assertEquals(seenBefore[0], seenBefore[1], "shards 0 and 10 start on the first master");
+            // the first master's lowest 1,500 slots (shards 0 to 5) move to the last one
+            RedisServerProcess from = cluster.nodes().getFirst();
+            int slots = cluster.slotsOf(from);
+            cluster.reshard(from, cluster.nodes().getLast(), 1_500);
+            assertEquals(slots - 1_500, cluster.slotsOf(from));
+            int[] seenAfter = stale.masters(movedAndKept);
+            assertEquals(seenAfter[0], seenAfter[1], "the client still sees shard 0 beside shard 10");
+
+            Instant expiresAt = Instant.now().plusSeconds(3600);
+            List<DedupeKey> keys = IntStream.range(0, 1_200).mapToObj(i -> DedupeKey.of("ru" + (i % 400), "m" + i, "d1",
+                    expiresAt)).toList();
+            assertTrue(keys.stream().anyMatch(k -> k.shard() < 6), "some keys are in the moved slots");
+            assertTrue(a.claim(keys).stream().allMatch(c -> c instanceof Claim.Claimed), "all claimed by a");
+            assertTrue(b.claim(keys).stream().allMatch(c -> c instanceof Claim.HeldElsewhere h && h.holder().endsWith("a")),
+                    "a's claims are where the keys live now, in order");
+            a.apply(keys.stream().map(k -> (Transition) new Transition.MarkSent(k)).toList()).get(5, TimeUnit.SECONDS);
+            List<Claim> after = b.claim(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                assertInstanceOf(Claim.AlreadyDone.class, after.get(i), "key " + i);
             }
         }
     }

@@ -8,8 +8,12 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The Redis a service uses, standalone or a Redis Cluster, behind the commands both share
@@ -29,6 +33,25 @@ public final class RedisLink implements AutoCloseable {
     /** Whether this is a Redis Cluster: a script's keys must then share a hash slot. */
     public boolean clustered() {
         return client instanceof RedisClusterClient;
+    }
+
+    /**
+     * For each of {@code slots}, a number naming the master that serves it as this client last saw
+     * the cluster (equal numbers, the same master; a slot no master serves gets a number of its
+     * own); all 0 on a standalone server. A view, possibly stale: a command sent by it may be
+     * redirected.
+     */
+    public int[] masters(int[] slots) {
+        int[] out = new int[slots.length];
+        if (client instanceof RedisClusterClient cluster) {
+            Partitions partitions = cluster.getPartitions();
+            Map<String, Integer> ids = new HashMap<>();
+            for (int i = 0; i < slots.length; i++) {
+                RedisClusterNode node = partitions.getPartitionBySlot(slots[i]);
+                out[i] = node == null ? -1 - i : ids.computeIfAbsent(node.getNodeId(), id -> ids.size());
+            }
+        }
+        return out;
     }
 
     /** A new connection (commands on it are pipelined); close it when done. */
