@@ -3,6 +3,7 @@ package dev.impush.worker.channel;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import java.time.Duration;
 import java.time.Instant;
 
 /** One job's notification to one of its devices: the unit a channel sends. */
@@ -19,5 +20,14 @@ public record Delivery(PushJob job, PushTarget target) {
     /** When the vendor should stop trying to deliver it; absent = the vendor's default. */
     public Instant expiresAt() {
         return job.expiresAt();
+    }
+
+    /**
+     * The time from {@code now} until the job expires, clamped to {@code [min, max]} (a vendor's
+     * TTL bounds); only for a job with {@link #expiresAt()}.
+     */
+    public Duration timeLeft(Instant now, Duration min, Duration max) {
+        Duration left = Duration.between(now, expiresAt());
+        return left.compareTo(min) < 0 ? min : left.compareTo(max) > 0 ? max : left;
     }
 }

@@ -16,9 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 import org.slf4j.LoggerFactory;
@@ -36,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One connection, used by the poll thread, which Lettuce pipelines: a claim and the transitions
  * of a poll-loop pass are one script call per {@link #CHUNK} keys each, every script by
- * {@code EVALSHA}. On a Redis Cluster a call takes the keys of one shard, so of one hash slot
- * ({@link ShardBatches}), and the calls go to their slots' masters in parallel.
+ * {@code EVALSHA}. On a Redis Cluster the calls take the keys of one master each and go to the
+ * masters in parallel ({@link CallGroups}); keys whose slot moved go again by their slot.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final String INFLIGHT = DedupeMark.IN_FLIGHT_PREFIX;
@@ -51,7 +49,6 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final LuaScript RENEW = LuaScript.load(DedupeStore.class, "renew.lua");
     /** A claim a master did not serve: its slot moved since the client saw the cluster, or is moving. */
     private static final String MOVED = "moved";
-    private static final int[] SHARD_SLOTS = IntStream.range(0, DedupeKey.SHARDS).map(DedupeKey::slotOf).toArray();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RedisLink link;
@@ -102,19 +99,19 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
         Claim[] claims = new Claim[keys.size()];
         IntUnaryOperator shardOf = i -> keys.get(i).shard();
-        int[] moved = claim(keys, targets, byMaster(keys.size(), shardOf), claims);
+        int[] moved = claim(keys, targets, CallGroups.byMaster(link, keys.size(), shardOf, CHUNK), claims);
         if (moved.length > 0) {
-            claim(keys, targets, new Groups(moved, shardOf), claims);
+            claim(keys, targets, CallGroups.byShard(moved, shardOf, CHUNK), claims);
         }
         return Arrays.asList(claims);
     }
 
     /** Claims the groups' keys into {@code claims}; returns the keys a master did not serve. */
-    private int[] claim(List<DedupeKey> keys, List<PushTarget> targets, Groups groups, Claim[] claims)
+    private int[] claim(List<DedupeKey> keys, List<PushTarget> targets, CallGroups groups, Claim[] claims)
             throws DedupeUnavailableException {
         List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.items().size());
-        groups.items().forEach(g -> calls.add(claimChunk(keys, targets, g, groups.undeclared())));
-        List<List<Object>> replies = await(calls);
+        groups.items().forEach(g -> calls.add(claimCall(keys, targets, g, groups.undeclared())));
+        List<List<Object>> replies = Replies.await(calls, timeout);
         IntStream.Builder moved = IntStream.builder();
         for (int c = 0; c < calls.size(); c++) {
             int[] items = groups.items().get(c);
@@ -134,60 +131,28 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     }
 
     /** One claim.lua call for the deliveries at {@code items}, with their shield keys when there are targets. */
-    private CompletableFuture<List<Object>> claimChunk(List<DedupeKey> keys, List<PushTarget> targets, int[] items,
-                                                      boolean undeclared) {
+    private CompletableFuture<List<Object>> claimCall(List<DedupeKey> keys, List<PushTarget> targets, int[] items,
+                                                     boolean undeclared) {
         boolean shielded = targets != null;
-        int stride = 2 + (shielded ? 1 : 0) + (legacyMarks ? 1 : 0);
-        int argStride = shielded ? 3 : 2;
-        int keyBase = 5 + items.length * argStride;
-        String[] args = new String[keyBase + (undeclared ? items.length * stride : 0)];
-        String[] redisKeys = undeclared ? args : new String[items.length * stride];
-        if (!undeclared) {
-            keyBase = 0;
-        }
-        args[0] = inflightValue;
-        args[1] = leaseMillis;
-        args[2] = shielded ? "1" : "0";
-        args[3] = legacyMarks ? "1" : "0";
-        args[4] = undeclared ? "1" : "0";
+        int keysPerItem = 2 + (shielded ? 1 : 0) + (legacyMarks ? 1 : 0);
+        ScriptCall call = new ScriptCall(items.length, undeclared, shielded ? 3 : 2, keysPerItem,
+                inflightValue, leaseMillis, shielded ? "1" : "0", legacyMarks ? "1" : "0");
         for (int i = 0; i < items.length; i++) {
             DedupeKey k = keys.get(items[i]);
-            int key = keyBase + i * stride;
-            int arg = 5 + i * argStride;
-            redisKeys[key] = k.claimKey();
-            redisKeys[key + 1] = k.markKey();
-            args[arg] = k.member(DedupeMark.SENT);
-            args[arg + 1] = k.member(DedupeMark.DONE);
+            call.key(i, 0, k.claimKey());
+            call.key(i, 1, k.markKey());
+            call.arg(i, 0, k.member(DedupeMark.SENT));
+            call.arg(i, 1, k.member(DedupeMark.DONE));
             if (shielded) {
                 PushTarget t = targets.get(items[i]);
-                redisKeys[key + 2] = DedupeKey.shieldKey(k.userId(), t.channel(), t.token());
-                args[arg + 2] = t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli());
+                call.key(i, 2, DedupeKey.shieldKey(k.userId(), t.channel(), t.token()));
+                call.arg(i, 2, t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli()));
             }
             if (legacyMarks) {
-                redisKeys[key + stride - 1] = k.legacyKey();
+                call.key(i, keysPerItem - 1, k.legacyKey());
             }
         }
-        return CLAIM.run(redis, ScriptOutputType.MULTI, undeclared ? new String[] {args[keyBase]} : redisKeys, args);
-    }
-
-    /**
-     * The batch's items in groups of one script call each: on a Redis Cluster by the master of
-     * their shard as the client last saw the cluster, their keys not declared (a script may declare
-     * keys of one slot only), else in chunks.
-     */
-    private Groups byMaster(int n, IntUnaryOperator shardOf) {
-        if (!link.clustered()) {
-            return new Groups(ShardBatches.of(n, null, CHUNK), false);
-        }
-        int[] master = link.masters(SHARD_SLOTS);
-        return new Groups(ShardBatches.of(n, i -> master[shardOf.applyAsInt(i)], CHUNK), true);
-    }
-
-    /** Items grouped for script calls, with their keys declared or not. */
-    private record Groups(List<int[]> items, boolean undeclared) {
-        Groups(int[] moved, IntUnaryOperator shardOf) {
-            this(ShardBatches.of(moved, shardOf, CHUNK), false);
-        }
+        return call.run(CLAIM, redis, ScriptOutputType.MULTI);
     }
 
     private static Claim claim(String current, long pttl) {
@@ -204,17 +169,17 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     @Override
     public CompletableFuture<Void> apply(List<Transition> transitions) {
         IntUnaryOperator shardOf = i -> transitions.get(i).key().shard();
-        Groups groups = byMaster(transitions.size(), shardOf);
-        return CompletableFuture.allOf(groups.items().stream().map(items -> finishChunk(transitions, items, groups.undeclared())
-                        .thenCompose(moved -> moved.isEmpty() ? DONE : apply(transitions,
-                                new Groups(moved.stream().mapToInt(m -> items[m.intValue() - 1]).toArray(), shardOf))))
+        CallGroups groups = CallGroups.byMaster(link, transitions.size(), shardOf, CHUNK);
+        return CompletableFuture.allOf(groups.items().stream().map(items -> finishCall(transitions, items, groups.undeclared())
+                        .thenCompose(moved -> moved.isEmpty() ? DONE : apply(transitions, CallGroups.byShard(
+                                moved.stream().mapToInt(m -> items[m.intValue() - 1]).toArray(), shardOf, CHUNK))))
                         .toArray(CompletableFuture<?>[]::new))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The transitions of {@code groups}'s keys, which are declared. */
-    private CompletableFuture<Void> apply(List<Transition> transitions, Groups groups) {
-        return CompletableFuture.allOf(groups.items().stream().map(items -> finishChunk(transitions, items, false))
+    private CompletableFuture<Void> apply(List<Transition> transitions, CallGroups groups) {
+        return CompletableFuture.allOf(groups.items().stream().map(items -> finishCall(transitions, items, false))
                 .toArray(CompletableFuture<?>[]::new));
     }
 
@@ -222,29 +187,22 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
      * One finish.lua call: a mark or a release per delivery of the transitions at {@code items};
      * answers the numbers (from 1) of the deliveries whose master did not serve them.
      */
-    private CompletableFuture<List<Long>> finishChunk(List<Transition> transitions, int[] items, boolean undeclared) {
-        int keyBase = 2 + 2 * items.length;
-        String[] args = new String[keyBase + (undeclared ? 2 * items.length : 0)];
-        String[] keys = undeclared ? args : new String[2 * items.length];
-        if (!undeclared) {
-            keyBase = 0;
-        }
-        args[0] = inflightValue;
-        args[1] = undeclared ? "1" : "0";
+    private CompletableFuture<List<Long>> finishCall(List<Transition> transitions, int[] items, boolean undeclared) {
+        ScriptCall call = new ScriptCall(items.length, undeclared, 2, 2, inflightValue);
         Instant now = clock.instant();
         for (int i = 0; i < items.length; i++) {
             Transition t = transitions.get(items[i]);
             DedupeKey k = t.key();
-            keys[keyBase + 2 * i] = k.claimKey();
-            keys[keyBase + 2 * i + 1] = k.markKey();
-            args[2 + 2 * i] = switch (t) {
+            call.key(i, 0, k.claimKey());
+            call.key(i, 1, k.markKey());
+            call.arg(i, 0, switch (t) {
                 case Transition.Release r -> "";
                 case Transition.MarkSent m -> k.member(DedupeMark.SENT);
                 case Transition.MarkDone d -> k.member(DedupeMark.DONE);
-            };
-            args[3 + 2 * i] = t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now));
+            });
+            call.arg(i, 1, t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now)));
         }
-        return FINISH.run(redis, ScriptOutputType.MULTI, undeclared ? new String[] {args[keyBase]} : keys, args);
+        return call.run(FINISH, redis, ScriptOutputType.MULTI);
     }
 
     @Override
@@ -264,7 +222,8 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
-        List<int[]> groups = ShardBatches.of(keys.size(), link.clustered() ? i -> keys.get(i).shard() : null, CHUNK);
+        List<int[]> groups = CallGroups.byShard(IntStream.range(0, keys.size()).toArray(),
+                link.clustered() ? i -> keys.get(i).shard() : i -> 0, CHUNK).items();
         List<CompletableFuture<List<Long>>> calls = new ArrayList<>(groups.size());
         for (int[] items : groups) {
             String[] redisKeys = new String[items.length];
@@ -274,7 +233,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
             calls.add(RENEW.run(redis, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
         }
         Boolean[] out = new Boolean[keys.size()];
-        List<List<Long>> replies = await(calls);
+        List<List<Long>> replies = Replies.await(calls, timeout);
         for (int c = 0; c < groups.size(); c++) {
             int[] items = groups.get(c);
             for (int i = 0; i < items.length; i++) {
@@ -282,25 +241,6 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
             }
         }
         return Arrays.asList(out);
-    }
-
-    /** The values of {@code calls}, waiting at most the timeout for all of them. */
-    private <T> List<T> await(List<CompletableFuture<T>> calls) throws DedupeUnavailableException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<T> values = new ArrayList<>(calls.size());
-        try {
-            for (CompletableFuture<T> c : calls) {
-                values.add(c.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-            }
-            return values;
-        } catch (ExecutionException e) {
-            throw new DedupeUnavailableException("redis failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new DedupeUnavailableException("redis did not answer within " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DedupeUnavailableException("interrupted", e);
-        }
     }
 
     @Override

@@ -54,7 +54,7 @@ final class FcmMessageRenderer {
                 .setPriority(n.priority() == Priority.NORMAL ? AndroidConfig.Priority.NORMAL : AndroidConfig.Priority.HIGH)
                 .setRestrictedPackageName(delivery.target().appId());
         if (delivery.expiresAt() != null) {
-            android.setTtl(ttl(delivery).toMillis());
+            android.setTtl(delivery.timeLeft(clock.instant(), Duration.ZERO, MAX_TTL).toMillis());
         }
         if (n.collapseId() != null) {
             android.setCollapseKey(n.collapseId());
@@ -74,15 +74,6 @@ final class FcmMessageRenderer {
                 .putAllData(data)
                 .setAndroidConfig(android.build())
                 .build();
-    }
-
-    /** Time left until the job expires, clamped to what FCM accepts. */
-    Duration ttl(Delivery delivery) {
-        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
-        if (left.isNegative()) {
-            return Duration.ZERO;
-        }
-        return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
     private static Map<String, String> data(Delivery delivery) {

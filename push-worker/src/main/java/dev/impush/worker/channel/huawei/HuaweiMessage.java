@@ -86,10 +86,6 @@ final class HuaweiMessage {
         if (delivery.expiresAt() == null) {
             return DEFAULT_TTL.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : DEFAULT_TTL;
         }
-        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
-        if (left.toSeconds() < 1) {
-            return Duration.ofSeconds(1);
-        }
-        return left.compareTo(config.maxTtl()) > 0 ? config.maxTtl() : Duration.ofSeconds(left.toSeconds());
+        return Duration.ofSeconds(delivery.timeLeft(clock.instant(), Duration.ofSeconds(1), config.maxTtl()).toSeconds());
     }
 }

@@ -67,7 +67,7 @@ final class OppoPayload {
         }
         if (delivery.expiresAt() != null) {
             notification.put("off_line", true);
-            notification.put("off_line_ttl", ttl(delivery).toSeconds());
+            notification.put("off_line_ttl", delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toSeconds());
         }
         notification.put("notify_id", DeliveryIds.maskedNotifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
         notification.put("app_message_id", DeliveryIds.messageAndDevice(delivery, MAX_APP_MESSAGE_ID));
@@ -76,15 +76,6 @@ final class OppoPayload {
         message.put("target_value", delivery.target().token());
         message.put("notification", notification);
         return message;
-    }
-
-    /** Time left until the job expires, clamped to what OPPO accepts. */
-    Duration ttl(Delivery delivery) {
-        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
-        if (left.compareTo(MIN_TTL) < 0) {
-            return MIN_TTL;
-        }
-        return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
     private static Map<String, String> parameters(Delivery delivery) {

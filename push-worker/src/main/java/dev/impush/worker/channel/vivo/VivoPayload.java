@@ -62,7 +62,7 @@ final class VivoPayload {
         body.put("title", TextLimits.truncate(orFallback(n.title()), MAX_TITLE));
         body.put("content", TextLimits.truncate(orFallback(n.body()), MAX_CONTENT));
         if (delivery.expiresAt() != null) {
-            body.put("timeToLive", ttl(delivery).toSeconds());
+            body.put("timeToLive", delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toSeconds());
         }
         body.put("skipType", config.click().skipType());
         config.click().skipContent().ifPresent(c -> body.put("skipContent", c));
@@ -75,15 +75,6 @@ final class VivoPayload {
         body.put("requestId", DeliveryIds.messageAndDevice(delivery, MAX_REQUEST_ID));
         body.put("pushMode", delivery.target().sandbox() ? 1 : 0);
         return body;
-    }
-
-    /** Time left until the job expires, clamped to what vivo accepts. */
-    Duration ttl(Delivery delivery) {
-        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
-        if (left.compareTo(MIN_TTL) < 0) {
-            return MIN_TTL;
-        }
-        return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
     private static Map<String, String> customMap(Delivery delivery) {

@@ -71,19 +71,11 @@ final class XiaomiPayload {
         }
         form.put("notify_id", Integer.toString(DeliveryIds.notifyId(delivery.messageId())));
         if (delivery.expiresAt() != null) {
-            form.put("time_to_live", Long.toString(ttl(delivery).toMillis()));
+            form.put("time_to_live", Long.toString(delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toMillis()));
         }
         form.put("extra.channel_id", config.channelIdFor(delivery.target().appId()));
         form.put("extra.notify_effect", EFFECT_LAUNCH_APP);
         return form;
-    }
-
-    Duration ttl(Delivery delivery) {
-        Duration left = Duration.between(clock.instant(), delivery.expiresAt());
-        if (left.compareTo(MIN_TTL) < 0) {
-            return MIN_TTL;
-        }
-        return left.compareTo(MAX_TTL) > 0 ? MAX_TTL : left;
     }
 
     private static boolean blank(String s) {
