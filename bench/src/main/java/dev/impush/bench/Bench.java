@@ -69,10 +69,14 @@ public final class Bench implements Callable<Integer> {
     int maxStreams = 1000;
     @Option(names = "--partitions", description = "partitions of the job and event topics (default ${DEFAULT-VALUE})")
     int partitions = 4;
-    @Option(names = "--paced-seconds", description = "length of the half-rate latency phase (default ${DEFAULT-VALUE})")
+    @Option(names = "--paced-seconds", description = "length of each paced phase: half rate and the curve's steps (default ${DEFAULT-VALUE})")
     int pacedSeconds = 5;
     @Option(names = "--paced-rate", description = "jobs/s of the latency phase (default: half the worker's measured maximum)")
     double pacedRate;
+    @Option(names = "--curve", split = ",", description = "offered loads of the latency-throughput curve, as shares of"
+            + " the worker's measured maximum, each paced for --paced-seconds on an open-loop schedule (default"
+            + " ${DEFAULT-VALUE}; the 0.5 step is the half-rate phase)")
+    List<Double> curveLoads = List.of(0.1, 0.25, 0.5, 0.75, 0.9);
     @Option(names = "--linger-ms", description = "linger.ms of the job producer (default ${DEFAULT-VALUE}, the Kafka client's default)")
     int lingerMs = 5;
     @Option(names = "--max-warmups", description = "most warm-up rounds of a worker JVM (default ${DEFAULT-VALUE})")
@@ -128,7 +132,18 @@ public final class Bench implements Callable<Integer> {
 
     /** One phase of the worker. */
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
-                        double cpuMsPer1k, double pacedCores, long peakRssKb) {}
+                        double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve) {
+        /** The highest offered load of the curve whose p99 met the target, jobs/s; 0 when none did. */
+        double knee() {
+            return curve.stream().filter(s -> s.latency().p99Ms() <= P99_TARGET_MS).mapToDouble(Step::rate).max().orElse(0);
+        }
+    }
+
+    /** One step of the latency-throughput curve: {@code load} of the maximum, offered at {@code rate} jobs/s. */
+    record Step(double load, double rate, Arrivals.Summary latency) {}
+
+    /** The job -> vendor p99 the worker must meet, ms. */
+    static final double P99_TARGET_MS = 50;
 
     /** One run; {@code w0c} is the worker on a Redis Cluster ({@code --redis-cluster}), else null. */
     record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL, WorkerResult w0c,
@@ -241,8 +256,8 @@ public final class Bench implements Callable<Integer> {
             List<Arrivals.Summary> limits0 = new ArrayList<>();
             List<WorkerResult> w0 = new ArrayList<>();
             List<WorkerResult> w0c = new ArrayList<>();
-            try (WorkerUnderTest onServer = new WorkerUnderTest("w0", fast, true, stack.redisUri());
-                 WorkerUnderTest onCluster = cluster == null ? null : new WorkerUnderTest("w0c", fast, true, cluster.uri())) {
+            try (WorkerUnderTest onServer = new WorkerUnderTest("w0", fast, true, true, stack.redisUri());
+                 WorkerUnderTest onCluster = cluster == null ? null : new WorkerUnderTest("w0c", fast, true, false, cluster.uri())) {
                 for (int r = 1; r <= runs; r++) {
                     Arrivals.Summary l = limit(fast, "r" + r + "-lim0-m", jobs);
                     System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
@@ -264,7 +279,7 @@ public final class Bench implements Callable<Integer> {
             }
             List<Arrivals.Summary> limitsL = new ArrayList<>();
             List<WorkerResult> wL = new ArrayList<>();
-            try (WorkerUnderTest slow = new WorkerUnderTest("wL", slowT, false, stack.redisUri())) {
+            try (WorkerUnderTest slow = new WorkerUnderTest("wL", slowT, false, false, stack.redisUri())) {
                 for (int r = 1; r <= runs; r++) {
                     Arrivals.Summary l = limit(slowT, "r" + r + "-limL-m", jobs);
                     System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
@@ -319,13 +334,15 @@ public final class Bench implements Callable<Integer> {
     private final class WorkerUnderTest implements AutoCloseable {
         private final String tag;
         private final boolean paced;
+        private final boolean curve;
         private final String topic;
         private final KafkaProducer<byte[], byte[]> producer;
         private final WorkerJvm w;
 
-        WorkerUnderTest(String tag, RawLimit.Target vendor, boolean paced, String redisUri) throws Exception {
+        WorkerUnderTest(String tag, RawLimit.Target vendor, boolean paced, boolean curve, String redisUri) throws Exception {
             this.tag = tag;
             this.paced = paced;
+            this.curve = curve;
             this.topic = "bench." + tag + ".jobs";
             KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
             this.producer = new KafkaProducer<>(Map.of(
@@ -388,16 +405,30 @@ public final class Bench implements Callable<Integer> {
             Arrivals.Summary ps = null;
             double rate = 0;
             double pacedCores = 0;
+            List<Step> steps = new ArrayList<>();
             if (paced) {
                 rate = pacedRate > 0 ? pacedRate : Math.max(100, s.perSecond() / 2);
-                Jobs pa = prepare("r" + run + "-" + tag + "p-m", (int) (rate * pacedSeconds));
-                if (!pacedAndAwait(producer, topic, pa, rate, 30_000)) {
-                    System.out.printf("  paced: only %,d of %,d delivered in time%n", pa.arrivals().count(), pa.size());
-                }
-                ps = pa.arrivals().summary();
+                ps = paced(run + "p", rate);
                 pacedCores = w.coresBetween(ps.firstNanos(), ps.lastNanos());
             }
-            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb());
+            if (curve) {
+                for (double load : curveLoads.stream().sorted().toList()) {
+                    double stepRate = Math.max(100, load * s.perSecond());
+                    boolean half = load == 0.5 && pacedRate <= 0;
+                    steps.add(new Step(load, stepRate, half ? ps : paced(run + "c" + Math.round(load * 100), stepRate)));
+                }
+            }
+            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps);
+        }
+
+        /** Jobs offered at {@code rate}/s for the paced seconds, on an open-loop schedule: what their latency was. */
+        private Arrivals.Summary paced(String phase, double rate) throws Exception {
+            Jobs pa = prepare("r" + phase + "-" + tag + "-m", (int) (rate * pacedSeconds));
+            if (!pacedAndAwait(producer, topic, pa, rate, 30_000)) {
+                System.out.printf("  paced %,.0f/s: only %,d of %,d delivered in time%n", rate, pa.arrivals().count(),
+                        pa.size());
+            }
+            return pa.arrivals().summary();
         }
 
         @Override
@@ -533,7 +564,8 @@ public final class Bench implements Callable<Integer> {
         for (int i = 0; i < jobs.size(); ) {
             long due = rate > 0 ? (long) ((System.nanoTime() - t0) / 1e9 * rate) : jobs.size();
             while (i < jobs.size() && i <= due) {
-                jobs.arrivals().produced[i] = System.nanoTime();
+                // paced: the job's slot in the schedule, however late the producer got to it
+                jobs.arrivals().produced[i] = rate > 0 ? t0 + (long) (i * 1e9 / rate) : System.nanoTime();
                 producer.send(new ProducerRecord<>(topic, jobs.keys()[i], jobs.values()[i]));
                 i++;
             }
@@ -567,6 +599,23 @@ public final class Bench implements Callable<Integer> {
         return new Stat(median, v[0], v[v.length - 1]);
     }
 
+    /** A step of the curve over the runs: medians, and the p99's spread. */
+    private record CurvePoint(double load, double rate, double p50, Stat p99, double p999) {}
+
+    private static List<CurvePoint> curve(List<Run> rs) {
+        List<Run> measured = rs.stream().filter(r -> r.w0() != null && !r.w0().curve().isEmpty()).toList();
+        List<CurvePoint> points = new ArrayList<>();
+        for (int j = 0; !measured.isEmpty() && j < measured.getFirst().w0().curve().size(); j++) {
+            int step = j;
+            java.util.function.Function<java.util.function.ToDoubleFunction<Step>, Stat> over =
+                    f -> stat(measured, r -> f.applyAsDouble(r.w0().curve().get(step)));
+            points.add(new CurvePoint(measured.getFirst().w0().curve().get(j).load(), over.apply(Step::rate).median(),
+                    over.apply(s -> s.latency().p50Ms()).median(), over.apply(s -> s.latency().p99Ms()),
+                    over.apply(s -> s.latency().p999Ms()).median()));
+        }
+        return points;
+    }
+
     private void report(List<Run> rs, double seconds) throws Exception {
         Map<String, Stat> m = new LinkedHashMap<>();
         m.put("worker_jobs_per_s", workerStat(rs, r -> r.w0().preload().perSecond()));
@@ -586,6 +635,7 @@ public final class Bench implements Callable<Integer> {
         m.put("worker_cpu_ms_per_1k_jobs", workerStat(rs, r -> r.w0().cpuMsPer1k()));
         m.put("limit_worker_cpu_cores_100ms", workerStat(rs, r -> r.wL().cores()));
         m.put("peak_rss_mb", workerStat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
+        m.put("knee_jobs_per_s", workerStat(rs, r -> r.w0().curve().isEmpty() ? Double.NaN : r.w0().knee()));
         m.put("cluster_worker_jobs_per_s", clusterStat(rs, r -> r.w0c().preload().perSecond()));
         m.put("cluster_ratio", clusterStat(rs, r -> r.w0c().preload().perSecond() / r.w0().preload().perSecond()));
         m.put("cluster_p99_ms", clusterStat(rs, r -> r.w0c().paced().p99Ms()));
@@ -609,6 +659,7 @@ public final class Bench implements Callable<Integer> {
             {"  job -> vendor p50 ms", "p50_ms", "%.1f", ""},
             {"  job -> vendor p95 ms", "p95_ms", "%.1f", ""},
             {"  job -> vendor p99 ms", "p99_ms", "%.1f", "target <= 50"},
+            {"knee: highest load with p99 <= 50 ms", "knee_jobs_per_s", "%,.0f", "goal: 75 % of the max"},
             {"preloaded backlog p99 ms (queueing)", "preload_p99_ms", "%,.0f", ""},
             {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
             {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
@@ -635,16 +686,33 @@ public final class Bench implements Callable<Integer> {
             t.append(String.format(Locale.ROOT, "%-38s %12s   %-23s %s%n", row[0], String.format(Locale.ROOT, row[2], s.median()),
                     String.format(Locale.ROOT, row[2], s.min()) + " - " + String.format(Locale.ROOT, row[2], s.max()), row[3]));
         }
+        List<CurvePoint> curve = curve(rs);
+        if (!curve.isEmpty()) {
+            t.append(String.format(Locale.ROOT, "%nlatency-throughput curve (open loop, from each job's due time; medians of runs):%n"));
+            t.append(String.format(Locale.ROOT, "  %5s %9s %8s %8s %19s %9s%n", "load", "jobs/s", "p50 ms", "p99 ms",
+                    "p99 min - max", "p99.9 ms"));
+            for (CurvePoint c : curve) {
+                t.append(String.format(Locale.ROOT, "  %4.0f%% %,9.0f %8.1f %8.1f %19s %9.1f%n", c.load() * 100, c.rate(),
+                        c.p50(), c.p99().median(), String.format(Locale.ROOT, "%.1f - %.1f", c.p99().min(), c.p99().max()),
+                        c.p999()));
+            }
+        }
         System.out.print(t);
 
         ObjectNode root = Json.mapper().createObjectNode();
         m.forEach((k, s) -> root.put(k, round(s.median())));
         ObjectNode ranges = root.putObject("min_max");
         m.forEach((k, s) -> ranges.putArray(k).add(round(s.min())).add(round(s.max())));
+        ArrayNode curveNode = root.putArray("curve");
+        curve.forEach(c -> curveNode.addObject().put("load", c.load()).put("jobs_per_s", round(c.rate()))
+                .put("p50_ms", round(c.p50())).put("p99_ms", round(c.p99().median())).put("p999_ms", round(c.p999()))
+                .put("p99_ms_min", round(c.p99().min())).put("p99_ms_max", round(c.p99().max())));
+        ArrayNode p99Runs = root.putArray("p99_ms_runs");
+        rs.stream().filter(r -> r.w0() != null).forEach(r -> p99Runs.add(round(r.w0().paced().p99Ms())));
         ObjectNode params = root.putObject("params");
         params.put("jobs", jobs).put("warmup", warmup).put("runs", rs.size()).put("latency_ms", latencyMs).put("connections", connections)
                 .put("window", window).put("max_streams", maxStreams).put("partitions", partitions)
-                .put("paced_seconds", pacedSeconds).put("linger_ms", lingerMs).put("worker_heap", workerHeap)
+                .put("paced_seconds", pacedSeconds).put("curve_loads", curveLoads.toString()).put("linger_ms", lingerMs).put("worker_heap", workerHeap)
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("ack_mix_online", ackMix).put("detector_threads", detectorThreads)
                 .put("detector_commit_ms", detectorCommitMs).put("detector_partitioner", detectorPartitioner)
@@ -667,6 +735,10 @@ public final class Bench implements Callable<Integer> {
                         .put("worker_cpu_cores", round(r.w0().cores())).put("peak_rss_mb_0ms", r.w0().peakRssKb() / 1024)
                         .put("peak_rss_mb_100ms", r.wL().peakRssKb() / 1024)
                         .put("delivered", r.w0().preload().arrived()).put("vendor_requests", r.w0().preload().requests());
+                ArrayNode steps = o.putArray("curve");
+                r.w0().curve().forEach(s -> steps.addObject().put("load", s.load()).put("jobs_per_s", round(s.rate()))
+                        .put("p50_ms", round(s.latency().p50Ms())).put("p99_ms", round(s.latency().p99Ms()))
+                        .put("p999_ms", round(s.latency().p999Ms())));
                 ObjectNode ts = o.putObject("per_second");
                 ts.set("worker_0ms", perSecond(r.w0().preload().per100ms()));
                 ts.set("worker_100ms", perSecond(r.wL().preload().per100ms()));
@@ -706,7 +778,9 @@ public final class Bench implements Callable<Integer> {
         }
         Files.writeString(out.resolve("latest.svg"), Svg.render(String.format(Locale.ROOT,
                 "impush bench, last of %d run(s): %,d jobs, ratio %.2f, p99 at half rate %.1f ms", rs.size(), jobs,
-                m.get("ratio").median(), m.get("p99_ms").median()), series, lat));
+                m.get("ratio").median(), m.get("p99_ms").median()), series, lat,
+                curve.stream().map(c -> new Svg.CurvePoint(c.load(), c.rate(), c.p50(), c.p99().median(), c.p99().min(),
+                        c.p99().max())).toList(), m.get("knee_jobs_per_s").median()));
         System.out.printf("%nresults: %s, chart: %s%n", out.resolve("latest.json"), out.resolve("latest.svg"));
     }
 

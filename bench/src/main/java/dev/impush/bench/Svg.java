@@ -3,7 +3,10 @@ package dev.impush.bench;
 import java.util.List;
 import java.util.Locale;
 
-/** A hand-made SVG: throughput over time (one line per phase) and the latency percentiles per run. */
+/**
+ * A hand-made SVG: throughput over time (one line per phase), the latency percentiles per run at half
+ * rate, and the latency-throughput curve.
+ */
 final class Svg {
     private Svg() {}
 
@@ -11,9 +14,13 @@ final class Svg {
 
     record Percentiles(String name, double p50, double p95, double p99) {}
 
-    static String render(String title, List<Series> series, List<Percentiles> latencies) {
+    /** A step of the latency-throughput curve: p50 and p99 (medians, and the p99's spread over runs). */
+    record CurvePoint(double load, double rate, double p50, double p99, double p99Min, double p99Max) {}
+
+    static String render(String title, List<Series> series, List<Percentiles> latencies, List<CurvePoint> curve,
+                         double knee) {
         int w = 900;
-        int h = 640;
+        int h = curve.isEmpty() ? 640 : 900;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='12'>%n", w, h));
         s.append("<rect width='100%' height='100%' fill='white'/>\n");
@@ -76,8 +83,55 @@ final class Svg {
                     x0 + g * gw + gw / 2, y1 + ph2 + 16, esc(p.name())));
         }
         s.append(String.format(Locale.ROOT, "<text x='%d' y='%d'>bars: p50 / p95 / p99</text>%n", x0, y1 + ph2 + 36));
+        if (!curve.isEmpty()) {
+            curve(s, x0, 680, pw, 170, curve, knee);
+        }
         s.append("</svg>\n");
         return s.toString();
+    }
+
+    /** Panel 3: p50 and p99 against the offered load, the p99 on a log scale from 1 ms, its spread as bars. */
+    private static void curve(StringBuilder s, int x0, int y0, int pw, int ph, List<CurvePoint> curve, double knee) {
+        double maxLat = 100;
+        for (CurvePoint c : curve) {
+            maxLat = Math.max(maxLat, c.p99Max());
+        }
+        double top = Math.log10(nice(maxLat));
+        s.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='#888'/>%n", x0, y0, pw, ph));
+        s.append(String.format(Locale.ROOT, "<text x='%d' y='%d'>job → vendor latency, ms (log), against offered load (%% of the max); knee %,.0f jobs/s</text>%n",
+                x0, y0 - 6, knee));
+        for (double ms = 1; ms <= Math.pow(10, top) + 1e-9; ms *= 10) {
+            double y = y0 + ph - ph * Math.log10(ms) / top;
+            s.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='#eee'/><text x='%d' y='%.1f' text-anchor='end'>%s</text>%n",
+                    x0, x0 + pw, y, y, x0 - 4, y + 4, fmt(ms)));
+        }
+        for (int pct = 0; pct <= 100; pct += 25) {
+            s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' text-anchor='middle'>%d %%</text>%n", x0 + pw * pct / 100.0,
+                    y0 + ph + 14, pct));
+        }
+        double target = y0 + ph - ph * Math.log10(50) / top;
+        s.append(String.format(Locale.ROOT, "<line x1='%d' x2='%d' y1='%.1f' y2='%.1f' stroke='red' stroke-dasharray='4 3'/>%n",
+                x0, x0 + pw, target, target));
+        String[] colors = {"#9ecae1", "#08306b"};
+        for (int k = 0; k < 2; k++) {
+            StringBuilder pts = new StringBuilder();
+            for (CurvePoint c : curve) {
+                double v = k == 0 ? c.p50() : c.p99();
+                double x = x0 + pw * c.load();
+                double y = y0 + ph - ph * Math.log10(Math.max(1, v)) / top;
+                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                s.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'/>%n", x, y, colors[k]));
+                if (k == 1) {
+                    double yMin = y0 + ph - ph * Math.log10(Math.max(1, c.p99Min())) / top;
+                    double yMax = y0 + ph - ph * Math.log10(Math.max(1, c.p99Max())) / top;
+                    s.append(String.format(Locale.ROOT, "<line x1='%.1f' x2='%.1f' y1='%.1f' y2='%.1f' stroke='%s'/><text x='%.1f' y='%.1f' font-size='10'>%,.0f/s</text>%n",
+                            x, x, yMin, yMax, colors[k], x + 5, y - 5, c.rate()));
+                }
+            }
+            s.append("<polyline fill='none' stroke-width='1.6' stroke='").append(colors[k]).append("' points='").append(pts).append("'/>\n");
+        }
+        s.append(String.format(Locale.ROOT, "<text x='%d' y='%d'>light: p50, dark: p99 (bar: min - max over runs), dashed: the 50 ms p99 target</text>%n",
+                x0, y0 + ph + 32));
     }
 
     private static void axes(StringBuilder s, int x0, int y0, int pw, int ph, double maxY, String yLabel, double maxX, String xLabel) {
