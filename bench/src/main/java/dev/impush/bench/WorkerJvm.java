@@ -133,6 +133,26 @@ final class WorkerJvm implements AutoCloseable {
         return (long) (ticks * 1000 / TICKS);
     }
 
+    /**
+     * The JVM's own account of its memory ({@code jcmd VM.native_memory summary}, in MB): needs
+     * {@code -XX:NativeMemoryTracking=summary}. Committed memory by area: the Java heap, class
+     * metadata, threads (stacks), code cache, GC structures, direct buffers ("Other") and the rest.
+     */
+    String nativeMemory() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "VM.native_memory", "summary", "scale=MB").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** Resident memory now, KB. */
+    long rssKb() {
+        synchronized (samples) {
+            return samples.isEmpty() ? 0 : samples.getLast().rssKb();
+        }
+    }
+
     long peakRssKb() {
         synchronized (samples) {
             return samples.stream().mapToLong(Sample::hwmKb).max().orElse(0);
