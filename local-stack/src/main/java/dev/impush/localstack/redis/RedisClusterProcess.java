@@ -1,5 +1,6 @@
 package dev.impush.localstack.redis;
 
+import dev.impush.localstack.Polling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,19 +55,8 @@ public final class RedisClusterProcess implements RedisFixture {
      * killed before that would leave its slots down for good.
      */
     private void awaitOk() {
-        long deadline = System.nanoTime() + FORMED.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (nodes.stream().allMatch(n -> clusterInfo(n).contains("cluster_state:ok") && synced(n))) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("the redis cluster did not form within " + FORMED);
+        Polling.until(FORMED, () -> nodes.stream().allMatch(n -> clusterInfo(n).contains("cluster_state:ok") && synced(n)),
+                "the redis cluster did not form within " + FORMED);
     }
 
     private static boolean synced(RedisServerProcess node) {

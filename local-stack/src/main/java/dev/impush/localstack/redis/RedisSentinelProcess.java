@@ -1,5 +1,6 @@
 package dev.impush.localstack.redis;
 
+import dev.impush.localstack.Polling;
 import dev.impush.localstack.ChildProcesses;
 import dev.impush.localstack.Ports;
 import java.io.IOException;
@@ -66,20 +67,9 @@ public final class RedisSentinelProcess implements RedisFixture {
 
     /** Until the Sentinel names the server on {@code port} as the master (and the replica has synced). */
     public void awaitMaster(int port, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (namesMaster(port) && (port != master.port()
-                    || RedisCli.at(replica.port(), "info", "replication").contains("master_link_status:up"))) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("the Sentinel does not name :" + port + " as master after " + timeout);
+        Polling.until(timeout, () -> namesMaster(port) && (port != master.port()
+                        || RedisCli.at(replica.port(), "info", "replication").contains("master_link_status:up")),
+                "the Sentinel does not name :" + port + " as master after " + timeout);
     }
 
     /** Whether the Sentinel answers and names the server on {@code port} as the master. */

@@ -141,7 +141,9 @@ public final class RedisServerProcess implements RedisFixture {
                 args.addAll(List.of("--port", Integer.toString(port)));
             }
             args.addAll(extra);
+            // in a directory of its own: a replica writes the data it syncs to its working directory
             process = ChildProcesses.reaped(new ProcessBuilder(args)
+                    .directory(Files.createTempDirectory("impush-redis-").toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start());

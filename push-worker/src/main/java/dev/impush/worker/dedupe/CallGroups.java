@@ -35,7 +35,10 @@ record CallGroups(List<int[]> items, boolean undeclared) {
         return new CallGroups(group(items, i -> master[shardOf.applyAsInt(i)], chunk), true);
     }
 
-    /** {@code items} by shard: for a Redis Cluster's calls with declared keys. */
+    /**
+     * {@code items} by shard (one hash slot each), their keys declared; with {@code shardOf} null
+     * in chunks only, for a standalone server.
+     */
     static CallGroups byShard(int[] items, IntUnaryOperator shardOf, int chunk) {
         return new CallGroups(group(items, shardOf, chunk), false);
     }

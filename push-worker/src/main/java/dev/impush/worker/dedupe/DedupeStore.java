@@ -223,7 +223,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     @Override
     public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
         List<int[]> groups = CallGroups.byShard(IntStream.range(0, keys.size()).toArray(),
-                link.clustered() ? i -> keys.get(i).shard() : i -> 0, CHUNK).items();
+                link.clustered() ? i -> keys.get(i).shard() : null, CHUNK).items();
         List<CompletableFuture<List<Long>>> calls = new ArrayList<>(groups.size());
         for (int[] items : groups) {
             String[] redisKeys = new String[items.length];
