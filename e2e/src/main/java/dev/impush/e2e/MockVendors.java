@@ -45,8 +45,8 @@ public final class MockVendors implements AutoCloseable {
         env.put("IMPUSH_APNS_HOST", apns.host());
         env.put("IMPUSH_APNS_PORT", Integer.toString(apns.port()));
         env.put("IMPUSH_APNS_TRUST_CERT_FILE", apns.trustCertFile().toString());
-        env.put("IMPUSH_FCM_PROJECT_ID", fcm.projectId());
-        env.put("IMPUSH_FCM_ACCESS_TOKEN", fcm.accessToken());
+        // a service-account key file, as in production: the worker signs JWTs and fetches access tokens
+        env.put("IMPUSH_FCM_CREDENTIALS_FILE", fcm.serviceAccountFile().toString());
         env.put("IMPUSH_FCM_BASE_URL", fcm.baseUrl().toString());
 
         MockXiaomi xiaomi = MockXiaomi.start(XIAOMI_SECRET, ANDROID_APP, Set.of(XIAOMI_CHANNEL), clock);

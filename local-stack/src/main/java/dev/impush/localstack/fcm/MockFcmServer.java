@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +30,11 @@ import java.util.regex.Pattern;
 
 /**
  * A local FCM HTTP v1 endpoint: {@code POST /v1/projects/{project}/messages:send}, checked the way
- * FCM checks it and answered with FCM's real error bodies, so the real Firebase Admin SDK can be
- * pointed at it.
+ * FCM checks it and answered with FCM's real error bodies, and Google's token endpoint for service
+ * accounts ({@link #serviceAccountFile}: a key file whose signed JWTs it exchanges for access tokens).
  *
- * <p>Checks, in FCM's order: bearer token (401 UNAUTHENTICATED), path and project (404 / 403
+ * <p>Checks, in FCM's order: bearer token (the {@linkplain #accessToken static one}, or one the token
+ * endpoint issued and that has not expired; else 401 UNAUTHENTICATED), path and project (404 / 403
  * PERMISSION_DENIED), injected failures ({@link #failNext}), body and target (400
  * INVALID_ARGUMENT), registered token (404 UNREGISTERED), size ≤ 4096 bytes (400). An accepted
  * message is recorded in the {@link DeliveryLedger} as {@code ("fcm", data.messageId, deviceId,
@@ -76,6 +79,8 @@ public final class MockFcmServer implements AutoCloseable {
     private final AtomicLong failuresLeft = new AtomicLong();
     private final AtomicReference<String> lastBody = new AtomicReference<>();
     private final AtomicLong requests = new AtomicLong();
+    private final GoogleTokenEndpoint tokens;
+    private final Path keyDir;
 
     private MockFcmServer(String projectId, String accessToken, DeliveryLedger ledger) throws IOException {
         this.projectId = projectId;
@@ -85,6 +90,9 @@ public final class MockFcmServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+        this.tokens = new GoogleTokenEndpoint(URI.create(baseUrl() + GoogleTokenEndpoint.PATH), projectId,
+                java.time.Clock.systemUTC());
+        this.keyDir = Files.createTempDirectory("impush-mock-fcm");
     }
 
     /** Starts on an ephemeral loopback port. */
@@ -115,6 +123,36 @@ public final class MockFcmServer implements AutoCloseable {
 
     public DeliveryLedger ledger() {
         return ledger;
+    }
+
+    /**
+     * A new service-account key file of this project ({@code token_uri} = this server's token
+     * endpoint), as Firebase's console hands it out: the worker signs JWTs with its private key and
+     * exchanges them here for access tokens, which the send endpoint then accepts.
+     */
+    public Path serviceAccountFile() {
+        return tokens.newServiceAccount(keyDir, "impush-sender-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@" + projectId + ".iam.gserviceaccount.com");
+    }
+
+    /** Where the token endpoint listens. */
+    public URI tokenUrl() {
+        return tokens.url();
+    }
+
+    /** Requests to the token endpoint, accepted or not. */
+    public long tokenRequests() {
+        return tokens.requests();
+    }
+
+    /** Access tokens issued from now on live this long (Google: just under an hour). */
+    public void issuedTokenLifetime(Duration lifetime) {
+        tokens.tokenLifetime(lifetime);
+    }
+
+    /** Every access token issued so far is expired from now on: sends with it get 401. */
+    public void expireIssuedTokens() {
+        tokens.expireIssuedTokens();
     }
 
     /** Makes {@code token} a registered FCM token of {@code deviceId}. */
@@ -184,6 +222,14 @@ public final class MockFcmServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        try (var files = Files.list(keyDir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(keyDir);
+        } catch (IOException ignored) {
+            // temp files only
+        }
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -193,8 +239,15 @@ public final class MockFcmServer implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            if (GoogleTokenEndpoint.PATH.equals(exchange.getRequestURI().getRawPath())) {
+                GoogleTokenEndpoint.Answer answer = tokens.handle(exchange.getRequestMethod(),
+                        new String(body, StandardCharsets.UTF_8));
+                respond(exchange, answer.status(), answer.json());
+                return;
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !auth.equals("Bearer " + accessToken)) {
+            String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : "";
+            if (!bearer.equals(accessToken) && !tokens.valid(bearer)) {
                 exchange.getResponseHeaders().add("WWW-Authenticate",
                         "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
                 error(exchange, 401, "UNAUTHENTICATED", null, "Request had invalid authentication credentials. "

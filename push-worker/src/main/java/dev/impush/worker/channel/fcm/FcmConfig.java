@@ -1,59 +1,43 @@
 package dev.impush.worker.channel.fcm;
 
-import dev.impush.model.codec.Json;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
-import dev.impush.worker.channel.http.Checks;
-import dev.impush.worker.channel.http.VendorEnv;
-import java.io.IOException;
+import dev.impush.worker.channel.http.VendorSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach FCM HTTP v1 through the Firebase Admin SDK. Immutable; read it with {@link #fromEnv}.
+ * How to reach FCM HTTP v1 ({@code POST /v1/projects/{projectId}/messages:send}). Immutable; read
+ * it with {@link #fromEnv}.
  *
- * @param projectId        the Firebase project id ({@code /v1/projects/{projectId}/messages:send})
- * @param credentials      a service-account file (production) or a static access token (mocks, tests)
- * @param baseUrl          where requests for {@code https://fcm.googleapis.com} go; the default is FCM
- *                         itself, a local URL points the SDK at a mock
- * @param maxConcurrency   sends in flight at once; more wait (on virtual threads) for a permit
- * @param requestTimeout   connect and read timeout of one HTTP request
- * @param rateLimitBackoff how long to hold off after {@code QUOTA_EXCEEDED} when FCM sends no
- *                         {@code Retry-After}
+ * @param projectId      the Firebase project id
+ * @param credentials    a service account (production) or a static access token (mocks, tests)
+ * @param settings       base URL ({@code https://fcm.googleapis.com}; a local URL points the channel
+ *                       at a mock), timeout, backoff after {@code QUOTA_EXCEEDED} without
+ *                       {@code Retry-After}, quota zone (UTC)
+ * @param maxConcurrency requests in flight at once; more wait (holding no thread) for a place
  */
-public record FcmConfig(
-        String projectId,
-        Credentials credentials,
-        URI baseUrl,
-        int maxConcurrency,
-        Duration requestTimeout,
-        Duration rateLimitBackoff) {
+public record FcmConfig(String projectId, Credentials credentials, VendorSettings settings, int maxConcurrency) {
 
     public static final String PROJECT_ID = "IMPUSH_FCM_PROJECT_ID";
     public static final String CREDENTIALS_FILE = "IMPUSH_FCM_CREDENTIALS_FILE";
     public static final String ACCESS_TOKEN = "IMPUSH_FCM_ACCESS_TOKEN";
+    public static final String PREFIX = "IMPUSH_FCM_";
     public static final String BASE_URL = "IMPUSH_FCM_BASE_URL";
     public static final String MAX_CONCURRENCY = "IMPUSH_FCM_MAX_CONCURRENCY";
     public static final String TIMEOUT_MS = "IMPUSH_FCM_TIMEOUT_MS";
     public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_FCM_RATE_LIMIT_BACKOFF_MS";
 
-    public static final URI DEFAULT_BASE_URL = URI.create("https://fcm.googleapis.com");
+    public static final VendorSettings DEFAULT_SETTINGS = new VendorSettings(URI.create("https://fcm.googleapis.com"),
+            VendorSettings.DEFAULT_TIMEOUT, VendorSettings.DEFAULT_RATE_LIMIT_BACKOFF, ZoneOffset.UTC);
     public static final int DEFAULT_MAX_CONCURRENCY = 256;
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_RATE_LIMIT_BACKOFF = Duration.ofSeconds(60);
 
-    /** What the SDK authenticates with. */
-    public sealed interface Credentials {}
-
-    /** A Google service-account JSON key file; the SDK mints and refreshes OAuth2 tokens from it. */
-    public record ServiceAccountFile(Path path) implements Credentials {
-        public ServiceAccountFile {
-            Objects.requireNonNull(path, "path");
-        }
-    }
+    /** What requests authenticate with: a {@link GoogleServiceAccount} or a {@link StaticAccessToken}. */
+    public sealed interface Credentials permits GoogleServiceAccount, StaticAccessToken {}
 
     /**
      * A fixed OAuth2 access token that is never refreshed. <b>For mocks and tests only:</b> a real
@@ -77,22 +61,15 @@ public record FcmConfig(
             throw new IllegalArgumentException("projectId must not be blank");
         }
         Objects.requireNonNull(credentials, "credentials");
-        VendorEnv.checkOrigin(baseUrl);
+        Objects.requireNonNull(settings, "settings");
         if (maxConcurrency < 1) {
             throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
         }
-        Checks.requirePositive(requestTimeout, "requestTimeout");
-        Checks.requireNotNegative(rateLimitBackoff, "rateLimitBackoff");
     }
 
-    private static FcmConfig defaults(String projectId, Credentials credentials) {
-        return new FcmConfig(projectId, credentials, DEFAULT_BASE_URL, DEFAULT_MAX_CONCURRENCY,
-                DEFAULT_TIMEOUT, DEFAULT_RATE_LIMIT_BACKOFF);
-    }
-
-    /** True when requests are redirected away from the real FCM endpoint. */
-    public boolean redirected() {
-        return !DEFAULT_BASE_URL.equals(baseUrl);
+    /** {@code https://.../v1/projects/{projectId}/messages:send} on the base URL. */
+    public URI sendUrl() {
+        return settings.url("/v1/projects/" + projectId + "/messages:send");
     }
 
     /**
@@ -113,37 +90,26 @@ public record FcmConfig(
                     + " (" + ACCESS_TOKEN + " is for mocks and tests only)");
         }
         Credentials credentials;
-        String projectId;
+        Optional<String> projectId = env.optional(PROJECT_ID);
         if (file.isPresent()) {
             Path path = env.file(CREDENTIALS_FILE).orElseThrow();
-            credentials = new ServiceAccountFile(path);
-            projectId = env.optional(PROJECT_ID).orElseGet(() -> projectIdOf(path));
+            GoogleServiceAccount account;
+            try {
+                account = GoogleServiceAccount.read(path);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(CREDENTIALS_FILE + "=" + path + ": " + e.getMessage());
+            }
+            credentials = account;
+            if (projectId.isEmpty() && !account.projectId().isBlank()) {
+                projectId = Optional.of(account.projectId());
+            }
         } else {
             credentials = new StaticAccessToken(token.get());
-            projectId = env.optional(PROJECT_ID).orElseThrow(() -> new ConfigException(
-                    PROJECT_ID + " is required when " + ACCESS_TOKEN + " is set"));
         }
-        URI baseUrl = VendorEnv.originUrl(env, BASE_URL, DEFAULT_BASE_URL);
-        int maxConcurrency = env.integer(MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY, 1, 100_000);
-        Duration timeout = env.millis(TIMEOUT_MS, DEFAULT_TIMEOUT.toMillis());
-        if (timeout.isZero()) {
-            throw new ConfigException(TIMEOUT_MS + "=0 must be positive (milliseconds)");
-        }
-        Duration backoff = env.millis(RATE_LIMIT_BACKOFF_MS, DEFAULT_RATE_LIMIT_BACKOFF.toMillis());
-        return Optional.of(new FcmConfig(projectId, credentials, baseUrl, maxConcurrency, timeout, backoff));
-    }
-
-    private static String projectIdOf(Path serviceAccountJson) {
-        try {
-            var node = Json.mapper().readTree(serviceAccountJson.toFile()).path("project_id");
-            if (node.isTextual() && !node.asText().isBlank()) {
-                return node.asText();
-            }
-        } catch (IOException e) {
-            throw new ConfigException(CREDENTIALS_FILE + "=" + serviceAccountJson
-                    + " is not a service-account JSON file: " + e.getClass().getSimpleName());
-        }
-        throw new ConfigException(PROJECT_ID + " is required: " + CREDENTIALS_FILE + "="
-                + serviceAccountJson + " has no project_id");
+        String project = projectId.orElseThrow(() -> new ConfigException(PROJECT_ID + " is required"
+                + (file.isPresent() ? ": " + CREDENTIALS_FILE + " has no project_id" : " with " + ACCESS_TOKEN)));
+        return Optional.of(new FcmConfig(project, credentials,
+                VendorSettings.fromEnv(env, PREFIX, BASE_URL, DEFAULT_SETTINGS),
+                env.integer(MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY, 1, 100_000)));
     }
 }

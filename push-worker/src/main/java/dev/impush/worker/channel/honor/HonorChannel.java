@@ -5,7 +5,7 @@ import dev.impush.model.Channel;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.AuthTokenCache;
-import dev.impush.worker.channel.http.ClientCredentialsTokenFetch;
+import dev.impush.worker.channel.http.OAuthTokenFetch;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
@@ -40,7 +40,7 @@ public final class HonorChannel extends HttpChannel {
         super(Channel.HONOR, "Honor", config.settings());
         this.config = config;
         this.clock = clock;
-        ClientCredentialsTokenFetch oauth = new ClientCredentialsTokenFetch(http, config.tokenUrl(), config.clientId(),
+        OAuthTokenFetch oauth = OAuthTokenFetch.clientCredentials(http, config.tokenUrl(), config.clientId(),
                 config.clientSecret().value(), DEFAULT_EXPIRES_IN_S, "honor auth", clock);
         this.auth = VendorAuth.tokens(new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock),
                 config.appId());
@@ -75,6 +75,6 @@ public final class HonorChannel extends HttpChannel {
 
     @Override
     protected SendOutcome answer(VendorHttp.Response r, Delivery delivery) {
-        return responses.map(r.status(), r.body(), r.retryAfter(), delivery.target().token());
+        return responses.map(r.status(), r.body(), r.retryAfter(clock.instant()), delivery.target().token());
     }
 }

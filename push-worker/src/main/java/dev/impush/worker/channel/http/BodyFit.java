@@ -1,7 +1,6 @@
 package dev.impush.worker.channel.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.impush.model.codec.Json;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -10,8 +9,8 @@ import java.util.function.Function;
  * JSON structure.
  *
  * <p>Contract: {@code render(text)} builds the whole request around {@code text}. The result is the
- * request for the full text when its JSON encoding fits {@code maxBytes}; otherwise the one for the
- * longest code-point prefix of the text ({@link TextLimits#truncate}, ending in "…") that fits;
+ * request for the full text when its JSON encoding ({@link VendorHttp#jsonBytes}, as sent) fits
+ * {@code maxBytes}; otherwise the one for the longest code-point prefix of the text ({@link TextLimits#truncate}, ending in "…") that fits;
  * empty when not even an empty text fits (the rest of the request is too large).
  */
 public final class BodyFit {
@@ -19,7 +18,7 @@ public final class BodyFit {
 
     public static Optional<ObjectNode> longestFitting(String text, int maxBytes, Function<String, ObjectNode> render) {
         ObjectNode full = render.apply(text);
-        if (Json.write(full).length <= maxBytes) {
+        if (VendorHttp.jsonBytes(full).length <= maxBytes) {
             return Optional.of(full);
         }
         // binary search the longest prefix (in code points) that fits
@@ -29,7 +28,7 @@ public final class BodyFit {
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             ObjectNode candidate = render.apply(TextLimits.truncate(text, mid));
-            if (Json.write(candidate).length <= maxBytes) {
+            if (VendorHttp.jsonBytes(candidate).length <= maxBytes) {
                 best = candidate;
                 lo = mid + 1;
             } else {

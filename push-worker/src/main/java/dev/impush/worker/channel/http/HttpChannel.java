@@ -42,8 +42,13 @@ public abstract class HttpChannel implements PushChannel {
     protected final VendorHttp http;
 
     protected HttpChannel(Channel channel, String name, VendorSettings settings) {
+        this(channel, name, settings.http());
+    }
+
+    /** A channel over {@code http}, which it owns (closes). */
+    protected HttpChannel(Channel channel, String name, VendorHttp http) {
         this.channel = channel;
-        this.http = settings.http();
+        this.http = http;
         this.gate = new SendGate(name, http);
     }
 

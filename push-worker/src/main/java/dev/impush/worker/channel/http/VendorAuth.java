@@ -15,6 +15,11 @@ public interface VendorAuth {
     /** The request carries its credentials itself (a static key, a signature). */
     VendorAuth NONE = call -> call.apply(null);
 
+    /** Always {@code token}, never refreshed. */
+    static VendorAuth fixed(AuthToken token) {
+        return call -> call.apply(token);
+    }
+
     /**
      * A token per app from {@code cache}; one the vendor called expired is dropped, so the caller's
      * single resend fetches a fresh one.

@@ -54,36 +54,6 @@ public final class VendorEnv {
     }
 
     /**
-     * Scheme, host and port only: an absolute http(s) URL without path or query, one trailing
-     * {@code /} removed.
-     */
-    public static URI originUrl(Env env, String key, URI defaultValue) {
-        return env.optional(key).map(v -> {
-            try {
-                URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
-                checkOrigin(uri);
-                return uri;
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new ConfigException(key + "=" + v
-                        + " must be an absolute http(s) URL without path, e.g. http://127.0.0.1:8089");
-            }
-        }).orElse(defaultValue);
-    }
-
-    /**
-     * For record invariants: {@code uri} is an absolute http(s) URL without path or query.
-     *
-     * @throws IllegalArgumentException otherwise
-     */
-    public static void checkOrigin(URI uri) {
-        if (uri == null || uri.getHost() == null || !isHttp(uri)
-                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath()))
-                || uri.getRawQuery() != null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL without path: " + uri);
-        }
-    }
-
-    /**
      * A comma list of numeric codes ({@code -?\d{1,12}}, blanks ignored); {@code none} is the empty
      * set (Env cannot carry a blank value).
      */

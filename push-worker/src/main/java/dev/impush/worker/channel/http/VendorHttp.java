@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
@@ -10,33 +11,46 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Asynchronous JSON and form posts for the vendor channels, over one {@link HttpClient} (HTTP/2
- * where the vendor speaks it). A response is always returned as it came; transport failures fail
- * the future (the dispatcher maps them to Retry). Thread-safe.
+ * where the vendor speaks it), optionally at most {@code maxInFlight} at a time (the rest wait in
+ * order, holding no thread). A response is always returned as it came; transport failures fail the
+ * future (the dispatcher maps them to Retry). Thread-safe.
  */
 public final class VendorHttp implements AutoCloseable {
     private final HttpClient client;
     private final Duration timeout;
+    private final InFlightLimit limit;
 
-    public VendorHttp(Duration connectTimeout, Duration requestTimeout) {
+    private VendorHttp(Duration connectTimeout, Duration requestTimeout, int maxInFlight) {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_2)
                 .connectTimeout(connectTimeout)
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+                .executor(executor)
                 .build();
         this.timeout = requestTimeout;
+        this.limit = new InFlightLimit(maxInFlight, executor);
     }
 
-    /** A client whose connect timeout is {@code connectTimeout} or {@code requestTimeout}, whichever is shorter. */
-    public static VendorHttp withTimeouts(Duration connectTimeout, Duration requestTimeout) {
+    /**
+     * A client whose connect timeout is {@code connectTimeout} or {@code requestTimeout}, whichever is
+     * shorter, with at most {@code maxInFlight} requests at once ({@link Integer#MAX_VALUE}: no limit).
+     */
+    public static VendorHttp withTimeouts(Duration connectTimeout, Duration requestTimeout, int maxInFlight) {
         return new VendorHttp(connectTimeout.compareTo(requestTimeout) < 0 ? connectTimeout : requestTimeout,
-                requestTimeout);
+                requestTimeout, maxInFlight);
     }
 
     /** A vendor's HTTP answer. */
@@ -46,20 +60,43 @@ public final class VendorHttp implements AutoCloseable {
             return parseJson(body);
         }
 
-        /** {@code Retry-After} in delta-seconds, when present and not negative. */
-        public Optional<Duration> retryAfter() {
-            return headers.firstValue("Retry-After").flatMap(v -> {
-                try {
-                    long s = Long.parseLong(v.trim());
-                    return s < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
-                } catch (NumberFormatException e) {
-                    return Optional.empty();
-                }
-            });
+        /**
+         * {@code Retry-After} as delta-seconds or an HTTP date (RFC 9110 §10.2.3, the time from
+         * {@code now} until then, at least zero), when present and valid.
+         */
+        public Optional<Duration> retryAfter(Instant now) {
+            return headers.firstValue("Retry-After").flatMap(v -> parseRetryAfter(v.trim(), now));
+        }
+    }
+
+    static Optional<Duration> parseRetryAfter(String value, Instant now) {
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
         }
     }
 
     /** {@code body} as JSON; a missing or non-JSON body reads as an empty object. */
+    /**
+     * {@code value} as JSON in UTF-8, as {@link Request#json} sends it: characters outside the BMP as
+     * their four UTF-8 bytes, not as escaped surrogate pairs (which would count 12 bytes against a
+     * vendor's size limit).
+     */
+    public static byte[] jsonBytes(Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     public static JsonNode parseJson(String body) {
         if (body == null || body.isBlank()) {
             return Json.mapper().createObjectNode();
@@ -75,7 +112,7 @@ public final class VendorHttp implements AutoCloseable {
     public record Request(URI uri, Map<String, String> headers, String contentType, String body) {
         public static Request json(URI uri, Map<String, String> headers, Object body) {
             return new Request(uri, headers, "application/json; charset=UTF-8",
-                    new String(Json.write(body), StandardCharsets.UTF_8));
+                    new String(jsonBytes(body), StandardCharsets.UTF_8));
         }
 
         public static Request form(URI uri, Map<String, String> headers, Map<String, String> form) {
@@ -104,8 +141,9 @@ public final class VendorHttp implements AutoCloseable {
                 .header("Content-Type", request.contentType())
                 .POST(HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         request.headers().forEach(b::header);
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
+        HttpRequest built = b.build();
+        return limit.run(() -> client.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers())));
     }
 
     @Override

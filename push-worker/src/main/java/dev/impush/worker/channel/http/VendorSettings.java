@@ -70,7 +70,12 @@ public record VendorSettings(URI baseUrl, Duration requestTimeout, Duration rate
 
     /** An HTTP client with these timeouts. */
     public VendorHttp http() {
-        return VendorHttp.withTimeouts(CONNECT_TIMEOUT, requestTimeout);
+        return http(Integer.MAX_VALUE);
+    }
+
+    /** An HTTP client with these timeouts and at most {@code maxInFlight} requests at once. */
+    public VendorHttp http(int maxInFlight) {
+        return VendorHttp.withTimeouts(CONNECT_TIMEOUT, requestTimeout, maxInFlight);
     }
 
     /** A rate limit: hold off for {@code retryAfter} when the vendor named it, else for the backoff. */

@@ -5,7 +5,7 @@ import dev.impush.model.Channel;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.AuthTokenCache;
-import dev.impush.worker.channel.http.ClientCredentialsTokenFetch;
+import dev.impush.worker.channel.http.OAuthTokenFetch;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
@@ -30,6 +30,7 @@ public final class HuaweiChannel extends HttpChannel {
     static final long DEFAULT_EXPIRES_IN_S = 3600;
 
     private final HuaweiConfig config;
+    private final Clock clock;
     private final VendorAuth auth;
     private final HuaweiMessage messages;
     private final HuaweiResponses responses;
@@ -37,7 +38,8 @@ public final class HuaweiChannel extends HttpChannel {
     private HuaweiChannel(HuaweiConfig config, Clock clock) {
         super(Channel.HUAWEI, "Huawei", config.settings());
         this.config = config;
-        ClientCredentialsTokenFetch oauth = new ClientCredentialsTokenFetch(http, config.tokenUrl(), config.appId(),
+        this.clock = clock;
+        OAuthTokenFetch oauth = OAuthTokenFetch.clientCredentials(http, config.tokenUrl(), config.appId(),
                 config.appSecret().value(), DEFAULT_EXPIRES_IN_S, "huawei oauth", clock);
         this.auth = VendorAuth.tokens(new AuthTokenCache(oauth::fetch, config.tokenRefreshMargin(), clock),
                 config.appId());
@@ -73,6 +75,6 @@ public final class HuaweiChannel extends HttpChannel {
 
     @Override
     protected SendOutcome answer(VendorHttp.Response r, Delivery delivery) {
-        return responses.map(r.status(), r.body(), r.retryAfter(), delivery.target().token());
+        return responses.map(r.status(), r.body(), r.retryAfter(clock.instant()), delivery.target().token());
     }
 }

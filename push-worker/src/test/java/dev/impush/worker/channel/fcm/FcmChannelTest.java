@@ -7,6 +7,8 @@ import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.VendorFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -24,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The real Firebase Admin SDK, through {@link FcmChannel}, against {@link MockFcmServer}. */
+/** {@link FcmChannel} against {@link MockFcmServer}: sends, answers, and the service-account token flow. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class FcmChannelTest {
     private static final AtomicInteger ids = new AtomicInteger();
@@ -102,7 +104,7 @@ class FcmChannelTest {
             SendOutcome outcome = wrong.send(d).get(8, TimeUnit.SECONDS);
 
             assertInstanceOf(SendOutcome.AuthExpired.class, outcome, outcome::toString);
-            // the SDK tried to refresh the static token, could not, and did not resend
+            // a static token cannot be refreshed: one request, no resend here
             assertEquals(requests + 1, fcm.requests());
             assertEquals(0, fcm.ledger().requests(d.messageId(), d.target().deviceId()));
         }
@@ -129,7 +131,7 @@ class FcmChannelTest {
     }
 
     @Test
-    void send_internalError_isRetryWithoutSdkRetry() throws Exception {
+    void send_internalError_isRetryWithoutRetryHere() throws Exception {
         Delivery d = registered();
         fcm.failNext(1, 500, "INTERNAL", null);
         long requests = fcm.requests();
@@ -141,8 +143,8 @@ class FcmChannelTest {
     }
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.SECONDS) // the SDK alone would retry a 503 for ~7.5 s
-    void send_unavailable_isRetryAfterRetryAfterAndNotRetriedBySdk() throws Exception {
+    @Timeout(value = 3, unit = TimeUnit.SECONDS)
+    void send_unavailable_isRetryAfterRetryAfterAndNotRetriedHere() throws Exception {
         fcm.failNext(1, 503, "UNAVAILABLE", Duration.ofSeconds(20));
         long requests = fcm.requests();
 
@@ -197,6 +199,70 @@ class FcmChannelTest {
             assertEquals(SendOutcome.DELIVERED, futures.get(i).join(), d.messageId());
             assertEquals(1, fcm.ledger().requests(d.messageId(), d.target().deviceId()), d.messageId());
         }
+    }
+
+    @Test
+    void send_serviceAccount_fetchesOneAccessTokenWithASignedJwtForManySends() throws Exception {
+        try (FcmChannel sa = serviceAccountChannel(fcm.serviceAccountFile())) {
+            long tokenRequests = fcm.tokenRequests();
+            List<Delivery> deliveries = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                deliveries.add(registered());
+            }
+
+            List<CompletableFuture<SendOutcome>> sent = deliveries.stream().map(sa::send).toList();
+
+            for (int i = 0; i < sent.size(); i++) {
+                assertEquals(SendOutcome.DELIVERED, sent.get(i).get(8, TimeUnit.SECONDS));
+                assertEquals(1, fcm.ledger().requests(deliveries.get(i).messageId(), deliveries.get(i).target().deviceId()));
+            }
+            // the mock verified the JWT's RS256 signature, issuer, audience, scope and lifetime
+            assertEquals(tokenRequests + 1, fcm.tokenRequests());
+        }
+    }
+
+    @Test
+    void send_accessTokenExpiredAtFcm_isAuthExpiredOnceThenANewTokenIsFetched() throws Exception {
+        try (FcmChannel sa = serviceAccountChannel(fcm.serviceAccountFile())) {
+            assertEquals(SendOutcome.DELIVERED, sa.send(registered()).get(8, TimeUnit.SECONDS));
+            long tokenRequests = fcm.tokenRequests();
+            fcm.expireIssuedTokens();
+            Delivery d = registered();
+
+            assertInstanceOf(SendOutcome.AuthExpired.class, sa.send(d).get(8, TimeUnit.SECONDS));
+            assertEquals(SendOutcome.DELIVERED, sa.send(d).get(8, TimeUnit.SECONDS)); // the caller's one resend
+            assertEquals(tokenRequests + 1, fcm.tokenRequests());
+            assertEquals(1, fcm.ledger().shown(d.messageId(), d.target().deviceId()));
+        }
+    }
+
+    @Test
+    void send_serviceAccountGoogleDoesNotKnow_isRejectedNamingTheGrantError() throws Exception {
+        Path file = fcm.serviceAccountFile();
+        // the same account, signed with another key: Google answers 400 invalid_grant
+        Path forged;
+        try (MockFcmServer other = MockFcmServer.start()) {
+            var json = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(file.toFile());
+            json.put("private_key", Json.mapper().readTree(other.serviceAccountFile().toFile()).path("private_key").asText());
+            forged = Files.writeString(Files.createTempFile("forged-", ".json"), json.toString());
+        }
+        try (FcmChannel sa = serviceAccountChannel(forged)) {
+            Delivery d = registered();
+
+            SendOutcome outcome = sa.send(d).get(8, TimeUnit.SECONDS);
+
+            var rejected = assertInstanceOf(SendOutcome.Rejected.class, outcome);
+            assertTrue(rejected.reason().contains("invalid_grant") && rejected.reason().contains("Invalid JWT Signature"),
+                    rejected::reason);
+            assertEquals(0, fcm.ledger().requests(d.messageId(), d.target().deviceId()));
+        } finally {
+            Files.deleteIfExists(forged);
+        }
+    }
+
+    private static FcmChannel serviceAccountChannel(Path file) {
+        return FcmChannel.create(FcmConfig.fromEnv(VendorFixtures.env(FcmConfig.CREDENTIALS_FILE, file.toString(),
+                FcmConfig.BASE_URL, fcm.baseUrl().toString())).orElseThrow(), Clock.systemUTC());
     }
 
     @Test

@@ -1,15 +1,19 @@
 package dev.impush.worker.channel.fcm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,20 +32,42 @@ class FcmConfigTest {
 
         assertEquals("p", c.projectId());
         assertEquals(new FcmConfig.StaticAccessToken("t"), c.credentials());
-        assertEquals(URI.create("http://127.0.0.1:9000"), c.baseUrl());
+        assertEquals(URI.create("http://127.0.0.1:9000"), c.settings().baseUrl());
+        assertEquals(URI.create("http://127.0.0.1:9000/v1/projects/p/messages:send"), c.sendUrl());
         assertEquals(256, c.maxConcurrency());
-        assertEquals(Duration.ofSeconds(10), c.requestTimeout());
-        assertEquals(Duration.ofSeconds(60), c.rateLimitBackoff());
+        assertEquals(Duration.ofSeconds(10), c.settings().requestTimeout());
+        assertEquals(Duration.ofSeconds(60), c.settings().rateLimitBackoff());
+        assertEquals(ZoneOffset.UTC, c.settings().quotaZone());
         assertTrue(!c.toString().contains("=t,") && !c.toString().contains("[t]"), c::toString);
     }
 
     @Test
-    void fromEnv_serviceAccountWithoutProjectId_takesItFromTheFile(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("sa.json"), "{\"type\":\"service_account\",\"project_id\":\"from-file\"}");
+    void fromEnv_serviceAccountWithoutProjectId_takesItFromTheFile() {
+        try (MockFcmServer fcm = MockFcmServer.start()) {
+            Path file = fcm.serviceAccountFile();
 
-        FcmConfig c = FcmConfig.fromEnv(Env.of(Map.of(FcmConfig.CREDENTIALS_FILE, file.toString()))).orElseThrow();
+            FcmConfig c = FcmConfig.fromEnv(Env.of(Map.of(FcmConfig.CREDENTIALS_FILE, file.toString()))).orElseThrow();
 
-        assertEquals("from-file", c.projectId());
+            assertEquals(fcm.projectId(), c.projectId());
+            GoogleServiceAccount account = assertInstanceOf(GoogleServiceAccount.class, c.credentials());
+            assertEquals(fcm.tokenUrl(), account.tokenUri());
+            assertFalse(c.toString().contains("PRIVATE") || c.toString().contains(account.privateKey().toString()),
+                    c::toString);
+        }
+    }
+
+    @Test
+    void fromEnv_notAServiceAccount_namesTheVariableAndWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path noKey = Files.writeString(dir.resolve("a.json"), "{\"type\":\"service_account\",\"project_id\":\"p\","
+                + "\"client_email\":\"a@p.iam.gserviceaccount.com\",\"token_uri\":\"https://oauth2.googleapis.com/token\"}");
+        Path badKey = Files.writeString(dir.resolve("b.json"), Files.readString(noKey).replace("}",
+                ",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n\"}"));
+        Path user = Files.writeString(dir.resolve("c.json"), "{\"type\":\"authorized_user\"}");
+
+        assertMessageNames(FcmConfig.CREDENTIALS_FILE + "=" + noKey + ": \"private_key\" is missing",
+                Map.of(FcmConfig.CREDENTIALS_FILE, noKey.toString()));
+        assertMessageNames("private_key is not an RSA key", Map.of(FcmConfig.CREDENTIALS_FILE, badKey.toString()));
+        assertMessageNames("not a service-account key file", Map.of(FcmConfig.CREDENTIALS_FILE, user.toString()));
     }
 
     @Test

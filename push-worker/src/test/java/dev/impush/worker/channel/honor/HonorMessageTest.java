@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.http.VendorHttp;
 import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class HonorMessageTest {
 
     private static JsonNode render(HonorConfig config, Delivery d) throws Exception {
         ObjectNode tree = new HonorMessage(config, CLOCK).render(d).orElseThrow();
-        assertTrue(Json.write(tree).length <= HonorMessage.MAX_BYTES);
+        assertTrue(VendorHttp.jsonBytes(tree).length <= HonorMessage.MAX_BYTES);
         return tree;
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SendGateTest {
     @Test
     void send_whileOpen_runs_afterClose_failsWithoutRunning() throws Exception {
-        SendGate gate = new SendGate("Acme", new VendorHttp(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+        SendGate gate = new SendGate("Acme", VendorHttp.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Integer.MAX_VALUE));
         AtomicInteger runs = new AtomicInteger();
         assertEquals("sent", gate.send(() -> {
             runs.incrementAndGet();

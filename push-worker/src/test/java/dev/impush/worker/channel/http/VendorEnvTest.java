@@ -36,10 +36,8 @@ class VendorEnvTest {
     void urls_checkSchemeHostAndPath() {
         assertEquals(DEFAULT, VendorEnv.httpUrl(Env.of(Map.of()), "U", DEFAULT));
         assertEquals(URI.create("http://h:1/a/"), VendorEnv.httpUrl(Env.of(Map.of("U", "http://h:1/a/")), "U", DEFAULT));
-        assertEquals(URI.create("http://h:1"), VendorEnv.originUrl(Env.of(Map.of("U", "http://h:1/")), "U", DEFAULT));
         assertNames("U", () -> VendorEnv.httpUrl(Env.of(Map.of("U", "ftp://h")), "U", DEFAULT));
         assertNames("U", () -> VendorEnv.httpUrl(Env.of(Map.of("U", "/relative")), "U", DEFAULT));
-        assertNames("U", () -> VendorEnv.originUrl(Env.of(Map.of("U", "http://h:1/path")), "U", DEFAULT));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.http.VendorHttp;
 import dev.impush.worker.channel.http.DeliveryIds;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class HuaweiMessageTest {
 
     private static JsonNode render(HuaweiConfig config, Delivery d) throws Exception {
         ObjectNode tree = new HuaweiMessage(config, CLOCK).render(d).orElseThrow();
-        assertTrue(Json.write(tree).length <= HuaweiMessage.MAX_BYTES);
+        assertTrue(VendorHttp.jsonBytes(tree).length <= HuaweiMessage.MAX_BYTES);
         return tree.path("message");
     }
 

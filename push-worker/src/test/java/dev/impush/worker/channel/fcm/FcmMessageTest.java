@@ -3,33 +3,29 @@ package dev.impush.worker.channel.fcm;
 import static dev.impush.worker.channel.fcm.FcmFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.api.client.json.gson.GsonFactory;
-import com.google.firebase.messaging.Message;
 import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.channel.http.VendorHttp;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class FcmMessageRendererTest {
-    private final FcmMessageRenderer renderer = new FcmMessageRenderer(Clock.fixed(NOW, ZoneOffset.UTC));
+class FcmMessageTest {
+    private final FcmMessage renderer = new FcmMessage(Clock.fixed(NOW, ZoneOffset.UTC));
 
-    /** The message as the SDK puts it on the wire. */
-    private static JsonNode wire(Message message) throws IOException {
-        return Json.mapper().readTree(GsonFactory.getDefaultInstance().toString(message));
+    /** The message as it goes on the wire. */
+    private JsonNode wire(Delivery delivery) throws IOException {
+        return Json.mapper().readTree(VendorHttp.jsonBytes(renderer.render(delivery).orElseThrow())).path("message");
     }
 
     @ParameterizedTest(name = "expires in {0}s -> ttl {1}")
@@ -38,7 +34,7 @@ class FcmMessageRendererTest {
         Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
                 FcmFixtures.notification("m1", "hi", Priority.HIGH, false), NOW.plusSeconds(expiresInSeconds));
 
-        assertEquals(ttl, wire(renderer.render(d)).path("android").path("ttl").asText());
+        assertEquals(ttl, wire(d).path("android").path("ttl").asText());
     }
 
     @Test
@@ -46,7 +42,7 @@ class FcmMessageRendererTest {
         Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
                 FcmFixtures.notification("m1", "hi", Priority.HIGH, false), null);
 
-        assertTrue(wire(renderer.render(d)).path("android").path("ttl").isMissingNode());
+        assertTrue(wire(d).path("android").path("ttl").isMissingNode());
     }
 
     @ParameterizedTest
@@ -55,12 +51,12 @@ class FcmMessageRendererTest {
         Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
                 FcmFixtures.notification("m1", "hi", priority, false), NOW.plusSeconds(60));
 
-        assertEquals(wire, wire(renderer.render(d)).path("android").path("priority").asText());
+        assertEquals(wire, wire(d).path("android").path("priority").asText());
     }
 
     @Test
     void render_dataAndCollapse_carryIdsAndReplaceOnDevice() throws IOException {
-        JsonNode m = wire(renderer.render(FcmFixtures.delivery("m1", "d1", "tok-1")));
+        JsonNode m = wire(FcmFixtures.delivery("m1", "d1", "tok-1"));
 
         assertEquals("tok-1", m.path("token").asText());
         assertEquals("m1", m.path("data").path(Notification.MESSAGE_ID_KEY).asText());
@@ -77,7 +73,7 @@ class FcmMessageRendererTest {
     void render_reservedDataKeys_areDroppedNotSent() throws IOException {
         Notification n = new Notification("A", "b", null, null, "c", null, Priority.HIGH, false,
                 Map.of("from", "x", "google.foo", "y", "gcm.bar", "z", "ok", "1"));
-        JsonNode data = wire(renderer.render(FcmFixtures.delivery("m1", "d1", "t", n, null))).path("data");
+        JsonNode data = wire(FcmFixtures.delivery("m1", "d1", "t", n, null)).path("data");
 
         assertEquals(Map.of("ok", "1", "messageId", "m1", "conversationId", "conv-1"),
                 Json.mapper().convertValue(data, Map.class));
@@ -87,7 +83,7 @@ class FcmMessageRendererTest {
     void render_silent_isDataOnly() throws IOException {
         Delivery d = FcmFixtures.delivery("m1", "d1", "tok-1",
                 FcmFixtures.notification("m1", "secret", Priority.HIGH, true), NOW.plusSeconds(60));
-        JsonNode m = wire(renderer.render(d));
+        JsonNode m = wire(d);
 
         assertTrue(m.path("android").path("notification").isMissingNode());
         assertTrue(m.path("notification").isMissingNode());
@@ -100,8 +96,7 @@ class FcmMessageRendererTest {
         String body = "😀漢".repeat(2000);
         Delivery d = FcmFixtures.delivery("m1", "d1", "tok-" + "x".repeat(150),
                 FcmFixtures.notification("m1", body, Priority.HIGH, false), NOW.plusSeconds(60));
-        Message message = renderer.render(d);
-        JsonNode m = wire(message);
+        JsonNode m = wire(d);
         String sent = m.path("android").path("notification").path("body").asText();
 
         assertTrue(sent.endsWith("…"));
@@ -110,9 +105,9 @@ class FcmMessageRendererTest {
         assertTrue(body.startsWith(kept));
         assertFalse(Character.isHighSurrogate(kept.charAt(kept.length() - 1)));
         int size = MockFcmServer.size(m);
-        assertTrue(size <= FcmMessageRenderer.MAX_PAYLOAD_BYTES, () -> "serialised " + size);
+        assertTrue(size <= FcmMessage.MAX_BYTES, () -> "serialised " + size);
         // and not trimmed wastefully: more than 3/4 of the limit is used
-        assertTrue(size > FcmMessageRenderer.MAX_PAYLOAD_BYTES * 3 / 4, () -> "serialised " + size);
+        assertTrue(size > FcmMessage.MAX_BYTES * 3 / 4, () -> "serialised " + size);
     }
 
     @Test
@@ -121,14 +116,14 @@ class FcmMessageRendererTest {
         Delivery d = FcmFixtures.delivery("m1", "d1", "tok",
                 FcmFixtures.notification("m1", body, Priority.HIGH, false), null);
 
-        assertEquals(body, wire(renderer.render(d)).path("android").path("notification").path("body").asText());
+        assertEquals(body, wire(d).path("android").path("notification").path("body").asText());
     }
 
     @Test
-    void jsonSize_countsEscapesAndUtf8() {
-        assertEquals(2 + 6 + 3 + 4 + 1, FcmMessageRenderer.jsonSize("\"\u0001漢😀a"));
-        assertEquals(Duration.ZERO.toMillis(), FcmMessageRenderer.jsonSize("") * 1L);
-        assertNull(FcmMessageRenderer.fitBody(null, 0));
-        assertEquals("abc".getBytes(StandardCharsets.UTF_8).length, FcmMessageRenderer.jsonSize("abc"));
+    void render_customDataOverTheLimit_isNoRequest() {
+        Notification n = new Notification("A", "b", null, null, "c", null, Priority.HIGH, false,
+                Map.of("blob", "x".repeat(FcmMessage.MAX_BYTES)));
+
+        assertTrue(renderer.render(FcmFixtures.delivery("m1", "d1", "t", n, null)).isEmpty());
     }
 }
