@@ -14,17 +14,18 @@
 #   KAFKA_COMMAND_CONFIG  optional client properties file (TLS/SASL) passed as --command-config
 #   PARTITIONS            default partition count for every topic [12]
 #   USER_PARTITIONS       im.events AND push.feedback (always equal: co-partitioned) [$PARTITIONS]
-#   JOBS_PARTITIONS       push.jobs; the upper bound of push-worker replicas [$PARTITIONS]
+#   JOBS_PARTITIONS       push.jobs and push.jobs.bulk; the upper bound of push-worker replicas [$PARTITIONS]
 #   GATEWAYS_PARTITIONS   im.gateways (read whole by every detector instance: a global store) [$PARTITIONS]
 #   DLQ_PARTITIONS        push.dlq [$PARTITIONS]
 #   REPLICATION_FACTOR    [3]
 #   MIN_INSYNC_REPLICAS   [2 when REPLICATION_FACTOR >= 3, else 1]
 #   RETENTION_MS          im.events, push.jobs, push.feedback [604800000 = 7 days]
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
-#   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _FEEDBACK / _DLQ   topic names, as for the services
+#   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _JOBS_BULK / _FEEDBACK / _DLQ   topic names, as for the services
 #   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [5s,30s,2m,10m,1h / push.retry.]
 #   IMPUSH_TOPIC_PARK_PREFIX   the channels' parking topics [push.park.]; tiers and parking topics
-#                         get $JOBS_PARTITIONS partitions
+#                         get $JOBS_PARTITIONS partitions, once per lane: chat (as named) and bulk
+#                         (bulk. after the prefix: push.retry.bulk.5s, push.park.bulk.apns)
 #
 # Choose partition counts generously up front. Adding partitions later changes which partition a
 # user id hashes to: for im.events / push.feedback that breaks the detector's state (its stores
@@ -47,6 +48,7 @@ DLQ_RETENTION_MS="${DLQ_RETENTION_MS:-1209600000}"
 T_EVENTS="${IMPUSH_TOPIC_EVENTS:-im.events}"
 T_GATEWAYS="${IMPUSH_TOPIC_GATEWAYS:-im.gateways}"
 T_JOBS="${IMPUSH_TOPIC_JOBS:-push.jobs}"
+T_JOBS_BULK="${IMPUSH_TOPIC_JOBS_BULK:-push.jobs.bulk}"
 T_FEEDBACK="${IMPUSH_TOPIC_FEEDBACK:-push.feedback}"
 T_DLQ="${IMPUSH_TOPIC_DLQ:-push.dlq}"
 # the worker's retry tiers: one topic per delay, named as the worker names them
@@ -54,14 +56,16 @@ RETRY_TIERS="${IMPUSH_RETRY_TIERS:-5s,30s,2m,10m,1h}"
 RETRY_PREFIX="${IMPUSH_TOPIC_RETRY_PREFIX:-push.retry.}"
 T_TIERS=()
 IFS=',' read -r -a tier_delays <<< "$RETRY_TIERS"
-for d in "${tier_delays[@]}"; do
-  d="$(echo "$d" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
-  [ -n "$d" ] && T_TIERS+=("$RETRY_PREFIX$d")
-done
-# each channel's parking topic (deliveries that wait longer than their tier: a spent daily quota)
 PARK_PREFIX="${IMPUSH_TOPIC_PARK_PREFIX:-push.park.}"
-for c in apns fcm xiaomi huawei honor vivo oppo meizu; do
-  T_TIERS+=("$PARK_PREFIX$c")
+for lane in "" "bulk."; do
+  for d in "${tier_delays[@]}"; do
+    d="$(echo "$d" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')"
+    [ -n "$d" ] && T_TIERS+=("$RETRY_PREFIX$lane$d")
+  done
+  # each channel's parking topic (deliveries that wait longer than their tier: a spent daily quota)
+  for c in apns fcm xiaomi huawei honor vivo oppo meizu; do
+    T_TIERS+=("$PARK_PREFIX$lane$c")
+  done
 done
 
 for n in "$PARTITIONS" "$USER_PARTITIONS" "$JOBS_PARTITIONS" "$GATEWAYS_PARTITIONS" "$DLQ_PARTITIONS" \
@@ -114,6 +118,8 @@ create "$T_GATEWAYS" "$GATEWAYS_PARTITIONS" "cleanup.policy=compact" "min.compac
                                             "delete.retention.ms=86400000" "message.timestamp.type=LogAppendTime"
 # keyed by recipient user id; partitions bound the number of useful push-worker replicas
 create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
+# the bulk lane (broadcasts, campaigns): workers read it with the capacity push.jobs leaves
+create "$T_JOBS_BULK" "$JOBS_PARTITIONS"    "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # dead letters: kept longer, so they can be inspected and replayed after an incident
 create "$T_DLQ"      "$DLQ_PARTITIONS"      "cleanup.policy=delete" "retention.ms=$DLQ_RETENTION_MS"
 # retry tiers and parking topics, keyed like push.jobs; a worker refuses to start while one is missing
@@ -137,6 +143,7 @@ check "$T_EVENTS" "$USER_PARTITIONS"
 check "$T_FEEDBACK" "$USER_PARTITIONS"
 check "$T_GATEWAYS" "$GATEWAYS_PARTITIONS"
 check "$T_JOBS" "$JOBS_PARTITIONS"
+check "$T_JOBS_BULK" "$JOBS_PARTITIONS"
 check "$T_DLQ" "$DLQ_PARTITIONS"
 for t in "${T_TIERS[@]}"; do
   check "$t" "$JOBS_PARTITIONS"

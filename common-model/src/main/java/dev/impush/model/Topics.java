@@ -12,6 +12,8 @@ public final class Topics {
     public static final String GATEWAYS = "im.gateways";
     /** Push jobs, key = recipient user id. */
     public static final String JOBS = "push.jobs";
+    /** Bulk push jobs (broadcasts, campaigns), key = recipient user id: the {@link Lane#BULK} lane. */
+    public static final String JOBS_BULK = "push.jobs.bulk";
     /** What the worker learned that the detector must know, key = user id (co-partitioned with events). */
     public static final String FEEDBACK = "push.feedback";
     /** Prefix of the durable retry tiers: {@code push.retry.5s}, {@code push.retry.30s}, ... */
@@ -20,6 +22,9 @@ public final class Topics {
     public static final String DEFAULT_RETRY_TIERS = "5s,30s,2m,10m,1h";
     /** The default retry tiers' topics. */
     public static final List<String> DEFAULT_RETRY_TOPICS = retryTierTopics(RETRY_PREFIX, DEFAULT_RETRY_TIERS);
+    /** The bulk lane's default retry tiers' topics: {@code push.retry.bulk.5s}, ... */
+    public static final List<String> DEFAULT_BULK_RETRY_TOPICS =
+            retryTierTopics(RETRY_PREFIX + Lane.BULK.infix(), DEFAULT_RETRY_TIERS);
     /**
      * Prefix of the parking topics, one per channel ({@code push.park.apns}, ...): deliveries that must
      * wait longer than their retry tier (a spent daily quota, a long {@code Retry-After}) wait there,
@@ -29,6 +34,9 @@ public final class Topics {
     /** Every channel's parking topic under the default prefix. */
     public static final List<String> DEFAULT_PARK_TOPICS = Arrays.stream(Channel.values())
             .map(c -> PARK_PREFIX + c.wireName()).toList();
+    /** The bulk lane's parking topics: {@code push.park.bulk.apns}, ... */
+    public static final List<String> DEFAULT_BULK_PARK_TOPICS = Arrays.stream(Channel.values())
+            .map(c -> PARK_PREFIX + Lane.BULK.infix() + c.wireName()).toList();
     /** Records that cannot be processed or delivered, with the reason and the raw bytes. */
     public static final String DLQ = "push.dlq";
 

@@ -15,6 +15,7 @@ import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.worker.PushWorker;
 import dev.impush.worker.WorkerConfig;
 import dev.impush.worker.channel.Channels;
+import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryTiers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -104,8 +105,8 @@ public final class LocalPipeline implements AutoCloseable {
             case REDIS_CLUSTER -> LocalStack.startWithRedisCluster(options.mode());
             case KAFKA_CLUSTER -> LocalStack.startWithKafkaCluster(options.mode());
         })
-                .withDefaultTopics(options.partitions(),
-                RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers").topics());
+                .withDefaultTopics(options.partitions(), Lanes.of(Topics.JOBS, Topics.JOBS_BULK,
+                        RetryTiers.parse(Topics.RETRY_PREFIX, options.retryTiers(), "retryTiers")).topics(List.of()));
         this.vendors = MockVendors.start(Clock.systemUTC());
         this.stateDir = Files.createTempDirectory("impush-detector");
         if (options.startDetector()) {

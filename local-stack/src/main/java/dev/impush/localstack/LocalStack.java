@@ -75,9 +75,11 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack withDefaultTopics(int partitions, List<String> extra) {
         Map<String, Integer> topics = new java.util.HashMap<>(Map.of(
                 Topics.EVENTS, partitions, Topics.GATEWAYS, partitions, Topics.JOBS, partitions,
-                Topics.FEEDBACK, partitions, Topics.DLQ, partitions));
-        Topics.DEFAULT_RETRY_TOPICS.forEach(t -> topics.put(t, partitions));
-        Topics.DEFAULT_PARK_TOPICS.forEach(t -> topics.put(t, partitions));
+                Topics.JOBS_BULK, partitions, Topics.FEEDBACK, partitions, Topics.DLQ, partitions));
+        for (List<String> lane : List.of(Topics.DEFAULT_RETRY_TOPICS, Topics.DEFAULT_PARK_TOPICS,
+                Topics.DEFAULT_BULK_RETRY_TOPICS, Topics.DEFAULT_BULK_PARK_TOPICS)) {
+            lane.forEach(t -> topics.put(t, partitions));
+        }
         extra.forEach(t -> topics.put(t, partitions));
         KafkaTopics.createAndAwait(kafka, topics, List.of(Topics.GATEWAYS));
         return this;

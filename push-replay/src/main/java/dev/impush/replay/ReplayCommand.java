@@ -1,6 +1,7 @@
 package dev.impush.replay;
 
 import dev.impush.model.Channel;
+import dev.impush.model.Lane;
 import dev.impush.model.Tokens;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
@@ -17,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -203,9 +206,9 @@ public final class ReplayCommand {
         @Option(names = "--rate", description = "jobs per second at most (default: ${DEFAULT-VALUE})")
         int rate = 200;
         @Option(names = {"--target", "--jobs-topic"},
-                description = "where to republish: the jobs topic or a retry tier (default: $IMPUSH_TOPIC_JOBS or push.jobs)")
+                description = "where to republish: a jobs topic (push.jobs, or push.jobs.bulk for bulk jobs) or a retry tier (default: $IMPUSH_TOPIC_JOBS or push.jobs)")
         String target = env("IMPUSH_TOPIC_JOBS", Topics.JOBS);
-        @Option(names = "--force", description = "republish to a --target that is neither the jobs topic nor a retry tier")
+        @Option(names = "--force", description = "republish to a --target that is neither a jobs topic nor a retry tier")
         boolean force;
         @Option(names = "--redis", description = "Redis with the dedupe marks and the replay ledger (default: $IMPUSH_REDIS_URI or redis://localhost:6379)")
         String redis = env("IMPUSH_REDIS_URI", "redis://localhost:6379");
@@ -270,14 +273,17 @@ public final class ReplayCommand {
 
         /** Refuses (exit code 2) a target no worker reads as push jobs, unless --force. */
         private void checkTarget() {
-            ReplayTarget allowed = new ReplayTarget(env("IMPUSH_TOPIC_JOBS", Topics.JOBS),
-                    Topics.retryTierTopics(env("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                            env("IMPUSH_RETRY_TIERS", Topics.DEFAULT_RETRY_TIERS)));
+            String prefix = env("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX);
+            String tiers = env("IMPUSH_RETRY_TIERS", Topics.DEFAULT_RETRY_TIERS);
+            List<String> tierTopics = new ArrayList<>(Topics.retryTierTopics(prefix, tiers));
+            tierTopics.addAll(Topics.retryTierTopics(prefix + Lane.BULK.infix(), tiers));
+            ReplayTarget allowed = new ReplayTarget(List.of(env("IMPUSH_TOPIC_JOBS", Topics.JOBS),
+                    env("IMPUSH_TOPIC_JOBS_BULK", Topics.JOBS_BULK)), tierTopics);
             switch (allowed.check(target, force)) {
                 case ReplayTarget.Refused refused -> throw new CommandLine.ParameterException(spec.commandLine(),
                         refused.message());
                 case ReplayTarget.Forced forced -> spec.commandLine().getErr().printf(
-                        "--force: replaying into %s, which is neither the jobs topic nor a retry tier%n", forced.topic());
+                        "--force: replaying into %s, which is neither a jobs topic nor a retry tier%n", forced.topic());
                 case ReplayTarget.Allowed ok -> { }
             }
         }

@@ -79,7 +79,7 @@ public final class PushWorker implements AutoCloseable {
         this.publisher = new OutcomePublisher(config.kafka(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
         JobPipeline pipeline = new JobPipeline(dedupe, dispatcher, publisher, metrics, clock, new JobPipeline.Settings(
-                workerId, config.retryTiers(), config.redisBackoff(), config.maxJobBytes()));
+                workerId, config.lanes(), config.redisBackoff(), config.maxJobBytes()));
         this.loop = WorkerLoop.create(config, formerTiers, pipeline, dispatcher, clock);
         metrics.gaugeInFlight(pipeline::inFlight);
         metrics.gaugeDeliveriesInFlight(pipeline::deliveriesInFlight);
@@ -102,9 +102,8 @@ public final class PushWorker implements AutoCloseable {
      */
     /** The topics a worker with {@code channels} reads or writes: it refuses to start while one is missing. */
     public static List<String> requiredTopics(WorkerConfig config, Set<Channel> channels) {
-        List<String> topics = new ArrayList<>(List.of(config.jobsTopic(), config.feedbackTopic(), config.dlqTopic()));
-        topics.addAll(config.retryTiers().topics());
-        topics.addAll(config.retryTiers().parkTopics(channels));
+        List<String> topics = new ArrayList<>(List.of(config.feedbackTopic(), config.dlqTopic()));
+        topics.addAll(config.lanes().topics(channels));
         return topics;
     }
 
@@ -112,7 +111,7 @@ public final class PushWorker implements AutoCloseable {
                                    Clock clock) {
         TopicCheck.requireTopics(config.kafka(), requiredTopics(config, channels.keySet()), TOPIC_CHECK_TIMEOUT,
                 "deploy/create-topics.sh creates the jobs, feedback, dead-letter and retry-tier topics");
-        List<String> formerTiers = config.retryTiers().formerTiers(
+        List<String> formerTiers = config.lanes().formerTiers(
                 TopicCheck.existing(config.kafka(), Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
         if (!formerTiers.isEmpty()) {
             LOG.info("also reading {}: retry tiers of an earlier IMPUSH_RETRY_TIERS, until they are empty", formerTiers);

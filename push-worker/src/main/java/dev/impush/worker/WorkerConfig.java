@@ -8,6 +8,7 @@ import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.quota.QuotaLimits;
+import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryTiers;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,13 +20,18 @@ import java.util.Map;
  *
  * @param kafka           how to reach Kafka (IMPUSH_KAFKA_*: bootstrap, TLS, SASL, settings passed through)
  * @param redis           how to reach the dedupe Redis (IMPUSH_REDIS_URI, _USERNAME, _PASSWORD_FILE, _CA_FILE)
- * @param jobsTopic       push jobs to consume (IMPUSH_TOPIC_JOBS)
+ * @param lanes           push jobs to consume by lane: chat (IMPUSH_TOPIC_JOBS) and bulk (IMPUSH_TOPIC_JOBS_BULK), each
+ *                        with its durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay,
+ *                        bulk ones + {@code bulk.} + delay) and parking topics for longer waits
+ *                        (IMPUSH_TOPIC_PARK_PREFIX + channel, bulk ones + {@code bulk.} + channel)
  * @param feedbackTopic   where invalid tokens are reported (IMPUSH_TOPIC_FEEDBACK)
  * @param dlqTopic        dead letters (IMPUSH_TOPIC_DLQ)
  * @param groupId         consumer group shared by all replicas (IMPUSH_WORKER_GROUP)
  * @param instanceId      static membership id, stable across restarts of one replica
  *                        (IMPUSH_WORKER_INSTANCE_ID, default the host name)
  * @param maxInFlight     records in the pipeline before partitions are paused (IMPUSH_WORKER_MAX_IN_FLIGHT)
+ * @param bulkMaxInFlight bulk-lane records in the pipeline before the bulk lane pauses; it also pauses while the
+ *                        chat lane has a backlog (IMPUSH_WORKER_BULK_MAX_IN_FLIGHT, default half of maxInFlight)
  * @param maxPollRecords  records per poll (IMPUSH_WORKER_MAX_POLL_RECORDS)
  * @param fetchMaxBytes   largest fetch response, Kafka's {@code fetch.max.bytes} (IMPUSH_WORKER_FETCH_MAX_BYTES):
  *                        the consumer reads each response into one array, and below 512 KB that
@@ -52,19 +58,18 @@ import java.util.Map;
  * @param redisBackoff    after a failed Redis call, how long Redis is left alone (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
- * @param retryTiers      durable retry tiers (IMPUSH_RETRY_TIERS, topics IMPUSH_TOPIC_RETRY_PREFIX + delay), and
- *                        the channels' parking topics for longer waits (IMPUSH_TOPIC_PARK_PREFIX + channel)
  * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE)
  */
 public record WorkerConfig(
         KafkaConnection kafka,
         RedisConnection redis,
-        String jobsTopic,
+        Lanes lanes,
         String feedbackTopic,
         String dlqTopic,
         String groupId,
         String instanceId,
         int maxInFlight,
+        int bulkMaxInFlight,
         int maxPollRecords,
         int fetchMaxBytes,
         int fetchMinBytes,
@@ -79,21 +84,26 @@ public record WorkerConfig(
         Duration redisBackoff,
         int opsPort,
         ResilienceSettings resilience,
-        RetryTiers retryTiers,
         Map<Channel, QuotaLimits> quotas) {
     /** Upper bound of IMPUSH_WORKER_MAX_JOB_BYTES: three quarters of the largest record published. */
     public static final int MAX_JOB_BYTES_CEILING = 768 * 1024;
 
     public static WorkerConfig fromEnv(Env env) {
+        int maxInFlight = env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 8_000, 1, 1_000_000);
+        RetryTiers tiers = RetryTiers.parse(env.string("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
+                        env.string("IMPUSH_RETRY_TIERS", Topics.DEFAULT_RETRY_TIERS), "IMPUSH_RETRY_TIERS")
+                .withParkPrefix(env.string("IMPUSH_TOPIC_PARK_PREFIX", Topics.PARK_PREFIX));
         return new WorkerConfig(
                 KafkaConnection.fromEnv(env),
                 RedisConnection.fromEnv(env),
-                env.string("IMPUSH_TOPIC_JOBS", Topics.JOBS),
+                Lanes.of(env.string("IMPUSH_TOPIC_JOBS", Topics.JOBS),
+                        env.string("IMPUSH_TOPIC_JOBS_BULK", Topics.JOBS_BULK), tiers),
                 env.string("IMPUSH_TOPIC_FEEDBACK", Topics.FEEDBACK),
                 env.string("IMPUSH_TOPIC_DLQ", Topics.DLQ),
                 env.string("IMPUSH_WORKER_GROUP", "impush-push-worker"),
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
-                env.integer("IMPUSH_WORKER_MAX_IN_FLIGHT", 8_000, 1, 1_000_000),
+                maxInFlight,
+                env.integer("IMPUSH_WORKER_BULK_MAX_IN_FLIGHT", Math.max(1, maxInFlight / 2), 1, maxInFlight),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),
@@ -108,9 +118,6 @@ public record WorkerConfig(
                 env.millis("IMPUSH_REDIS_BACKOFF_MS", 1_000),
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
                 ResilienceSettings.fromEnv(env),
-                RetryTiers.parse(env.string("IMPUSH_TOPIC_RETRY_PREFIX", Topics.RETRY_PREFIX),
-                        env.string("IMPUSH_RETRY_TIERS", Topics.DEFAULT_RETRY_TIERS), "IMPUSH_RETRY_TIERS")
-                        .withParkPrefix(env.string("IMPUSH_TOPIC_PARK_PREFIX", Topics.PARK_PREFIX)),
                 QuotaLimits.fromEnv(env));
     }
 

@@ -1,5 +1,6 @@
 package dev.impush.worker.consumer;
 
+import dev.impush.model.Lane;
 import dev.impush.worker.pipeline.Incoming;
 import dev.impush.worker.pipeline.JobPipeline;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -28,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * ({@link DelayedPartitions}): no thread sleeps and nothing spins; the rest of the assignment keeps
  * flowing.
  *
+ * <p>Lanes: the bulk lane's partitions are paused while any chat-lane partition this replica reads
+ * has a backlog (records written but not yet taken, in a partition not waiting for a due time) or
+ * while {@link Limits#bulkMaxInFlight} bulk records are unfinished, so bulk gets only the capacity
+ * that chat leaves and never more than its share of it.
+ *
  * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
  */
 final class PollLoop implements Runnable, ConsumerRebalanceListener {
@@ -40,11 +47,13 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     static final Duration PUBLISH_FAILING_UNREADY = Duration.ofSeconds(30);
 
     /** How much work the loop takes on, and how it commits and stops. */
-    record Limits(int maxInFlight, Duration commitInterval, Duration drainTimeout) {}
+    record Limits(int maxInFlight, int bulkMaxInFlight, Duration commitInterval, Duration drainTimeout) {}
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final DelayedPartitions delayed;
+    private final Function<String, Lane> laneOf;
+    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
     private final JobPipeline pipeline;
     private final Limits limits;
     private final Clock clock;
@@ -52,15 +61,19 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean paused;
+    /** The bulk lane is paused to leave this replica's capacity to chat. */
+    private boolean bulkYielding;
     /** Set by this process's first assignment; see {@link #onPartitionsAssigned}. */
     private boolean firstAssignment = true;
     private boolean rejoin;
 
+    /** @param laneOf the lane of a topic's records */
     PollLoop(Consumer<byte[], byte[]> consumer, List<String> topics, DelayedPartitions delayed, JobPipeline pipeline,
-             Limits limits, Clock clock) {
+             Function<String, Lane> laneOf, Limits limits, Clock clock) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.delayed = delayed;
+        this.laneOf = laneOf;
         this.pipeline = pipeline;
         this.limits = limits;
         this.clock = clock;
@@ -175,8 +188,30 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (!paused) {
             consumer.resume(delayed.due(clock.millis()));
         }
+        laneControl();
         delayed.measure();
         offsets.measure();
+    }
+
+    /** Chat first: pauses the bulk lane while chat has a backlog or bulk has its share in flight. */
+    private void laneControl() {
+        List<TopicPartition> bulk = new ArrayList<>();
+        long chatBacklog = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            if (lanes.computeIfAbsent(tp, p -> laneOf.apply(p.topic())) == Lane.BULK) {
+                bulk.add(tp);
+            } else if (!delayed.isWaiting(tp)) {
+                chatBacklog += consumer.currentLag(tp).orElse(0);
+            }
+        }
+        boolean yield = chatBacklog > 0 || offsets.unfinished(bulk) >= limits.bulkMaxInFlight();
+        if (yield) {
+            consumer.pause(bulk); // again every loop: the in-flight resume above resumes every partition
+        } else if (bulkYielding && !paused) {
+            bulk.removeIf(delayed::isWaiting);
+            consumer.resume(bulk);
+        }
+        bulkYielding = yield;
     }
 
     /** Lets in-flight work on {@code partitions} finish, for at most the drain timeout. */

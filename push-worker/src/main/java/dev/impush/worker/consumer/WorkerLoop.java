@@ -4,7 +4,7 @@ import dev.impush.model.Channel;
 import dev.impush.worker.WorkerConfig;
 import dev.impush.worker.dispatch.Sender;
 import dev.impush.worker.pipeline.JobPipeline;
-import dev.impush.worker.retry.RetryTiers;
+import dev.impush.worker.retry.Lanes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,14 +31,13 @@ public final class WorkerLoop implements Runnable {
                                     Clock clock) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        RetryTiers tiers = config.retryTiers();
-        List<String> topics = new ArrayList<>(List.of(config.jobsTopic()));
-        topics.addAll(tiers.topics());
+        Lanes lanes = config.lanes();
+        List<String> topics = new ArrayList<>(lanes.topics(Arrays.stream(Channel.values()).filter(sender::supports).toList()));
         topics.addAll(formerTiers);
-        topics.addAll(tiers.parkTopics(Arrays.stream(Channel.values()).filter(sender::supports).toList()));
-        DelayedPartitions delayed = new DelayedPartitions(tiers::isDelayed, tiers::parkedChannel, sender::recoveredAt);
-        return new WorkerLoop(new PollLoop(consumer, topics, delayed, pipeline,
-                new PollLoop.Limits(config.maxInFlight(), config.commitInterval(), config.drainTimeout()), clock), topics);
+        DelayedPartitions delayed = new DelayedPartitions(lanes::isDelayed, lanes::parkedChannel, sender::recoveredAt);
+        return new WorkerLoop(new PollLoop(consumer, topics, delayed, pipeline, lanes::laneOf,
+                new PollLoop.Limits(config.maxInFlight(), config.bulkMaxInFlight(), config.commitInterval(),
+                        config.drainTimeout()), clock), topics);
     }
 
     /** The job consumer's configuration. */
@@ -78,7 +77,7 @@ public final class WorkerLoop implements Runnable {
         return loop.oldestParkedAge();
     }
 
-    /** The topics the loop reads: jobs, retry tiers (and former ones), parking topics. */
+    /** The topics the loop reads: both lanes' jobs, retry tiers (and former ones) and parking topics. */
     public List<String> topics() {
         return topics;
     }

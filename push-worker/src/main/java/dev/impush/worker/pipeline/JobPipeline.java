@@ -17,8 +17,8 @@ import dev.impush.worker.publish.Publication;
 import dev.impush.worker.publish.Publisher;
 import dev.impush.worker.publish.Settlement;
 import dev.impush.worker.retry.Failure;
+import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryRouter;
-import dev.impush.worker.retry.RetryTiers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
 public final class JobPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
 
-    /** @param redisBackoff how long Redis is left alone after it failed */
-    public record Settings(String workerId, RetryTiers tiers, Duration redisBackoff, int maxJobBytes) {}
+    /**
+     * @param lanes        each lane's retry tiers and parking topics (a record's retries stay in its lane)
+     * @param redisBackoff how long Redis is left alone after it failed
+     */
+    public record Settings(String workerId, Lanes lanes, Duration redisBackoff, int maxJobBytes) {}
 
     private final ContractCodec<PushJob> codec;
     private final Dedupe dedupe;
@@ -75,8 +78,7 @@ public final class JobPipeline {
         this.metrics = metrics;
         this.clock = clock;
         this.workerId = settings.workerId();
-        this.settlement = new Settlement(new RetryRouter(settings.tiers(), RetryRouter::jittered), publisher, metrics,
-                clock, workerId);
+        this.settlement = new Settlement(settings.lanes(), RetryRouter::jittered, publisher, metrics, clock, workerId);
         this.publications = new Publications(inbox, timers, metrics, clock);
         this.redis = new RedisBackoff(settings.redisBackoff(), clock, metrics);
         this.marks = new Marks(dedupe, inbox, sending);

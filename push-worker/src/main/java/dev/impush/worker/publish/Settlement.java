@@ -1,6 +1,7 @@
 package dev.impush.worker.publish;
 
 import dev.impush.model.Channel;
+import dev.impush.model.Lane;
 import dev.impush.model.deadletter.Attempt;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.feedback.InvalidTokenFeedback;
@@ -9,11 +10,15 @@ import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
+import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryRouter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -35,14 +40,20 @@ public final class Settlement {
     /** Longest dead-letter detail kept (it lists a reason per failed device). */
     private static final int MAX_DETAIL_CHARS = 4096;
 
-    private final RetryRouter router;
+    private final Lanes lanes;
+    private final Map<Lane, RetryRouter> routers = new EnumMap<>(Lane.class);
     private final Publisher publisher;
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final String workerId;
 
-    public Settlement(RetryRouter router, Publisher publisher, WorkerMetrics metrics, Clock clock, String workerId) {
-        this.router = router;
+    /** @param jitter turns a tier's delay (ms) into the delay of one record */
+    public Settlement(Lanes lanes, LongUnaryOperator jitter, Publisher publisher, WorkerMetrics metrics, Clock clock,
+                      String workerId) {
+        this.lanes = lanes;
+        for (Lane lane : Lane.values()) {
+            routers.put(lane, new RetryRouter(lanes.tiers(lane), jitter));
+        }
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -54,7 +65,8 @@ public final class Settlement {
     }
 
     /**
-     * Where the failed devices of {@code record} go; empty when none goes anywhere (all dropped as expired).
+     * Where the failed devices of {@code record} go, in its lane; empty when none goes anywhere (all
+     * dropped as expired).
      *
      * @param job     the record's job, {@code null} when it was unreadable
      * @param healthy whether a channel's breaker is closed
@@ -62,7 +74,7 @@ public final class Settlement {
     public List<Publication> settle(ConsumerRecord<byte[], byte[]> record, PushJob job, List<Failure> failures,
                                     Predicate<Channel> healthy) {
         List<Attempt> history = JobHeaders.attempts(record.headers());
-        RetryRouter.Decision d = router.route(job, JobHeaders.attempt(record.headers()),
+        RetryRouter.Decision d = routers.get(lanes.laneOf(record.topic())).route(job, JobHeaders.attempt(record.headers()),
                 JobHeaders.held(record.headers()), failures, clock.instant(), healthy);
         for (int i = 0; i < d.expired(); i++) {
             metrics.dropped("expired");

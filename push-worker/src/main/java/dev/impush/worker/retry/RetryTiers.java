@@ -1,6 +1,7 @@
 package dev.impush.worker.retry;
 
 import dev.impush.model.Channel;
+import dev.impush.model.Lane;
 import dev.impush.model.Topics;
 import dev.impush.runtime.ConfigException;
 import java.time.Duration;
@@ -35,6 +36,18 @@ public record RetryTiers(List<Tier> tiers, String retryPrefix, String parkPrefix
     /** The same tiers with parking topics under {@code prefix}. */
     public RetryTiers withParkPrefix(String prefix) {
         return new RetryTiers(tiers, retryPrefix, prefix);
+    }
+
+    /**
+     * The same ladder for {@code lane}: its tiers and parking topics carry the lane's infix
+     * ({@code push.retry.bulk.5s}, {@code push.park.bulk.xiaomi}), so a lane's retries wait behind
+     * its own records only.
+     */
+    public RetryTiers forLane(Lane lane) {
+        String prefix = retryPrefix + lane.infix();
+        return new RetryTiers(tiers.stream()
+                .map(t -> new Tier(prefix + t.topic().substring(retryPrefix.length()), t.delay())).toList(),
+                prefix, parkPrefix + lane.infix());
     }
 
     /** Where deliveries of {@code channel} wait that must wait longer than their tier. */

@@ -21,6 +21,7 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.pipeline.PipelineFakes.FakeDedupe;
 import dev.impush.worker.pipeline.PipelineFakes.FakePublisher;
 import dev.impush.worker.pipeline.PipelineFakes.FakeSender;
+import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryTiers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +51,8 @@ class JobPipelineTest {
     private final FakePublisher publisher = new FakePublisher();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final JobPipeline pipeline = new JobPipeline(dedupe, sender, publisher, new WorkerMetrics(meters), clock,
-            new JobPipeline.Settings("w1", RetryTiers.parse("push.retry.", "5s,30s", "IMPUSH_RETRY_TIERS"),
-                    Duration.ofSeconds(1), 512 * 1024));
+            new JobPipeline.Settings("w1", Lanes.of("push.jobs", "push.jobs.bulk",
+                    RetryTiers.parse("push.retry.", "5s,30s", "IMPUSH_RETRY_TIERS")), Duration.ofSeconds(1), 512 * 1024));
     private long offset;
 
     private static PushJob job(String messageId, PushTarget... targets) {
@@ -64,7 +65,11 @@ class JobPipelineTest {
     }
 
     private Incoming record(byte[] value, int attempt) {
-        var r = new ConsumerRecord<>("push.jobs", 0, offset++, "u1".getBytes(StandardCharsets.UTF_8), value);
+        return record("push.jobs", value, attempt);
+    }
+
+    private Incoming record(String topic, byte[] value, int attempt) {
+        var r = new ConsumerRecord<>(topic, 0, offset++, "u1".getBytes(StandardCharsets.UTF_8), value);
         if (attempt > 0) {
             JobHeaders.set(r.headers(), JobHeaders.ATTEMPT, Integer.toString(attempt));
         }
@@ -199,6 +204,19 @@ class JobPipelineTest {
         assertEquals(1, retry.attempt());
         assertEquals(List.of(FCM), retry.job().targets(), "narrowed to the device that failed");
         assertNull(dedupe.state(key("m1", FCM)), "released for the retry to claim");
+    }
+
+    @Test
+    void aBulkLaneFailure_retriesInTheBulkLanesTiers() {
+        pipeline.intake(List.of(record("push.jobs.bulk", ContractCodec.jobs(1 << 20).encode(job("b1", FCM)), 0)));
+        sender.answer("d-fcm", new SendResult(SendOutcome.retry("503"), List.of()));
+        assertEquals(List.of(0L), finishedOffsets());
+        assertEquals("push.retry.bulk.5s", publisher.retries.getFirst().topic());
+
+        pipeline.intake(List.of(record("push.retry.bulk.5s", ContractCodec.jobs(1 << 20).encode(job("b1", FCM)), 1)));
+        sender.answer("d-fcm", new SendResult(SendOutcome.retry("503"), List.of()));
+        assertEquals(List.of(1L), finishedOffsets());
+        assertEquals("push.retry.bulk.30s", publisher.retries.get(1).topic());
     }
 
     @Test

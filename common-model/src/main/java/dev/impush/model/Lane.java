@@ -1,0 +1,24 @@
+package dev.impush.model;
+
+/**
+ * A priority lane of push jobs. Chat (and call) pushes and bulk pushes (broadcasts, campaigns) travel
+ * on separate topics, retry tiers and parking topics, so a bulk backlog never sits in front of a chat
+ * push: workers take bulk records only with the capacity chat leaves.
+ */
+public enum Lane {
+    /** Chat and call pushes: {@code push.jobs}, tiers {@code push.retry.<delay>}, parking {@code push.park.<channel>}. */
+    CHAT(""),
+    /** Bulk pushes: {@code push.jobs.bulk}, tiers {@code push.retry.bulk.<delay>}, parking {@code push.park.bulk.<channel>}. */
+    BULK("bulk.");
+
+    private final String infix;
+
+    Lane(String infix) {
+        this.infix = infix;
+    }
+
+    /** What a tier or parking topic of this lane has after the prefix: {@code ""} or {@code "bulk."}. */
+    public String infix() {
+        return infix;
+    }
+}
