@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
 final class Arrivals {
     /** The phase the vendors currently record for (one at a time). */
     static final AtomicReference<Arrivals> CURRENT = new AtomicReference<>();
+    /** Message ids of bulk-lane jobs start with this; they are only counted, in {@link #BULK}. */
+    static final String BULK_PREFIX = "bulk-";
+    static final AtomicInteger BULK = new AtomicInteger();
 
     final String prefix;
     final long[] produced;
@@ -33,6 +36,10 @@ final class Arrivals {
     /** Called by every vendor mock for every accepted request. */
     static void record(String messageId) {
         long now = System.nanoTime();
+        if (messageId != null && messageId.startsWith(BULK_PREFIX)) {
+            BULK.incrementAndGet();
+            return;
+        }
         Arrivals a = CURRENT.get();
         if (a == null || messageId == null || !messageId.startsWith(a.prefix)) {
             return;

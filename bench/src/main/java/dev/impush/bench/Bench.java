@@ -75,6 +75,9 @@ public final class Bench implements Callable<Integer> {
     int pacedSeconds = 5;
     @Option(names = "--paced-rate", description = "jobs/s of the latency phase (default: half the worker's measured maximum)")
     double pacedRate;
+    @Option(names = "--bulk-backlog", description = "jobs preloaded on the bulk lane before a second half-rate chat phase,"
+            + " which measures chat latency while the bulk backlog drains (default ${DEFAULT-VALUE}: no such phase)")
+    int bulkBacklog;
     @Option(names = "--curve", split = ",", description = "offered loads of the latency-throughput curve, as shares of"
             + " the worker's measured maximum, each paced for --paced-seconds on an open-loop schedule (default"
             + " ${DEFAULT-VALUE}; the 0.5 step is the half-rate phase)")
@@ -138,12 +141,18 @@ public final class Bench implements Callable<Integer> {
 
     /** One phase of the worker. */
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
-                        double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve) {
+                        double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve, BulkPhase bulk) {
         /** The highest offered load of the curve whose p99 met the target, jobs/s; 0 when none did. */
         double knee() {
             return curve.stream().filter(s -> s.latency().p99Ms() <= P99_TARGET_MS).mapToDouble(Step::rate).max().orElse(0);
         }
     }
+
+    /**
+     * Chat jobs at the half rate while a bulk-lane backlog drains: their latency, and the bulk jobs
+     * delivered during the chat phase and in all (per second).
+     */
+    record BulkPhase(Arrivals.Summary chat, int backlog, double bulkPerSecondDuringChat, double bulkPerSecond) {}
 
     /** One step of the latency-throughput curve: {@code load} of the maximum, offered at {@code rate} jobs/s. */
     record Step(double load, double rate, Arrivals.Summary latency) {}
@@ -273,6 +282,13 @@ public final class Bench implements Callable<Integer> {
                             + " half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n", w.preload().perSecond(),
                             w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
                             w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms());
+                    if (w.bulk() != null) {
+                        BulkPhase b = w.bulk();
+                        System.out.printf("  chat at half rate with %,d bulk jobs draining: p50 %.1f p95 %.1f p99 %.1f ms"
+                                + " (%.2fx the p99 without); bulk %,.0f/s meanwhile, %,.0f/s to the end%n", b.backlog(),
+                                b.chat().p50Ms(), b.chat().p95Ms(), b.chat().p99Ms(), b.chat().p99Ms() / w.paced().p99Ms(),
+                                b.bulkPerSecondDuringChat(), b.bulkPerSecond());
+                    }
                     w0.add(w);
                     if (onCluster != null) {
                         WorkerResult c = onCluster.measure(r);
@@ -342,6 +358,7 @@ public final class Bench implements Callable<Integer> {
         private final boolean paced;
         private final boolean curve;
         private final String topic;
+        private final String bulkTopic;
         private final KafkaProducer<byte[], byte[]> producer;
         private final WorkerJvm w;
 
@@ -350,7 +367,8 @@ public final class Bench implements Callable<Integer> {
             this.paced = paced;
             this.curve = curve;
             this.topic = "bench." + tag + ".jobs";
-            KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions), List.of());
+            this.bulkTopic = "bench." + tag + ".bulk";
+            KafkaTopics.createAndAwait(stack.bootstrapServers(), Map.of(topic, partitions, bulkTopic, partitions), List.of());
             this.producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.LINGER_MS_CONFIG, lingerMs, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
@@ -359,6 +377,7 @@ public final class Bench implements Callable<Integer> {
             env.put("IMPUSH_KAFKA_BOOTSTRAP", stack.bootstrapServers());
             env.put("IMPUSH_REDIS_URI", redisUri);
             env.put("IMPUSH_TOPIC_JOBS", topic);
+            env.put("IMPUSH_TOPIC_JOBS_BULK", bulkTopic);
             env.put("IMPUSH_WORKER_GROUP", "bench-" + tag);
             env.put("IMPUSH_WORKER_INSTANCE_ID", "bench-" + tag);
             env.put("IMPUSH_WORKER_DRAIN_TIMEOUT_MS", "2000");
@@ -428,10 +447,43 @@ public final class Bench implements Callable<Integer> {
                     steps.add(new Step(load, stepRate, half ? ps : paced(run + "c" + Math.round(load * 100), stepRate)));
                 }
             }
+            BulkPhase bulk = paced && bulkBacklog > 0 ? withBulkBacklog(run, rate) : null;
             if (nmt) {
                 nativeMemory(run);
             }
-            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps);
+            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps, bulk);
+        }
+
+        /**
+         * {@link #bulkBacklog} jobs produced at once to the bulk lane, then chat jobs paced at {@code rate}
+         * on the chat lane as in the half-rate phase: chat latency while the backlog drains.
+         */
+        private BulkPhase withBulkBacklog(int run, double rate) throws Exception {
+            String prefix = Arrivals.BULK_PREFIX + "r" + run + "-" + tag + "-";
+            Jobs bulk = prepare(prefix, bulkBacklog);
+            Arrivals.BULK.set(0);
+            emptyDedupeStore();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < bulk.size(); i++) {
+                producer.send(new ProducerRecord<>(bulkTopic, bulk.keys()[i], bulk.values()[i]));
+            }
+            producer.flush();
+            Jobs chat = prepare("r" + run + "b-" + tag + "-m", (int) (rate * pacedSeconds));
+            clearLedger();
+            Arrivals.CURRENT.set(chat.arrivals());
+            produce(producer, topic, chat, rate, false);
+            if (!chat.arrivals().await(30_000)) {
+                System.out.printf("  paced with bulk: only %,d of %,d delivered in time%n", chat.arrivals().count(), chat.size());
+            }
+            Arrivals.Summary cs = chat.arrivals().summary();
+            int bulkDuring = Arrivals.BULK.get();
+            long deadline = System.nanoTime() + timeout() * 1_000_000L;
+            while (Arrivals.BULK.get() < bulkBacklog && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            double chatSeconds = Math.max(1e-9, (cs.lastNanos() - t0) / 1e9);
+            return new BulkPhase(cs, bulkBacklog, bulkDuring / chatSeconds,
+                    Arrivals.BULK.get() / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
         }
 
         /** Prints and keeps the worker's native memory summary after run {@code run}. */
@@ -569,7 +621,7 @@ public final class Bench implements Callable<Integer> {
         worker.suspend();
         try {
             emptyDedupeStore();
-            produce(producer, topic, jobs, 0);
+            produce(producer, topic, jobs, 0, true);
             collectHarnessGarbage();
         } finally {
             worker.resume();
@@ -582,15 +634,20 @@ public final class Bench implements Callable<Integer> {
                                   long timeoutMs) throws InterruptedException {
         emptyDedupeStore();
         collectHarnessGarbage();
-        produce(producer, topic, jobs, rate);
+        produce(producer, topic, jobs, rate, true);
         return jobs.arrivals().await(timeoutMs);
     }
 
-    /** Produces {@code jobs}, all at once or at {@code rate}/s when it is positive, and flushes. */
-    private void produce(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, double rate)
+    /**
+     * Produces {@code jobs}, all at once or at {@code rate}/s when it is positive, and flushes;
+     * {@code record}: their arrivals are the phase the vendors record (the ledger starts empty).
+     */
+    private void produce(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, double rate, boolean record)
             throws InterruptedException {
-        clearLedger();
-        Arrivals.CURRENT.set(jobs.arrivals());
+        if (record) {
+            clearLedger();
+            Arrivals.CURRENT.set(jobs.arrivals());
+        }
         long t0 = System.nanoTime();
         for (int i = 0; i < jobs.size(); ) {
             long due = rate > 0 ? (long) ((System.nanoTime() - t0) / 1e9 * rate) : jobs.size();

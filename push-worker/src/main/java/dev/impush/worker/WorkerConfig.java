@@ -31,7 +31,8 @@ import java.util.Map;
  *                        (IMPUSH_WORKER_INSTANCE_ID, default the host name)
  * @param maxInFlight     records in the pipeline before partitions are paused (IMPUSH_WORKER_MAX_IN_FLIGHT)
  * @param bulkMaxInFlight bulk-lane records in the pipeline before the bulk lane pauses; it also pauses while the
- *                        chat lane has a backlog (IMPUSH_WORKER_BULK_MAX_IN_FLIGHT, default half of maxInFlight)
+ *                        chat lane has a backlog (IMPUSH_WORKER_BULK_MAX_IN_FLIGHT, default a sixteenth of
+ *                        maxInFlight: what is in flight is ahead of a chat push that arrives)
  * @param maxPollRecords  records per poll (IMPUSH_WORKER_MAX_POLL_RECORDS)
  * @param fetchMaxBytes   largest fetch response, Kafka's {@code fetch.max.bytes} (IMPUSH_WORKER_FETCH_MAX_BYTES):
  *                        the consumer reads each response into one array, and below 512 KB that
@@ -103,7 +104,7 @@ public record WorkerConfig(
                 env.string("IMPUSH_WORKER_GROUP", "impush-push-worker"),
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
                 maxInFlight,
-                env.integer("IMPUSH_WORKER_BULK_MAX_IN_FLIGHT", Math.max(1, maxInFlight / 2), 1, maxInFlight),
+                env.integer("IMPUSH_WORKER_BULK_MAX_IN_FLIGHT", Math.max(1, maxInFlight / 16), 1, maxInFlight),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),

@@ -1,13 +1,19 @@
 package dev.impush.worker.channel;
 
+import dev.impush.model.Lane;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import java.time.Duration;
 import java.time.Instant;
 
-/** One job's notification to one of its devices: the unit a channel sends. */
-public record Delivery(PushJob job, PushTarget target) {
+/** One job's notification to one of its devices, in the job's lane: the unit a channel sends. */
+public record Delivery(PushJob job, PushTarget target, Lane lane) {
+
+    /** A chat-lane delivery. */
+    public Delivery(PushJob job, PushTarget target) {
+        this(job, target, Lane.CHAT);
+    }
 
     public Notification notification() {
         return job.notification();

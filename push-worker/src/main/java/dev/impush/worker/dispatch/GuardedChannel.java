@@ -137,7 +137,7 @@ final class GuardedChannel {
             }
             CompletableFuture<Optional<Instant>> admission;
             try {
-                admission = quota.acquire(channel.channel());
+                admission = quota.acquire(channel.channel(), delivery.lane());
             } catch (RuntimeException e) {
                 admission = CompletableFuture.failedFuture(e);
             }

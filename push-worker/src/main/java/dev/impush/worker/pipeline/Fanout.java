@@ -1,6 +1,7 @@
 package dev.impush.worker.pipeline;
 
 import dev.impush.model.Channel;
+import dev.impush.model.Lane;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
 import dev.impush.model.deadletter.DeadLetterReason;
@@ -13,6 +14,7 @@ import dev.impush.worker.retry.Failure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,9 @@ import org.slf4j.LoggerFactory;
 record Fanout(List<JobState> jobs, List<Send> sends) {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
 
-    static Fanout of(List<Incoming> batch, ContractCodec<PushJob> codec, Predicate<Channel> supported, Instant now) {
+    /** @param laneOf the lane of a record's topic */
+    static Fanout of(List<Incoming> batch, ContractCodec<PushJob> codec, Predicate<Channel> supported,
+                     Function<String, Lane> laneOf, Instant now) {
         List<JobState> jobs = new ArrayList<>(batch.size());
         List<Send> sends = new ArrayList<>(batch.size());
         for (Incoming in : batch) {
@@ -35,9 +39,10 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
                     PushJob job = ok.value();
                     state = new JobState(in, job);
                     if (!job.isExpired(now)) {
+                        Lane lane = laneOf.apply(in.record().topic());
                         for (PushTarget t : job.targets()) {
                             if (supported.test(t.channel())) {
-                                sends.add(new Send(state, new Delivery(job, t),
+                                sends.add(new Send(state, new Delivery(job, t, lane),
                                         DedupeKey.of(job, t.deviceId())));
                             } else {
                                 state.failures.add(Failure.permanent(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,

@@ -60,6 +60,7 @@ public final class JobPipeline {
     private final Clock clock;
     private final String workerId;
     private final Settlement settlement;
+    private final Lanes lanes;
     private final Queue<Event> inbox = new ConcurrentLinkedQueue<>();
     private final Timers timers = new Timers();
     private final Publications publications;
@@ -78,6 +79,7 @@ public final class JobPipeline {
         this.metrics = metrics;
         this.clock = clock;
         this.workerId = settings.workerId();
+        this.lanes = settings.lanes();
         this.settlement = new Settlement(settings.lanes(), RetryRouter::jittered, publisher, metrics, clock, workerId);
         this.publications = new Publications(inbox, timers, metrics, clock);
         this.redis = new RedisBackoff(settings.redisBackoff(), clock, metrics);
@@ -89,7 +91,7 @@ public final class JobPipeline {
      * the caller must rewind the batch and try again later.
      */
     public boolean intake(List<Incoming> batch) {
-        Fanout fanout = Fanout.of(batch, codec, sender::supports, clock.instant());
+        Fanout fanout = Fanout.of(batch, codec, sender::supports, lanes::laneOf, clock.instant());
         List<Claim> claims;
         try {
             claims = dedupe.claim(fanout.keys(), fanout.targets());

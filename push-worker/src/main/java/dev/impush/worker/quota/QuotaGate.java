@@ -1,6 +1,7 @@
 package dev.impush.worker.quota;
 
 import dev.impush.model.Channel;
+import dev.impush.model.Lane;
 import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * trip, and under a rate at least about 50 ms worth so most sends are admitted locally. A daily
  * quota alone never leases ahead, so the daily count is exact across replicas. Permits leased ahead
  * under a rate are counted against the daily quota when leased; the total never exceeds it, and a
- * replica may hold at most one chunk that other replicas cannot use. Such leftovers lapse at the
- * quota's midnight (they were counted against the day that ended, so the new day's count stays
+ * replica may hold at most one chunk per lane that other replicas cannot use. Such leftovers lapse at
+ * the quota's midnight (they were counted against the day that ended, so the new day's count stays
  * exact) and are given back to the day's counter on {@link #close()}.
  *
  * <p>{@link #acquire} completes with empty when the send may go (possibly after waiting for
@@ -45,6 +46,8 @@ public final class QuotaGate implements AutoCloseable {
 
     private final RedisLink.Session connection;
     private final Map<Channel, Bucket> buckets = new EnumMap<>(Channel.class);
+    /** The bulk lane's buckets: the same Redis budget, but a daily ceiling below the chat reserve. */
+    private final Map<Channel, Bucket> bulkBuckets = new EnumMap<>(Channel.class);
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private static final LuaScript LEASE = LuaScript.load(QuotaGate.class, "lease.lua");
@@ -54,13 +57,25 @@ public final class QuotaGate implements AutoCloseable {
         this.connection = redis.connect();
         this.scheduler = scheduler;
         this.clock = clock;
-        limits.forEach((c, l) -> buckets.put(c, new Bucket(c, l)));
+        limits.forEach((c, l) -> {
+            buckets.put(c, new Bucket(c, l, l.dailyQuota()));
+            bulkBuckets.put(c, new Bucket(c, l, l.bulkDailyQuota()));
+        });
         limits.forEach((c, l) -> LOG.info("quota for {}: {}", c.wireName(), l));
     }
 
-    /** Empty: send now. Present: the daily quota is spent until that instant. */
+    /** As {@link #acquire(Channel, Lane)} for the chat lane. */
     public CompletableFuture<Optional<Instant>> acquire(Channel channel) {
-        Bucket b = buckets.get(channel);
+        return acquire(channel, Lane.CHAT);
+    }
+
+    /**
+     * Empty: send now. Present: the daily quota is spent until that instant; for the bulk lane, the
+     * part of it left to bulk ({@link QuotaLimits#bulkDailyQuota()}): the rest is kept for chat. Each
+     * lane waits in its own queue, so a chat send never waits behind bulk sends for a permit.
+     */
+    public CompletableFuture<Optional<Instant>> acquire(Channel channel, Lane lane) {
+        Bucket b = (lane == Lane.BULK ? bulkBuckets : buckets).get(channel);
         return b == null ? GO : b.acquire();
     }
 
@@ -75,6 +90,8 @@ public final class QuotaGate implements AutoCloseable {
     private final class Bucket {
         private final Channel channel;
         private final QuotaLimits limits;
+        /** The daily count at which this bucket's lane is spent: the quota, or bulk's part of it. */
+        private final long dailyLimit;
         private final String key;
         private final ArrayDeque<CompletableFuture<Optional<Instant>>> waiting = new ArrayDeque<>();
         /** Permits leased from Redis (so counted there) and not used yet. */
@@ -84,9 +101,10 @@ public final class QuotaGate implements AutoCloseable {
         private Instant spentUntil;
         private boolean leasing;
 
-        Bucket(Channel channel, QuotaLimits limits) {
+        Bucket(Channel channel, QuotaLimits limits, long dailyLimit) {
             this.channel = channel;
             this.limits = limits;
+            this.dailyLimit = dailyLimit;
             this.key = "impush:quota:{" + channel.wireName() + "}";
         }
 
@@ -126,7 +144,7 @@ public final class QuotaGate implements AutoCloseable {
                             new String[] {key + ":bucket", key + ":day:" + day.date()},
                             Double.toString(limits.qps()), Long.toString(limits.burst()),
                             Long.toString(now.toEpochMilli()), Integer.toString(want),
-                            Long.toString(limits.dailyQuota()), Long.toString(day.endsAt()), Integer.toString(batch))
+                            Long.toString(dailyLimit), Long.toString(day.endsAt()), Integer.toString(batch))
                     .orTimeout(2, TimeUnit.SECONDS)
                     .whenComplete((reply, failure) -> granted(reply, failure, day));
         }
@@ -151,7 +169,7 @@ public final class QuotaGate implements AutoCloseable {
                 } else {
                     available += (Long) reply.get(0);
                     waitMs = (Long) reply.get(1);
-                    leasedFor = limits.dailyQuota() > 0 ? day : null;
+                    leasedFor = dailyLimit > 0 ? day : null;
                     while (available > 0 && !waiting.isEmpty()) {
                         available--;
                         go.add(waiting.poll());
@@ -201,6 +219,7 @@ public final class QuotaGate implements AutoCloseable {
     @Override
     public void close() {
         buckets.values().forEach(Bucket::release);
+        bulkBuckets.values().forEach(Bucket::release);
         connection.close();
     }
 }

@@ -17,13 +17,30 @@ import java.util.Map;
  *                   at least 1 under a rate, and 0 (meaningless) without one
  * @param dailyQuota sends per day, 0 = unlimited (IMPUSH_&lt;VENDOR&gt;_DAILY_QUOTA)
  * @param resetZone  the time zone whose midnight resets the daily count (IMPUSH_&lt;VENDOR&gt;_QUOTA_ZONE)
+ * @param chatReservePercent the share of the daily quota the bulk lane leaves to chat
+ *                   (IMPUSH_&lt;VENDOR&gt;_CHAT_RESERVE_PERCENT): bulk sends are held once the day's count
+ *                   reaches the rest, chat sends only at the full quota
  */
-public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZone) {
+public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZone, int chatReservePercent) {
     /** The most permits one lease round trip asks for. */
     static final int MAX_LEASE = 256;
+    public static final int DEFAULT_CHAT_RESERVE_PERCENT = 20;
 
     public QuotaLimits {
         burst = qps > 0 ? Math.max(1, burst) : 0;
+        if (chatReservePercent < 0 || chatReservePercent > 99) {
+            throw new IllegalArgumentException("chatReservePercent must be 0-99: " + chatReservePercent);
+        }
+    }
+
+    /** Limits with the default chat reserve. */
+    public QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZone) {
+        this(qps, burst, dailyQuota, resetZone, DEFAULT_CHAT_RESERVE_PERCENT);
+    }
+
+    /** The daily count at which the bulk lane is spent: the quota less the chat reserve (at least 1); 0 without a quota. */
+    long bulkDailyQuota() {
+        return dailyQuota <= 0 ? 0 : Math.max(1, dailyQuota - Math.round(dailyQuota * (chatReservePercent / 100.0)));
     }
 
     public boolean unlimited() {
@@ -58,6 +75,7 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
             int qps = env.integer(p + "QPS", 0, 0, 10_000_000);
             int burst = env.integer(p + "BURST", qps, 0, 10_000_000);
             int daily = env.integer(p + "DAILY_QUOTA", 0, 0, Integer.MAX_VALUE);
+            int reserve = env.integer(p + "CHAT_RESERVE_PERCENT", DEFAULT_CHAT_RESERVE_PERCENT, 0, 99);
             String zone = env.string(p + "QUOTA_ZONE", c == Channel.APNS || c == Channel.FCM ? "UTC" : "Asia/Shanghai");
             ZoneId z;
             try {
@@ -65,7 +83,7 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
             } catch (RuntimeException e) {
                 throw new ConfigException(p + "QUOTA_ZONE=" + zone + " is not a time zone id");
             }
-            QuotaLimits l = new QuotaLimits(qps, burst, daily, z);
+            QuotaLimits l = new QuotaLimits(qps, burst, daily, z, reserve);
             if (!l.unlimited()) {
                 limits.put(c, l);
             }
@@ -76,7 +94,8 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
     @Override
     public String toString() {
         String rate = qps > 0 ? String.format(Locale.ROOT, "%.0f/s (burst %d)", qps, burst) : "no rate limit";
-        String daily = dailyQuota > 0 ? dailyQuota + "/day reset at midnight " + resetZone : "no daily quota";
+        String daily = dailyQuota > 0 ? dailyQuota + "/day reset at midnight " + resetZone + " (" + chatReservePercent
+                + "% kept for chat)" : "no daily quota";
         return rate + ", " + daily;
     }
 }

@@ -1,9 +1,11 @@
 package dev.impush.worker.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Channel;
+import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -52,5 +54,17 @@ class QuotaLimitsTest {
     @Test
     void noLimits_noEntry() {
         assertTrue(QuotaLimits.fromEnv(Env.of(Map.of())).isEmpty());
+    }
+
+    @Test
+    void theBulkLane_getsTheDailyQuotaLessTheChatReserve_atLeastOne() {
+        assertEquals(80, new QuotaLimits(0, 0, 100, ZoneOffset.UTC).bulkDailyQuota(), "20 % kept for chat by default");
+        assertEquals(1, new QuotaLimits(0, 0, 100, ZoneOffset.UTC, 99).bulkDailyQuota());
+        assertEquals(0, new QuotaLimits(100, 100, 0, ZoneOffset.UTC).bulkDailyQuota(), "no daily quota: none");
+        QuotaLimits l = QuotaLimits.fromEnv(Env.of(Map.of("IMPUSH_VIVO_DAILY_QUOTA", "1000",
+                "IMPUSH_VIVO_CHAT_RESERVE_PERCENT", "35"))).get(Channel.VIVO);
+        assertEquals(650, l.bulkDailyQuota());
+        assertThrows(ConfigException.class, () -> QuotaLimits.fromEnv(Env.of(Map.of("IMPUSH_VIVO_DAILY_QUOTA", "1000",
+                "IMPUSH_VIVO_CHAT_RESERVE_PERCENT", "100"))));
     }
 }
