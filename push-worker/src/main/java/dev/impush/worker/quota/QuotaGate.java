@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class QuotaGate implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuotaGate.class);
     private static final CompletableFuture<Optional<Instant>> GO = CompletableFuture.completedFuture(Optional.empty());
+    /** How often a bulk lease that yields to waiting chat sends looks again. */
+    private static final long YIELD_RECHECK_MS = 2;
 
     private final RedisLink.Session connection;
     private final Map<Channel, Bucket> buckets = new EnumMap<>(Channel.class);
@@ -58,8 +61,9 @@ public final class QuotaGate implements AutoCloseable {
         this.scheduler = scheduler;
         this.clock = clock;
         limits.forEach((c, l) -> {
-            buckets.put(c, new Bucket(c, l, l.dailyQuota()));
-            bulkBuckets.put(c, new Bucket(c, l, l.bulkDailyQuota()));
+            Bucket chat = new Bucket(c, l, l.dailyQuota(), null);
+            buckets.put(c, chat);
+            bulkBuckets.put(c, new Bucket(c, l, l.bulkDailyQuota(), chat));
         });
         limits.forEach((c, l) -> LOG.info("quota for {}: {}", c.wireName(), l));
     }
@@ -72,7 +76,8 @@ public final class QuotaGate implements AutoCloseable {
     /**
      * Empty: send now. Present: the daily quota is spent until that instant; for the bulk lane, the
      * part of it left to bulk ({@link QuotaLimits#bulkDailyQuota()}): the rest is kept for chat. Each
-     * lane waits in its own queue, so a chat send never waits behind bulk sends for a permit.
+     * lane waits in its own queue, and the bulk lane asks the shared budget for permits only while no
+     * chat send waits: a chat send never waits behind bulk sends for a permit.
      */
     public CompletableFuture<Optional<Instant>> acquire(Channel channel, Lane lane) {
         Bucket b = (lane == Lane.BULK ? bulkBuckets : buckets).get(channel);
@@ -92,6 +97,8 @@ public final class QuotaGate implements AutoCloseable {
         private final QuotaLimits limits;
         /** The daily count at which this bucket's lane is spent: the quota, or bulk's part of it. */
         private final long dailyLimit;
+        /** For the bulk lane: the chat lane's bucket, while which has sends waiting this one leases nothing. */
+        private final Bucket yieldsTo;
         private final String key;
         private final ArrayDeque<CompletableFuture<Optional<Instant>>> waiting = new ArrayDeque<>();
         /** Permits leased from Redis (so counted there) and not used yet. */
@@ -101,10 +108,11 @@ public final class QuotaGate implements AutoCloseable {
         private Instant spentUntil;
         private boolean leasing;
 
-        Bucket(Channel channel, QuotaLimits limits, long dailyLimit) {
+        Bucket(Channel channel, QuotaLimits limits, long dailyLimit, Bucket yieldsTo) {
             this.channel = channel;
             this.limits = limits;
             this.dailyLimit = dailyLimit;
+            this.yieldsTo = yieldsTo;
             this.key = "impush:quota:{" + channel.wireName() + "}";
         }
 
@@ -131,7 +139,19 @@ public final class QuotaGate implements AutoCloseable {
             return f;
         }
 
+        synchronized boolean hasWaiting() {
+            return !waiting.isEmpty();
+        }
+
         private void lease() {
+            if (yieldsTo != null && yieldsTo.hasWaiting()) {
+                try {
+                    scheduler.schedule(this::lease, YIELD_RECHECK_MS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (RejectedExecutionException closing) {
+                    // the worker is stopping: lease now rather than never
+                }
+            }
             int want;
             int batch;
             synchronized (this) {

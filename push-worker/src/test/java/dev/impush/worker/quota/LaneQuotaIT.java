@@ -1,6 +1,7 @@
 package dev.impush.worker.quota;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Channel;
 import dev.impush.model.Lane;
@@ -54,6 +55,27 @@ class LaneQuotaIT {
             Thread.sleep(500); // time does not move: only the burst is ever admitted
             assertEquals(100, all.stream().filter(CompletableFuture::isDone).count(), "one shared burst");
             assertEquals(0, all.stream().filter(f -> f.isDone() && f.join().isPresent()).count(), "nothing spent");
+        }
+    }
+
+    @Test
+    void underARate_bulkSendsGetNoPermitWhileChatSendsWait() throws Exception {
+        var limits = Map.of(Channel.XIAOMI, new QuotaLimits(200, 10, 0, ZoneId.of("Asia/Shanghai")));
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), Clock.systemUTC())) {
+            List<CompletableFuture<Optional<Instant>>> bulk = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                bulk.add(gate.acquire(Channel.XIAOMI, Lane.BULK)); // bulk first: it leases before chat waits
+            }
+            List<CompletableFuture<Optional<Instant>>> chat = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                chat.add(gate.acquire(Channel.XIAOMI, Lane.CHAT));
+            }
+            CompletableFuture.allOf(chat.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            long bulkAdmitted = bulk.stream().filter(CompletableFuture::isDone).count();
+            // at most the chunk bulk leased before the chat sends came (the burst, 10), and one more
+            // lease ahead; sharing the rate evenly would have admitted about 50
+            assertTrue(bulkAdmitted <= 20, bulkAdmitted + " bulk sends admitted while 100 chat sends waited");
+            CompletableFuture.allOf(bulk.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         }
     }
 
