@@ -23,6 +23,7 @@
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
 #   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _JOBS_BULK / _FEEDBACK / _DLQ   topic names, as for the services
 #   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [5s,30s,2m,10m,1h / push.retry.]
+#   CREATE_PARALLELISM    kafka-topics runs at once for the tiers and parking topics [4]
 #   IMPUSH_TOPIC_PARK_PREFIX   the channels' parking topics [push.park.]; tiers and parking topics
 #                         get $JOBS_PARTITIONS partitions, once per lane: chat (as named) and bulk
 #                         (bulk. after the prefix: push.retry.bulk.5s, push.park.bulk.apns)
@@ -43,6 +44,7 @@ RF="${REPLICATION_FACTOR:-3}"
 if [ "$RF" -ge 3 ]; then default_isr=2; else default_isr=1; fi
 MIN_ISR="${MIN_INSYNC_REPLICAS:-$default_isr}"
 RETENTION_MS="${RETENTION_MS:-604800000}"
+CREATE_PARALLELISM="${CREATE_PARALLELISM:-4}"
 DLQ_RETENTION_MS="${DLQ_RETENTION_MS:-1209600000}"
 
 T_EVENTS="${IMPUSH_TOPIC_EVENTS:-im.events}"
@@ -69,7 +71,7 @@ for lane in "" "bulk."; do
 done
 
 for n in "$PARTITIONS" "$USER_PARTITIONS" "$JOBS_PARTITIONS" "$GATEWAYS_PARTITIONS" "$DLQ_PARTITIONS" \
-         "$RF" "$MIN_ISR" "$RETENTION_MS" "$DLQ_RETENTION_MS"; do
+         "$RF" "$MIN_ISR" "$RETENTION_MS" "$DLQ_RETENTION_MS" "$CREATE_PARALLELISM"; do
   case "$n" in
     ''|*[!0-9]*|0) echo "create-topics: '$n' is not a positive integer" >&2; exit 2 ;;
   esac
@@ -122,9 +124,19 @@ create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.m
 create "$T_JOBS_BULK" "$JOBS_PARTITIONS"    "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # dead letters: kept longer, so they can be inspected and replayed after an incident
 create "$T_DLQ"      "$DLQ_PARTITIONS"      "cleanup.policy=delete" "retention.ms=$DLQ_RETENTION_MS"
-# retry tiers and parking topics, keyed like push.jobs; a worker refuses to start while one is missing
+# retry tiers and parking topics, keyed like push.jobs; a worker refuses to start while one is missing.
+# 26 topics with the defaults: created CREATE_PARALLELISM at a time (each kafka-topics run is a JVM start)
+running=()
 for t in "${T_TIERS[@]}"; do
-  create "$t"        "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
+  create "$t"        "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS" &
+  running+=("$!")
+  if [ "${#running[@]}" -ge "$CREATE_PARALLELISM" ]; then
+    wait "${running[0]}"
+    running=("${running[@]:1}")
+  fi
+done
+for pid in "${running[@]}"; do
+  wait "$pid"
 done
 
 # --if-not-exists does not compare an existing topic with what was asked: check what is there.

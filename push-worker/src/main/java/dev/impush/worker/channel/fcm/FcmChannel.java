@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.fcm;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.Channel;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
@@ -14,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,14 +69,8 @@ public final class FcmChannel extends HttpChannel {
 
     @Override
     protected Prepared prepare(Delivery delivery) {
-        Optional<ObjectNode> body = messages.render(delivery);
-        if (body.isEmpty()) {
-            log.warn("FCM message {} exceeds {} bytes with an empty body: custom data too large",
-                    delivery.messageId(), FcmMessage.MAX_BYTES);
-            return new Prepared.Answer(new SendOutcome.Rejected("fcm payload > 4096 bytes"));
-        }
-        return new Prepared.Post(token -> VendorHttp.Request.json(config.sendUrl(),
-                Map.of("Authorization", "Bearer " + token.value()), body.get()));
+        return jsonPost(delivery, messages.render(delivery), FcmMessage.MAX_BYTES, config.sendUrl(),
+                token -> Map.of("Authorization", "Bearer " + token.value()));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.honor;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.Channel;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
@@ -11,7 +10,6 @@ import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,15 +60,8 @@ public final class HonorChannel extends HttpChannel {
 
     @Override
     protected Prepared prepare(Delivery delivery) {
-        Optional<ObjectNode> body = messages.render(delivery);
-        if (body.isEmpty()) {
-            // only custom data can do this (the text is trimmed)
-            log.warn("Honor message {} exceeds {} bytes with an empty body: custom data too large",
-                    delivery.messageId(), HonorMessage.MAX_BYTES);
-            return new Prepared.Answer(new SendOutcome.Rejected("honor payload > 4 KB"));
-        }
-        return new Prepared.Post(token -> VendorHttp.Request.json(config.sendUrl(), Map.of(
-                "Authorization", "Bearer " + token.value(), "timestamp", Long.toString(clock.millis())), body.get()));
+        return jsonPost(delivery, messages.render(delivery), HonorMessage.MAX_BYTES, config.sendUrl(),
+                token -> Map.of("Authorization", "Bearer " + token.value(), "timestamp", Long.toString(clock.millis())));
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.impush.worker.channel.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -57,6 +61,22 @@ public abstract class HttpChannel implements PushChannel {
 
     /** What the vendor's answer to {@code delivery}'s request means. */
     protected abstract SendOutcome answer(VendorHttp.Response response, Delivery delivery);
+
+    /**
+     * A JSON post of {@code body} to {@code uri} with the headers made from the auth token of the
+     * moment; when no body fitted under the vendor's {@code maxBytes} (only custom data can do that:
+     * the text is trimmed to fit), no request but {@link SendOutcome.Rejected}.
+     */
+    protected final Prepared jsonPost(Delivery delivery, Optional<ObjectNode> body, int maxBytes, URI uri,
+                                      Function<AuthToken, Map<String, String>> headers) {
+        if (body.isEmpty()) {
+            LOG.warn("{} message {} exceeds {} bytes with an empty body: custom data too large", channel.wireName(),
+                    delivery.messageId(), maxBytes);
+            return new Prepared.Answer(new SendOutcome.Rejected(channel.wireName() + " payload > " + maxBytes
+                    + " bytes with an empty body: custom data too large"));
+        }
+        return new Prepared.Post(token -> VendorHttp.Request.json(uri, headers.apply(token), body.get()));
+    }
 
     /** How requests are authenticated; by default the request carries its credentials itself. */
     protected VendorAuth auth() {

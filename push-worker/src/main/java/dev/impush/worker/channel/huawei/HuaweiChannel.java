@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.huawei;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.Channel;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
@@ -11,7 +10,6 @@ import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,15 +60,9 @@ public final class HuaweiChannel extends HttpChannel {
 
     @Override
     protected Prepared prepare(Delivery delivery) {
-        Optional<ObjectNode> body = messages.render(delivery);
-        if (body.isEmpty()) {
-            // only custom data can do this (the text is trimmed): Huawei would answer 80300008
-            log.warn("Huawei message {} exceeds {} bytes with an empty body: custom data too large",
-                    delivery.messageId(), HuaweiMessage.MAX_BYTES);
-            return new Prepared.Answer(new SendOutcome.Rejected("huawei payload > 4 KB (80300008)"));
-        }
-        return new Prepared.Post(token -> VendorHttp.Request.json(config.sendUrl(),
-                Map.of("Authorization", "Bearer " + token.value()), body.get()));
+        // Huawei would answer 80300008 for a body over the limit
+        return jsonPost(delivery, messages.render(delivery), HuaweiMessage.MAX_BYTES, config.sendUrl(),
+                token -> Map.of("Authorization", "Bearer " + token.value()));
     }
 
     @Override
