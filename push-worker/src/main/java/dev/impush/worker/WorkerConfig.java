@@ -33,6 +33,8 @@ import java.util.Map;
  * @param bulkMaxInFlight bulk-lane records in the pipeline before the bulk lane pauses; it also pauses while the
  *                        chat lane has a backlog (IMPUSH_WORKER_BULK_MAX_IN_FLIGHT, default a sixteenth of
  *                        maxInFlight: what is in flight is ahead of a chat push that arrives)
+ * @param bulkYieldAge    the bulk lane also pauses while a chat record taken has waited this long since it was
+ *                        written (IMPUSH_WORKER_BULK_YIELD_MS; 0 = never for this reason)
  * @param maxPollRecords  records per poll (IMPUSH_WORKER_MAX_POLL_RECORDS)
  * @param fetchMaxBytes   largest fetch response, Kafka's {@code fetch.max.bytes} (IMPUSH_WORKER_FETCH_MAX_BYTES):
  *                        the consumer reads each response into one array, and below 512 KB that
@@ -71,6 +73,7 @@ public record WorkerConfig(
         String instanceId,
         int maxInFlight,
         int bulkMaxInFlight,
+        Duration bulkYieldAge,
         int maxPollRecords,
         int fetchMaxBytes,
         int fetchMinBytes,
@@ -105,6 +108,7 @@ public record WorkerConfig(
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
                 maxInFlight,
                 env.integer("IMPUSH_WORKER_BULK_MAX_IN_FLIGHT", Math.max(1, maxInFlight / 16), 1, maxInFlight),
+                env.millis("IMPUSH_WORKER_BULK_YIELD_MS", 25),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),

@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * flowing.
  *
  * <p>Lanes: the bulk lane's partitions are paused while any chat-lane partition this replica reads
- * has a backlog (records written but not yet taken, in a partition not waiting for a due time) or
- * while {@link Limits#bulkMaxInFlight} bulk records are unfinished, so bulk gets only the capacity
- * that chat leaves and never more than its share of it.
+ * has a backlog (records written but not yet taken, in a partition not waiting for a due time),
+ * while a chat record taken has waited longer than {@link Limits#bulkYieldAge} since it was written
+ * (the worker is too busy to keep chat's latency: CPU, Redis or a vendor), or while
+ * {@link Limits#bulkMaxInFlight} bulk records are unfinished. So bulk gets only the capacity that
+ * chat leaves, and never more than its share of it.
  *
  * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
  */
@@ -47,7 +49,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     static final Duration PUBLISH_FAILING_UNREADY = Duration.ofSeconds(30);
 
     /** How much work the loop takes on, and how it commits and stops. */
-    record Limits(int maxInFlight, int bulkMaxInFlight, Duration commitInterval, Duration drainTimeout) {}
+    record Limits(int maxInFlight, int bulkMaxInFlight, Duration bulkYieldAge, Duration commitInterval,
+                  Duration drainTimeout) {}
 
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -196,15 +199,21 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     /** Chat first: pauses the bulk lane while chat has a backlog or bulk has its share in flight. */
     private void laneControl() {
         List<TopicPartition> bulk = new ArrayList<>();
+        List<TopicPartition> chat = new ArrayList<>();
         long chatBacklog = 0;
         for (TopicPartition tp : consumer.assignment()) {
             if (lanes.computeIfAbsent(tp, p -> laneOf.apply(p.topic())) == Lane.BULK) {
                 bulk.add(tp);
-            } else if (!delayed.isWaiting(tp)) {
-                chatBacklog += consumer.currentLag(tp).orElse(0);
+            } else {
+                chat.add(tp);
+                if (!delayed.isWaiting(tp)) {
+                    chatBacklog += consumer.currentLag(tp).orElse(0);
+                }
             }
         }
-        boolean yield = chatBacklog > 0 || offsets.unfinished(bulk) >= limits.bulkMaxInFlight();
+        long ageLimit = limits.bulkYieldAge().toMillis();
+        boolean chatSlow = ageLimit > 0 && clock.millis() - offsets.oldestSince(chat) > ageLimit;
+        boolean yield = chatBacklog > 0 || chatSlow || offsets.unfinished(bulk) >= limits.bulkMaxInFlight();
         if (yield) {
             consumer.pause(bulk); // again every loop: the in-flight resume above resumes every partition
         } else if (bulkYielding && !paused) {

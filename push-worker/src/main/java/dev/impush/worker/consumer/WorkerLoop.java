@@ -36,8 +36,8 @@ public final class WorkerLoop implements Runnable {
         topics.addAll(formerTiers);
         DelayedPartitions delayed = new DelayedPartitions(lanes::isDelayed, lanes::parkedChannel, sender::recoveredAt);
         return new WorkerLoop(new PollLoop(consumer, topics, delayed, pipeline, lanes::laneOf,
-                new PollLoop.Limits(config.maxInFlight(), config.bulkMaxInFlight(), config.commitInterval(),
-                        config.drainTimeout()), clock), topics);
+                new PollLoop.Limits(config.maxInFlight(), config.bulkMaxInFlight(), config.bulkYieldAge(),
+                        config.commitInterval(), config.drainTimeout()), clock), topics);
     }
 
     /** The job consumer's configuration. */
