@@ -30,12 +30,7 @@ import org.slf4j.LoggerFactory;
  * ({@link DelayedPartitions}): no thread sleeps and nothing spins; the rest of the assignment keeps
  * flowing.
  *
- * <p>Lanes: the bulk lane's partitions are paused while any chat-lane partition this replica reads
- * has a backlog (records written but not yet taken, in a partition not waiting for a due time),
- * while a chat record taken has waited longer than {@link Limits#bulkYieldAge} since it was written
- * (the worker is too busy to keep chat's latency: CPU, Redis or a vendor), or while
- * {@link Limits#bulkMaxInFlight} bulk records are unfinished. So bulk gets only the capacity that
- * chat leaves, and never more than its share of it.
+ * <p>Lanes: the bulk lane gets only the capacity that chat leaves ({@link BulkYield}).
  *
  * <p>Runs on one thread ({@link #run()}); {@link #stop()} may be called from any thread.
  */
@@ -55,17 +50,14 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private final Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final DelayedPartitions delayed;
-    private final Function<String, Lane> laneOf;
-    private final Map<TopicPartition, Lane> lanes = new HashMap<>();
     private final JobPipeline pipeline;
     private final Limits limits;
     private final Clock clock;
     private final OffsetCommits offsets;
+    private final BulkYield bulkYield;
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean paused;
-    /** The bulk lane is paused to leave this replica's capacity to chat. */
-    private boolean bulkYielding;
     /** Set by this process's first assignment; see {@link #onPartitionsAssigned}. */
     private boolean firstAssignment = true;
     private boolean rejoin;
@@ -76,11 +68,12 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.delayed = delayed;
-        this.laneOf = laneOf;
         this.pipeline = pipeline;
         this.limits = limits;
         this.clock = clock;
         this.offsets = new OffsetCommits(consumer, limits.commitInterval());
+        this.bulkYield = new BulkYield(consumer, laneOf, delayed, offsets, limits.bulkMaxInFlight(),
+                limits.bulkYieldAge(), clock);
     }
 
     /**
@@ -191,36 +184,9 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (!paused) {
             consumer.resume(delayed.due(clock.millis()));
         }
-        laneControl();
+        bulkYield.apply(paused);
         delayed.measure();
         offsets.measure();
-    }
-
-    /** Chat first: pauses the bulk lane while chat has a backlog or bulk has its share in flight. */
-    private void laneControl() {
-        List<TopicPartition> bulk = new ArrayList<>();
-        List<TopicPartition> chat = new ArrayList<>();
-        long chatBacklog = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            if (lanes.computeIfAbsent(tp, p -> laneOf.apply(p.topic())) == Lane.BULK) {
-                bulk.add(tp);
-            } else {
-                chat.add(tp);
-                if (!delayed.isWaiting(tp)) {
-                    chatBacklog += consumer.currentLag(tp).orElse(0);
-                }
-            }
-        }
-        long ageLimit = limits.bulkYieldAge().toMillis();
-        boolean chatSlow = ageLimit > 0 && clock.millis() - offsets.oldestSince(chat) > ageLimit;
-        boolean yield = chatBacklog > 0 || chatSlow || offsets.unfinished(bulk) >= limits.bulkMaxInFlight();
-        if (yield) {
-            consumer.pause(bulk); // again every loop: the in-flight resume above resumes every partition
-        } else if (bulkYielding && !paused) {
-            bulk.removeIf(delayed::isWaiting);
-            consumer.resume(bulk);
-        }
-        bulkYielding = yield;
     }
 
     /** Lets in-flight work on {@code partitions} finish, for at most the drain timeout. */
