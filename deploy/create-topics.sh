@@ -17,11 +17,13 @@
 #   JOBS_PARTITIONS       push.jobs and push.jobs.bulk; the upper bound of push-worker replicas [$PARTITIONS]
 #   GATEWAYS_PARTITIONS   im.gateways (read whole by every detector instance: a global store) [$PARTITIONS]
 #   DLQ_PARTITIONS        push.dlq [$PARTITIONS]
+#   BROADCASTS_PARTITIONS im.broadcasts (broadcast commands: few; the detector copies each to every
+#                         partition of its own) [1]
 #   REPLICATION_FACTOR    [3]
 #   MIN_INSYNC_REPLICAS   [2 when REPLICATION_FACTOR >= 3, else 1]
 #   RETENTION_MS          im.events, push.jobs, push.feedback [604800000 = 7 days]
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
-#   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _JOBS_BULK / _FEEDBACK / _DLQ   topic names, as for the services
+#   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _JOBS_BULK / _FEEDBACK / _DLQ / _BROADCASTS   topic names, as for the services
 #   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [5s,30s,2m,10m,1h / push.retry.]
 #   CREATE_PARALLELISM    kafka-topics runs at once for the tiers and parking topics [4]
 #   IMPUSH_TOPIC_PARK_PREFIX   the channels' parking topics [push.park.]; tiers and parking topics
@@ -40,6 +42,7 @@ USER_PARTITIONS="${USER_PARTITIONS:-$PARTITIONS}"
 JOBS_PARTITIONS="${JOBS_PARTITIONS:-$PARTITIONS}"
 GATEWAYS_PARTITIONS="${GATEWAYS_PARTITIONS:-$PARTITIONS}"
 DLQ_PARTITIONS="${DLQ_PARTITIONS:-$PARTITIONS}"
+BROADCASTS_PARTITIONS="${BROADCASTS_PARTITIONS:-1}"
 RF="${REPLICATION_FACTOR:-3}"
 if [ "$RF" -ge 3 ]; then default_isr=2; else default_isr=1; fi
 MIN_ISR="${MIN_INSYNC_REPLICAS:-$default_isr}"
@@ -53,6 +56,7 @@ T_JOBS="${IMPUSH_TOPIC_JOBS:-push.jobs}"
 T_JOBS_BULK="${IMPUSH_TOPIC_JOBS_BULK:-push.jobs.bulk}"
 T_FEEDBACK="${IMPUSH_TOPIC_FEEDBACK:-push.feedback}"
 T_DLQ="${IMPUSH_TOPIC_DLQ:-push.dlq}"
+T_BROADCASTS="${IMPUSH_TOPIC_BROADCASTS:-im.broadcasts}"
 # the worker's retry tiers: one topic per delay, named as the worker names them
 RETRY_TIERS="${IMPUSH_RETRY_TIERS:-5s,30s,2m,10m,1h}"
 RETRY_PREFIX="${IMPUSH_TOPIC_RETRY_PREFIX:-push.retry.}"
@@ -122,6 +126,8 @@ create "$T_GATEWAYS" "$GATEWAYS_PARTITIONS" "cleanup.policy=compact" "min.compac
 create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # the bulk lane (broadcasts, campaigns): workers read it with the capacity push.jobs leaves
 create "$T_JOBS_BULK" "$JOBS_PARTITIONS"    "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
+# broadcast commands, keyed by broadcast id; kept as long as a broadcast may live (28 days at most)
+create "$T_BROADCASTS" "$BROADCASTS_PARTITIONS" "cleanup.policy=delete" "retention.ms=2419200000"
 # dead letters: kept longer, so they can be inspected and replayed after an incident
 create "$T_DLQ"      "$DLQ_PARTITIONS"      "cleanup.policy=delete" "retention.ms=$DLQ_RETENTION_MS"
 # retry tiers and parking topics, keyed like push.jobs; a worker refuses to start while one is missing.
@@ -157,6 +163,7 @@ check "$T_GATEWAYS" "$GATEWAYS_PARTITIONS"
 check "$T_JOBS" "$JOBS_PARTITIONS"
 check "$T_JOBS_BULK" "$JOBS_PARTITIONS"
 check "$T_DLQ" "$DLQ_PARTITIONS"
+check "$T_BROADCASTS" "$BROADCASTS_PARTITIONS"
 for t in "${T_TIERS[@]}"; do
   check "$t" "$JOBS_PARTITIONS"
 done

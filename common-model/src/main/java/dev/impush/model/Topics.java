@@ -10,6 +10,8 @@ public final class Topics {
     public static final String EVENTS = "im.events";
     /** Gateway heartbeats with a lease, compacted, key = gateway id. */
     public static final String GATEWAYS = "im.gateways";
+    /** Broadcast commands ({@code broadcast}, {@code broadcast-cancel}), key = broadcast id. */
+    public static final String BROADCASTS = "im.broadcasts";
     /** Push jobs, key = recipient user id. */
     public static final String JOBS = "push.jobs";
     /** Bulk push jobs (broadcasts, campaigns), key = recipient user id: the {@link Lane#BULK} lane. */

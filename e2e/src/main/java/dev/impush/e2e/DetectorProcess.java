@@ -39,6 +39,12 @@ public final class DetectorProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the detector dies mid-transaction, as on a crash or an OOM kill. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.DetectorConfig;
+import dev.impush.detector.broadcast.BroadcastSettings;
 import dev.impush.detector.DetectorMetrics;
 import dev.impush.detector.MisplacedEvents;
 import dev.impush.detector.OfflineDetector;
@@ -143,7 +144,8 @@ class PartitionerIT {
         static Run create(String tag) {
             Run run = new Run(tag);
             KafkaTopics.createAndAwait(kafka, Map.of(run.topic("events"), PARTITIONS, run.topic("gateways"), 1,
-                    run.topic("jobs"), PARTITIONS, run.topic("feedback"), PARTITIONS, run.topic("dlq"), 1),
+                    run.topic("jobs"), PARTITIONS, run.topic("feedback"), PARTITIONS, run.topic("dlq"), 1,
+                    run.topic("broadcasts"), 1, run.topic("jobs.bulk"), 1),
                     List.of(run.topic("gateways")));
             return run;
         }
@@ -180,7 +182,10 @@ class PartitionerIT {
                     .bootstrapServers(kafka.bootstrapServers()).applicationId("partitioner-" + tag)
                     .stateDir(Files.createTempDirectory("impush-partitioner")).misplacedEvents(mode)
                     .eventsTopic(topic("events")).gatewaysTopic(topic("gateways")).jobsTopic(topic("jobs"))
-                    .feedbackTopic(topic("feedback")).dlqTopic(topic("dlq")).opsPort(0).build(), registry);
+                    .feedbackTopic(topic("feedback")).dlqTopic(topic("dlq"))
+                    .broadcasts(BroadcastSettings.DEFAULTS.withTopic(topic("broadcasts"))
+                            .withBulkJobsTopic(topic("jobs.bulk")))
+                    .opsPort(0).build(), registry);
             assertTrue(detector.awaitRunning(WAIT), "detector running");
             return detector;
         }

@@ -1,5 +1,6 @@
 package dev.impush.detector;
 
+import dev.impush.detector.broadcast.BroadcastSettings;
 import dev.impush.detector.state.UserLimits;
 import dev.impush.model.Topics;
 import dev.impush.model.event.MessageEvent;
@@ -60,6 +61,8 @@ import java.util.Objects;
  *                             jobs become visible to the workers only at commit, so this bounds added latency
  * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
  * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
+ * @param broadcasts           how broadcasts are read and fanned out ({@code IMPUSH_TOPIC_BROADCASTS},
+ *                             {@code IMPUSH_DETECTOR_BROADCAST_*}, see {@link BroadcastSettings})
  */
 public record DetectorConfig(
         KafkaConnection kafka,
@@ -83,7 +86,8 @@ public record DetectorConfig(
         Duration maxClockSkew,
         Duration commitInterval,
         int opsPort,
-        UserLimits limits) {
+        UserLimits limits,
+        BroadcastSettings broadcasts) {
 
     public static final String KAFKA_BOOTSTRAP = "IMPUSH_KAFKA_BOOTSTRAP";
     public static final String TOPIC_EVENTS = "IMPUSH_TOPIC_EVENTS";
@@ -130,6 +134,7 @@ public record DetectorConfig(
         requireText(APP_ID, applicationId);
         Objects.requireNonNull(stateDir, STATE_DIR);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(broadcasts, "broadcasts");
         Objects.requireNonNull(misplacedEvents, MISPLACED_EVENTS);
         Objects.requireNonNull(ackTracking, ACK_TRACKING);
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
@@ -189,6 +194,7 @@ public record DetectorConfig(
                         env.integer(MAX_MUTES, UserLimits.DEFAULTS.maxMutes(), 1, UserLimits.MUTES_CEILING),
                         env.integer(MAX_PENDING_BYTES, UserLimits.DEFAULTS.maxPendingBytes(), 1,
                                 UserLimits.PENDING_BYTES_CEILING)))
+                .broadcasts(BroadcastSettings.fromEnv(env))
                 .build();
     }
 
@@ -240,6 +246,7 @@ public record DetectorConfig(
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
         private UserLimits limits = UserLimits.DEFAULTS;
+        private BroadcastSettings broadcasts = BroadcastSettings.DEFAULTS;
 
         private Builder() {}
 
@@ -266,6 +273,7 @@ public record DetectorConfig(
             commitInterval = c.commitInterval;
             opsPort = c.opsPort;
             limits = c.limits;
+            broadcasts = c.broadcasts;
         }
 
         static Path defaultStateDir() {
@@ -296,12 +304,14 @@ public record DetectorConfig(
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
         public Builder opsPort(int v) { opsPort = v; return this; }
         public Builder limits(UserLimits v) { limits = v; return this; }
+        public Builder broadcasts(BroadcastSettings v) { broadcasts = v; return this; }
 
         public DetectorConfig build() {
             return new DetectorConfig(kafka, eventsTopic, gatewaysTopic, jobsTopic, feedbackTopic,
                     dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, misplacedEvents, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
-                    requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits);
+                    requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits,
+                    broadcasts);
         }
     }
 }

@@ -54,6 +54,16 @@ public final class DetectorMetrics {
     public static final String ACK_EARLY_EXPIRED = "early-expired";
     public static final String ACK_NEVER_ROUTED = "never-routed";
 
+    /**
+     * Broadcast commands applied on a partition (each partition counts its own copy), tag {@code event}:
+     * started | duplicate (an id seen before, ignored) | cancelled | completed | expired.
+     */
+    public static final String BROADCASTS = "impush.detector.broadcasts";
+    /** Devices a broadcast's jobs were emitted for. */
+    public static final String BROADCAST_DEVICES = "impush.detector.broadcast.devices";
+    /** Devices of a broadcast's app passed over: muted users, online devices of an {@code offlineOnly} broadcast. */
+    public static final String BROADCAST_SKIPPED = "impush.detector.broadcast.skipped";
+
     public static final String TRIGGER_MESSAGE = "message";
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
 
@@ -99,6 +109,15 @@ public final class DetectorMetrics {
 
     public void misplaced(MisplacedEvents action) {
         counter(MISPLACED, "action", action.wireName()).increment();
+    }
+
+    public void broadcast(String event) {
+        counter(BROADCASTS, "event", event).increment();
+    }
+
+    public void broadcastDevices(long emitted, long skipped) {
+        registry.counter(BROADCAST_DEVICES).increment(emitted);
+        registry.counter(BROADCAST_SKIPPED).increment(skipped);
     }
 
     public void gatewayInvalid(String reason) {

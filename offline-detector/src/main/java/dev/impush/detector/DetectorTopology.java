@@ -1,6 +1,9 @@
 package dev.impush.detector;
 
+import dev.impush.detector.broadcast.BroadcastProcessor;
+import dev.impush.detector.broadcast.EveryPartition;
 import dev.impush.detector.input.InputProgress;
+import dev.impush.detector.logic.Liveness;
 import dev.impush.detector.logic.LeaseReceipt;
 import dev.impush.detector.processor.DecodeProcessor;
 import dev.impush.detector.processor.DetectorProcessor;
@@ -8,6 +11,8 @@ import dev.impush.detector.processor.GatewayLeaseProcessor;
 import dev.impush.detector.processor.MisplacedWarning;
 import dev.impush.detector.processor.PlacementCheck;
 import dev.impush.detector.state.DetectorStores;
+import dev.impush.detector.state.JsonSerde;
+import dev.impush.model.broadcast.BroadcastCommand;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Json;
 import dev.impush.model.deadletter.DeadLetter;
@@ -66,6 +71,14 @@ public final class DetectorTopology {
     public static final String DETECTOR = "detector";
     public static final String JOBS_SINK = "jobs-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    public static final String BROADCASTS_SOURCE = "broadcasts-source";
+    public static final String BROADCASTS_DECODE = "broadcasts-decode";
+    /** Names the internal topic each broadcast command is copied to every partition of ({@code <app id>-broadcast-copies-repartition}). */
+    public static final String BROADCAST_COPIES = "broadcast-copies";
+    public static final String BROADCASTER = "broadcaster";
+    public static final String BULK_JOBS_SINK = "bulk-jobs-sink";
+    /** Dead letters of the broadcasts' subtopology: a sink of its own, as a shared one would merge it with the events'. */
+    public static final String BROADCASTS_DLQ_SINK = "broadcasts-dlq-sink";
 
     private DetectorTopology() {}
 
@@ -95,10 +108,23 @@ public final class DetectorTopology {
             misplaced.repartition(Repartitioned.<String, byte[]>as(EVENTS_BY_USER)
                     .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         }
+        // broadcasts: decoded where they arrive, then one copy to each events partition, whose task fans
+        // it out over the devices it holds (the DSL creates the copies' topic with the events' partition count)
+        String[] broadcastsChild = {BROADCASTS_DLQ_SINK};
+        @SuppressWarnings("unchecked")
+        KStream<String, BroadcastCommand> commands = (KStream<String, BroadcastCommand>) (KStream<String, ?>) dsl
+                .stream(config.broadcasts().topic(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                        .withName(BROADCASTS_SOURCE))
+                .process(() -> new DecodeProcessor<>(ContractCodec.broadcasts(), BroadcastCommand::broadcastId,
+                        broadcastsChild[0], BROADCASTS_DLQ_SINK, appId, metrics), Named.as(BROADCASTS_DECODE));
+        commands.repartition(Repartitioned.<String, BroadcastCommand>as(BROADCAST_COPIES)
+                .withKeySerde(Serdes.String()).withValueSerde(JsonSerde.of(BroadcastCommand.class))
+                .withNumberOfPartitions(eventPartitions).withStreamPartitioner(new EveryPartition<>()));
         Topology t = dsl.build();
+        TopologyDescription described = t.describe();
+        broadcastsChild[0] = successor(described, BROADCASTS_DECODE);
         List<String> eventParents = new ArrayList<>(List.of(EVENTS_PLACEMENT));
         if (reroute) {
-            TopologyDescription described = t.describe();
             misplacedChild[0] = successor(described, EVENTS_PLACEMENT);
             eventParents.add(sourceOf(described, EVENTS_BY_USER + "-repartition"));
         }
@@ -124,8 +150,21 @@ public final class DetectorTopology {
         t.addStateStore(DetectorStores.pendingAcks(), DETECTOR);
         t.addStateStore(DetectorStores.ackDeadlines(), DETECTOR);
         t.addStateStore(DetectorStores.mutes(), DETECTOR);
+        t.addStateStore(DetectorStores.tags(), DETECTOR);
 
-        t.addSink(JOBS_SINK, config.jobsTopic(), new StringSerializer(), json(PushJob.class), DETECTOR);
+        t.addProcessor(BROADCASTER, () -> new BroadcastProcessor(config.broadcasts(), config.defaultTtl(),
+                        new Liveness(config.requireGatewayLease(), config.connectionMaxAge()), eventPartitions, metrics,
+                        JOBS_SINK, BULK_JOBS_SINK),
+                sourceOf(described, BROADCAST_COPIES + "-repartition"));
+        t.addStateStore(DetectorStores.broadcasts(), BROADCASTER);
+        t.connectProcessorAndStateStores(BROADCASTER, DetectorStores.DEVICES, DetectorStores.TAGS,
+                DetectorStores.MUTES, DetectorStores.CONNECTIONS);
+
+        t.addSink(JOBS_SINK, config.jobsTopic(), new StringSerializer(), json(PushJob.class), DETECTOR, BROADCASTER);
+        t.addSink(BULK_JOBS_SINK, config.broadcasts().bulkJobsTopic(), new StringSerializer(), json(PushJob.class),
+                BROADCASTER);
+        t.addSink(BROADCASTS_DLQ_SINK, config.dlqTopic(), new StringSerializer(), json(DeadLetter.class),
+                BROADCASTS_DECODE);
         List<String> deadLetterParents = new ArrayList<>(List.of(EVENTS_DECODE, FEEDBACK_DECODE));
         if (!reroute) {
             deadLetterParents.add(EVENTS_PLACEMENT);

@@ -114,7 +114,8 @@ public final class OfflineDetector implements AutoCloseable {
      */
     public static CheckedTopics checkTopics(DetectorConfig config) {
         TopicCheck.Cluster cluster = TopicCheck.requireTopics(config.kafka(), List.of(config.eventsTopic(),
-                config.gatewaysTopic(), config.feedbackTopic(), config.jobsTopic(), config.dlqTopic()),
+                config.gatewaysTopic(), config.feedbackTopic(), config.jobsTopic(), config.dlqTopic(),
+                config.broadcasts().topic(), config.broadcasts().bulkJobsTopic()),
                 TOPIC_CHECK_TIMEOUT, "deploy/create-topics.sh creates them");
         int events = cluster.partitions().get(config.eventsTopic());
         int feedback = cluster.partitions().get(config.feedbackTopic());

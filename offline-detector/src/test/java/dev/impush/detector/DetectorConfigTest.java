@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.detector.broadcast.BroadcastSettings;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ class DetectorConfigTest {
         assertEquals(Duration.ofMinutes(5), c.maxClockSkew());
         assertEquals(Duration.ofMillis(100), c.commitInterval());
         assertEquals(8081, c.opsPort());
+        assertEquals(new BroadcastSettings("im.broadcasts", "push.jobs.bulk", 10_000, Duration.ofMillis(100), 5_000,
+                Duration.ofDays(7)), c.broadcasts());
         assertEquals(DetectorConfig.builder().build(), c);
     }
 
@@ -58,7 +61,13 @@ class DetectorConfigTest {
                 Map.entry("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "3600"),
                 Map.entry("IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "0"),
                 Map.entry("IMPUSH_DETECTOR_COMMIT_INTERVAL_MS", "0"),
-                Map.entry("IMPUSH_OPS_PORT", "0"))));
+                Map.entry("IMPUSH_OPS_PORT", "0"),
+                Map.entry("IMPUSH_TOPIC_BROADCASTS", "bc"),
+                Map.entry("IMPUSH_TOPIC_JOBS_BULK", "bulk"),
+                Map.entry("IMPUSH_DETECTOR_BROADCAST_RATE", "500"),
+                Map.entry("IMPUSH_DETECTOR_BROADCAST_STEP_MS", "50"),
+                Map.entry("IMPUSH_DETECTOR_BROADCAST_MAX_DEVICES_PER_STEP", "700"),
+                Map.entry("IMPUSH_DETECTOR_BROADCAST_RETENTION_H", "2"))));
         assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
         assertEquals("ev", c.eventsTopic());
         assertEquals("jb", c.jobsTopic());
@@ -75,6 +84,8 @@ class DetectorConfigTest {
         assertEquals(Duration.ZERO, c.maxClockSkew());
         assertEquals(Duration.ZERO, c.commitInterval());
         assertEquals(0, c.opsPort());
+        assertEquals(new BroadcastSettings("bc", "bulk", 500, Duration.ofMillis(50), 700, Duration.ofHours(2)),
+                c.broadcasts());
     }
 
     @Test
@@ -86,7 +97,8 @@ class DetectorConfigTest {
                 DetectorConfig.fromEnv(Env.of(Map.of("IMPUSH_DETECTOR_THREADS", "zero"))));
         assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_THREADS"), e.getMessage());
         for (var bad : Map.of("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "0", "IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "-1",
-                "IMPUSH_DETECTOR_ACK_TRACKING", "acks", "IMPUSH_DETECTOR_ACK_GRACE_MS", "60001").entrySet()) {
+                "IMPUSH_DETECTOR_ACK_TRACKING", "acks", "IMPUSH_DETECTOR_ACK_GRACE_MS", "60001",
+                "IMPUSH_DETECTOR_BROADCAST_STEP_MS", "5", "IMPUSH_DETECTOR_BROADCAST_RATE", "0").entrySet()) {
             e = assertThrows(ConfigException.class, () -> DetectorConfig.fromEnv(Env.of(Map.ofEntries(bad))));
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
         }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.impush.model.Contract;
+import dev.impush.model.broadcast.Audience;
+import dev.impush.model.broadcast.BroadcastCommand;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.event.GatewayLease;
@@ -24,6 +26,8 @@ import java.util.List;
 public final class ContractCodec<T extends Contract> {
     /** Default largest record accepted: far above any real event, far below the broker's limit. */
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
+    /** Largest broadcast command accepted (below the broker's default 1 MiB record limit). */
+    public static final int MAX_BROADCAST_BYTES = 900 * 1024;
 
     private final ObjectReader reader;
     private final String what;
@@ -37,6 +41,11 @@ public final class ContractCodec<T extends Contract> {
 
     public static ContractCodec<ImEvent> events() {
         return new ContractCodec<>(ImEvent.class, DEFAULT_MAX_BYTES);
+    }
+
+    /** Broadcast commands: up to {@value #MAX_BROADCAST_BYTES} bytes, room for a list of {@link Audience#MAX_USERS} users. */
+    public static ContractCodec<BroadcastCommand> broadcasts() {
+        return new ContractCodec<>(BroadcastCommand.class, MAX_BROADCAST_BYTES);
     }
 
     public static ContractCodec<GatewayLease> gateways() {

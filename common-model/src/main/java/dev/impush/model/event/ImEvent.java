@@ -16,9 +16,11 @@ import dev.impush.model.Contract;
     @JsonSubTypes.Type(value = PresenceEvent.class, name = "presence"),
     @JsonSubTypes.Type(value = DeviceEvent.class, name = "device"),
     @JsonSubTypes.Type(value = MuteEvent.class, name = "mute"),
+    @JsonSubTypes.Type(value = TagsEvent.class, name = "tags"),
 })
 public sealed interface ImEvent extends Contract
-        permits MessageEvent, RoutedEvent, AckedEvent, PresenceEvent, DeviceEvent, MuteEvent {
+        permits MessageEvent, RoutedEvent, AckedEvent, PresenceEvent, DeviceEvent, MuteEvent,
+                TagsEvent {
 
     /** Longest id (user, device, message, conversation, gateway) the contract accepts. */
     int MAX_ID_LENGTH = 256;

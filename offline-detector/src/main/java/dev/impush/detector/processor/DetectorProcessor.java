@@ -12,6 +12,7 @@ import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.MuteEvent;
 import dev.impush.model.event.PresenceEvent;
 import dev.impush.model.event.RoutedEvent;
+import dev.impush.model.event.TagsEvent;
 import dev.impush.model.feedback.InvalidTokenFeedback;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
@@ -103,6 +104,10 @@ public final class DetectorProcessor implements Processor<String, Object, String
                 metrics.event("mute");
                 state.put(e.userId(), state.mutes(e.userId()).apply(e, now, config.limits().maxMutes(),
                         () -> metrics.capped("mutes")));
+            }
+            case TagsEvent e -> {
+                metrics.event("tags");
+                state.tags(e.userId()).apply(e).ifPresent(tags -> state.put(e.userId(), tags));
             }
             case InvalidTokenFeedback f -> {
                 metrics.event("invalid-token");

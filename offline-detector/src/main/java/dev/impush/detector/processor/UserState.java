@@ -7,6 +7,7 @@ import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserPending;
+import dev.impush.detector.state.UserTags;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ final class UserState {
     private final KeyValueStore<String, UserPending> pending;
     private final KeyValueStore<String, AckDeadline> deadlines;
     private final KeyValueStore<String, UserMutes> mutes;
+    private final KeyValueStore<String, UserTags> tags;
     private final KeyValueStore<String, ReceivedLease> leases;
     /**
      * Every deadline before this was handled by an earlier {@link #due} scan, so the next one starts
@@ -40,6 +42,7 @@ final class UserState {
         pending = context.getStateStore(DetectorStores.PENDING_ACKS);
         deadlines = context.getStateStore(DetectorStores.ACK_DEADLINES);
         mutes = context.getStateStore(DetectorStores.MUTES);
+        tags = context.getStateStore(DetectorStores.TAGS);
         leases = context.getStateStore(DetectorStores.GATEWAY_LEASES);
     }
 
@@ -73,6 +76,14 @@ final class UserState {
 
     void put(String userId, UserMutes value) {
         write(mutes, userId, value, value.isEmpty());
+    }
+
+    UserTags tags(String userId) {
+        return UserTags.orNone(tags.get(userId));
+    }
+
+    void put(String userId, UserTags value) {
+        write(tags, userId, value, value.isEmpty());
     }
 
     /** The gateway's last lease, {@code null} when none is known. */

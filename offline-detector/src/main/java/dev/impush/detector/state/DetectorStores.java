@@ -1,5 +1,6 @@
 package dev.impush.detector.state;
 
+import dev.impush.detector.broadcast.BroadcastRun;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -20,6 +21,10 @@ public final class DetectorStores {
     public static final String ACK_DEADLINES = "detector-ack-deadlines";
     /** userId → {@link UserMutes}. */
     public static final String MUTES = "detector-mutes";
+    /** userId → {@link UserTags}. */
+    public static final String TAGS = "detector-user-tags";
+    /** broadcastId → the broadcast's progress on this partition ({@link BroadcastRun}). */
+    public static final String BROADCASTS = "detector-broadcasts";
     /** gatewayId → {@link ReceivedLease}, a global store fed by the gateways topic. */
     public static final String GATEWAY_LEASES = "detector-gateway-leases";
 
@@ -43,6 +48,16 @@ public final class DetectorStores {
 
     public static StoreBuilder<KeyValueStore<String, UserMutes>> mutes() {
         return userStore(MUTES, new StateSerde<>(StateCodecs.MUTES));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserTags>> tags() {
+        return userStore(TAGS, new StateSerde<>(StateCodecs.TAGS));
+    }
+
+    /** Few and small, written once per step: JSON is plenty. */
+    public static StoreBuilder<KeyValueStore<String, BroadcastRun>> broadcasts() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BROADCASTS), Serdes.String(),
+                JsonSerde.of(BroadcastRun.class));
     }
 
     /**

@@ -141,6 +141,14 @@ final class StateCodecs {
             }),
             in -> new UserMutes(readMap(in, i -> new Mute(i.readInstant(), i.readInstant()))));
 
+    static final StateCodec<UserTags> TAGS = new StateCodec<>(UserTags.class,
+            (out, value) -> {
+                out.writeVarLong(value.tags().size());
+                value.tags().forEach(out::writeString);
+                out.writeInstant(value.at());
+            },
+            in -> new UserTags(readSet(in), in.readInstant()));
+
     private static <V> void writeMap(StateOutput out, Map<String, V> map, BiConsumer<StateOutput, V> value) {
         out.writeVarLong(map.size());
         map.forEach((k, v) -> {
