@@ -78,6 +78,14 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--bulk-backlog", description = "jobs preloaded on the bulk lane before a second half-rate chat phase,"
             + " which measures chat latency while the bulk backlog drains (default ${DEFAULT-VALUE}: no such phase)")
     int bulkBacklog;
+    @Option(names = "--broadcast", description = "devices registered with an offline detector (its own JVM) that"
+            + " broadcasts to all of them in every run, into the 0 ms worker's bulk lane, while chat jobs run at half"
+            + " rate: fan-out devices/s, chat latency with and without, detector RSS (default ${DEFAULT-VALUE}: no such phase)")
+    int broadcastDevices;
+    @Option(names = "--broadcast-rate", description = "the broadcast's ratePerSecond (default ${DEFAULT-VALUE})")
+    long broadcastRate = 200_000;
+    @Option(names = "--detector-heap", description = "-Xmx of the broadcast phase's detector JVM (default ${DEFAULT-VALUE})")
+    String detectorHeap = "512m";
     @Option(names = "--curve", split = ",", description = "offered loads of the latency-throughput curve, as shares of"
             + " the worker's measured maximum, each paced for --paced-seconds on an open-loop schedule (default"
             + " ${DEFAULT-VALUE}; the 0.5 step is the half-rate phase)")
@@ -141,7 +149,8 @@ public final class Bench implements Callable<Integer> {
 
     /** One phase of the worker. */
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
-                        double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve, BulkPhase bulk) {
+                        double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve, BulkPhase bulk,
+                        BroadcastPhase.Result broadcast) {
         /** The highest offered load of the curve whose p99 met the target, jobs/s; 0 when none did. */
         double knee() {
             return curve.stream().filter(s -> s.latency().p99Ms() <= P99_TARGET_MS).mapToDouble(Step::rate).max().orElse(0);
@@ -360,7 +369,8 @@ public final class Bench implements Callable<Integer> {
         private final String topic;
         private final String bulkTopic;
         private final KafkaProducer<byte[], byte[]> producer;
-        private final WorkerJvm w;
+        private final MeasuredJvm w;
+        private BroadcastPhase broadcast;
 
         WorkerUnderTest(String tag, RawLimit.Target vendor, boolean paced, boolean curve, String redisUri) throws Exception {
             this.tag = tag;
@@ -396,7 +406,7 @@ public final class Bench implements Callable<Integer> {
             if (nmt) {
                 opts.add("-XX:NativeMemoryTracking=summary");
             }
-            this.w = WorkerJvm.start(env, workerHeap, opts, jfrFile);
+            this.w = MeasuredJvm.start(env, workerHeap, opts, jfrFile);
             warm();
         }
 
@@ -448,10 +458,50 @@ public final class Bench implements Callable<Integer> {
                 }
             }
             BulkPhase bulk = paced && bulkBacklog > 0 ? withBulkBacklog(run, rate) : null;
+            BroadcastPhase.Result bc = curve && broadcastDevices > 0 ? withBroadcast(run, rate, s.perSecond()) : null;
             if (nmt) {
                 nativeMemory(run);
             }
-            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps, bulk);
+            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps, bulk, bc);
+        }
+
+        /**
+         * A broadcast to {@link #broadcastDevices} devices through a detector into this worker's bulk
+         * lane, with chat jobs at {@code rate} during it (as long as the worker needs to deliver it at
+         * {@code maxRate}) and, just before, without it.
+         */
+        private BroadcastPhase.Result withBroadcast(int run, double rate, double maxRate) throws Exception {
+            if (broadcast == null) {
+                broadcast = BroadcastPhase.start(stack.bootstrapServers(), broadcastDevices, tokens, TOPIC, topic,
+                        bulkTopic, detectorHeap);
+                System.out.printf("  broadcast: %,d devices registered; the detector read them in %.0f s (RSS %d MB)%n",
+                        broadcastDevices, broadcast.loadSeconds(), broadcast.detectorRssKb() / 1024);
+            }
+            Arrivals.Summary without = offered(run + "nb", rate, pacedSeconds);
+            emptyDedupeStore();
+            clearLedger();
+            collectHarnessGarbage();
+            int seconds = (int) Math.min(120, Math.max(pacedSeconds,
+                    Math.ceil(broadcastDevices / Math.min(broadcastRate, Math.max(1, maxRate)))));
+            BroadcastPhase.Result r = broadcast.broadcast(Arrivals.BULK_PREFIX + "bc-r" + run + "-" + tag, broadcastRate,
+                    without, () -> offered(run + "bc", rate, seconds), timeout() + broadcastDevices);
+            System.out.printf("  broadcast to %,d devices: fanned out in %.1f s (%,.0f devices/s), delivered %,.0f/s;"
+                    + " chat at %,.0f/s p99 %.1f ms without, %.1f ms during (%.2fx); detector RSS %d MB before,"
+                    + " at most %d MB during%n", r.devices(), r.fanOutSeconds(), r.fanOutPerSecond(),
+                    r.deliveredPerSecond(), rate, without.p99Ms(), r.chatDuring().p99Ms(), r.chatP99Ratio(),
+                    r.detectorRssBeforeKb() / 1024, r.detectorMaxRssKb() / 1024);
+            return r;
+        }
+
+        /** Chat jobs at {@code rate}/s for {@code seconds} on an open-loop schedule, the dedupe store left as is. */
+        private Arrivals.Summary offered(String phase, double rate, int seconds) throws Exception {
+            Jobs jobs = prepare("r" + phase + "-" + tag + "-m", (int) (rate * seconds));
+            produce(producer, topic, jobs, rate, true);
+            if (!jobs.arrivals().await(30_000)) {
+                System.out.printf("  paced %,.0f/s: only %,d of %,d delivered in time%n", rate, jobs.arrivals().count(),
+                        jobs.size());
+            }
+            return jobs.arrivals().summary();
         }
 
         /**
@@ -516,7 +566,7 @@ public final class Bench implements Callable<Integer> {
 
         @Override
         public void close() throws Exception {
-            try (producer; w) {
+            try (producer; w; BroadcastPhase b = broadcast) {
                 w.terminate();
             }
         }
@@ -616,7 +666,7 @@ public final class Bench implements Callable<Integer> {
      * is in Kafka before it sees any and producing does not compete with it; then it continues and
      * drains the backlog. True when all were delivered within {@code timeoutMs}.
      */
-    private boolean preloadAndAwait(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, WorkerJvm worker,
+    private boolean preloadAndAwait(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, MeasuredJvm worker,
                                     long timeoutMs) throws Exception {
         worker.suspend();
         try {
@@ -678,6 +728,12 @@ public final class Bench implements Callable<Integer> {
         return stat(rs, r -> r.w0c() == null ? Double.NaN : f.applyAsDouble(r));
     }
 
+    /** A figure of the broadcast phase: none without {@code --broadcast}. */
+    private static Stat broadcastStat(List<Run> rs, java.util.function.ToDoubleFunction<BroadcastPhase.Result> f) {
+        return stat(rs, r -> r.w0() == null || r.w0().broadcast() == null ? Double.NaN
+                : f.applyAsDouble(r.w0().broadcast()));
+    }
+
     private static Stat stat(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
         double[] v = rs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
@@ -724,6 +780,13 @@ public final class Bench implements Callable<Integer> {
         m.put("limit_worker_cpu_cores_100ms", workerStat(rs, r -> r.wL().cores()));
         m.put("peak_rss_mb", workerStat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
         m.put("knee_jobs_per_s", workerStat(rs, r -> r.w0().curve().isEmpty() ? Double.NaN : r.w0().knee()));
+        m.put("broadcast_fan_out_devices_per_s", broadcastStat(rs, BroadcastPhase.Result::fanOutPerSecond));
+        m.put("broadcast_delivered_devices_per_s", broadcastStat(rs, BroadcastPhase.Result::deliveredPerSecond));
+        m.put("broadcast_chat_p99_ms_without", broadcastStat(rs, b -> b.chatWithout().p99Ms()));
+        m.put("broadcast_chat_p99_ms_during", broadcastStat(rs, b -> b.chatDuring().p99Ms()));
+        m.put("broadcast_chat_p99_ratio", broadcastStat(rs, BroadcastPhase.Result::chatP99Ratio));
+        m.put("broadcast_detector_rss_mb_before", broadcastStat(rs, b -> b.detectorRssBeforeKb() / 1024.0));
+        m.put("broadcast_detector_rss_mb_during", broadcastStat(rs, b -> b.detectorMaxRssKb() / 1024.0));
         m.put("cluster_worker_jobs_per_s", clusterStat(rs, r -> r.w0c().preload().perSecond()));
         m.put("cluster_ratio", clusterStat(rs, r -> r.w0c().preload().perSecond() / r.w0().preload().perSecond()));
         m.put("cluster_p99_ms", clusterStat(rs, r -> r.w0c().paced().p99Ms()));
@@ -752,6 +815,14 @@ public final class Bench implements Callable<Integer> {
             {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
             {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
             {"worker peak RSS MB", "peak_rss_mb", "%.0f", "target <= 320"},
+            {"broadcast to " + String.format(Locale.ROOT, "%,d", broadcastDevices) + " devices: fan-out devices/s",
+                "broadcast_fan_out_devices_per_s", "%,.0f", "target >= 50,000"},
+            {"  delivered devices/s (to the vendor)", "broadcast_delivered_devices_per_s", "%,.0f", ""},
+            {"  chat p99 ms without a broadcast", "broadcast_chat_p99_ms_without", "%.1f", ""},
+            {"  chat p99 ms during the broadcast", "broadcast_chat_p99_ms_during", "%.1f", ""},
+            {"  ratio during / without", "broadcast_chat_p99_ratio", "%.2f", "target <= 1.5"},
+            {"  detector RSS MB with the devices loaded", "broadcast_detector_rss_mb_before", "%.0f", ""},
+            {"  detector RSS MB at most, during", "broadcast_detector_rss_mb_during", "%.0f", "bounded"},
             {"worker jobs/s, Redis Cluster (0 ms)", "cluster_worker_jobs_per_s", "%,.0f", ""},
             {"  ratio Redis Cluster / one redis-server", "cluster_ratio", "%.2f", "target >= 0.90"},
             {"  job -> vendor p99 ms at half rate", "cluster_p99_ms", "%.1f", ""},

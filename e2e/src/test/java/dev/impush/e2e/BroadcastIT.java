@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.DetectorConfig;
+import dev.impush.broadcast.BroadcastCli;
 import dev.impush.detector.broadcast.BroadcastJobs;
+import dev.impush.broadcast.BroadcastProgress;
+import dev.impush.model.broadcast.BroadcastRun;
+import dev.impush.runtime.kafka.KafkaConnection;
+import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.localstack.DeliveryLedger;
 import dev.impush.localstack.traffic.ImTraffic;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
+import dev.impush.model.broadcast.BroadcastTallies;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.PushJob;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +137,14 @@ class BroadcastIT {
         Map<String, Integer> emitted = committedJobs(BroadcastJobs.JOB_ID_PREFIX + id + "/");
         assertEquals(USERS, emitted.size());
         emitted.forEach((job, n) -> assertEquals(1, n, job + ": the detector resumed after its committed cursor"));
+        BroadcastProgress progress = progress(id);
+        assertEquals(BroadcastRun.Status.COMPLETED, progress.status(), progress.toString());
+        assertEquals(USERS, progress.devices());
+        assertEquals(USERS, progress.users());
+        assertEquals(4, progress.partitions());
+        assertEquals("[##########] 100%", progress.bar(10));
+        Await.until(Duration.ofSeconds(10), () -> outcomes(id).equals(Map.of(BroadcastTallies.DELIVERED, (long) USERS)),
+                () -> "the workers' counts: " + outcomes(id));
     }
 
     @Test
@@ -144,6 +158,12 @@ class BroadcastIT {
         Thread.sleep(3_000);
         assertEquals(settled, delivered(id), "nothing emitted after the cancel took effect");
         assertTrue(settled < USERS / 2, settled + " of " + USERS + " delivered before the cancel took effect");
+        BroadcastProgress progress = progress(id);
+        assertEquals(BroadcastRun.Status.CANCELLED, progress.status(), progress.toString());
+        assertEquals(settled, progress.devices(), "what the detector emitted is what was delivered");
+        assertTrue(progress.planned() > progress.users(), progress.toString());
+        Await.until(Duration.ofSeconds(10), () -> outcomes(id).equals(Map.of(BroadcastTallies.DELIVERED, settled)),
+                () -> "the workers' counts: " + outcomes(id));
     }
 
     @Test
@@ -172,6 +192,21 @@ class BroadcastIT {
         assertTrue(broadcastSoFar < USERS, "every chat push arrived while the broadcast drained ("
                 + broadcastSoFar + " of " + USERS + " sent)");
         Await.until(Duration.ofSeconds(60), () -> delivered(id) == USERS, () -> delivered(id) + " of " + USERS);
+    }
+
+    /** What {@code scripts/broadcast status} reports. */
+    private static BroadcastProgress progress(String id) {
+        return BroadcastProgress.of(id, BroadcastCli.runs(KafkaConnection.plaintext(pipeline.bootstrapServers()), GROUP, id,
+                Duration.ofSeconds(30)));
+    }
+
+    /** What {@code scripts/broadcast status} reports of the workers' outcomes. */
+    private static Map<String, Long> outcomes(String id) {
+        try {
+            return BroadcastCli.outcomes(RedisConnection.of(pipeline.stack().redisUri()), id, Duration.ofSeconds(10));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Jobs on the bulk lane whose id starts with {@code prefix}, as a read_committed consumer sees them: id → count. */

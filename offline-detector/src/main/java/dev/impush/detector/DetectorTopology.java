@@ -157,6 +157,7 @@ public final class DetectorTopology {
                         JOBS_SINK, BULK_JOBS_SINK),
                 sourceOf(described, BROADCAST_COPIES + "-repartition"));
         t.addStateStore(DetectorStores.broadcasts(), BROADCASTER);
+        t.addStateStore(DetectorStores.broadcastDefinitions(), BROADCASTER);
         t.connectProcessorAndStateStores(BROADCASTER, DetectorStores.DEVICES, DetectorStores.TAGS,
                 DetectorStores.MUTES, DetectorStores.CONNECTIONS);
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.broadcast.BroadcastJobs;
-import dev.impush.detector.broadcast.BroadcastRun;
+import dev.impush.model.broadcast.BroadcastRun;
 import dev.impush.detector.broadcast.BroadcastSettings;
 import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.Priority;

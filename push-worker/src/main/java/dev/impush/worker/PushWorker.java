@@ -3,6 +3,7 @@ package dev.impush.worker;
 import dev.impush.model.Channel;
 import dev.impush.runtime.kafka.TopicCheck;
 import dev.impush.runtime.redis.RedisLink;
+import dev.impush.worker.broadcast.BroadcastTally;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.consumer.WorkerLoop;
 import dev.impush.worker.dedupe.DedupeStore;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class PushWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
     private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a broadcast's counts outlive its last delivery: the detector remembers it as long. */
+    private static final Duration BROADCAST_TALLY_TTL = Duration.ofDays(8);
 
     private final WorkerLoop loop;
     private final Thread pollThread;
@@ -46,6 +50,8 @@ public final class PushWorker implements AutoCloseable {
     private final DedupeStore dedupe;
     private final Dispatcher dispatcher;
     private final QuotaGate quota;
+    private final RedisLink.Session tallySession;
+    private final BroadcastTally tally;
     private final OutcomePublisher publisher;
     private final ScheduledExecutorService scheduler;
     private final String workerId;
@@ -78,8 +84,11 @@ public final class PushWorker implements AutoCloseable {
                 scheduler, metrics, clock);
         this.publisher = new OutcomePublisher(config.kafka(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
+        this.tallySession = redis.connect();
+        this.tally = BroadcastTally.onRedis(tallySession.commands(), BROADCAST_TALLY_TTL);
+        scheduler.scheduleWithFixedDelay(tally::flush, 1, 1, TimeUnit.SECONDS);
         JobPipeline pipeline = new JobPipeline(dedupe, dispatcher, publisher, metrics, clock, new JobPipeline.Settings(
-                workerId, config.lanes(), config.redisBackoff(), config.maxJobBytes()));
+                workerId, config.lanes(), config.redisBackoff(), config.maxJobBytes(), tally));
         this.loop = WorkerLoop.create(config, formerTiers, pipeline, dispatcher, clock);
         metrics.gaugeInFlight(pipeline::inFlight);
         metrics.gaugeDeliveriesInFlight(pipeline::deliveriesInFlight);
@@ -147,6 +156,8 @@ public final class PushWorker implements AutoCloseable {
         publisher.close();
         dispatcher.close();
         quota.close();
+        tally.flush();
+        tallySession.close();
         dedupe.close();
         redis.close();
         scheduler.shutdownNow();

@@ -7,7 +7,9 @@ import dev.impush.model.Contract;
 import dev.impush.model.Lane;
 import dev.impush.model.Priority;
 import dev.impush.model.broadcast.Broadcast;
+import dev.impush.model.broadcast.BroadcastRun;
 import dev.impush.model.broadcast.BroadcastContent;
+import dev.impush.model.broadcast.BroadcastTallies;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import java.time.Instant;
@@ -20,7 +22,7 @@ import java.util.Map;
  * worker's dedupe holds each (broadcast, device) to one notification whatever emits the job twice.
  */
 public final class BroadcastJobs {
-    public static final String JOB_ID_PREFIX = "broadcast/";
+    public static final String JOB_ID_PREFIX = BroadcastTallies.JOB_ID_PREFIX;
     /** The data key under which every broadcast push carries its broadcast id. */
     public static final String BROADCAST_ID_KEY = "broadcastId";
 

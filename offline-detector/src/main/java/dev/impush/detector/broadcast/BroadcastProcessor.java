@@ -5,6 +5,7 @@ import dev.impush.detector.logic.Liveness;
 import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.Lane;
 import dev.impush.model.broadcast.Broadcast;
+import dev.impush.model.broadcast.BroadcastRun;
 import dev.impush.model.broadcast.BroadcastCancel;
 import dev.impush.model.broadcast.BroadcastCommand;
 import dev.impush.model.job.JobHeaders;
@@ -46,6 +47,7 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
     private final Map<String, Notification> notifications = new HashMap<>();
     private ProcessorContext<String, PushJob> context;
     private KeyValueStore<String, BroadcastRun> runs;
+    private KeyValueStore<String, Broadcast> definitions;
     private FanOut fanOut;
     private long lastStep;
 
@@ -65,6 +67,7 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
     public void init(ProcessorContext<String, PushJob> context) {
         this.context = context;
         this.runs = context.getStateStore(DetectorStores.BROADCASTS);
+        this.definitions = context.getStateStore(DetectorStores.BROADCAST_DEFINITIONS);
         this.fanOut = new FanOut(context, liveness, partitions);
         context.schedule(settings.step(), PunctuationType.WALL_CLOCK_TIME, t -> step(context.currentSystemTimeMs()));
     }
@@ -78,8 +81,11 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
                     metrics.broadcast("duplicate");
                     return;
                 }
-                BroadcastRun run = BroadcastRun.start(b, now, defaultTtl);
+                BroadcastRun run = BroadcastRun.start(b, fanOut.planned(b.audience()), now, defaultTtl);
                 runs.put(b.broadcastId(), run);
+                if (!run.ended()) {
+                    definitions.put(b.broadcastId(), b);
+                }
                 metrics.broadcast(run.ended() ? "expired" : "started");
             }
             case BroadcastCancel c -> {
@@ -87,7 +93,7 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
                 if (run != null && run.ended()) {
                     return;
                 }
-                runs.put(c.broadcastId(), run == null ? BroadcastRun.cancelledUnseen(c.broadcastId(), now)
+                end(run == null ? BroadcastRun.cancelledUnseen(c.broadcastId(), now)
                         : run.ended(BroadcastRun.Status.CANCELLED, now));
                 metrics.broadcast("cancelled");
             }
@@ -106,11 +112,9 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
                 if (now.isAfter(run.updatedAt().plus(settings.retention()))) {
                     runs.delete(id);
                 }
-                forget(id);
             } else if (!now.isBefore(run.expiresAt())) {
-                runs.put(id, run.ended(BroadcastRun.Status.EXPIRED, now));
+                end(run.ended(BroadcastRun.Status.EXPIRED, now));
                 metrics.broadcast("expired");
-                forget(id);
             } else if (!now.isBefore(run.startAt())) {
                 left -= advance(run, seconds, left, now);
             }
@@ -120,7 +124,7 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
     /** One step of {@code run}; returns the devices emitted. */
     private long advance(BroadcastRun run, double seconds, long left, Instant now) {
         String id = run.broadcastId();
-        Broadcast b = run.broadcast();
+        Broadcast b = definitions.get(id);
         long rate = b.ratePerSecond() > 0 ? b.ratePerSecond() : settings.defaultRate();
         double available = Math.min(credit.getOrDefault(id, 0.0) + rate * seconds / partitions,
                 settings.maxDevicesPerStep());
@@ -131,22 +135,25 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
         }
         Notification n = notifications.computeIfAbsent(id, k -> BroadcastJobs.notification(b));
         String child = b.laneOrDefault() == Lane.CHAT ? chatJobsChild : bulkJobsChild;
-        BroadcastRun next = fanOut.step(run, n, budget, now, job -> emit(job, child, now));
+        BroadcastRun next = fanOut.step(run, b, n, budget, now, job -> emit(job, child, now));
         long emitted = next.devices() - run.devices();
-        runs.put(id, next);
         metrics.broadcastDevices(emitted, next.skipped() - run.skipped());
         if (next.ended()) {
+            end(next);
             metrics.broadcast("completed");
-            forget(id);
         } else {
+            runs.put(id, next);
             credit.put(id, available - emitted);
         }
         return emitted;
     }
 
-    private void forget(String id) {
-        credit.remove(id);
-        notifications.remove(id);
+    /** Stores {@code run}'s end; its definition and pace are no longer needed. */
+    private void end(BroadcastRun run) {
+        runs.put(run.broadcastId(), run);
+        definitions.delete(run.broadcastId());
+        credit.remove(run.broadcastId());
+        notifications.remove(run.broadcastId());
     }
 
     private List<BroadcastRun> all() {

@@ -12,6 +12,7 @@ import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserTags;
 import dev.impush.model.broadcast.Audience;
 import dev.impush.model.broadcast.Broadcast;
+import dev.impush.model.broadcast.BroadcastRun;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import java.time.Instant;
@@ -55,10 +56,21 @@ final class FanOut {
         this.partitions = partitions;
     }
 
+    /** Users {@code audience} has on this partition: counted for a list, the store's estimate otherwise. */
+    long planned(Audience audience) {
+        return switch (audience.form()) {
+            case ALL -> devices.approximateNumEntries();
+            case TAG -> tags.approximateNumEntries();
+            case USERS -> audience.users().stream().filter(u -> PlacementCheck.partitionFor(u, partitions) == partition)
+                    .count();
+        };
+    }
+
     /** Walks {@code run} on, emitting jobs for about {@code budget} devices (a user's devices go together). */
-    BroadcastRun step(BroadcastRun run, Notification notification, long budget, Instant now, Consumer<PushJob> emit) {
-        Walk walk = new Walk(run, notification, budget, now, emit);
-        Audience audience = run.broadcast().audience();
+    BroadcastRun step(BroadcastRun run, Broadcast broadcast, Notification notification, long budget, Instant now,
+                      Consumer<PushJob> emit) {
+        Walk walk = new Walk(run, broadcast, notification, budget, now, emit);
+        Audience audience = broadcast.audience();
         boolean walkedAll = switch (audience.form()) {
             case ALL -> walk.keyed(devices, run.cursor(), (user, d) -> d);
             case TAG -> walk.keyed(tags, run.cursor(), (user, t) -> t.has(audience.tag()) ? devices.get(user) : null);
@@ -86,9 +98,10 @@ final class FanOut {
         long emitted;
         long skipped;
 
-        Walk(BroadcastRun run, Notification notification, long budget, Instant now, Consumer<PushJob> emit) {
+        Walk(BroadcastRun run, Broadcast broadcast, Notification notification, long budget, Instant now,
+             Consumer<PushJob> emit) {
             this.run = run;
-            this.broadcast = run.broadcast();
+            this.broadcast = broadcast;
             this.notification = notification;
             this.budget = budget;
             this.scanBudget = budget * SCAN_PER_DEVICE;

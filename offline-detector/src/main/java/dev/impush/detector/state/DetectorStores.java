@@ -1,6 +1,7 @@
 package dev.impush.detector.state;
 
-import dev.impush.detector.broadcast.BroadcastRun;
+import dev.impush.model.broadcast.Broadcast;
+import dev.impush.model.broadcast.BroadcastRun;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -24,7 +25,9 @@ public final class DetectorStores {
     /** userId → {@link UserTags}. */
     public static final String TAGS = "detector-user-tags";
     /** broadcastId → the broadcast's progress on this partition ({@link BroadcastRun}). */
-    public static final String BROADCASTS = "detector-broadcasts";
+    public static final String BROADCASTS = BroadcastRun.STORE;
+    /** broadcastId → the {@link Broadcast} being fanned out (until it ends). */
+    public static final String BROADCAST_DEFINITIONS = "detector-broadcast-definitions";
     /** gatewayId → {@link ReceivedLease}, a global store fed by the gateways topic. */
     public static final String GATEWAY_LEASES = "detector-gateway-leases";
 
@@ -58,6 +61,11 @@ public final class DetectorStores {
     public static StoreBuilder<KeyValueStore<String, BroadcastRun>> broadcasts() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BROADCASTS), Serdes.String(),
                 JsonSerde.of(BroadcastRun.class));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, Broadcast>> broadcastDefinitions() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BROADCAST_DEFINITIONS), Serdes.String(),
+                JsonSerde.of(Broadcast.class));
     }
 
     /**

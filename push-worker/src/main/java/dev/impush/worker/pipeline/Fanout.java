@@ -9,6 +9,7 @@ import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.broadcast.BroadcastTally;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
 import java.time.Instant;
@@ -62,7 +63,7 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
     }
 
     /** Counts each record by what it is (accepted, expired, invalid); logs an invalid one. */
-    void count(WorkerMetrics metrics, Instant now) {
+    void count(WorkerMetrics metrics, BroadcastTally tally, Instant now) {
         for (JobState s : jobs) {
             if (s.job == null) {
                 metrics.record("invalid");
@@ -71,6 +72,7 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
             } else if (s.job.isExpired(now)) {
                 metrics.record("expired");
                 metrics.dropped("expired");
+                tally.count(s.job, BroadcastTally.Outcome.DROPPED, s.job.targets().size());
             } else {
                 metrics.record("accepted");
             }

@@ -5,6 +5,7 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.feedback.InvalidTokenFeedback;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import dev.impush.worker.broadcast.BroadcastTally;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
@@ -50,8 +51,9 @@ public final class JobPipeline {
     /**
      * @param lanes        each lane's retry tiers and parking topics (a record's retries stay in its lane)
      * @param redisBackoff how long Redis is left alone after it failed
+     * @param tally        counts what became of broadcasts' devices
      */
-    public record Settings(String workerId, Lanes lanes, Duration redisBackoff, int maxJobBytes) {}
+    public record Settings(String workerId, Lanes lanes, Duration redisBackoff, int maxJobBytes, BroadcastTally tally) {}
 
     private final ContractCodec<PushJob> codec;
     private final Dedupe dedupe;
@@ -67,6 +69,7 @@ public final class JobPipeline {
     private final RedisBackoff redis;
     private final SendsInFlight sending = new SendsInFlight();
     private final Marks marks;
+    private final BroadcastTally tally;
     private final List<Send> toReclaim = new ArrayList<>();
     private List<Finished> finished = new ArrayList<>();
     private int inFlight;
@@ -80,7 +83,9 @@ public final class JobPipeline {
         this.clock = clock;
         this.workerId = settings.workerId();
         this.lanes = settings.lanes();
-        this.settlement = new Settlement(settings.lanes(), RetryRouter::jittered, publisher, metrics, clock, workerId);
+        this.tally = settings.tally();
+        this.settlement = new Settlement(settings.lanes(), RetryRouter::jittered, publisher, metrics, tally, clock,
+                workerId);
         this.publications = new Publications(inbox, timers, metrics, clock);
         this.redis = new RedisBackoff(settings.redisBackoff(), clock, metrics);
         this.marks = new Marks(dedupe, inbox, sending);
@@ -105,7 +110,7 @@ public final class JobPipeline {
             fanout.sends().get(i).job().expect();
             claimed(fanout.sends().get(i), claims.get(i));
         }
-        fanout.count(metrics, clock.instant());
+        fanout.count(metrics, tally, clock.instant());
         fanout.jobs().forEach(this::arrive);
         return true;
     }
@@ -125,6 +130,7 @@ public final class JobPipeline {
             }
             case Claim.Shielded shielded -> {
                 metrics.dropped("token-invalid");
+                tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
                 arrive(s.job());
             }
         }
@@ -172,6 +178,11 @@ public final class JobPipeline {
     /** A send's transition is applied: act on its outcome and settle the duplicates that waited for it. */
     private void sent(Send s, SendResult result) {
         PushTarget target = s.delivery().target();
+        switch (result.outcome()) {
+            case SendOutcome.Delivered d -> tally.count(s.job().job, BroadcastTally.Outcome.DELIVERED, 1);
+            case SendOutcome.InvalidToken t -> tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
+            default -> { } // not final: a retry, or a dead letter that settlement counts
+        }
         if (result.outcome() instanceof SendOutcome.InvalidToken t) {
             LOG.info("invalid token {} of device {} on {}: {}", Tokens.mask(target.token()), target.deviceId(),
                     target.channel().wireName(), t.reason());

@@ -8,6 +8,7 @@ import dev.impush.model.feedback.InvalidTokenFeedback;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import dev.impush.worker.broadcast.BroadcastTally;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
 import dev.impush.worker.retry.Lanes;
@@ -44,18 +45,20 @@ public final class Settlement {
     private final Map<Lane, RetryRouter> routers = new EnumMap<>(Lane.class);
     private final Publisher publisher;
     private final WorkerMetrics metrics;
+    private final BroadcastTally tally;
     private final Clock clock;
     private final String workerId;
 
     /** @param jitter turns a tier's delay (ms) into the delay of one record */
-    public Settlement(Lanes lanes, LongUnaryOperator jitter, Publisher publisher, WorkerMetrics metrics, Clock clock,
-                      String workerId) {
+    public Settlement(Lanes lanes, LongUnaryOperator jitter, Publisher publisher, WorkerMetrics metrics,
+                      BroadcastTally tally, Clock clock, String workerId) {
         this.lanes = lanes;
         for (Lane lane : Lane.values()) {
             routers.put(lane, new RetryRouter(lanes.tiers(lane), jitter));
         }
         this.publisher = publisher;
         this.metrics = metrics;
+        this.tally = tally;
         this.clock = clock;
         this.workerId = workerId;
     }
@@ -79,6 +82,7 @@ public final class Settlement {
         for (int i = 0; i < d.expired(); i++) {
             metrics.dropped("expired");
         }
+        tally.count(job, BroadcastTally.Outcome.DROPPED, d.expired());
         List<Publication> out = new ArrayList<>(d.routes().size() + 1);
         for (RetryRouter.Route r : d.routes()) {
             if (r.waitsFor() != null) {
@@ -89,6 +93,7 @@ public final class Settlement {
         }
         if (!d.dead().isEmpty()) {
             d.dead().forEach(f -> metrics.deadLettered(f.reason()));
+            tally.count(job, BroadcastTally.Outcome.FAILED, d.dead().size());
             out.add(deadLetter(record, job, history, d.dead()));
         }
         return out;

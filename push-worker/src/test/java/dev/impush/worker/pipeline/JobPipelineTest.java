@@ -1,5 +1,8 @@
 package dev.impush.worker.pipeline;
 
+import dev.impush.model.broadcast.BroadcastTallies;
+import dev.impush.worker.broadcast.BroadcastTally;
+import java.util.HashMap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,9 +53,14 @@ class JobPipelineTest {
     private final FakeSender sender = new FakeSender(Set.of(Channel.FCM, Channel.APNS));
     private final FakePublisher publisher = new FakePublisher();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** "broadcastId OUTCOME" → devices, as the tally flushed them. */
+    private final Map<String, Long> tallied = new HashMap<>();
+    private final BroadcastTally tally = new BroadcastTally((id, outcome, devices) ->
+            tallied.merge(id + " " + outcome, devices, Long::sum));
     private final JobPipeline pipeline = new JobPipeline(dedupe, sender, publisher, new WorkerMetrics(meters), clock,
             new JobPipeline.Settings("w1", Lanes.of("push.jobs", "push.jobs.bulk",
-                    RetryTiers.parse("push.retry.", "5s,30s", "IMPUSH_RETRY_TIERS")), Duration.ofSeconds(1), 512 * 1024));
+                    RetryTiers.parse("push.retry.", "5s,30s", "IMPUSH_RETRY_TIERS")), Duration.ofSeconds(1), 512 * 1024,
+                    tally));
     private long offset;
 
     private static PushJob job(String messageId, PushTarget... targets) {
@@ -284,6 +292,31 @@ class JobPipelineTest {
         assertEquals(List.of(0L), finishedOffsets());
         assertTrue(sender.sent.isEmpty());
         assertEquals(1, counter(WorkerMetrics.DROPPED, "reason", "expired"));
+    }
+
+    @Test
+    void aBroadcastsDevices_areTallied_byOutcome_otherJobsNot() {
+        var xiaomi = new PushTarget("d-mi", Channel.XIAOMI, "token-mi", "app", false);
+        var other = new PushTarget("d-fcm-2", Channel.FCM, "token-fcm-2", "app", false);
+        pipeline.intake(List.of(record(broadcastJob("b1", FCM, APNS, xiaomi), 0), record(job("m1", other), 0)));
+        sender.answer("d-fcm", DELIVERED);
+        sender.answer("d-apns", new SendResult(new SendOutcome.InvalidToken(NOW, "Unregistered"), List.of()));
+        sender.answer("d-fcm-2", DELIVERED);
+        assertEquals(Set.of(0L, 1L), Set.copyOf(finishedOffsets()));
+        clock.advance(Duration.ofHours(2));
+        pipeline.intake(List.of(record(broadcastJob("b2", FCM, APNS), 0)));
+        assertEquals(List.of(2L), finishedOffsets());
+        assertEquals(Map.of(), tallied, "counts wait for the flush");
+        tally.flush();
+        assertEquals(Map.of("b1 DELIVERED", 1L, "b1 DROPPED", 1L, "b1 FAILED", 1L, "b2 DROPPED", 2L), tallied);
+        tally.flush();
+        assertEquals(4, tallied.size(), "a flush hands over only what is new");
+    }
+
+    private static PushJob broadcastJob(String broadcastId, PushTarget... targets) {
+        return new PushJob(1, PushJob.TYPE, BroadcastTallies.JOB_ID_PREFIX + broadcastId + "/u1", broadcastId, "u1", null,
+                new Notification("Notice", "tonight", null, null, broadcastId, null, Priority.NORMAL, false, Map.of()),
+                List.of(targets), NOW.minusSeconds(1), NOW.plus(Duration.ofHours(1)), null);
     }
 
     @Test

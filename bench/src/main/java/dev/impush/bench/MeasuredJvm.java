@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A push worker in its own JVM (this JVM's class path), so that its CPU time ({@code /proc/<pid>/stat})
- * and peak RSS ({@code VmHWM}) are its own. Samples both every 100 ms.
+ * A push worker or an offline detector in its own JVM (this JVM's class path), so that its CPU time
+ * ({@code /proc/<pid>/stat}) and peak RSS ({@code VmHWM}) are its own. Samples both every 100 ms.
  */
-final class WorkerJvm implements AutoCloseable {
+final class MeasuredJvm implements AutoCloseable {
     /** Linux clock ticks per second for utime/stime (USER_HZ is 100 on every mainstream kernel config). */
     private static final double TICKS = 100.0;
 
@@ -23,14 +23,19 @@ final class WorkerJvm implements AutoCloseable {
     private final List<Sample> samples = new ArrayList<>();
     private final Thread sampler;
 
-    private WorkerJvm(Process process, Path log) {
+    private MeasuredJvm(Process process, Path log) {
         this.process = process;
         this.log = log;
-        this.sampler = Thread.ofPlatform().daemon().name("worker-sampler").start(this::sampleLoop);
+        this.sampler = Thread.ofPlatform().daemon().name("jvm-sampler").start(this::sampleLoop);
     }
 
-    static WorkerJvm start(Map<String, String> env, String heap, List<String> javaOpts, Path jfrFile) throws Exception {
-        Path log = Files.createTempFile("impush-bench-worker-", ".log");
+    static MeasuredJvm start(Map<String, String> env, String heap, List<String> javaOpts, Path jfrFile) throws Exception {
+        return start("dev.impush.worker.PushWorkerMain", env, heap, javaOpts, jfrFile);
+    }
+
+    static MeasuredJvm start(String mainClass, Map<String, String> env, String heap, List<String> javaOpts,
+                             Path jfrFile) throws Exception {
+        Path log = Files.createTempFile("impush-bench-" + mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-", ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap,
@@ -39,10 +44,10 @@ final class WorkerJvm implements AutoCloseable {
         if (jfrFile != null) {
             cmd.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.impush.worker.PushWorkerMain"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        return new WorkerJvm(ChildProcesses.reaped(pb.start()), log);
+        return new MeasuredJvm(ChildProcesses.reaped(pb.start()), log);
     }
 
     private void sampleLoop() {
@@ -150,6 +155,13 @@ final class WorkerJvm implements AutoCloseable {
     long rssKb() {
         synchronized (samples) {
             return samples.isEmpty() ? 0 : samples.getLast().rssKb();
+        }
+    }
+
+    /** The highest resident memory sampled since {@code nanos} ({@link System#nanoTime()}), KB. */
+    long maxRssKbSince(long nanos) {
+        synchronized (samples) {
+            return samples.stream().filter(s -> s.nanos() >= nanos).mapToLong(Sample::rssKb).max().orElse(0);
         }
     }
 
