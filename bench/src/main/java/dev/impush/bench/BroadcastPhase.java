@@ -3,6 +3,7 @@ package dev.impush.bench;
 import dev.impush.model.Channel;
 import dev.impush.model.Contract;
 import dev.impush.model.Topics;
+import dev.impush.model.broadcast.Broadcast;
 import dev.impush.model.codec.Json;
 import dev.impush.model.event.DeviceEvent;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,20 +35,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code --broadcast N}: an offline detector in its own JVM holding N registered devices (one per
- * user, on {@code im.events}), whose broadcasts to all of them fan out into the worker's bulk lane
- * while chat jobs run through the worker at a fixed rate. Measures the fan-out (devices/s through
- * the detector, from the broadcast's record to its last device emitted, read off the detector's
- * {@code /metrics}), the delivery of the whole broadcast at the vendor, the chat latency with and
- * without a broadcast, and the detector's RSS (it must not grow with the audience).
+ * user, on {@code im.events}), whose broadcasts to all of them fan out into the worker's bulk lane.
+ * Measures the fan-out (devices/s through the detector, from the broadcast's record to its last
+ * device emitted, read off the detector's {@code /metrics}) alone and beside chat jobs at a fixed
+ * rate, the delivery of the whole broadcast at the vendor, the chat latency with and without a
+ * broadcast, and the detector's RSS (it must not grow with the audience).
  */
 final class BroadcastPhase implements AutoCloseable {
     private static final Pattern EMITTED = Pattern.compile("(?m)^impush_detector_broadcast_devices_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
     private static final String APP_ID = "bench-broadcast";
 
-    /** One broadcast: fan-out and delivery rates, chat latency beside it, the detector's memory. */
-    record Result(int devices, double fanOutSeconds, double fanOutPerSecond, double deliveredPerSecond,
-                  Arrivals.Summary chatWithout, Arrivals.Summary chatDuring, long detectorRssBeforeKb,
-                  long detectorMaxRssKb) {
+    /**
+     * The two broadcasts of a run: the detector's fan-out alone (devices/s) and the worker draining it;
+     * one at {@code rate} beside chat (its fan-out and delivery, chat latency with and without it); the
+     * detector's memory with the devices loaded and at most during both.
+     */
+    record Result(int devices, double fanOutAlonePerSecond, double detectorCoresAlone, double drainPerSecond, long rate,
+                  double fanOutPerSecond, double deliveredPerSecond, Arrivals.Summary chatWithout,
+                  Arrivals.Summary chatDuring, long detectorRssBeforeKb, long detectorMaxRssKb) {
         double chatP99Ratio() {
             return chatDuring.p99Ms() / chatWithout.p99Ms();
         }
@@ -71,10 +77,11 @@ final class BroadcastPhase implements AutoCloseable {
 
     /**
      * Registers {@code devices} devices (APNs, tokens taken round-robin from {@code tokens}) and starts
-     * a detector that publishes to the worker's lanes, waiting until it has read them all.
+     * a detector that publishes to the worker's lanes, waiting until it has read them all; {@code jfrFile},
+     * when not null, records the detector with JFR.
      */
     static BroadcastPhase start(String bootstrap, int devices, List<String> tokens, String appTopic, String jobsTopic,
-                                String bulkTopic, String heap) throws Exception {
+                                String bulkTopic, String heap, int threads, Path jfrFile) throws Exception {
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
@@ -95,10 +102,11 @@ final class BroadcastPhase implements AutoCloseable {
         env.put("IMPUSH_DETECTOR_APP_ID", APP_ID);
         env.put("IMPUSH_DETECTOR_STATE_DIR", Files.createTempDirectory("impush-bench-detector").toString());
         env.put("IMPUSH_DETECTOR_REPLICATION_FACTOR", "1");
+        env.put("IMPUSH_DETECTOR_THREADS", Integer.toString(threads));
         env.put("IMPUSH_OPS_PORT", Integer.toString(port));
         env.put("IMPUSH_LOG_LEVEL", "WARN");
         long t0 = System.nanoTime();
-        MeasuredJvm detector = MeasuredJvm.start("dev.impush.detector.OfflineDetectorMain", env, heap, List.of(), null);
+        MeasuredJvm detector = MeasuredJvm.start("dev.impush.detector.OfflineDetectorMain", env, heap, List.of(), jfrFile);
         BroadcastPhase phase = new BroadcastPhase(devices, bootstrap, detector,
                 URI.create("http://127.0.0.1:" + port + "/metrics"), producer);
         try {
@@ -121,51 +129,91 @@ final class BroadcastPhase implements AutoCloseable {
     }
 
     /**
-     * Broadcasts {@code id} to every device at {@code rate}/s, runs {@code chat} (a paced chat phase)
-     * right away, and waits until the vendor received every device's push ({@link Arrivals#BULK});
-     * {@code chatWithout} is the same chat phase measured just before.
+     * Two broadcasts to every device. First the detector alone: the worker is stopped (SIGSTOP) while
+     * {@code alone} fans out as fast as the detector can, then drains it. Then {@code chat} (a paced chat
+     * phase) without a broadcast, and again right after {@code paced} started at {@code rate}/s; then
+     * until the vendor received every device's push. {@code reset} runs before each chat phase (it
+     * empties the dedupe store, so both see the same Redis).
      */
-    Result broadcast(String id, long rate, Arrivals.Summary chatWithout, Callable<Arrivals.Summary> chat,
-                     long timeoutMs) throws Exception {
+    Result run(String alone, String paced, long rate, MeasuredJvm worker, Callable<Arrivals.Summary> chat,
+               Runnable reset, long timeoutMs) throws Exception {
+        long rssBefore = detector.rssKb();
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeoutMs * 1_000_000L;
+        double fanOutAlone;
+        double coresAlone;
+        worker.suspend();
+        try {
+            Arrivals.BULK.set(0);
+            double base = emitted();
+            long sent = send(alone, Broadcast.MAX_RATE);
+            long done = awaitEmitted(base, deadline);
+            fanOutAlone = devices / ((done - sent) / 1e9);
+            coresAlone = detector.coresBetween(sent, done);
+        } finally {
+            worker.resume();
+        }
+        long resumed = System.nanoTime();
+        double drain = devices / ((awaitDelivered(alone, deadline) - resumed) / 1e9);
+        reset.run();
+        Arrivals.Summary chatWithout = chat.call();
+        reset.run();
+
+        Arrivals.BULK.set(0);
+        double base = emitted();
+        long sent = send(paced, rate);
+        long[] fannedOut = {0};
+        Thread watcher = Thread.ofPlatform().daemon().name("fan-out-watch").start(() -> {
+            try {
+                fannedOut[0] = awaitEmitted(base, deadline);
+            } catch (Exception e) {
+                // interrupted, or the detector is gone: no figure
+            }
+        });
+        Arrivals.Summary during = chat.call();
+        long delivered = awaitDelivered(paced, deadline);
+        watcher.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+        watcher.interrupt();
+        double fanOutPaced = fannedOut[0] == 0 ? Double.NaN : devices / ((fannedOut[0] - sent) / 1e9);
+        return new Result(devices, fanOutAlone, coresAlone, drain, rate, fanOutPaced, devices / ((delivered - sent) / 1e9),
+                chatWithout, during, rssBefore, detector.maxRssKbSince(t0));
+    }
+
+    /** Publishes a broadcast to all devices; returns when ({@link System#nanoTime()}). */
+    private long send(String id, long rate) {
         if (!id.startsWith(Arrivals.BULK_PREFIX)) {
             throw new IllegalArgumentException("the vendor mocks count " + Arrivals.BULK_PREFIX + "* only");
         }
-        long rssBefore = detector.rssKb();
-        double base = emitted();
-        Arrivals.BULK.set(0);
-        long t0 = System.nanoTime();
+        long t = System.nanoTime();
         producer.send(new ProducerRecord<>(Topics.BROADCASTS, id.getBytes(StandardCharsets.UTF_8), ("""
                 {"v":1,"type":"broadcast","broadcastId":"%s","appId":"%s","audience":{"all":true},\
                 "notification":{"title":"Notice","body":"Maintenance tonight, 2-3 am","route":"app://notice"},\
                 "ttlSeconds":3600,"ratePerSecond":%d}""".formatted(id, Bench.TOPIC, rate)).getBytes(StandardCharsets.UTF_8)));
         producer.flush();
-        long[] fannedOut = {0};
-        Thread watcher = Thread.ofPlatform().daemon().name("fan-out-watch").start(() -> {
-            try {
-                while (emitted() - base < devices) {
-                    Thread.sleep(50);
-                }
-                fannedOut[0] = System.nanoTime();
-            } catch (Exception e) {
-                // interrupted, or the detector is gone: no fan-out figure
+        return t;
+    }
+
+    /** Until the detector emitted every device past {@code base}; returns when. */
+    private long awaitEmitted(double base, long deadline) throws Exception {
+        while (emitted() - base < devices) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the detector emitted only " + (emitted() - base) + " of " + devices
+                        + " (log " + detector.log() + ")");
             }
-        });
-        Arrivals.Summary during = chat.call();
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+            Thread.sleep(250); // rendering the detector's metrics costs it CPU: not too often
+        }
+        return System.nanoTime();
+    }
+
+    /** Until the vendor received every device's push ({@link Arrivals#BULK}); returns when. */
+    private long awaitDelivered(String id, long deadline) throws InterruptedException {
         while (Arrivals.BULK.get() < devices && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        long delivered = System.nanoTime();
-        watcher.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
-        watcher.interrupt();
         if (Arrivals.BULK.get() < devices) {
-            System.out.printf("  broadcast %s: only %,d of %,d delivered in time (detector log %s)%n", id,
-                    Arrivals.BULK.get(), devices, detector.log());
+            System.out.printf("  broadcast %s: only %,d of %,d delivered in time%n", id, Arrivals.BULK.get(), devices);
         }
-        double fanOutSeconds = fannedOut[0] == 0 ? Double.NaN : (fannedOut[0] - t0) / 1e9;
-        return new Result(devices, fanOutSeconds, devices / fanOutSeconds,
-                Arrivals.BULK.get() / ((delivered - t0) / 1e9), chatWithout, during, rssBefore,
-                detector.maxRssKbSince(t0));
+        return System.nanoTime();
     }
 
     /** Devices the detector emitted broadcast jobs for so far. */
@@ -209,9 +257,9 @@ final class BroadcastPhase implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        try (producer) {
-            detector.close();
+    public void close() throws InterruptedException {
+        try (producer; detector) {
+            detector.terminate(); // SIGTERM: it commits, and a JFR recording is written
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.PushJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -77,6 +78,8 @@ public final class DetectorTopology {
     public static final String BROADCAST_COPIES = "broadcast-copies";
     public static final String BROADCASTER = "broadcaster";
     public static final String BULK_JOBS_SINK = "bulk-jobs-sink";
+    /** A broadcast's jobs on the chat lane: written as bytes by the broadcaster, unlike the detector's. */
+    public static final String BROADCAST_CHAT_JOBS_SINK = "broadcast-chat-jobs-sink";
     /** Dead letters of the broadcasts' subtopology: a sink of its own, as a shared one would merge it with the events'. */
     public static final String BROADCASTS_DLQ_SINK = "broadcasts-dlq-sink";
 
@@ -154,15 +157,17 @@ public final class DetectorTopology {
 
         t.addProcessor(BROADCASTER, () -> new BroadcastProcessor(config.broadcasts(), config.defaultTtl(),
                         new Liveness(config.requireGatewayLease(), config.connectionMaxAge()), eventPartitions, metrics,
-                        JOBS_SINK, BULK_JOBS_SINK),
+                        BROADCAST_CHAT_JOBS_SINK, BULK_JOBS_SINK),
                 sourceOf(described, BROADCAST_COPIES + "-repartition"));
         t.addStateStore(DetectorStores.broadcasts(), BROADCASTER);
         t.addStateStore(DetectorStores.broadcastDefinitions(), BROADCASTER);
         t.connectProcessorAndStateStores(BROADCASTER, DetectorStores.DEVICES, DetectorStores.TAGS,
                 DetectorStores.MUTES, DetectorStores.CONNECTIONS);
 
-        t.addSink(JOBS_SINK, config.jobsTopic(), new StringSerializer(), json(PushJob.class), DETECTOR, BROADCASTER);
-        t.addSink(BULK_JOBS_SINK, config.broadcasts().bulkJobsTopic(), new StringSerializer(), json(PushJob.class),
+        t.addSink(JOBS_SINK, config.jobsTopic(), new StringSerializer(), json(PushJob.class), DETECTOR);
+        t.addSink(BROADCAST_CHAT_JOBS_SINK, config.jobsTopic(), new StringSerializer(), new ByteArraySerializer(),
+                BROADCASTER);
+        t.addSink(BULK_JOBS_SINK, config.broadcasts().bulkJobsTopic(), new StringSerializer(), new ByteArraySerializer(),
                 BROADCASTER);
         t.addSink(BROADCASTS_DLQ_SINK, config.dlqTopic(), new StringSerializer(), json(DeadLetter.class),
                 BROADCASTS_DECODE);

@@ -2,19 +2,13 @@ package dev.impush.detector.broadcast;
 
 import dev.impush.detector.logic.CollapseIds;
 import dev.impush.detector.logic.JobFactory;
-import dev.impush.detector.state.RegisteredDevice;
-import dev.impush.model.Contract;
 import dev.impush.model.Lane;
 import dev.impush.model.Priority;
 import dev.impush.model.broadcast.Broadcast;
-import dev.impush.model.broadcast.BroadcastRun;
 import dev.impush.model.broadcast.BroadcastContent;
 import dev.impush.model.broadcast.BroadcastTallies;
 import dev.impush.model.job.Notification;
-import dev.impush.model.job.PushJob;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,11 +40,5 @@ public final class BroadcastJobs {
         Priority priority = b.laneOrDefault() == Lane.CHAT ? Priority.HIGH : Priority.NORMAL;
         return new Notification(c.title(), c.body() == null ? "" : c.body(), null, sound,
                 CollapseIds.of(b.broadcastId()), null, priority, c.silent(), data);
-    }
-
-    /** Devices are at most {@code IMPUSH_DETECTOR_MAX_DEVICES_PER_USER} (64): always one job. */
-    static PushJob job(BroadcastRun run, Notification n, String userId, List<RegisteredDevice> devices, Instant now) {
-        return new PushJob(Contract.VERSION, PushJob.TYPE, jobId(run.broadcastId(), userId), run.broadcastId(), userId,
-                null, n, devices.stream().map(RegisteredDevice::toTarget).toList(), now, run.expiresAt(), null);
     }
 }

@@ -9,8 +9,6 @@ import dev.impush.model.broadcast.BroadcastRun;
 import dev.impush.model.broadcast.BroadcastCancel;
 import dev.impush.model.broadcast.BroadcastCommand;
 import dev.impush.model.job.JobHeaders;
-import dev.impush.model.job.Notification;
-import dev.impush.model.job.PushJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link BroadcastSettings#maxDevicesPerStep()} devices per step in all. The jobs and the progress
  * commit together (exactly-once), so a restart neither repeats nor skips a user.
  */
-public final class BroadcastProcessor implements Processor<String, BroadcastCommand, String, PushJob> {
+public final class BroadcastProcessor implements Processor<String, BroadcastCommand, String, byte[]> {
     private final BroadcastSettings settings;
     private final Duration defaultTtl;
     private final Liveness liveness;
@@ -44,8 +42,8 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
     private final String bulkJobsChild;
     /** Devices each running broadcast may still emit (its rate accrues here between steps). */
     private final Map<String, Double> credit = new HashMap<>();
-    private final Map<String, Notification> notifications = new HashMap<>();
-    private ProcessorContext<String, PushJob> context;
+    private final Map<String, BroadcastJobWriter> writers = new HashMap<>();
+    private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, BroadcastRun> runs;
     private KeyValueStore<String, Broadcast> definitions;
     private FanOut fanOut;
@@ -64,7 +62,7 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
     }
 
     @Override
-    public void init(ProcessorContext<String, PushJob> context) {
+    public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.runs = context.getStateStore(DetectorStores.BROADCASTS);
         this.definitions = context.getStateStore(DetectorStores.BROADCAST_DEFINITIONS);
@@ -133,9 +131,11 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
             credit.put(id, available);
             return 0;
         }
-        Notification n = notifications.computeIfAbsent(id, k -> BroadcastJobs.notification(b));
+        BroadcastJobWriter writer = writers.computeIfAbsent(id, k ->
+                new BroadcastJobWriter(id, BroadcastJobs.notification(b), run.expiresAt()));
         String child = b.laneOrDefault() == Lane.CHAT ? chatJobsChild : bulkJobsChild;
-        BroadcastRun next = fanOut.step(run, b, n, budget, now, job -> emit(job, child, now));
+        BroadcastRun next = fanOut.step(run, b, budget, now, (user, devices) ->
+                emit(user, writer.write(user, devices, now), child, now));
         long emitted = next.devices() - run.devices();
         metrics.broadcastDevices(emitted, next.skipped() - run.skipped());
         if (next.ended()) {
@@ -153,7 +153,7 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
         runs.put(run.broadcastId(), run);
         definitions.delete(run.broadcastId());
         credit.remove(run.broadcastId());
-        notifications.remove(run.broadcastId());
+        writers.remove(run.broadcastId());
     }
 
     private List<BroadcastRun> all() {
@@ -164,9 +164,9 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
         return all;
     }
 
-    private void emit(PushJob job, String child, Instant now) {
+    private void emit(String userId, byte[] job, String child, Instant now) {
         RecordHeaders headers = new RecordHeaders();
         JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.DETECTED.name());
-        context.forward(new Record<>(job.userId(), job, now.toEpochMilli(), headers), child);
+        context.forward(new Record<>(userId, job, now.toEpochMilli(), headers), child);
     }
 }

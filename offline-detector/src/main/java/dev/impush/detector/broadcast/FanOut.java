@@ -13,12 +13,9 @@ import dev.impush.detector.state.UserTags;
 import dev.impush.model.broadcast.Audience;
 import dev.impush.model.broadcast.Broadcast;
 import dev.impush.model.broadcast.BroadcastRun;
-import dev.impush.model.job.Notification;
-import dev.impush.model.job.PushJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -66,10 +63,15 @@ final class FanOut {
         };
     }
 
+    /** Takes the devices of one user that get the broadcast. */
+    @FunctionalInterface
+    interface Emitter {
+        void emit(String userId, List<RegisteredDevice> devices);
+    }
+
     /** Walks {@code run} on, emitting jobs for about {@code budget} devices (a user's devices go together). */
-    BroadcastRun step(BroadcastRun run, Broadcast broadcast, Notification notification, long budget, Instant now,
-                      Consumer<PushJob> emit) {
-        Walk walk = new Walk(run, broadcast, notification, budget, now, emit);
+    BroadcastRun step(BroadcastRun run, Broadcast broadcast, long budget, Instant now, Emitter emit) {
+        Walk walk = new Walk(run, broadcast, budget, now, emit);
         Audience audience = broadcast.audience();
         boolean walkedAll = switch (audience.form()) {
             case ALL -> walk.keyed(devices, run.cursor(), (user, d) -> d);
@@ -86,10 +88,8 @@ final class FanOut {
 
     private final class Walk {
         private final Broadcast broadcast;
-        private final BroadcastRun run;
-        private final Notification notification;
         private final Instant now;
-        private final Consumer<PushJob> emit;
+        private final Emitter emit;
         private long budget;
         private long scanBudget;
         String cursor;
@@ -98,11 +98,8 @@ final class FanOut {
         long emitted;
         long skipped;
 
-        Walk(BroadcastRun run, Broadcast broadcast, Notification notification, long budget, Instant now,
-             Consumer<PushJob> emit) {
-            this.run = run;
+        Walk(BroadcastRun run, Broadcast broadcast, long budget, Instant now, Emitter emit) {
             this.broadcast = broadcast;
-            this.notification = notification;
             this.budget = budget;
             this.scanBudget = budget * SCAN_PER_DEVICE;
             this.now = now;
@@ -167,7 +164,7 @@ final class FanOut {
                 skipped += before - targets.size();
             }
             if (!targets.isEmpty()) {
-                emit.accept(BroadcastJobs.job(run, notification, userId, targets, now));
+                emit.emit(userId, targets);
                 emitted += targets.size();
                 budget -= targets.size();
             }
