@@ -48,7 +48,15 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * feedback-source ─────────────────────────────────────► feedback-decode ──────┤      │ pending-acks, ack-deadlines, mutes
  *                                                                               └──► dlq-sink (push.dlq)  + global gateway-leases
  * gateways-source ─► gateways-update ──► detector-gateway-leases (global store)
+ *
+ * broadcasts-source ─► broadcasts-decode ─► broadcast-copies ─(topic: one copy per events partition)─► broadcaster
+ *                              └─► broadcasts-dlq-sink     stores: detector-broadcasts, -broadcast-definitions;  │
+ *                                                          reads devices, tags, mutes, connections              ▼
+ *                                                      bulk-jobs-sink (push.jobs.bulk), broadcast-chat-jobs-sink (push.jobs)
  * </pre>
+ *
+ * <p>The broadcaster shares the events tasks' stores, so it runs in their tasks: each expands a
+ * broadcast over the users of its own partition ({@link BroadcastProcessor}).
  *
  * <p>{@code events-placement} ({@link PlacementCheck}) sends an event that is not on its user's
  * partition (its producer does not partition as Kafka's Java client does) through the internal topic
