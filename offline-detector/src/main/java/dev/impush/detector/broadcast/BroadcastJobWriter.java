@@ -34,8 +34,11 @@ final class BroadcastJobWriter {
         this.expiresAt = expiresAt.toString();
     }
 
-    /** The job of {@code userId} for {@code devices} (at most 64: one job), made at {@code now}. */
-    byte[] write(String userId, List<RegisteredDevice> devices, Instant now) {
+    /**
+     * The job of {@code userId} for {@code devices} (at most 64: one job), made at {@code createdAt}
+     * (an ISO-8601 instant, the same for a whole step).
+     */
+    byte[] write(String userId, List<RegisteredDevice> devices, String createdAt) {
         ByteArrayBuilder out = new ByteArrayBuilder(notification.length() + 256 + 192 * devices.size());
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
@@ -60,7 +63,7 @@ final class BroadcastJobWriter {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeStringField("createdAt", now.toString());
+            g.writeStringField("createdAt", createdAt);
             g.writeStringField("expiresAt", expiresAt);
             g.writeEndObject();
         } catch (IOException e) {

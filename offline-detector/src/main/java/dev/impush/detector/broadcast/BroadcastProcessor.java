@@ -134,8 +134,9 @@ public final class BroadcastProcessor implements Processor<String, BroadcastComm
         BroadcastJobWriter writer = writers.computeIfAbsent(id, k ->
                 new BroadcastJobWriter(id, BroadcastJobs.notification(b), run.expiresAt()));
         String child = b.laneOrDefault() == Lane.CHAT ? chatJobsChild : bulkJobsChild;
+        String createdAt = now.toString();
         BroadcastRun next = fanOut.step(run, b, budget, now, (user, devices) ->
-                emit(user, writer.write(user, devices, now), child, now));
+                emit(user, writer.write(user, devices, createdAt), child, now));
         long emitted = next.devices() - run.devices();
         metrics.broadcastDevices(emitted, next.skipped() - run.skipped());
         if (next.ended()) {

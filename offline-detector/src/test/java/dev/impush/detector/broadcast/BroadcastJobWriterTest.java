@@ -33,7 +33,7 @@ class BroadcastJobWriterTest {
                         Instant.parse("2026-11-01T00:00:00.5Z")),
                 new RegisteredDevice("d2", Channel.HUAWEI, "tok\\en", "com.example", false, null, false, null));
 
-        byte[] written = new BroadcastJobWriter("b-1", n, expires).write("u/42", devices, NOW);
+        byte[] written = new BroadcastJobWriter("b-1", n, expires).write("u/42", devices, NOW.toString());
 
         Decoded<PushJob> decoded = ContractCodec.jobs(Integer.MAX_VALUE).decode(written);
         PushJob expected = new PushJob(Contract.VERSION, PushJob.TYPE, "broadcast/b-1/u/42", "b-1", "u/42", null, n,

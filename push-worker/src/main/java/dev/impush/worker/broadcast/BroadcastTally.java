@@ -34,9 +34,6 @@ public final class BroadcastTally {
         void add(String broadcastId, Outcome outcome, long devices);
     }
 
-    /** Counts nothing. */
-    public static final BroadcastTally NONE = new BroadcastTally(null);
-
     private final Sink sink;
     private Map<String, long[]> counts = new HashMap<>();
 
@@ -59,7 +56,7 @@ public final class BroadcastTally {
     /** Counts {@code devices} devices of {@code job} as {@code outcome}, if it is a broadcast's job. */
     public void count(PushJob job, Outcome outcome, int devices) {
         String id = BroadcastTallies.broadcastOf(job);
-        if (id == null || sink == null || devices == 0) {
+        if (id == null || devices == 0) {
             return;
         }
         synchronized (this) {

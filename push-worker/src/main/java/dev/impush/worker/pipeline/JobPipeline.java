@@ -178,12 +178,10 @@ public final class JobPipeline {
     /** A send's transition is applied: act on its outcome and settle the duplicates that waited for it. */
     private void sent(Send s, SendResult result) {
         PushTarget target = s.delivery().target();
-        switch (result.outcome()) {
-            case SendOutcome.Delivered d -> tally.count(s.job().job, BroadcastTally.Outcome.DELIVERED, 1);
-            case SendOutcome.InvalidToken t -> tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
-            default -> { } // not final: a retry, or a dead letter that settlement counts
-        }
-        if (result.outcome() instanceof SendOutcome.InvalidToken t) {
+        if (result.outcome() instanceof SendOutcome.Delivered) {
+            tally.count(s.job().job, BroadcastTally.Outcome.DELIVERED, 1);
+        } else if (result.outcome() instanceof SendOutcome.InvalidToken t) {
+            tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
             LOG.info("invalid token {} of device {} on {}: {}", Tokens.mask(target.token()), target.deviceId(),
                     target.channel().wireName(), t.reason());
             publish(s.job(), settlement.feedback(InvalidTokenFeedback.of(s.job().job.userId(), target.deviceId(),
