@@ -86,6 +86,19 @@ public final class Bench implements Callable<Integer> {
     long broadcastRate = 10_000;
     @Option(names = "--detector-heap", description = "-Xmx of the broadcast phase's detector JVM (default ${DEFAULT-VALUE})")
     String detectorHeap = "512m";
+    @Option(names = "--e2e-rate", description = "IM messages/s of the event -> vendor phase: message events through an"
+            + " offline detector (its own JVM) and the 0 ms worker, with routed and acked for connected devices"
+            + " (default ${DEFAULT-VALUE}; 0 skips it)")
+    double e2eRate = 5_000;
+    @Option(names = "--e2e-seconds", description = "length of the event -> vendor phase (default ${DEFAULT-VALUE})")
+    int e2eSeconds = 10;
+    @Option(names = "--e2e-devices", description = "devices (one per user) of the event -> vendor phase (default ${DEFAULT-VALUE})")
+    int e2eDevices = 20_000;
+    @Option(names = "--e2e-online", description = "share of them connected over the long connection (default ${DEFAULT-VALUE})")
+    double e2eOnline = 0.7;
+    @Option(names = "--e2e-commit-ms", split = ",", description = "detector commit intervals of the event -> vendor"
+            + " phase, a detector JVM each (default ${DEFAULT-VALUE}, the product default)")
+    List<Long> e2eCommitMs = List.of(dev.impush.detector.DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis());
     @Option(names = "--curve", split = ",", description = "offered loads of the latency-throughput curve, as shares of"
             + " the worker's measured maximum, each paced for --paced-seconds on an open-loop schedule (default"
             + " ${DEFAULT-VALUE}; the 0.5 step is the half-rate phase)")
@@ -150,7 +163,7 @@ public final class Bench implements Callable<Integer> {
     /** One phase of the worker. */
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
                         double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve, BulkPhase bulk,
-                        BroadcastPhase.Result broadcast) {
+                        BroadcastPhase.Result broadcast, List<E2ePhase.Result> e2e) {
         /** The highest offered load of the curve whose p99 met the target, jobs/s; 0 when none did. */
         double knee() {
             return curve.stream().filter(s -> s.latency().p99Ms() <= P99_TARGET_MS).mapToDouble(Step::rate).max().orElse(0);
@@ -183,6 +196,8 @@ public final class Bench implements Callable<Integer> {
             pacedSeconds = Math.min(pacedSeconds, 3);
             detectorDevices = Math.min(detectorDevices, 10_000);
             detectorMessages = Math.min(detectorMessages, 20_000);
+            e2eSeconds = Math.min(e2eSeconds, 3);
+            e2eDevices = Math.min(e2eDevices, 10_000);
         }
         Files.createDirectories(out);
         long started = System.nanoTime();
@@ -371,6 +386,7 @@ public final class Bench implements Callable<Integer> {
         private final KafkaProducer<byte[], byte[]> producer;
         private final MeasuredJvm w;
         private BroadcastPhase broadcast;
+        private final List<E2ePhase> e2ePhases = new ArrayList<>();
 
         WorkerUnderTest(String tag, RawLimit.Target vendor, boolean paced, boolean curve, String redisUri) throws Exception {
             this.tag = tag;
@@ -459,10 +475,50 @@ public final class Bench implements Callable<Integer> {
             }
             BulkPhase bulk = paced && bulkBacklog > 0 ? withBulkBacklog(run, rate) : null;
             BroadcastPhase.Result bc = curve && broadcastDevices > 0 ? withBroadcast(run, rate) : null;
+            List<E2ePhase.Result> e2e = curve && e2eRate > 0 ? eventToVendor(run) : List.of();
             if (nmt) {
                 nativeMemory(run);
             }
-            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps, bulk, bc);
+            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps, bulk, bc, e2e);
+        }
+
+        /**
+         * IM messages at {@link #e2eRate} through a detector at each of {@link #e2eCommitMs} into this
+         * worker: event -> vendor latency. The detectors start (and are warmed) in run 1 and serve every run.
+         */
+        private List<E2ePhase.Result> eventToVendor(int run) throws Exception {
+            if (e2ePhases.isEmpty()) {
+                for (long commit : e2eCommitMs) {
+                    E2ePhase phase = E2ePhase.start(stack.bootstrapServers(), commit, e2eDevices, e2eOnline, tokens, TOPIC,
+                            topic, bulkTopic, partitions, lingerMs, detectorHeap, detectorThreads,
+                            jfr ? out.toAbsolutePath().resolve("detector-e2e-c" + commit + ".jfr") : null);
+                    e2ePhases.add(phase);
+                    for (int k = 1; k <= 3; k++) {
+                        E2ePhase.Result r = phase.run("e2e-c" + commit + "w" + k + "-m", e2eRate, Math.min(5, e2eSeconds),
+                                this::resetForPhase, 30_000);
+                        System.out.printf("  warm-up %d, event -> vendor, commit %d ms: p99 %.1f ms%n", k, commit,
+                                r.latency().p99Ms());
+                    }
+                }
+            }
+            List<E2ePhase.Result> results = new ArrayList<>();
+            for (E2ePhase phase : e2ePhases) {
+                E2ePhase.Result r = phase.run("r" + run + "e" + phase.commitMs() + "-m", e2eRate, e2eSeconds,
+                        this::resetForPhase, 30_000);
+                Arrivals.Summary l = r.latency();
+                System.out.printf("  event -> vendor at %,.0f messages/s (%,d events, %,d pushed), detector commit %d ms:"
+                        + " p50 %.1f p95 %.1f p99 %.1f p99.9 %.1f ms (detector %.2f cores)%n", r.rate(), r.events(),
+                        l.arrived(), r.commitMs(), l.p50Ms(), l.p95Ms(), l.p99Ms(), l.p999Ms(), r.detectorCores());
+                results.add(r);
+            }
+            return results;
+        }
+
+        /** Before a timed phase: the dedupe store emptied, the ledger cleared, the harness's garbage collected. */
+        private void resetForPhase() {
+            emptyDedupeStore();
+            clearLedger();
+            collectHarnessGarbage();
         }
 
         /**
@@ -480,11 +536,8 @@ public final class Bench implements Callable<Integer> {
             String id = Arrivals.BULK_PREFIX + "bc-r" + run + "-" + tag;
             int[] phase = {0};
             BroadcastPhase.Result r = broadcast.run(id + "-alone", id, broadcastRate, w,
-                    () -> offered(run + "bc" + phase[0]++, rate, pacedSeconds), () -> {
-                        emptyDedupeStore();
-                        clearLedger();
-                        collectHarnessGarbage();
-                    }, timeout() + 2L * broadcastDevices);
+                    () -> offered(run + "bc" + phase[0]++, rate, pacedSeconds), this::resetForPhase,
+                    timeout() + 2L * broadcastDevices);
             Arrivals.Summary without = r.chatWithout();
             System.out.printf("  broadcast to %,d devices: detector alone %,.0f devices/s (%.2f cores), worker drains %,.0f/s;"
                     + " at %,d/s beside chat: fan-out %,.0f/s, delivered %,.0f/s; chat at %,.0f/s p99 %.1f ms without,"
@@ -569,6 +622,9 @@ public final class Bench implements Callable<Integer> {
         @Override
         public void close() throws Exception {
             try (producer; w; BroadcastPhase b = broadcast) {
+                for (E2ePhase phase : e2ePhases) {
+                    phase.close();
+                }
                 w.terminate();
             }
         }
@@ -730,6 +786,11 @@ public final class Bench implements Callable<Integer> {
         return stat(rs, r -> r.w0c() == null ? Double.NaN : f.applyAsDouble(r));
     }
 
+    /** A figure of the event -> vendor phase at the first of {@code --e2e-commit-ms}: none without it. */
+    private static Stat e2eStat(List<Run> rs, java.util.function.ToDoubleFunction<E2ePhase.Result> f) {
+        return stat(rs, r -> r.w0() == null || r.w0().e2e().isEmpty() ? Double.NaN : f.applyAsDouble(r.w0().e2e().getFirst()));
+    }
+
     /** A figure of the broadcast phase: none without {@code --broadcast}. */
     private static Stat broadcastStat(List<Run> rs, java.util.function.ToDoubleFunction<BroadcastPhase.Result> f) {
         return stat(rs, r -> r.w0() == null || r.w0().broadcast() == null ? Double.NaN
@@ -782,6 +843,11 @@ public final class Bench implements Callable<Integer> {
         m.put("limit_worker_cpu_cores_100ms", workerStat(rs, r -> r.wL().cores()));
         m.put("peak_rss_mb", workerStat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
         m.put("knee_jobs_per_s", workerStat(rs, r -> r.w0().curve().isEmpty() ? Double.NaN : r.w0().knee()));
+        m.put("e2e_messages_per_s", e2eStat(rs, E2ePhase.Result::rate));
+        m.put("e2e_p50_ms", e2eStat(rs, e -> e.latency().p50Ms()));
+        m.put("e2e_p99_ms", e2eStat(rs, e -> e.latency().p99Ms()));
+        m.put("e2e_p999_ms", e2eStat(rs, e -> e.latency().p999Ms()));
+        m.put("e2e_detector_cpu_cores", e2eStat(rs, E2ePhase.Result::detectorCores));
         m.put("broadcast_fan_out_alone_devices_per_s", broadcastStat(rs, BroadcastPhase.Result::fanOutAlonePerSecond));
         m.put("broadcast_drain_devices_per_s", broadcastStat(rs, BroadcastPhase.Result::drainPerSecond));
         m.put("broadcast_fan_out_devices_per_s", broadcastStat(rs, BroadcastPhase.Result::fanOutPerSecond));
@@ -819,6 +885,12 @@ public final class Bench implements Callable<Integer> {
             {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
             {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
             {"worker peak RSS MB", "peak_rss_mb", "%.0f", "target <= 320"},
+            {"event -> vendor: IM messages/s", "e2e_messages_per_s", "%,.0f", Math.round(100 * e2eOnline)
+                + " % online, detector commit " + (e2eCommitMs.isEmpty() ? "" : e2eCommitMs.getFirst()) + " ms"},
+            {"  event -> vendor p50 ms", "e2e_p50_ms", "%.1f", ""},
+            {"  event -> vendor p99 ms", "e2e_p99_ms", "%.1f", "target <= 250"},
+            {"  event -> vendor p99.9 ms", "e2e_p999_ms", "%.1f", ""},
+            {"  detector CPU cores meanwhile", "e2e_detector_cpu_cores", "%.2f", ""},
             {"broadcast to " + String.format(Locale.ROOT, "%,d", broadcastDevices) + " devices: fan-out/s, detector alone",
                 "broadcast_fan_out_alone_devices_per_s", "%,.0f", "target >= 50,000"},
             {"  worker drains devices/s", "broadcast_drain_devices_per_s", "%,.0f", ""},
@@ -873,6 +945,19 @@ public final class Bench implements Callable<Integer> {
         curve.forEach(c -> curveNode.addObject().put("load", c.load()).put("jobs_per_s", round(c.rate()))
                 .put("p50_ms", round(c.p50())).put("p99_ms", round(c.p99().median())).put("p999_ms", round(c.p999()))
                 .put("p99_ms_min", round(c.p99().min())).put("p99_ms_max", round(c.p99().max())));
+        ArrayNode e2eNode = root.putArray("e2e");
+        for (int j = 0; !rs.isEmpty() && rs.getFirst().w0() != null && j < rs.getFirst().w0().e2e().size(); j++) {
+            int at = j;
+            java.util.function.Function<java.util.function.ToDoubleFunction<E2ePhase.Result>, Stat> over =
+                    f -> stat(rs, r -> r.w0() == null ? Double.NaN : f.applyAsDouble(r.w0().e2e().get(at)));
+            Stat p99 = over.apply(e -> e.latency().p99Ms());
+            e2eNode.addObject().put("commit_ms", rs.getFirst().w0().e2e().get(j).commitMs())
+                    .put("messages_per_s", round(over.apply(E2ePhase.Result::rate).median()))
+                    .put("p50_ms", round(over.apply(e -> e.latency().p50Ms()).median()))
+                    .put("p99_ms", round(p99.median())).put("p99_ms_min", round(p99.min())).put("p99_ms_max", round(p99.max()))
+                    .put("p999_ms", round(over.apply(e -> e.latency().p999Ms()).median()))
+                    .put("detector_cpu_cores", round(over.apply(E2ePhase.Result::detectorCores).median()));
+        }
         ArrayNode p99Runs = root.putArray("p99_ms_runs");
         rs.stream().filter(r -> r.w0() != null).forEach(r -> p99Runs.add(round(r.w0().paced().p99Ms())));
         ObjectNode params = root.putObject("params");
@@ -882,6 +967,8 @@ public final class Bench implements Callable<Integer> {
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("ack_mix_online", ackMix).put("detector_threads", detectorThreads)
                 .put("detector_commit_ms", detectorCommitMs).put("detector_partitioner", detectorPartitioner)
+                .put("e2e_rate", e2eRate).put("e2e_seconds", e2eSeconds).put("e2e_devices", e2eDevices)
+                .put("e2e_online", e2eOnline).put("e2e_commit_ms", e2eCommitMs.toString())
                 .put("redis_cluster", redisCluster)
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
@@ -905,6 +992,11 @@ public final class Bench implements Callable<Integer> {
                 r.w0().curve().forEach(s -> steps.addObject().put("load", s.load()).put("jobs_per_s", round(s.rate()))
                         .put("p50_ms", round(s.latency().p50Ms())).put("p99_ms", round(s.latency().p99Ms()))
                         .put("p999_ms", round(s.latency().p999Ms())));
+                ArrayNode e2eRuns = o.putArray("e2e");
+                r.w0().e2e().forEach(e -> e2eRuns.addObject().put("commit_ms", e.commitMs()).put("messages", e.messages())
+                        .put("events", e.events()).put("pushed", e.latency().arrived())
+                        .put("p50_ms", round(e.latency().p50Ms())).put("p99_ms", round(e.latency().p99Ms()))
+                        .put("p999_ms", round(e.latency().p999Ms())).put("detector_cpu_cores", round(e.detectorCores())));
                 ObjectNode ts = o.putObject("per_second");
                 ts.set("worker_0ms", perSecond(r.w0().preload().per100ms()));
                 ts.set("worker_100ms", perSecond(r.wL().preload().per100ms()));

@@ -7,30 +7,17 @@ import dev.impush.model.broadcast.Broadcast;
 import dev.impush.model.codec.Json;
 import dev.impush.model.event.DeviceEvent;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -59,19 +46,15 @@ final class BroadcastPhase implements AutoCloseable {
     }
 
     private final int devices;
-    private final String bootstrap;
+    private final DetectorJvm detectorJvm;
     private final MeasuredJvm detector;
-    private final URI metrics;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final KafkaProducer<byte[], byte[]> producer;
     private double loadSeconds;
 
-    private BroadcastPhase(int devices, String bootstrap, MeasuredJvm detector, URI metrics,
-                           KafkaProducer<byte[], byte[]> producer) {
+    private BroadcastPhase(int devices, DetectorJvm detectorJvm, KafkaProducer<byte[], byte[]> producer) {
         this.devices = devices;
-        this.bootstrap = bootstrap;
-        this.detector = detector;
-        this.metrics = metrics;
+        this.detectorJvm = detectorJvm;
+        this.detector = detectorJvm.jvm();
         this.producer = producer;
     }
 
@@ -94,23 +77,12 @@ final class BroadcastPhase implements AutoCloseable {
                             tokens.get(i % tokens.size()), appTopic, false, "en-US", true, at))));
         }
         producer.flush();
-        int port = freePort();
-        Map<String, String> env = new HashMap<>();
-        env.put("IMPUSH_KAFKA_BOOTSTRAP", bootstrap);
-        env.put("IMPUSH_TOPIC_JOBS", jobsTopic);
-        env.put("IMPUSH_TOPIC_JOBS_BULK", bulkTopic);
-        env.put("IMPUSH_DETECTOR_APP_ID", APP_ID);
-        env.put("IMPUSH_DETECTOR_STATE_DIR", Files.createTempDirectory("impush-bench-detector").toString());
-        env.put("IMPUSH_DETECTOR_REPLICATION_FACTOR", "1");
-        env.put("IMPUSH_DETECTOR_THREADS", Integer.toString(threads));
-        env.put("IMPUSH_OPS_PORT", Integer.toString(port));
-        env.put("IMPUSH_LOG_LEVEL", "WARN");
         long t0 = System.nanoTime();
-        MeasuredJvm detector = MeasuredJvm.start("dev.impush.detector.OfflineDetectorMain", env, heap, List.of(), jfrFile);
-        BroadcastPhase phase = new BroadcastPhase(devices, bootstrap, detector,
-                URI.create("http://127.0.0.1:" + port + "/metrics"), producer);
+        BroadcastPhase phase = new BroadcastPhase(devices, DetectorJvm.start(bootstrap, APP_ID, Map.of(
+                "IMPUSH_TOPIC_JOBS", jobsTopic, "IMPUSH_TOPIC_JOBS_BULK", bulkTopic,
+                "IMPUSH_DETECTOR_THREADS", Integer.toString(threads)), heap, jfrFile), producer);
         try {
-            phase.awaitCaughtUp(Duration.ofMinutes(10));
+            phase.detectorJvm.awaitCaughtUp(Duration.ofMinutes(10));
         } catch (Exception e) {
             phase.close();
             throw e;
@@ -218,48 +190,13 @@ final class BroadcastPhase implements AutoCloseable {
 
     /** Devices the detector emitted broadcast jobs for so far. */
     private double emitted() throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = EMITTED.matcher(body);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    /** Until the detector's group has committed {@code im.events} up to its end. */
-    private void awaitCaughtUp(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get().get(Topics.EVENTS).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(Topics.EVENTS, p.partition()), OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get();
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(APP_ID).partitionsToOffsetAndMetadata().get();
-                if (ends.entrySet().stream().allMatch(e -> {
-                    OffsetAndMetadata c = committed.get(e.getKey());
-                    return c != null && c.offset() >= e.getValue().offset();
-                })) {
-                    return;
-                }
-                if (!detector.isAlive()) {
-                    throw new IllegalStateException("the detector exited (log " + detector.log() + ")");
-                }
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("the detector did not read the registrations in time (log " + detector.log() + ")");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return detectorJvm.metric(EMITTED);
     }
 
     @Override
     public void close() throws InterruptedException {
-        try (producer; detector) {
-            detector.terminate(); // SIGTERM: it commits, and a JFR recording is written
+        try (producer) {
+            detectorJvm.close();
         }
     }
 }
