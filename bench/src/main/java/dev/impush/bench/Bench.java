@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleFunction;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,6 +100,10 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--e2e-commit-ms", split = ",", description = "detector commit intervals of the event -> vendor"
             + " phase, a detector JVM each (default ${DEFAULT-VALUE}, the product default)")
     List<Long> e2eCommitMs = List.of(dev.impush.detector.DetectorConfig.DEFAULT_COMMIT_INTERVAL.toMillis());
+    @Option(names = "--channel-jobs", description = "jobs per channel phase: every vendor channel alone (worker and the"
+            + " channel's own client against the same mock) and mixed, as in the quickstart (default ${DEFAULT-VALUE};"
+            + " 0 skips it)")
+    int channelJobs = 20_000;
     @Option(names = "--curve", split = ",", description = "offered loads of the latency-throughput curve, as shares of"
             + " the worker's measured maximum, each paced for --paced-seconds on an open-loop schedule (default"
             + " ${DEFAULT-VALUE}; the 0.5 step is the half-rate phase)")
@@ -113,6 +118,9 @@ public final class Bench implements Callable<Integer> {
     List<String> workerJavaOpts = new ArrayList<>();
     @Option(names = "--worker-env", description = "extra worker environment, KEY=VALUE (repeatable), e.g. IMPUSH_WORKER_MAX_IN_FLIGHT=20000")
     Map<String, String> workerEnv = new LinkedHashMap<>();
+    @Option(names = "--detector-env", description = "extra environment of the detector JVMs (--e2e-rate, --broadcast),"
+            + " KEY=VALUE (repeatable), e.g. IMPUSH_KAFKA_PROPERTY_PRODUCER_COMPRESSION_TYPE=zstd")
+    Map<String, String> detectorEnv = new LinkedHashMap<>();
     @Option(names = "--nmt", description = "track the worker JVMs' native memory (-XX:NativeMemoryTracking=summary) and,"
             + " after each run, print what the heap, class metadata, threads, code, GC and direct buffers take"
             + " (bench-results/nmt-<worker>-r<run>.txt)")
@@ -184,7 +192,7 @@ public final class Bench implements Callable<Integer> {
 
     /** One run; {@code w0c} is the worker on a Redis Cluster ({@code --redis-cluster}), else null. */
     record Run(Arrivals.Summary limit0, WorkerResult w0, Arrivals.Summary limitL, WorkerResult wL, WorkerResult w0c,
-               DetectorBench.Result detector, DetectorBench.Result detectorAcks) {}
+               DetectorBench.Result detector, DetectorBench.Result detectorAcks, ChannelsPhase.Result channels) {}
 
     @Override
     public Integer call() throws Exception {
@@ -198,6 +206,7 @@ public final class Bench implements Callable<Integer> {
             detectorMessages = Math.min(detectorMessages, 20_000);
             e2eSeconds = Math.min(e2eSeconds, 3);
             e2eDevices = Math.min(e2eDevices, 10_000);
+            channelJobs = Math.min(channelJobs, 5_000);
         }
         Files.createDirectories(out);
         long started = System.nanoTime();
@@ -232,7 +241,7 @@ public final class Bench implements Callable<Integer> {
             if (!detectorOnly) {
                 // The raw client and the vendor servers share this JVM: warm them until the limit stops
                 // rising (C2 keeps improving them for several rounds), else run 1 understates the limit.
-                warmUntilFlat("raw limit 0 ms", "/s", 12, Bench::ownCompileMillis,
+                warmUntilFlat("raw limit 0 ms", rate("/s"), 12, Bench::ownCompileMillis,
                         w -> limit(fast, "warm" + w + "-m", Math.max(jobs, warmup)).perSecond());
                 limit(slowT, "warmL-m", Math.max(1, warmup / 4));
             }
@@ -242,10 +251,10 @@ public final class Bench implements Callable<Integer> {
             List<DetectorBench.Result> detector = new ArrayList<>();
             List<DetectorBench.Result> detectorAcks = new ArrayList<>();
             if (!noDetector) {
-                warmUntilFlat("detector", " events/s", 8, Bench::ownCompileMillis, w -> detector("warmd" + w, offlineRatio)
+                warmUntilFlat("detector", rate(" events/s"), 8, Bench::ownCompileMillis, w -> detector("warmd" + w, offlineRatio)
                         .eventsPerSecond());
                 if (ackMix > 0) {
-                    warmUntilFlat("detector, ack mix", " events/s", 4, Bench::ownCompileMillis,
+                    warmUntilFlat("detector, ack mix", rate(" events/s"), 4, Bench::ownCompileMillis,
                             w -> detector("warma" + w, 1 - ackMix).eventsPerSecond());
                 }
                 for (int r = 1; r <= runs; r++) {
@@ -262,7 +271,7 @@ public final class Bench implements Callable<Integer> {
             if (detectorOnly) {
                 for (int r = 0; r < runs && !detector.isEmpty(); r++) {
                     results.add(new Run(null, null, null, null, null, detector.get(r),
-                            detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
+                            detectorAcks.isEmpty() ? null : detectorAcks.get(r), null));
                 }
             } else {
                 workers(fast, slowT, detector, detectorAcks, results);
@@ -336,13 +345,43 @@ public final class Bench implements Callable<Integer> {
                     wL.add(w);
                 }
             }
+            List<ChannelsPhase.Result> channels = channelJobs > 0 ? channels() : List.of();
             for (int r = 0; r < runs; r++) {
                 results.add(new Run(limits0.get(r), w0.get(r), limitsL.get(r), wL.get(r), w0c.isEmpty() ? null : w0c.get(r),
-                        detector.isEmpty() ? null : detector.get(r), detectorAcks.isEmpty() ? null : detectorAcks.get(r)));
+                        detector.isEmpty() ? null : detector.get(r), detectorAcks.isEmpty() ? null : detectorAcks.get(r),
+                        channels.isEmpty() ? null : channels.get(r)));
             }
         } finally {
             Arrivals.CURRENT.set(null);
         }
+    }
+
+    /**
+     * Every channel alone and mixed ({@link ChannelsPhase}), one worker JVM warmed once, in every run;
+     * each run's channel figures.
+     */
+    private List<ChannelsPhase.Result> channels() throws Exception {
+        List<ChannelsPhase.Result> results = new ArrayList<>();
+        try (ChannelsPhase phase = ChannelsPhase.start(stack.bootstrapServers(), stack.redisUri(), partitions,
+                Math.max(1_000, channelJobs / 2), window, workerHeap, workerEnv,
+                jfr ? out.toAbsolutePath().resolve("worker-channels.jfr") : null, () -> {
+                    emptyDedupeStore();
+                    collectHarnessGarbage();
+                })) {
+            warmUntilFlat("worker, all channels", rate("/s"), maxWorkerWarmups, phase::workerCompileMillis,
+                    w -> phase.mixedRound("w" + w, warmup, timeout()));
+            phase.warmClients(warmup, timeout());
+            for (int r = 1; r <= runs; r++) {
+                ChannelsPhase.Result res = phase.run(r, channelJobs, timeout());
+                System.out.printf("run %d/%d, channels: mixed %,.0f jobs/s%n", r, runs, res.mixedPerSecond());
+                for (ChannelsPhase.ChannelResult c : res.channels()) {
+                    System.out.printf("  %-7s worker %,8.0f/s  own client %,8.0f/s  ratio %.2f  (%.0f ms CPU per 1,000 jobs)%n",
+                            c.channel().wireName(), c.workerPerSecond(), c.limitPerSecond(), c.ratio(), c.workerCpuMsPer1k());
+                }
+                results.add(res);
+            }
+        }
+        return results;
     }
 
     /** One detector run of the bench's population with {@code offline} of the devices offline. */
@@ -430,7 +469,7 @@ public final class Bench implements Callable<Integer> {
             double warmRate = 0;
             if (warmup > 0) {
                 // warmed like the raw client and the detector: a worker in service has long been compiled
-                warmRate = warmUntilFlat("worker " + tag, "/s", maxWorkerWarmups, w::compileMillis, round -> {
+                warmRate = warmUntilFlat("worker " + tag, rate("/s"), maxWorkerWarmups, w::compileMillis, round -> {
                     Jobs warm = prepare(tag + "w" + round + "-m", warmup);
                     if (!preloadAndAwait(producer, topic, warm, w, timeout())) {
                         System.out.printf("  worker %s warm-up: only %,d of %,d delivered in time%n", tag,
@@ -490,15 +529,14 @@ public final class Bench implements Callable<Integer> {
             if (e2ePhases.isEmpty()) {
                 for (long commit : e2eCommitMs) {
                     E2ePhase phase = E2ePhase.start(stack.bootstrapServers(), commit, e2eDevices, e2eOnline, tokens, TOPIC,
-                            topic, bulkTopic, partitions, lingerMs, detectorHeap, detectorThreads,
+                            topic, bulkTopic, partitions, lingerMs, detectorHeap, detectorThreads, detectorEnv,
                             jfr ? out.toAbsolutePath().resolve("detector-e2e-c" + commit + ".jfr") : null);
                     e2ePhases.add(phase);
-                    for (int k = 1; k <= 3; k++) {
-                        E2ePhase.Result r = phase.run("e2e-c" + commit + "w" + k + "-m", e2eRate, Math.min(5, e2eSeconds),
-                                this::resetForPhase, 30_000);
-                        System.out.printf("  warm-up %d, event -> vendor, commit %d ms: p99 %.1f ms%n", k, commit,
-                                r.latency().p99Ms());
-                    }
+                    // warmed like the worker: until the detector's JIT has settled and the p99 stops falling
+                    warmUntilFlat("event -> vendor, commit " + commit + " ms",
+                            v -> String.format(Locale.ROOT, "p99 %,.1f ms", 1000 / v), Math.min(15, maxWorkerWarmups),
+                            phase::compileMillis, k -> 1000 / phase.run("e2e-c" + commit + "w" + k + "-m", e2eRate,
+                                    Math.min(5, e2eSeconds), this::resetForPhase, 30_000).latency().p99Ms());
                 }
             }
             List<E2ePhase.Result> results = new ArrayList<>();
@@ -529,7 +567,7 @@ public final class Bench implements Callable<Integer> {
         private BroadcastPhase.Result withBroadcast(int run, double rate) throws Exception {
             if (broadcast == null) {
                 broadcast = BroadcastPhase.start(stack.bootstrapServers(), broadcastDevices, tokens, TOPIC, topic,
-                        bulkTopic, detectorHeap, detectorThreads, jfr ? out.toAbsolutePath().resolve("detector-broadcast.jfr") : null);
+                        bulkTopic, detectorHeap, detectorThreads, detectorEnv, jfr ? out.toAbsolutePath().resolve("detector-broadcast.jfr") : null);
                 System.out.printf("  broadcast: %,d devices registered; the detector read them in %.0f s (RSS %d MB)%n",
                         broadcastDevices, broadcast.loadSeconds(), broadcast.detectorRssKb() / 1024);
             }
@@ -640,9 +678,11 @@ public final class Bench implements Callable<Integer> {
      * counts its compiler threads' time) and the round was less than 5 % faster than the best so far,
      * from the third round on. C2 keeps improving the code for many rounds; a measurement on
      * half-compiled code says little about a service that runs for weeks, and a rate alone stops
-     * too early when one round is noisy. Returns the last round's rate.
+     * too early when one round is noisy. The rate may be any figure where higher is better; {@code show}
+     * prints it. Returns the last round's rate.
      */
-    private static double warmUntilFlat(String what, String unit, int maxRounds, LongSupplier compileMillis, Round round)
+    private static double warmUntilFlat(String what, DoubleFunction<String> show, int maxRounds, LongSupplier compileMillis,
+                                        Round round)
             throws Exception {
         double best = 0;
         double rate = 0;
@@ -651,7 +691,7 @@ public final class Bench implements Callable<Integer> {
             long t0 = System.nanoTime();
             rate = round.rate(w);
             double compiling = (compileMillis.getAsLong() - c0) / ((System.nanoTime() - t0) / 1e6);
-            System.out.printf("  warm-up %d, %s: %,9.0f%s  (JIT busy %.0f %% of the round)%n", w, what, rate, unit,
+            System.out.printf("  warm-up %d, %s: %s  (JIT busy %.0f %% of the round)%n", w, what, show.apply(rate),
                     compiling * 100);
             if (w >= 3 && compiling <= 0.05 && rate < best * 1.05) {
                 return rate;
@@ -659,6 +699,11 @@ public final class Bench implements Callable<Integer> {
             best = Math.max(best, rate);
         }
         return rate;
+    }
+
+    /** Shows a warm-up round's rate in {@code unit}. */
+    private static DoubleFunction<String> rate(String unit) {
+        return v -> String.format(Locale.ROOT, "%,9.0f%s", v, unit);
     }
 
     /** Time this JVM's compiler threads spent compiling, in ms. */
@@ -935,7 +980,6 @@ public final class Bench implements Callable<Integer> {
                         c.p999()));
             }
         }
-        System.out.print(t);
 
         ObjectNode root = Json.mapper().createObjectNode();
         m.forEach((k, s) -> root.put(k, round(s.median())));
@@ -945,6 +989,33 @@ public final class Bench implements Callable<Integer> {
         curve.forEach(c -> curveNode.addObject().put("load", c.load()).put("jobs_per_s", round(c.rate()))
                 .put("p50_ms", round(c.p50())).put("p99_ms", round(c.p99().median())).put("p999_ms", round(c.p999()))
                 .put("p99_ms_min", round(c.p99().min())).put("p99_ms_max", round(c.p99().max())));
+        List<Run> withChannels = rs.stream().filter(r -> r.channels() != null).toList();
+        ArrayNode channelsNode = root.putArray("channels");
+        if (!withChannels.isEmpty()) {
+            t.append(String.format(Locale.ROOT, "%nchannels alone, worker vs the channel's own client on the same mock (medians):%n"));
+            t.append(String.format(Locale.ROOT, "  %-8s %10s %12s %6s %17s %12s%n", "channel", "worker/s", "client/s", "ratio",
+                    "ratio min - max", "CPU ms/1k"));
+            for (int j = 0; j < withChannels.getFirst().channels().channels().size(); j++) {
+                int at = j;
+                java.util.function.Function<java.util.function.ToDoubleFunction<ChannelsPhase.ChannelResult>, Stat> over =
+                        f -> stat(withChannels, r -> f.applyAsDouble(r.channels().channels().get(at)));
+                Stat ratio = over.apply(ChannelsPhase.ChannelResult::ratio);
+                String name = withChannels.getFirst().channels().channels().get(j).channel().wireName();
+                double worker = over.apply(ChannelsPhase.ChannelResult::workerPerSecond).median();
+                double client = over.apply(ChannelsPhase.ChannelResult::limitPerSecond).median();
+                double cpu = over.apply(ChannelsPhase.ChannelResult::workerCpuMsPer1k).median();
+                t.append(String.format(Locale.ROOT, "  %-8s %,10.0f %,12.0f %6.2f %17s %12.0f%n", name, worker, client,
+                        ratio.median(), String.format(Locale.ROOT, "%.2f - %.2f", ratio.min(), ratio.max()), cpu));
+                channelsNode.addObject().put("channel", name).put("worker_jobs_per_s", round(worker))
+                        .put("client_jobs_per_s", round(client)).put("ratio", round(ratio.median()))
+                        .put("ratio_min", round(ratio.min())).put("ratio_max", round(ratio.max()))
+                        .put("worker_cpu_ms_per_1k_jobs", round(cpu));
+            }
+            Stat mix = stat(withChannels, r -> r.channels().mixedPerSecond());
+            t.append(String.format(Locale.ROOT, "  mixed    %,10.0f jobs/s (%,.0f - %,.0f)%n", mix.median(), mix.min(), mix.max()));
+            root.put("channels_mixed_jobs_per_s", round(mix.median()));
+        }
+        System.out.print(t);
         ArrayNode e2eNode = root.putArray("e2e");
         for (int j = 0; !rs.isEmpty() && rs.getFirst().w0() != null && j < rs.getFirst().w0().e2e().size(); j++) {
             int at = j;
@@ -973,6 +1044,7 @@ public final class Bench implements Callable<Integer> {
                 .put("cores", Runtime.getRuntime().availableProcessors()).put("finished_at", Instant.now().toString())
                 .put("seconds", round(seconds));
         workerEnv.forEach((k, v) -> params.put("worker_env." + k, v));
+        detectorEnv.forEach((k, v) -> params.put("detector_env." + k, v));
         if (!workerJavaOpts.isEmpty()) {
             params.put("worker_java_opts", String.join(" ", workerJavaOpts));
         }

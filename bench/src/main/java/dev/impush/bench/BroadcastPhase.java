@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,7 +65,8 @@ final class BroadcastPhase implements AutoCloseable {
      * when not null, records the detector with JFR.
      */
     static BroadcastPhase start(String bootstrap, int devices, List<String> tokens, String appTopic, String jobsTopic,
-                                String bulkTopic, String heap, int threads, Path jfrFile) throws Exception {
+                                String bulkTopic, String heap, int threads, Map<String, String> detectorEnv, Path jfrFile)
+            throws Exception {
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 10, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
@@ -78,9 +80,10 @@ final class BroadcastPhase implements AutoCloseable {
         }
         producer.flush();
         long t0 = System.nanoTime();
-        BroadcastPhase phase = new BroadcastPhase(devices, DetectorJvm.start(bootstrap, APP_ID, Map.of(
-                "IMPUSH_TOPIC_JOBS", jobsTopic, "IMPUSH_TOPIC_JOBS_BULK", bulkTopic,
-                "IMPUSH_DETECTOR_THREADS", Integer.toString(threads)), heap, jfrFile), producer);
+        Map<String, String> env = new HashMap<>(detectorEnv);
+        env.putAll(Map.of("IMPUSH_TOPIC_JOBS", jobsTopic, "IMPUSH_TOPIC_JOBS_BULK", bulkTopic,
+                "IMPUSH_DETECTOR_THREADS", Integer.toString(threads)));
+        BroadcastPhase phase = new BroadcastPhase(devices, DetectorJvm.start(bootstrap, APP_ID, env, heap, jfrFile), producer);
         try {
             phase.detectorJvm.awaitCaughtUp(Duration.ofMinutes(10));
         } catch (Exception e) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -65,7 +66,7 @@ final class E2ePhase implements AutoCloseable {
      */
     static E2ePhase start(String bootstrap, long commitMs, int devices, double onlineShare, List<String> tokens,
                           String appTopic, String jobsTopic, String bulkTopic, int partitions, int lingerMs,
-                          String heap, int threads, Path jfrFile) throws Exception {
+                          String heap, int threads, Map<String, String> detectorEnv, Path jfrFile) throws Exception {
         String tag = "e2e-c" + commitMs;
         String events = "bench." + tag + ".events";
         String gateways = "bench." + tag + ".gateways";
@@ -91,11 +92,12 @@ final class E2ePhase implements AutoCloseable {
                     online[i] ? GATEWAY : null, at))));
         }
         producer.flush();
-        DetectorJvm detector = DetectorJvm.start(bootstrap, "bench-" + tag, Map.of(
-                "IMPUSH_TOPIC_EVENTS", events, "IMPUSH_TOPIC_GATEWAYS", gateways,
+        Map<String, String> env = new HashMap<>(detectorEnv);
+        env.putAll(Map.of("IMPUSH_TOPIC_EVENTS", events, "IMPUSH_TOPIC_GATEWAYS", gateways,
                 "IMPUSH_TOPIC_JOBS", jobsTopic, "IMPUSH_TOPIC_JOBS_BULK", bulkTopic,
                 "IMPUSH_DETECTOR_COMMIT_INTERVAL_MS", Long.toString(commitMs),
-                "IMPUSH_DETECTOR_THREADS", Integer.toString(threads)), heap, jfrFile);
+                "IMPUSH_DETECTOR_THREADS", Integer.toString(threads)));
+        DetectorJvm detector = DetectorJvm.start(bootstrap, "bench-" + tag, env, heap, jfrFile);
         E2ePhase phase = new E2ePhase(commitMs, events, users, online, producer, detector);
         try {
             detector.awaitCaughtUp(Duration.ofMinutes(5));
@@ -108,6 +110,11 @@ final class E2ePhase implements AutoCloseable {
 
     long commitMs() {
         return commitMs;
+    }
+
+    /** CPU time of the detector's JIT compiler threads so far, ms. */
+    long compileMillis() {
+        return detector.jvm().compileMillis();
     }
 
     /**
