@@ -191,6 +191,7 @@ final class ChannelsPhase implements AutoCloseable {
         Arrivals.CURRENT.set(arrivals);
         Semaphore inFlight = new Semaphore(window);
         LongAdder failed = new LongAdder();
+        java.util.concurrent.atomic.AtomicReference<Object> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         long t0 = System.nanoTime();
         java.util.Arrays.fill(arrivals.produced, t0);
         for (Delivery d : deliveries) {
@@ -198,6 +199,7 @@ final class ChannelsPhase implements AutoCloseable {
             client.send(d).whenComplete((outcome, error) -> {
                 if (error != null || !(outcome instanceof SendOutcome.Delivered)) {
                     failed.increment();
+                    firstFailure.compareAndSet(null, error != null ? error : outcome);
                 }
                 inFlight.release();
             });
@@ -205,7 +207,8 @@ final class ChannelsPhase implements AutoCloseable {
         inFlight.acquire(window);
         inFlight.release(window);
         if (failed.sum() > 0 || !arrivals.await(timeoutMs)) {
-            System.out.printf("  %s client: %,d of %,d failed, %,d arrived%n", c.wireName(), failed.sum(), n, arrivals.count());
+            System.out.printf("  %s client: %,d of %,d failed (first: %s), %,d arrived%n", c.wireName(), failed.sum(), n,
+                    firstFailure.get(), arrivals.count());
         }
         return arrivals.summary();
     }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * FCM HTTP v1: one {@code POST /v1/projects/{projectId}/messages:send} per device token, at most
- * {@link FcmConfig#maxConcurrency()} in flight, authorized with an OAuth 2.0 access token that a
+ * {@link VendorSettings#maxConcurrency()} in flight, authorized with an OAuth 2.0 access token that a
  * Google service account obtains by signing a JWT ({@link GoogleServiceAccount}), one fetch at a time
  * and renewed ahead of its expiry ({@link AuthTokenCache}).
  *
@@ -41,7 +41,7 @@ public final class FcmChannel extends HttpChannel {
     private final FcmResponses responses;
 
     private FcmChannel(FcmConfig config, Clock clock) {
-        super(Channel.FCM, "FCM", config.settings().http(config.maxConcurrency()));
+        super(Channel.FCM, "FCM", config.settings());
         this.config = config;
         this.clock = clock;
         this.auth = switch (config.credentials()) {
@@ -58,7 +58,7 @@ public final class FcmChannel extends HttpChannel {
     /** Builds the channel; no network call is made until the first send. */
     public static FcmChannel create(FcmConfig config, Clock clock) {
         log.info("FCM channel for project {} via {} (max {} in flight, {})", config.projectId(),
-                config.settings().baseUrl(), config.maxConcurrency(), config.credentials());
+                config.settings().baseUrl(), config.settings().maxConcurrency(), config.credentials());
         return new FcmChannel(config, clock);
     }
 

@@ -18,10 +18,9 @@ import java.util.Optional;
  * @param credentials    a service account (production) or a static access token (mocks, tests)
  * @param settings       base URL ({@code https://fcm.googleapis.com}; a local URL points the channel
  *                       at a mock), timeout, backoff after {@code QUOTA_EXCEEDED} without
- *                       {@code Retry-After}, quota zone (UTC)
- * @param maxConcurrency requests in flight at once; more wait (holding no thread) for a place
+ *                       {@code Retry-After}, quota zone (UTC), requests in flight at once (256)
  */
-public record FcmConfig(String projectId, Credentials credentials, VendorSettings settings, int maxConcurrency) {
+public record FcmConfig(String projectId, Credentials credentials, VendorSettings settings) {
 
     public static final String PROJECT_ID = "IMPUSH_FCM_PROJECT_ID";
     public static final String CREDENTIALS_FILE = "IMPUSH_FCM_CREDENTIALS_FILE";
@@ -32,9 +31,9 @@ public record FcmConfig(String projectId, Credentials credentials, VendorSetting
     public static final String TIMEOUT_MS = "IMPUSH_FCM_TIMEOUT_MS";
     public static final String RATE_LIMIT_BACKOFF_MS = "IMPUSH_FCM_RATE_LIMIT_BACKOFF_MS";
 
+    /** Over HTTP/2 requests share connections; the JDK client fails those beyond the stream limit (JDK-8225647). */
     public static final VendorSettings DEFAULT_SETTINGS = new VendorSettings(URI.create("https://fcm.googleapis.com"),
-            VendorSettings.DEFAULT_TIMEOUT, VendorSettings.DEFAULT_RATE_LIMIT_BACKOFF, ZoneOffset.UTC);
-    public static final int DEFAULT_MAX_CONCURRENCY = 256;
+            VendorSettings.DEFAULT_TIMEOUT, VendorSettings.DEFAULT_RATE_LIMIT_BACKOFF, ZoneOffset.UTC, 256);
 
     /** What requests authenticate with: a {@link GoogleServiceAccount} or a {@link StaticAccessToken}. */
     public sealed interface Credentials permits GoogleServiceAccount, StaticAccessToken {}
@@ -62,9 +61,6 @@ public record FcmConfig(String projectId, Credentials credentials, VendorSetting
         }
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(settings, "settings");
-        if (maxConcurrency < 1) {
-            throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
-        }
     }
 
     /** {@code https://.../v1/projects/{projectId}/messages:send} on the base URL. */
@@ -108,8 +104,6 @@ public record FcmConfig(String projectId, Credentials credentials, VendorSetting
         }
         String project = projectId.orElseThrow(() -> new ConfigException(PROJECT_ID + " is required"
                 + (file.isPresent() ? ": " + CREDENTIALS_FILE + " has no project_id" : " with " + ACCESS_TOKEN)));
-        return Optional.of(new FcmConfig(project, credentials,
-                VendorSettings.fromEnv(env, PREFIX, BASE_URL, DEFAULT_SETTINGS),
-                env.integer(MAX_CONCURRENCY, DEFAULT_MAX_CONCURRENCY, 1, 100_000)));
+        return Optional.of(new FcmConfig(project, credentials, VendorSettings.fromEnv(env, PREFIX, BASE_URL, DEFAULT_SETTINGS)));
     }
 }

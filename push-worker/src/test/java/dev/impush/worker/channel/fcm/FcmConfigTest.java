@@ -34,7 +34,7 @@ class FcmConfigTest {
         assertEquals(new FcmConfig.StaticAccessToken("t"), c.credentials());
         assertEquals(URI.create("http://127.0.0.1:9000"), c.settings().baseUrl());
         assertEquals(URI.create("http://127.0.0.1:9000/v1/projects/p/messages:send"), c.sendUrl());
-        assertEquals(256, c.maxConcurrency());
+        assertEquals(256, c.settings().maxConcurrency());
         assertEquals(Duration.ofSeconds(10), c.settings().requestTimeout());
         assertEquals(Duration.ofSeconds(60), c.settings().rateLimitBackoff());
         assertEquals(ZoneOffset.UTC, c.settings().quotaZone());

@@ -94,7 +94,8 @@ class HonorResponsesTest {
     }
 
     private static VendorSettings settings(ZoneId quotaZone) {
-        return new VendorSettings(HonorConfig.DEFAULT_SETTINGS.baseUrl(), VendorSettings.DEFAULT_TIMEOUT, BACKOFF, quotaZone);
+        return new VendorSettings(HonorConfig.DEFAULT_SETTINGS.baseUrl(), VendorSettings.DEFAULT_TIMEOUT, BACKOFF, quotaZone,
+                VendorSettings.DEFAULT_MAX_CONCURRENCY);
     }
 
     @Test

@@ -33,10 +33,11 @@ class VendorSettingsTest {
     void fromEnv_readsThePrefixedKeys() {
         VendorSettings s = VendorSettings.fromEnv(Env.of(Map.of("IMPUSH_X_BASE_URL", "http://127.0.0.1:9/",
                 "IMPUSH_X_TIMEOUT_MS", "1500", "IMPUSH_X_RATE_LIMIT_BACKOFF_MS", "0",
-                "IMPUSH_X_QUOTA_ZONE", "UTC")), "IMPUSH_X_", "IMPUSH_X_BASE_URL", DEFAULTS);
+                "IMPUSH_X_QUOTA_ZONE", "UTC", "IMPUSH_X_MAX_CONCURRENCY", "16")), "IMPUSH_X_", "IMPUSH_X_BASE_URL",
+                DEFAULTS);
 
         assertEquals(new VendorSettings(URI.create("http://127.0.0.1:9"), Duration.ofMillis(1500), Duration.ZERO,
-                ZoneId.of("UTC")), s);
+                ZoneId.of("UTC"), 16), s);
     }
 
     @Test
@@ -46,12 +47,13 @@ class VendorSettingsTest {
         assertNames("IMPUSH_X_TIMEOUT_MS", Map.of("IMPUSH_X_TIMEOUT_MS", "0"));
         assertNames("IMPUSH_X_RATE_LIMIT_BACKOFF_MS", Map.of("IMPUSH_X_RATE_LIMIT_BACKOFF_MS", "-1"));
         assertNames("IMPUSH_X_QUOTA_ZONE", Map.of("IMPUSH_X_QUOTA_ZONE", "Mars/Base"));
+        assertNames("IMPUSH_X_MAX_CONCURRENCY", Map.of("IMPUSH_X_MAX_CONCURRENCY", "0"));
     }
 
     @Test
     void url_keepsAPathPrefix_andDropsTrailingSlashes() {
         VendorSettings proxied = new VendorSettings(URI.create("http://egress:8080/vendors/huawei//"),
-                Duration.ofSeconds(1), Duration.ZERO, ZoneId.of("UTC"));
+                Duration.ofSeconds(1), Duration.ZERO, ZoneId.of("UTC"), 1);
 
         assertEquals(URI.create("http://egress:8080/vendors/huawei/v1/app/messages:send"),
                 proxied.url("/v1/app/messages:send"));

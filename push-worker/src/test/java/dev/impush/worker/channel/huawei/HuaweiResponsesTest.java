@@ -26,7 +26,7 @@ class HuaweiResponsesTest {
     private static final String TOKEN = "device-token-1";
     private static final HuaweiResponses RESPONSES = new HuaweiResponses(Clock.fixed(NOW, ZoneOffset.UTC),
             new VendorSettings(HuaweiConfig.DEFAULT_SETTINGS.baseUrl(), VendorSettings.DEFAULT_TIMEOUT, BACKOFF,
-                    ZoneId.of("Asia/Shanghai")), Set.of("80300099"));
+                    ZoneId.of("Asia/Shanghai"), VendorSettings.DEFAULT_MAX_CONCURRENCY), Set.of("80300099"));
 
     static Stream<Arguments> codes() {
         Stream<Arguments> table = Stream.of(

@@ -115,7 +115,8 @@ class XiaomiChannelTest {
     @Test
     void send_channelNotPrivate_isRejectedWithParamCode() throws Exception {
         XiaomiConfig publicChannel = new XiaomiConfig(XiaomiFixtures.SECRET, new VendorSettings(mock.baseUrl(),
-                Duration.ofSeconds(5), Duration.ofSeconds(1), VendorSettings.DEFAULT_QUOTA_ZONE), "public_marketing",
+                Duration.ofSeconds(5), Duration.ofSeconds(1), VendorSettings.DEFAULT_QUOTA_ZONE,
+                VendorSettings.DEFAULT_MAX_CONCURRENCY), "public_marketing",
                 Map.of(), Map.of());
         try (XiaomiChannel wrong = XiaomiChannel.create(publicChannel, CLOCK)) {
             SendOutcome.Rejected rejected = assertInstanceOf(SendOutcome.Rejected.class,
