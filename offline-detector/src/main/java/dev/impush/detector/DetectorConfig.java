@@ -114,7 +114,7 @@ public record DetectorConfig(
     public static final String MAX_MUTES = "IMPUSH_DETECTOR_MAX_MUTES_PER_USER";
     public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(7);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     /**

@@ -36,7 +36,7 @@ class DetectorConfigTest {
         assertFalse(c.requireGatewayLease());
         assertEquals(Duration.ofDays(7), c.connectionMaxAge());
         assertEquals(Duration.ofMinutes(5), c.maxClockSkew());
-        assertEquals(Duration.ofMillis(100), c.commitInterval());
+        assertEquals(Duration.ofMillis(50), c.commitInterval());
         assertEquals(8081, c.opsPort());
         assertEquals(new BroadcastSettings("im.broadcasts", "push.jobs.bulk", 10_000, Duration.ofMillis(100), 5_000,
                 Duration.ofDays(7)), c.broadcasts());
@@ -117,10 +117,10 @@ class DetectorConfigTest {
 
     @Test
     void streamsProperties_exactlyOnceAndNaming() {
-        DetectorConfig c = DetectorConfig.builder().commitInterval(Duration.ofMillis(50)).streamThreads(2).build();
+        DetectorConfig c = DetectorConfig.builder().commitInterval(Duration.ofMillis(250)).streamThreads(2).build();
         Properties p = OfflineDetector.properties(c, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-        assertEquals(50L, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals(250L, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertEquals(2, p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
         assertEquals(true, p.get(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG));
         assertEquals("lz4", p.get("producer.compression.type"));

@@ -40,15 +40,14 @@ final class FcmMessage {
         this.clock = clock;
     }
 
-    /** The request body, or empty when even an empty body text would exceed the limit (custom data too large). */
-    Optional<ObjectNode> render(Delivery delivery) {
+    /**
+     * The request body's JSON text, {@code {"message":...}} around the message that fits the limit, or
+     * empty when even an empty body text would exceed it (custom data too large).
+     */
+    Optional<String> render(Delivery delivery) {
         String body = delivery.notification().body() == null ? "" : delivery.notification().body();
         return BodyFit.longestFitting(body, MAX_BYTES, text -> message(delivery, text))
-                .map(message -> {
-                    ObjectNode root = Json.mapper().createObjectNode();
-                    root.set("message", message);
-                    return root;
-                });
+                .map(message -> "{\"message\":" + message + "}");
     }
 
     ObjectNode message(Delivery delivery, String body) {

@@ -9,26 +9,27 @@ import java.util.function.Function;
  * JSON structure.
  *
  * <p>Contract: {@code render(text)} builds the whole request around {@code text}. The result is the
- * request for the full text when its JSON encoding ({@link VendorHttp#jsonBytes}, as sent) fits
- * {@code maxBytes}; otherwise the one for the longest code-point prefix of the text ({@link TextLimits#truncate}, ending in "…") that fits;
- * empty when not even an empty text fits (the rest of the request is too large).
+ * request's JSON text as sent ({@link VendorHttp#jsonText}), serialised once: for the full text when
+ * its UTF-8 encoding fits {@code maxBytes}; otherwise for the longest code-point prefix of the text
+ * ({@link TextLimits#truncate}, ending in "…") that fits; empty when not even an empty text fits (the
+ * rest of the request is too large).
  */
 public final class BodyFit {
     private BodyFit() {}
 
-    public static Optional<ObjectNode> longestFitting(String text, int maxBytes, Function<String, ObjectNode> render) {
-        ObjectNode full = render.apply(text);
-        if (VendorHttp.jsonBytes(full).length <= maxBytes) {
+    public static Optional<String> longestFitting(String text, int maxBytes, Function<String, ObjectNode> render) {
+        String full = VendorHttp.jsonText(render.apply(text));
+        if (utf8Length(full) <= maxBytes) {
             return Optional.of(full);
         }
         // binary search the longest prefix (in code points) that fits
         int lo = 0;
         int hi = text.codePointCount(0, text.length());
-        ObjectNode best = null;
+        String best = null;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            ObjectNode candidate = render.apply(TextLimits.truncate(text, mid));
-            if (VendorHttp.jsonBytes(candidate).length <= maxBytes) {
+            String candidate = VendorHttp.jsonText(render.apply(TextLimits.truncate(text, mid)));
+            if (utf8Length(candidate) <= maxBytes) {
                 best = candidate;
                 lo = mid + 1;
             } else {
@@ -36,5 +37,24 @@ public final class BodyFit {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** The length of {@code s} in UTF-8, counted without encoding it; a lone surrogate counts 3 (at most what it takes). */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 }

@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
@@ -63,11 +62,11 @@ public abstract class HttpChannel implements PushChannel {
     protected abstract SendOutcome answer(VendorHttp.Response response, Delivery delivery);
 
     /**
-     * A JSON post of {@code body} to {@code uri} with the headers made from the auth token of the
+     * A JSON post of {@code body} (JSON text) to {@code uri} with the headers made from the auth token of the
      * moment; when no body fitted under the vendor's {@code maxBytes} (only custom data can do that:
      * the text is trimmed to fit), no request but {@link SendOutcome.Rejected}.
      */
-    protected final Prepared jsonPost(Delivery delivery, Optional<ObjectNode> body, int maxBytes, URI uri,
+    protected final Prepared jsonPost(Delivery delivery, Optional<String> body, int maxBytes, URI uri,
                                       Function<AuthToken, Map<String, String>> headers) {
         if (body.isEmpty()) {
             LOG.warn("{} message {} exceeds {} bytes with an empty body: custom data too large", channel.wireName(),
@@ -75,7 +74,7 @@ public abstract class HttpChannel implements PushChannel {
             return new Prepared.Answer(new SendOutcome.Rejected(channel.wireName() + " payload > " + maxBytes
                     + " bytes with an empty body: custom data too large"));
         }
-        return new Prepared.Post(token -> VendorHttp.Request.json(uri, headers.apply(token), body.get()));
+        return new Prepared.Post(token -> VendorHttp.Request.jsonText(uri, headers.apply(token), body.get()));
     }
 
     /** How requests are authenticated; by default the request carries its credentials itself. */

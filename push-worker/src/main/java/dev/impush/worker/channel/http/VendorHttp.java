@@ -90,8 +90,13 @@ public final class VendorHttp implements AutoCloseable {
      * vendor's size limit).
      */
     public static byte[] jsonBytes(Object value) {
+        return jsonText(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code value} as JSON text, characters outside the BMP unescaped (as {@link #jsonBytes} encodes them). */
+    public static String jsonText(Object value) {
         try {
-            return Json.mapper().writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+            return Json.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
@@ -111,8 +116,12 @@ public final class VendorHttp implements AutoCloseable {
     /** One POST to a vendor, with its body encoded. */
     public record Request(URI uri, Map<String, String> headers, String contentType, String body) {
         public static Request json(URI uri, Map<String, String> headers, Object body) {
-            return new Request(uri, headers, "application/json; charset=UTF-8",
-                    new String(jsonBytes(body), StandardCharsets.UTF_8));
+            return jsonText(uri, headers, VendorHttp.jsonText(body));
+        }
+
+        /** A post of JSON already serialised ({@link VendorHttp#jsonText}). */
+        public static Request jsonText(URI uri, Map<String, String> headers, String json) {
+            return new Request(uri, headers, "application/json; charset=UTF-8", json);
         }
 
         public static Request form(URI uri, Map<String, String> headers, Map<String, String> form) {

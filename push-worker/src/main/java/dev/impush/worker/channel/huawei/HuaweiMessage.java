@@ -45,8 +45,8 @@ final class HuaweiMessage {
         this.clock = clock;
     }
 
-    /** The request body, or empty when even an empty body text would exceed 4 KB (custom data too large). */
-    Optional<ObjectNode> render(Delivery delivery) {
+    /** The request body's JSON text, or empty when even an empty body text would exceed 4 KB (custom data too large). */
+    Optional<String> render(Delivery delivery) {
         String body = delivery.notification().body() == null ? "" : delivery.notification().body();
         return BodyFit.longestFitting(body, MAX_BYTES, text -> tree(delivery, text));
     }

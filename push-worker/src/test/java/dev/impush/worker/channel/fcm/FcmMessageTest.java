@@ -11,7 +11,6 @@ import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
-import dev.impush.worker.channel.http.VendorHttp;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -25,7 +24,7 @@ class FcmMessageTest {
 
     /** The message as it goes on the wire. */
     private JsonNode wire(Delivery delivery) throws IOException {
-        return Json.mapper().readTree(VendorHttp.jsonBytes(renderer.render(delivery).orElseThrow())).path("message");
+        return Json.mapper().readTree(renderer.render(delivery).orElseThrow()).path("message");
     }
 
     @ParameterizedTest(name = "expires in {0}s -> ttl {1}")
