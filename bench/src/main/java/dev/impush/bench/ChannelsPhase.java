@@ -19,11 +19,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -163,7 +165,7 @@ final class ChannelsPhase implements AutoCloseable {
             records.forEach(producer::send);
             producer.flush();
             long t = System.nanoTime();
-            java.util.Arrays.fill(arrivals.produced, t);
+            Arrays.fill(arrivals.produced, t);
         } finally {
             worker.resume();
         }
@@ -191,9 +193,9 @@ final class ChannelsPhase implements AutoCloseable {
         Arrivals.CURRENT.set(arrivals);
         Semaphore inFlight = new Semaphore(window);
         LongAdder failed = new LongAdder();
-        java.util.concurrent.atomic.AtomicReference<Object> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Object> firstFailure = new AtomicReference<>();
         long t0 = System.nanoTime();
-        java.util.Arrays.fill(arrivals.produced, t0);
+        Arrays.fill(arrivals.produced, t0);
         for (Delivery d : deliveries) {
             inFlight.acquire();
             client.send(d).whenComplete((outcome, error) -> {
