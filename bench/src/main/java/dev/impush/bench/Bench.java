@@ -208,6 +208,7 @@ public final class Bench implements Callable<Integer> {
             e2eDevices = Math.min(e2eDevices, 10_000);
             channelJobs = Math.min(channelJobs, 5_000);
         }
+        requireOptions();
         Files.createDirectories(out);
         long started = System.nanoTime();
         System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions,"
@@ -290,6 +291,24 @@ public final class Bench implements Callable<Integer> {
         }
         report(results, (System.nanoTime() - started) / 1e9);
         return 0;
+    }
+
+    /** Refuses options that would make a phase measure nothing (and its warm-up never settle). */
+    private void requireOptions() {
+        CommandLine cmd = new CommandLine(this);
+        require(cmd, runs >= 1, "--runs must be at least 1");
+        require(cmd, e2eRate >= 0 && e2eSeconds >= 1 && e2eDevices >= 1, "--e2e-rate must be at least 0,"
+                + " --e2e-seconds and --e2e-devices at least 1");
+        require(cmd, e2eOnline >= 0 && e2eOnline < 1, "--e2e-online must be in [0, 1): some devices must be offline");
+        require(cmd, e2eRate == 0 || (!e2eCommitMs.isEmpty() && e2eCommitMs.stream().allMatch(c -> c >= 1)),
+                "--e2e-commit-ms must list intervals of at least 1 ms");
+        require(cmd, channelJobs >= 0, "--channel-jobs must be at least 0");
+    }
+
+    private static void require(CommandLine cmd, boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(cmd, message);
+        }
     }
 
     /**
@@ -753,15 +772,19 @@ public final class Bench implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             int k = i % tokens.size();
             String user = "u" + k;
-            String messageId = prefix + i;
-            PushJob job = PushJob.of(messageId, user, "c-" + user,
-                    new Notification("Alice", "message " + i, 1, "default", messageId, "c-" + user, Priority.HIGH, false,
-                            Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                    List.of(new PushTarget("d" + k, Channel.APNS, tokens.get(k), TOPIC, false)), now, now.plusSeconds(3600));
             keys[i] = user.getBytes(StandardCharsets.UTF_8);
-            values[i] = Json.write(job);
+            values[i] = Json.write(chatJob(prefix + i, user, new PushTarget("d" + k, Channel.APNS, tokens.get(k), TOPIC,
+                    false), "message " + i, now));
         }
         return new Jobs(arrivals, keys, values);
+    }
+
+    /** A chat push job from Alice to {@code user}'s one device, its message id in the data (the mocks report it). */
+    static PushJob chatJob(String messageId, String user, PushTarget target, String body, Instant now) {
+        return PushJob.of(messageId, user, "c-" + user,
+                new Notification("Alice", body, 1, "default", messageId, "c-" + user, Priority.HIGH, false,
+                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
+                List.of(target), now, now.plusSeconds(3600));
     }
 
     /**
@@ -771,14 +794,11 @@ public final class Bench implements Callable<Integer> {
      */
     private boolean preloadAndAwait(KafkaProducer<byte[], byte[]> producer, String topic, Jobs jobs, MeasuredJvm worker,
                                     long timeoutMs) throws Exception {
-        worker.suspend();
-        try {
+        worker.whileSuspended(() -> {
             emptyDedupeStore();
             produce(producer, topic, jobs, 0, true);
             collectHarnessGarbage();
-        } finally {
-            worker.resume();
-        }
+        });
         return jobs.arrivals().await(timeoutMs);
     }
 
@@ -801,19 +821,10 @@ public final class Bench implements Callable<Integer> {
             clearLedger();
             Arrivals.CURRENT.set(jobs.arrivals());
         }
-        long t0 = System.nanoTime();
-        for (int i = 0; i < jobs.size(); ) {
-            long due = rate > 0 ? (long) ((System.nanoTime() - t0) / 1e9 * rate) : jobs.size();
-            while (i < jobs.size() && i <= due) {
-                // paced: the job's slot in the schedule, however late the producer got to it
-                jobs.arrivals().produced[i] = rate > 0 ? t0 + (long) (i * 1e9 / rate) : System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, jobs.keys()[i], jobs.values()[i]));
-                i++;
-            }
-            if (rate > 0) {
-                Thread.sleep(1);
-            }
-        }
+        OpenLoop.run(jobs.size(), rate, (i, slot) -> {
+            jobs.arrivals().produced[i] = slot;
+            producer.send(new ProducerRecord<>(topic, jobs.keys()[i], jobs.values()[i]));
+        });
         producer.flush();
     }
 

@@ -4,9 +4,7 @@ import dev.impush.e2e.MockVendors;
 import dev.impush.localstack.kafka.KafkaTopics;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
-import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
-import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.runtime.Env;
@@ -155,20 +153,17 @@ final class ChannelsPhase implements AutoCloseable {
         Instant now = Instant.now();
         for (int i = 0; i < n; i++) {
             Population.Device d = targets.get(i % targets.size());
-            records.add(new ProducerRecord<>(topic, d.userId().getBytes(StandardCharsets.UTF_8), Json.write(job(prefix + i, d, now))));
+            records.add(new ProducerRecord<>(topic, d.userId().getBytes(StandardCharsets.UTF_8), Json.write(job(prefix + i, d,
+                    now))));
         }
-        worker.suspend();
-        try {
+        worker.whileSuspended(() -> {
             reset.run();
             clearLedgers();
             Arrivals.CURRENT.set(arrivals);
             records.forEach(producer::send);
             producer.flush();
-            long t = System.nanoTime();
-            Arrays.fill(arrivals.produced, t);
-        } finally {
-            worker.resume();
-        }
+            Arrays.fill(arrivals.produced, System.nanoTime());
+        });
         if (!arrivals.await(timeoutMs)) {
             System.out.printf("  channels %s: only %,d of %,d delivered in time (worker log %s)%n", tag, arrivals.count(), n,
                     worker.log());
@@ -216,10 +211,8 @@ final class ChannelsPhase implements AutoCloseable {
     }
 
     private static PushJob job(String messageId, Population.Device d, Instant now) {
-        return PushJob.of(messageId, d.userId(), "c-" + d.userId(),
-                new Notification("Alice", "hello", 1, "default", messageId, "c-" + d.userId(), Priority.HIGH, false,
-                        Map.of(Notification.MESSAGE_ID_KEY, messageId)),
-                List.of(new PushTarget(d.deviceId(), d.channel(), d.token(), d.appId(), false)), now, now.plusSeconds(3600));
+        return Bench.chatJob(messageId, d.userId(), new PushTarget(d.deviceId(), d.channel(), d.token(), d.appId(), false),
+                "hello", now);
     }
 
     private void clearLedgers() {

@@ -126,22 +126,13 @@ final class E2ePhase implements AutoCloseable {
         Traffic t = traffic(prefix, (int) (rate * seconds), rate);
         reset.run();
         Arrivals.CURRENT.set(t.arrivals());
-        long t0 = System.nanoTime();
-        for (int i = 0; i < t.messages(); ) {
-            long due = (long) ((System.nanoTime() - t0) / 1e9 * rate);
-            while (i < t.messages() && i <= due) {
-                int pushed = t.pushIndex()[i];
-                if (pushed >= 0) {
-                    // the message's slot in the schedule, however late the producer got to it
-                    t.arrivals().produced[pushed] = t0 + (long) (i * 1e9 / rate);
-                }
-                for (ProducerRecord<byte[], byte[]> r : t.records().get(i)) {
-                    producer.send(r);
-                }
-                i++;
+        long t0 = OpenLoop.run(t.messages(), rate, (i, slot) -> {
+            int pushed = t.pushIndex()[i];
+            if (pushed >= 0) {
+                t.arrivals().produced[pushed] = slot;
             }
-            Thread.sleep(1);
-        }
+            t.records().get(i).forEach(producer::send);
+        });
         producer.flush();
         if (!t.arrivals().await(timeoutMs)) {
             System.out.printf("  e2e %,.0f/s: only %,d of %,d pushes delivered in time (detector log %s)%n", rate,

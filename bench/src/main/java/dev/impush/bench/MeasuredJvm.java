@@ -193,6 +193,20 @@ final class MeasuredJvm implements AutoCloseable {
         signal("CONT");
     }
 
+    /** What the bench does while the JVM is stopped (SIGSTOP), then continued, also when it throws. */
+    interface WhileStopped {
+        void run() throws Exception;
+    }
+
+    void whileSuspended(WhileStopped action) throws Exception {
+        suspend();
+        try {
+            action.run();
+        } finally {
+            resume();
+        }
+    }
+
     private void signal(String name) throws Exception {
         int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
         if (rc != 0) {
