@@ -1,6 +1,7 @@
 package dev.impush.detector;
 
 import dev.impush.detector.broadcast.BroadcastSettings;
+import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.detector.state.UserLimits;
 import dev.impush.model.Topics;
 import dev.impush.model.event.MessageEvent;
@@ -61,6 +62,7 @@ import java.util.Objects;
  *                             jobs become visible to the workers only at commit, so this bounds added latency
  * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
  * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
+ * @param coalescing           group-storm coalescing ({@code IMPUSH_DETECTOR_COALESCE_*}, see {@link CoalesceSettings})
  * @param broadcasts           how broadcasts are read and fanned out ({@code IMPUSH_TOPIC_BROADCASTS},
  *                             {@code IMPUSH_DETECTOR_BROADCAST_*}, see {@link BroadcastSettings})
  */
@@ -87,6 +89,7 @@ public record DetectorConfig(
         Duration commitInterval,
         int opsPort,
         UserLimits limits,
+        CoalesceSettings coalescing,
         BroadcastSettings broadcasts) {
 
     public static final String KAFKA_BOOTSTRAP = "IMPUSH_KAFKA_BOOTSTRAP";
@@ -135,6 +138,7 @@ public record DetectorConfig(
         Objects.requireNonNull(stateDir, STATE_DIR);
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(broadcasts, "broadcasts");
+        Objects.requireNonNull(coalescing, "coalescing");
         Objects.requireNonNull(misplacedEvents, MISPLACED_EVENTS);
         Objects.requireNonNull(ackTracking, ACK_TRACKING);
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
@@ -194,6 +198,7 @@ public record DetectorConfig(
                         env.integer(MAX_MUTES, UserLimits.DEFAULTS.maxMutes(), 1, UserLimits.MUTES_CEILING),
                         env.integer(MAX_PENDING_BYTES, UserLimits.DEFAULTS.maxPendingBytes(), 1,
                                 UserLimits.PENDING_BYTES_CEILING)))
+                .coalescing(CoalesceSettings.fromEnv(env))
                 .broadcasts(BroadcastSettings.fromEnv(env))
                 .build();
     }
@@ -246,6 +251,7 @@ public record DetectorConfig(
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
         private UserLimits limits = UserLimits.DEFAULTS;
+        private CoalesceSettings coalescing = CoalesceSettings.DEFAULTS;
         private BroadcastSettings broadcasts = BroadcastSettings.DEFAULTS;
 
         private Builder() {}
@@ -273,6 +279,7 @@ public record DetectorConfig(
             commitInterval = c.commitInterval;
             opsPort = c.opsPort;
             limits = c.limits;
+            coalescing = c.coalescing;
             broadcasts = c.broadcasts;
         }
 
@@ -304,6 +311,7 @@ public record DetectorConfig(
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
         public Builder opsPort(int v) { opsPort = v; return this; }
         public Builder limits(UserLimits v) { limits = v; return this; }
+        public Builder coalescing(CoalesceSettings v) { coalescing = v; return this; }
         public Builder broadcasts(BroadcastSettings v) { broadcasts = v; return this; }
 
         public DetectorConfig build() {
@@ -311,7 +319,7 @@ public record DetectorConfig(
                     dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, misplacedEvents, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits,
-                    broadcasts);
+                    coalescing, broadcasts);
         }
     }
 }

@@ -58,6 +58,8 @@ public final class DetectorMetrics {
      * Broadcast commands applied on a partition (each partition counts its own copy), tag {@code event}:
      * started | duplicate (an id seen before, ignored) | cancelled | completed | expired.
      */
+    /** Coalescing: messages held ({@code outcome=held}) and updates sent ({@code outcome=updated}). */
+    public static final String COALESCED = "impush.detector.coalesced";
     public static final String BROADCASTS = "impush.detector.broadcasts";
     /** Devices a broadcast's jobs were emitted for. */
     public static final String BROADCAST_DEVICES = "impush.detector.broadcast.devices";
@@ -66,6 +68,8 @@ public final class DetectorMetrics {
 
     public static final String TRIGGER_MESSAGE = "message";
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
+    /** The update of a coalescing window. */
+    public static final String TRIGGER_COALESCED = "coalesced";
 
     private final MeterRegistry registry;
     /** name → tag value → counter. */
@@ -93,6 +97,11 @@ public final class DetectorMetrics {
 
     public void ack(String outcome) {
         counter(ACKS, "outcome", outcome).increment();
+    }
+
+    /** A message held for its conversation's update ({@code held}), or an update sent ({@code updated}). */
+    public void coalesced(String outcome) {
+        counter(COALESCED, "outcome", outcome).increment();
     }
 
     public void capped(String limit) {

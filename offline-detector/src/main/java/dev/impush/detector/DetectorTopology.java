@@ -162,6 +162,8 @@ public final class DetectorTopology {
         t.addStateStore(DetectorStores.ackDeadlines(), DETECTOR);
         t.addStateStore(DetectorStores.mutes(), DETECTOR);
         t.addStateStore(DetectorStores.tags(), DETECTOR);
+        t.addStateStore(DetectorStores.holds(), DETECTOR);
+        t.addStateStore(DetectorStores.holdDue(), DETECTOR);
 
         t.addProcessor(BROADCASTER, () -> new BroadcastProcessor(config.broadcasts(), config.defaultTtl(),
                         new Liveness(config.requireGatewayLease(), config.connectionMaxAge()), eventPartitions, metrics,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.detector.state.DetectorStores;
 import dev.impush.detector.state.UserPending;
 import dev.impush.model.codec.ContractCodec;
@@ -58,7 +59,8 @@ class AckTrackingTest {
     }
 
     private void start(AckTracking mode, UnaryOperator<DetectorConfig.Builder> tweak) {
-        DetectorConfig config = tweak.apply(DetectorConfig.builder()
+        // each message pushes on its own here: coalescing has its own tests (CoalescingTest)
+        DetectorConfig config = tweak.apply(DetectorConfig.builder().coalescing(CoalesceSettings.OFF)
                 .stateDir(stateDir)
                 .ackTracking(mode)
                 .ackTimeout(TIMEOUT)

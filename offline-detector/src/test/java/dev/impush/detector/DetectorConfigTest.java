@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.broadcast.BroadcastSettings;
+import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import java.nio.file.Path;
@@ -67,7 +68,9 @@ class DetectorConfigTest {
                 Map.entry("IMPUSH_DETECTOR_BROADCAST_RATE", "500"),
                 Map.entry("IMPUSH_DETECTOR_BROADCAST_STEP_MS", "50"),
                 Map.entry("IMPUSH_DETECTOR_BROADCAST_MAX_DEVICES_PER_STEP", "700"),
-                Map.entry("IMPUSH_DETECTOR_BROADCAST_RETENTION_H", "2"))));
+                Map.entry("IMPUSH_DETECTOR_BROADCAST_RETENTION_H", "2"),
+                Map.entry("IMPUSH_DETECTOR_COALESCE_WINDOW_MS", "5000"),
+                Map.entry("IMPUSH_DETECTOR_COALESCE_BYPASS", " Mention "))));
         assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
         assertEquals("ev", c.eventsTopic());
         assertEquals("jb", c.jobsTopic());
@@ -86,6 +89,11 @@ class DetectorConfigTest {
         assertEquals(0, c.opsPort());
         assertEquals(new BroadcastSettings("bc", "bulk", 500, Duration.ofMillis(50), 700, Duration.ofHours(2)),
                 c.broadcasts());
+        assertEquals(new CoalesceSettings(Duration.ofSeconds(5), true, false), c.coalescing());
+        assertEquals(new CoalesceSettings(Duration.ofSeconds(3), true, true), DetectorConfig.builder().build().coalescing(),
+                "groups coalesce over 3 s by default; mentions and direct messages push at once");
+        assertEquals(new CoalesceSettings(Duration.ZERO, false, false), DetectorConfig.fromEnv(Env.of(Map.of(
+                "IMPUSH_DETECTOR_COALESCE_WINDOW_MS", "0", "IMPUSH_DETECTOR_COALESCE_BYPASS", "none"))).coalescing());
     }
 
     @Test
@@ -97,7 +105,8 @@ class DetectorConfigTest {
                 DetectorConfig.fromEnv(Env.of(Map.of("IMPUSH_DETECTOR_THREADS", "zero"))));
         assertTrue(e.getMessage().contains("IMPUSH_DETECTOR_THREADS"), e.getMessage());
         for (var bad : Map.of("IMPUSH_DETECTOR_CONNECTION_MAX_AGE_S", "0", "IMPUSH_DETECTOR_MAX_CLOCK_SKEW_S", "-1",
-                "IMPUSH_DETECTOR_ACK_TRACKING", "acks", "IMPUSH_DETECTOR_ACK_GRACE_MS", "60001",
+                "IMPUSH_DETECTOR_ACK_TRACKING", "acks", "IMPUSH_DETECTOR_COALESCE_BYPASS", "mentions",
+                "IMPUSH_DETECTOR_COALESCE_WINDOW_MS", "600001", "IMPUSH_DETECTOR_ACK_GRACE_MS", "60001",
                 "IMPUSH_DETECTOR_BROADCAST_STEP_MS", "5", "IMPUSH_DETECTOR_BROADCAST_RATE", "0").entrySet()) {
             e = assertThrows(ConfigException.class, () -> DetectorConfig.fromEnv(Env.of(Map.ofEntries(bad))));
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());

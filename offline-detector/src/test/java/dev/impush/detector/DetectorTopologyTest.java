@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.detector.logic.JobFactory;
 import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.Priority;
@@ -58,7 +59,8 @@ class DetectorTopologyTest {
     private TestOutputTopic<String, byte[]> dlq;
 
     private void start(UnaryOperator<DetectorConfig.Builder> tweak) {
-        DetectorConfig config = tweak.apply(DetectorConfig.builder()
+        // each message pushes on its own here: coalescing has its own tests (CoalescingTest)
+        DetectorConfig config = tweak.apply(DetectorConfig.builder().coalescing(CoalesceSettings.OFF)
                 .stateDir(stateDir)
                 .ackTimeout(Duration.ofSeconds(10))
                 .punctuateInterval(Duration.ofSeconds(1))).build();

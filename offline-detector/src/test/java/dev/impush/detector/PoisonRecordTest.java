@@ -3,6 +3,7 @@ package dev.impush.detector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.detector.errors.DeadLetterExceptionHandler;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
@@ -58,7 +59,8 @@ class PoisonRecordTest {
     }
 
     private void startDetector() {
-        config = DetectorConfig.builder().stateDir(stateDir).build();
+        // each message pushes on its own: the messages around a poison record share a group conversation
+        config = DetectorConfig.builder().stateDir(stateDir).coalescing(CoalesceSettings.OFF).build();
         start(DetectorTopology.build(config, registry, new ScriptedInput(), 1));
     }
 
@@ -177,7 +179,8 @@ class PoisonRecordTest {
 
     @Test
     void aRecordThatFailsProcessing_isDeadLetteredWithItsRawBytes_andThePartitionMovesOn() {
-        config = DetectorConfig.builder().stateDir(stateDir).build();
+        // each message pushes on its own: the messages around a poison record share a group conversation
+        config = DetectorConfig.builder().stateDir(stateDir).coalescing(CoalesceSettings.OFF).build();
         Topology t = new Topology();
         t.addSource("in", new StringDeserializer(), new ByteArrayDeserializer(), config.eventsTopic());
         t.addProcessor("fails-on-boom", FailsOn::new, "in");

@@ -1,5 +1,6 @@
 package dev.impush.detector.logic;
 
+import dev.impush.detector.state.Hold;
 import dev.impush.detector.state.RegisteredDevice;
 import dev.impush.model.Contract;
 import dev.impush.model.codec.ContractCodec;
@@ -26,6 +27,8 @@ public final class JobFactory {
     public static final String DEFAULT_SOUND = "default";
     public static final String SENDER_ID_KEY = "senderId";
     public static final String CONVERSATION_TYPE_KEY = "conversationType";
+    /** In an update of a coalescing window: how many messages it stands for. */
+    public static final String COALESCED_KEY = "coalesced";
 
     /**
      * Estimated bytes a job may reach before its devices are split over another job: room below the
@@ -79,6 +82,50 @@ public final class JobFactory {
     public PushJob forZombie(MessageEvent m, RegisteredDevice device, Instant now) {
         String jobId = m.messageId() + "/" + m.userId() + "/zombie/" + device.deviceId();
         return job(m, jobId, notification(m, device.previewEnabled()), List.of(device.toTarget()), now);
+    }
+
+    /**
+     * Jobs for the update of a coalescing window ({@code hold} holds a message): the latest held message,
+     * titled with its senders and counting the window's messages, with the collapse id of the
+     * window's first push, which it replaces on the device. Ids {@code <latest messageId>/<userId>/update}.
+     */
+    public List<PushJob> forUpdate(Hold hold, List<RegisteredDevice> devices, Instant now) {
+        MessageEvent m = hold.latest();
+        List<PushTarget> withPreview = new ArrayList<>();
+        List<PushTarget> withoutPreview = new ArrayList<>();
+        for (RegisteredDevice d : devices) {
+            (d.previewEnabled() ? withPreview : withoutPreview).add(d.toTarget());
+        }
+        String base = m.messageId() + "/" + m.userId() + "/update";
+        List<PushJob> jobs = new ArrayList<>();
+        addJobs(jobs, m, base, update(hold, true), withPreview, now);
+        addJobs(jobs, m, base + "/nopreview", update(hold, false), withoutPreview, now);
+        return jobs;
+    }
+
+    /**
+     * The update's notification: title "Alice", "Alice and Bob" or "Alice and 3 others" (the latest
+     * sender first), body "5 new messages: " and the latest preview ({@code preview=false}: the count alone).
+     */
+    static Notification update(Hold hold, boolean preview) {
+        Notification latest = notification(hold.latest(), preview);
+        Map<String, String> data = new LinkedHashMap<>(latest.data());
+        data.put(COALESCED_KEY, Integer.toString(hold.count()));
+        String count = hold.count() + " new messages";
+        String text = hold.latest().preview();
+        String body = preview && text != null && !text.isEmpty() ? count + ": " + latest.body() : count;
+        return new Notification(senders(hold.senders(), latest.title()), body, latest.badge(), latest.sound(),
+                hold.collapseId(), latest.threadId(), latest.priority(), latest.silent(), data);
+    }
+
+    private static String senders(List<String> names, String fallback) {
+        return switch (names.size()) {
+            case 0 -> fallback;
+            case 1 -> names.getFirst();
+            case 2 -> names.get(0) + " and " + names.get(1);
+            default -> names.getFirst() + " and " + (names.size() - 1) + (names.size() == Hold.MAX_SENDERS ? "+" : "")
+                    + " others";
+        };
     }
 
     /** The notification to render; {@code preview=false} replaces the text with {@link #GENERIC_BODY}. */

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The detector's stateful step: applies each decoded event or feedback record of a user to that
- * user's state and publishes the push jobs that follow, and runs the ack-timeout punctuator.
+ * user's state and publishes the push jobs that follow, and runs the ack-timeout and coalescing punctuators.
  * Time is the task's wall clock ({@link ProcessorContext#currentSystemTimeMs()}, so tests drive it),
  * except for ack deadlines, which run on the events' time ({@link AckClock}): every events record
  * advances the task's {@link AckClock}, and the punctuator fires what its horizon has passed.
@@ -41,6 +41,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private MessageHandler messages;
     private AckTracker acks;
     private AckClock ackClock;
+    private Coalescer coalescer;
     private DeviceHandler devices;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
@@ -62,7 +63,9 @@ public final class DetectorProcessor implements Processor<String, Object, String
         // afresh at every (re)initialisation: after a rollback, what was read since the commit is read again
         this.ackClock = new AckClock(input, context.taskId().partition(), config.ackGrace().toMillis());
         this.liveness = new Liveness(config.requireGatewayLease(), config.connectionMaxAge());
-        this.messages = new MessageHandler(state, liveness, jobs, acks, sink, metrics);
+        Reachability reachability = new Reachability(state, liveness);
+        this.coalescer = new Coalescer(config.coalescing(), state, reachability, jobs, sink, metrics);
+        this.messages = new MessageHandler(state, reachability, coalescer, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
             long now = context.currentSystemTimeMs();
@@ -71,6 +74,11 @@ public final class DetectorProcessor implements Processor<String, Object, String
                 acks.punctuate(Instant.ofEpochMilli(horizon), Instant.ofEpochMilli(now));
             }
         });
+        if (config.coalescing().enabled()) {
+            context.schedule(Coalescer.tick(config.coalescing(), config.punctuateInterval()),
+                    PunctuationType.WALL_CLOCK_TIME,
+                    timestamp -> coalescer.punctuate(Instant.ofEpochMilli(context.currentSystemTimeMs())));
+        }
     }
 
     @Override

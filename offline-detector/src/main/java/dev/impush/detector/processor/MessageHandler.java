@@ -2,8 +2,6 @@ package dev.impush.detector.processor;
 
 import dev.impush.detector.DetectorMetrics;
 import dev.impush.detector.logic.JobFactory;
-import dev.impush.detector.logic.Liveness;
-import dev.impush.detector.state.Connection;
 import dev.impush.detector.state.RegisteredDevice;
 import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
@@ -14,7 +12,8 @@ import java.util.List;
 
 /**
  * Decides who gets a push for a new message: registered devices without a live connection get a
- * job now; devices with one are expected to ack over it, so the {@link AckTracker} waits for them.
+ * job now, or are held for their conversation's update ({@link Coalescer}); devices with one are
+ * expected to ack over it, so the {@link AckTracker} waits for them.
  */
 final class MessageHandler {
     static final String EXPIRED = "expired";
@@ -23,16 +22,18 @@ final class MessageHandler {
     static final String NO_DEVICES = "no-devices";
 
     private final UserState state;
-    private final Liveness liveness;
+    private final Reachability reachability;
+    private final Coalescer coalescer;
     private final JobFactory jobs;
     private final AckTracker acks;
     private final JobSink sink;
     private final DetectorMetrics metrics;
 
-    MessageHandler(UserState state, Liveness liveness, JobFactory jobs, AckTracker acks, JobSink sink,
-                   DetectorMetrics metrics) {
+    MessageHandler(UserState state, Reachability reachability, Coalescer coalescer, JobFactory jobs, AckTracker acks,
+                   JobSink sink, DetectorMetrics metrics) {
         this.state = state;
-        this.liveness = liveness;
+        this.reachability = reachability;
+        this.coalescer = coalescer;
         this.jobs = jobs;
         this.acks = acks;
         this.sink = sink;
@@ -58,13 +59,11 @@ final class MessageHandler {
         List<RegisteredDevice> offline = new ArrayList<>();
         List<RegisteredDevice> online = new ArrayList<>();
         for (RegisteredDevice d : devices.byDevice().values()) {
-            Connection c = connections.get(d.deviceId()).orElse(null);
-            boolean live = c != null && liveness.isLive(c, state.lease(c.gatewayId()), now);
-            (live ? online : offline).add(d);
+            (reachability.isLive(connections, d.deviceId(), now) ? online : offline).add(d);
         }
         if (offline.isEmpty()) {
             metrics.dropped(ALL_ONLINE);
-        } else {
+        } else if (!coalescer.held(m, offline, now)) {
             jobs.forMessage(m, offline, now).forEach(job -> sink.emit(job, DetectorMetrics.TRIGGER_MESSAGE, now));
         }
         if (!online.isEmpty()) {

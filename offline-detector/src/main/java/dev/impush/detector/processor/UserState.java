@@ -2,6 +2,8 @@ package dev.impush.detector.processor;
 
 import dev.impush.detector.state.AckDeadline;
 import dev.impush.detector.state.DetectorStores;
+import dev.impush.detector.state.Hold;
+import dev.impush.detector.state.HoldDue;
 import dev.impush.detector.state.ReceivedLease;
 import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
@@ -24,23 +26,20 @@ final class UserState {
     private final KeyValueStore<String, UserDevices> devices;
     private final KeyValueStore<String, UserConnections> connections;
     private final KeyValueStore<String, UserPending> pending;
-    private final KeyValueStore<String, AckDeadline> deadlines;
+    private final DueIndex<AckDeadline> deadlines;
+    private final KeyValueStore<String, Hold> holds;
+    private final DueIndex<HoldDue> holdsDue;
     private final KeyValueStore<String, UserMutes> mutes;
     private final KeyValueStore<String, UserTags> tags;
     private final KeyValueStore<String, ReceivedLease> leases;
-    /**
-     * Every deadline before this was handled by an earlier {@link #due} scan, so the next one starts
-     * here. Handled deadlines are deleted, and RocksDB keeps a tombstone for each until compaction:
-     * a scan from the start of the index would step over all of them, every punctuation, and slow
-     * down as the detector runs.
-     */
-    private long scanFrom;
 
     UserState(ProcessingContext context) {
         devices = context.getStateStore(DetectorStores.DEVICES);
         connections = context.getStateStore(DetectorStores.CONNECTIONS);
         pending = context.getStateStore(DetectorStores.PENDING_ACKS);
-        deadlines = context.getStateStore(DetectorStores.ACK_DEADLINES);
+        deadlines = new DueIndex<>(context.getStateStore(DetectorStores.ACK_DEADLINES));
+        holds = context.getStateStore(DetectorStores.HOLDS);
+        holdsDue = new DueIndex<>(context.getStateStore(DetectorStores.HOLD_DUE));
         mutes = context.getStateStore(DetectorStores.MUTES);
         tags = context.getStateStore(DetectorStores.TAGS);
         leases = context.getStateStore(DetectorStores.GATEWAY_LEASES);
@@ -92,36 +91,44 @@ final class UserState {
     }
 
     void schedule(AckDeadline deadline, Instant at) {
-        deadlines.put(deadline.key(at), deadline);
-        scanFrom = Math.min(scanFrom, at.toEpochMilli()); // defensive: deadlines start at or after the horizon
+        deadlines.put(deadline.key(at), deadline, at);
     }
 
     void cancel(AckDeadline deadline, Instant at) {
-        deadlines.delete(deadline.key(at));
+        deadlines.store.delete(deadline.key(at));
     }
 
     void deleteDeadline(String key) {
-        deadlines.delete(key);
+        deadlines.store.delete(key);
     }
 
-    /**
-     * Up to {@code limit} index entries due at or before {@code now} (the ack clock's horizon), oldest
-     * first, copied out: the caller rewrites the stores, which must not happen while an iterator is open.
-     */
+    /** Up to {@code limit} ack-index entries due at or before {@code now} (the ack clock's horizon): see {@link DueIndex#due}. */
     List<KeyValue<String, AckDeadline>> due(Instant now, int limit) {
-        List<KeyValue<String, AckDeadline>> due = new ArrayList<>();
-        try (KeyValueIterator<String, AckDeadline> it =
-                     deadlines.range(AckDeadline.lowerBound(scanFrom), AckDeadline.upperBound(now))) {
-            while (it.hasNext() && due.size() < limit) {
-                due.add(it.next());
-            }
-        }
-        if (due.size() < limit) {
-            // all due up to now are in hand (the caller handles each); with the limit reached, the
-            // rest waits and the next scan starts where this one did
-            scanFrom = Math.max(scanFrom, now.toEpochMilli() + 1);
-        }
-        return due;
+        return deadlines.due(now, limit);
+    }
+
+    /** {@code userId}'s coalescing window in {@code conversationId}, {@code null} when none is open. */
+    Hold hold(String userId, String conversationId) {
+        return holds.get(Hold.key(userId, conversationId));
+    }
+
+    /** Stores the window and indexes its end (the caller drops the entry of its previous end). */
+    void put(HoldDue ref, Hold hold) {
+        holds.put(Hold.key(ref.userId(), ref.conversationId()), hold);
+        holdsDue.put(ref.key(hold.windowEnd()), ref, hold.windowEnd());
+    }
+
+    void close(HoldDue ref) {
+        holds.delete(Hold.key(ref.userId(), ref.conversationId()));
+    }
+
+    void deleteHoldDue(String key) {
+        holdsDue.store.delete(key);
+    }
+
+    /** Up to {@code limit} coalescing windows that end at or before {@code now}: see {@link DueIndex#due}. */
+    List<KeyValue<String, HoldDue>> holdsDue(Instant now, int limit) {
+        return holdsDue.due(now, limit);
     }
 
     private static <V> void write(KeyValueStore<String, V> store, String userId, V value, boolean empty) {
@@ -129,6 +136,47 @@ final class UserState {
             store.delete(userId);
         } else {
             store.put(userId, value);
+        }
+    }
+
+    /** A store whose keys begin with a time ({@link AckDeadline#lowerBound}), scanned in time order. */
+    private static final class DueIndex<V> {
+        final KeyValueStore<String, V> store;
+        /**
+         * Every entry before this was handled by an earlier {@link #due} scan, so the next one starts
+         * here. Handled entries are deleted, and RocksDB keeps a tombstone for each until compaction:
+         * a scan from the start of the index would step over all of them, every punctuation, and slow
+         * down as the detector runs.
+         */
+        private long scanFrom;
+
+        DueIndex(KeyValueStore<String, V> store) {
+            this.store = store;
+        }
+
+        void put(String key, V value, Instant at) {
+            store.put(key, value);
+            scanFrom = Math.min(scanFrom, at.toEpochMilli()); // defensive: entries start at or after the horizon
+        }
+
+        /**
+         * Up to {@code limit} entries due at or before {@code now}, oldest first, copied out: the caller
+         * rewrites the stores, which must not happen while an iterator is open.
+         */
+        List<KeyValue<String, V>> due(Instant now, int limit) {
+            List<KeyValue<String, V>> due = new ArrayList<>();
+            try (KeyValueIterator<String, V> it =
+                         store.range(AckDeadline.lowerBound(scanFrom), AckDeadline.upperBound(now))) {
+                while (it.hasNext() && due.size() < limit) {
+                    due.add(it.next());
+                }
+            }
+            if (due.size() < limit) {
+                // all due up to now are in hand (the caller handles each); with the limit reached, the
+                // rest waits and the next scan starts where this one did
+                scanFrom = Math.max(scanFrom, now.toEpochMilli() + 1);
+            }
+            return due;
         }
     }
 }

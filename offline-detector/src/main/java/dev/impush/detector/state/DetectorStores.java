@@ -24,6 +24,10 @@ public final class DetectorStores {
     public static final String MUTES = "detector-mutes";
     /** userId → {@link UserTags}. */
     public static final String TAGS = "detector-user-tags";
+    /** userId|conversationId → {@link Hold}: coalescing windows (see {@link Hold#key}). */
+    public static final String HOLDS = "detector-coalesce-holds";
+    /** windowEnd|userId|conversationId → {@link HoldDue}: coalescing windows in end order. */
+    public static final String HOLD_DUE = "detector-coalesce-due";
     /** broadcastId → the broadcast's progress on this partition ({@link BroadcastRun}). */
     public static final String BROADCASTS = BroadcastRun.STORE;
     /** broadcastId → the {@link Broadcast} being fanned out (until it ends). */
@@ -55,6 +59,14 @@ public final class DetectorStores {
 
     public static StoreBuilder<KeyValueStore<String, UserTags>> tags() {
         return userStore(TAGS, new StateSerde<>(StateCodecs.TAGS));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, Hold>> holds() {
+        return userStore(HOLDS, new StateSerde<>(StateCodecs.HOLD));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, HoldDue>> holdDue() {
+        return userStore(HOLD_DUE, new StateSerde<>(StateCodecs.HOLD_DUE));
     }
 
     /** Few and small, written once per step: JSON is plenty. */

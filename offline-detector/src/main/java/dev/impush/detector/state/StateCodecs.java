@@ -149,6 +149,39 @@ final class StateCodecs {
             },
             in -> new UserTags(readSet(in), in.readInstant()));
 
+    static final StateCodec<Hold> HOLD = new StateCodec<>(Hold.class,
+            (out, h) -> {
+                out.writeString(h.collapseId());
+                out.writeInstant(h.windowEnd());
+                out.writeSignedVarLong(h.count());
+                out.writeVarLong(h.senders().size());
+                h.senders().forEach(out::writeString);
+                out.writeBoolean(h.latest() != null);
+                if (h.latest() != null) {
+                    MESSAGE.write(out, h.latest());
+                }
+                out.writeVarLong(h.devices().size());
+                h.devices().forEach(out::writeString);
+            },
+            in -> new Hold(in.readString(), in.readInstant(), in.readInt(), readList(in),
+                    in.readBoolean() ? MESSAGE.read(in) : null, readSet(in)));
+
+    static final StateCodec<HoldDue> HOLD_DUE = new StateCodec<>(HoldDue.class,
+            (out, d) -> {
+                out.writeString(d.userId());
+                out.writeString(d.conversationId());
+            },
+            in -> new HoldDue(in.readString(), in.readString()));
+
+    private static List<String> readList(StateInput in) {
+        int n = in.readCount();
+        List<String> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.readString());
+        }
+        return values;
+    }
+
     private static <V> void writeMap(StateOutput out, Map<String, V> map, BiConsumer<StateOutput, V> value) {
         out.writeVarLong(map.size());
         map.forEach((k, v) -> {

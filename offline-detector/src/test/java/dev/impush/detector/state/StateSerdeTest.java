@@ -80,6 +80,12 @@ class StateSerdeTest {
         assertEquals(MUTES, roundTrip(new StateSerde<>(StateCodecs.MUTES), MUTES));
         ReceivedLease lease = new ReceivedLease("gw-7", 30, T, "boot-1", T.plusSeconds(60));
         assertEquals(lease, roundTrip(new StateSerde<>(StateCodecs.LEASE), lease));
+        Hold holding = new Hold("m-0", T.plusSeconds(3), 7, List.of("Alice 🙂", "Bob"), MESSAGE, Set.of("d1", "d2"));
+        assertEquals(holding, roundTrip(new StateSerde<>(StateCodecs.HOLD), holding));
+        Hold idle = holding.next(T.plusSeconds(6));
+        assertEquals(idle, roundTrip(new StateSerde<>(StateCodecs.HOLD), idle));
+        HoldDue due = new HoldDue("u42", "c|17");
+        assertEquals(due, roundTrip(new StateSerde<>(StateCodecs.HOLD_DUE), due));
         assertEquals(UserDevices.NONE, roundTrip(devices(), UserDevices.NONE));
         assertNull(write(devices(), null));
         assertNull(read(devices(), null));

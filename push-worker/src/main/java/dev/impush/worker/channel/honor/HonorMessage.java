@@ -18,8 +18,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>IM class: {@code importance} from the config ({@code NORMAL}: Honor's service/IM class).</li>
- *   <li>{@code notifyId}: a stable positive int from the message id, so a double send replaces the
- *       first notification instead of showing twice.</li>
+ *   <li>{@code notifyId}: a stable positive int from the collapse id ({@link DeliveryIds#collapseKey}), so a
+ *       double send or a coalesced update replaces the first notification instead of adding one.</li>
  *   <li>{@code data}: the job's data plus {@code messageId} and {@code conversationId}, as a JSON string.</li>
  *   <li>TTL: until the job expires, clamped to [1 s, max TTL].</li>
  *   <li>Size: 4 KB [U, as Huawei]; the text is trimmed to fit, never the JSON.</li>
@@ -62,7 +62,7 @@ final class HonorMessage {
             ObjectNode click = shown.putObject("clickAction");
             config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
             shown.put("importance", config.importance());
-            shown.put("notifyId", DeliveryIds.notifyId(delivery.messageId()));
+            shown.put("notifyId", DeliveryIds.notifyId(DeliveryIds.collapseKey(delivery)));
             if (n.badge() != null && config.badgeClass().isPresent()) {
                 shown.putObject("badgeNotification").put("badgeClass", config.badgeClass().get())
                         .put("setNum", Math.clamp(n.badge(), 0, MAX_BADGE));

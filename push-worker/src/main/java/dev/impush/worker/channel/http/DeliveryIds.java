@@ -24,6 +24,15 @@ public final class DeliveryIds {
         return h == 0 ? 1 : h;
     }
 
+    /**
+     * What a notification's device-side id derives from: the notification's collapse id (the message
+     * id, or the first push of a coalesced conversation, whose updates replace it), else the message id.
+     */
+    public static String collapseKey(Delivery delivery) {
+        String collapseId = delivery.notification().collapseId();
+        return collapseId != null ? collapseId : delivery.messageId();
+    }
+
     /** {@code messageId:deviceId}, or its SHA-256 hex (64 chars) when longer than {@code maxChars}. */
     public static String messageAndDevice(Delivery delivery, int maxChars) {
         String id = delivery.messageId() + ":" + delivery.target().deviceId();

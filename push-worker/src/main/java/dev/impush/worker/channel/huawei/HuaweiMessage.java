@@ -19,8 +19,8 @@ import java.util.Optional;
  * <ul>
  *   <li>IM class: {@code android.category} and {@code notification.importance} from the config
  *       ({@code IM}/{@code NORMAL} by default), so chat pushes are not capped as marketing.</li>
- *   <li>{@code notify_id}: a stable positive int from the message id, so a double send replaces
- *       the first notification instead of showing twice.</li>
+ *   <li>{@code notify_id}: a stable positive int from the collapse id ({@link DeliveryIds#collapseKey}), so
+ *       a double send or a coalesced update replaces the first notification instead of adding one.</li>
  *   <li>{@code data}: the job's data plus {@code messageId} and {@code conversationId}, as a JSON string.</li>
  *   <li>TTL: until the job expires, clamped to [1 s, max TTL].</li>
  *   <li>Size: Huawei refuses bodies over 4 KB (80300008); the text is trimmed to fit, never the JSON.</li>
@@ -69,7 +69,7 @@ final class HuaweiMessage {
             ObjectNode click = shown.putObject("click_action");
             config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
             shown.put("importance", config.im().importance());
-            shown.put("notify_id", DeliveryIds.notifyId(delivery.messageId()));
+            shown.put("notify_id", DeliveryIds.notifyId(DeliveryIds.collapseKey(delivery)));
             if (n.sound() != null) {
                 shown.put("default_sound", true);
             }

@@ -24,8 +24,8 @@ import java.util.Map;
  *       characters (Flyme limits, trimmed on code points; each stands in for the other when empty).</li>
  *   <li>{@code clickTypeInfo.parameters}: the deep-link data with {@code messageId} and
  *       {@code conversationId}; {@code clickType 0} opens the app, which routes with them.</li>
- *   <li>{@code advanceInfo.notifyKey}: derived from the message id, so a re-send replaces the shown
- *       notification; ids over {@value #MAX_NOTIFY_KEY} characters become a 32-hex-digit hash.</li>
+ *   <li>{@code advanceInfo.notifyKey}: derived from the collapse id ({@link DeliveryIds#collapseKey}), so a
+ *       re-send or a coalesced update replaces the shown notification; ids over {@value #MAX_NOTIFY_KEY} characters become a 32-hex-digit hash.</li>
  *   <li>{@code pushTimeInfo.validTime}: whole hours left until the job expires, rounded up and
  *       clamped to Flyme's 1–72 (24 without an expiry).</li>
  *   <li>A silent push is a pass-through ("unvarnished") message whose content is the data as JSON.</li>
@@ -78,7 +78,7 @@ final class MeizuPayload {
         click.set("parameters", Json.mapper().valueToTree(DeliveryIds.dataWithIds(delivery)));
         timeInfo(m, delivery);
         ObjectNode advance = m.putObject("advanceInfo");
-        advance.put("notifyKey", notifyKey(delivery.messageId()));
+        advance.put("notifyKey", notifyKey(DeliveryIds.collapseKey(delivery)));
         ObjectNode effects = advance.putObject("notificationType");
         effects.put("vibrate", 1);
         effects.put("lights", 1);
@@ -108,12 +108,12 @@ final class MeizuPayload {
         return (int) Math.max(MIN_VALID_HOURS, Math.min(MAX_VALID_HOURS, hours));
     }
 
-    /** The message id when it fits, else the first 128 bits of its SHA-256 in hex. */
-    static String notifyKey(String messageId) {
-        if (messageId.length() <= MAX_NOTIFY_KEY) {
-            return messageId;
+    /** The key when it fits, else the first 128 bits of its SHA-256 in hex. */
+    static String notifyKey(String key) {
+        if (key.length() <= MAX_NOTIFY_KEY) {
+            return key;
         }
-        return HexFormat.of().formatHex(Digests.digest("SHA-256", messageId), 0, 16);
+        return HexFormat.of().formatHex(Digests.digest("SHA-256", key), 0, 16);
     }
 
     private static boolean blank(String s) {

@@ -69,7 +69,7 @@ final class OppoPayload {
             notification.put("off_line", true);
             notification.put("off_line_ttl", delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toSeconds());
         }
-        notification.put("notify_id", DeliveryIds.maskedNotifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
+        notification.put("notify_id", DeliveryIds.maskedNotifyId(DeliveryIds.collapseKey(delivery)));
         notification.put("app_message_id", DeliveryIds.messageAndDevice(delivery, MAX_APP_MESSAGE_ID));
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("target_type", TARGET_REGISTRATION_ID);

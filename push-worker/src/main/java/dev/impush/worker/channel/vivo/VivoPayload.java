@@ -70,7 +70,7 @@ final class VivoPayload {
         if (!config.im().category().isBlank()) {
             body.put("category", config.im().category());
         }
-        body.put("notifyId", DeliveryIds.maskedNotifyId(n.collapseId() != null ? n.collapseId() : delivery.messageId()));
+        body.put("notifyId", DeliveryIds.maskedNotifyId(DeliveryIds.collapseKey(delivery)));
         body.put("clientCustomMap", customMap(delivery));
         body.put("requestId", DeliveryIds.messageAndDevice(delivery, MAX_REQUEST_ID));
         body.put("pushMode", delivery.target().sandbox() ? 1 : 0);

@@ -21,8 +21,8 @@ import java.util.Map;
  *   <li>{@code title} under 50 characters and {@code description} under 128 (MiPush limits, counted
  *       in characters), trimmed on a code point boundary; neither may be blank, so each stands in for
  *       the other when empty (a hidden preview).</li>
- *   <li>{@code notify_id}: a stable positive int from the message id, so a re-send replaces the
- *       shown notification instead of adding one.</li>
+ *   <li>{@code notify_id}: a stable positive int from the collapse id ({@link DeliveryIds#collapseKey}), so a
+ *       re-send or a coalesced update replaces the shown notification instead of adding one.</li>
  *   <li>{@code payload}: the deep-link data as URL-encoded JSON, always with {@code messageId} and
  *       {@code conversationId} when the job has one.</li>
  *   <li>{@code time_to_live}: time left until the job expires, clamped to MiPush's two weeks.</li>
@@ -69,7 +69,7 @@ final class XiaomiPayload {
             form.put("description", TextLimits.truncate(description, MAX_DESCRIPTION));
             form.put("notify_type", n.sound() == null ? NOTIFY_SILENT_SOUND : NOTIFY_ALL);
         }
-        form.put("notify_id", Integer.toString(DeliveryIds.notifyId(delivery.messageId())));
+        form.put("notify_id", Integer.toString(DeliveryIds.notifyId(DeliveryIds.collapseKey(delivery))));
         if (delivery.expiresAt() != null) {
             form.put("time_to_live", Long.toString(delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toMillis()));
         }

@@ -87,7 +87,7 @@ class HonorChannelTest {
 
         assertEquals(1, honor.ledger().requests(d.messageId(), d.target().deviceId()));
         JsonNode sent = Json.mapper().readTree(honor.lastRequestBody());
-        assertEquals(DeliveryIds.notifyId(d.messageId()), sent.path("android").path("notification").path("notifyId").asInt());
+        assertEquals(DeliveryIds.notifyId(d.notification().collapseId()), sent.path("android").path("notification").path("notifyId").asInt());
         assertEquals(im + 1, honor.counted("class.NORMAL"));
     }
 

@@ -36,7 +36,7 @@ class HonorMessageTest {
         assertEquals("3600s", android.path("ttl").asText());
         JsonNode n = android.path("notification");
         assertEquals("NORMAL", n.path("importance").asText());
-        assertEquals(DeliveryIds.notifyId("msg-1"), n.path("notifyId").asInt());
+        assertEquals(DeliveryIds.notifyId("c-msg-1"), n.path("notifyId").asInt(), "from the collapse id");
         assertTrue(n.path("notifyId").asInt() > 0);
         assertEquals(3, n.path("clickAction").path("type").asInt());
         assertTrue(n.path("badgeNotification").isMissingNode(), "no badge without a badge class");

@@ -87,7 +87,7 @@ class HuaweiChannelTest {
 
         assertEquals(1, huawei.ledger().requests(d.messageId(), d.target().deviceId()));
         JsonNode sent = Json.mapper().readTree(huawei.lastRequestBody()).path("message");
-        assertEquals(DeliveryIds.notifyId(d.messageId()), sent.path("android").path("notification").path("notify_id").asInt());
+        assertEquals(DeliveryIds.notifyId(d.notification().collapseId()), sent.path("android").path("notification").path("notify_id").asInt());
         assertEquals(im + 1, huawei.counted("class.IM"));
     }
 

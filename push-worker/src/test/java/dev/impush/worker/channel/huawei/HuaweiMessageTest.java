@@ -37,7 +37,7 @@ class HuaweiMessageTest {
         assertEquals("3600s", android.path("ttl").asText());
         JsonNode n = android.path("notification");
         assertEquals("NORMAL", n.path("importance").asText());
-        assertEquals(DeliveryIds.notifyId("msg-1"), n.path("notify_id").asInt());
+        assertEquals(DeliveryIds.notifyId("c-msg-1"), n.path("notify_id").asInt(), "from the collapse id");
         assertTrue(n.path("notify_id").asInt() > 0);
         assertEquals(3, n.path("click_action").path("type").asInt());
         assertTrue(n.path("badge").isMissingNode(), "no badge without a badge class");
@@ -73,6 +73,16 @@ class HuaweiMessageTest {
                 HuaweiFixtures.delivery("msg-3", "dev-1", "tok-1")).path("android");
 
         assertTrue(android.path("category").isMissingNode());
+    }
+
+    @Test
+    void render_coalescedUpdate_takesTheNotifyIdOfTheFirstPush_soItReplacesIt() throws Exception {
+        Delivery update = HuaweiFixtures.delivery("msg-20", "dev-1", "tok-1",
+                HuaweiFixtures.notification("msg-1", "Alice and Bob", "20 new messages: hi", false), NOW.plusSeconds(60));
+
+        JsonNode n = render(HuaweiFixtures.config(Map.of()), update).path("android").path("notification");
+
+        assertEquals(DeliveryIds.notifyId("c-msg-1"), n.path("notify_id").asInt(), "the first push's collapse id");
     }
 
     @Test

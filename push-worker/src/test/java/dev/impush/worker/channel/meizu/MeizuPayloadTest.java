@@ -37,7 +37,7 @@ class MeizuPayloadTest {
         assertEquals("m-1", params.path("messageId").asText());
         assertEquals("conv-1", params.path("conversationId").asText());
         assertEquals("impush://conv/1", params.path("deepLink").asText());
-        assertEquals("m-1", m.path("advanceInfo").path("notifyKey").asText());
+        assertEquals("c-m-1", m.path("advanceInfo").path("notifyKey").asText(), "the collapse id");
         assertEquals(1, m.path("pushTimeInfo").path("offLine").asInt());
         assertEquals(1, m.path("pushTimeInfo").path("validTime").asInt());
     }

@@ -36,12 +36,21 @@ class XiaomiPayloadTest {
         assertEquals("hello", form.get("description"));
         assertEquals("-1", form.get("notify_type"));
         assertEquals(XiaomiFixtures.CHANNEL_ID, form.get("extra.channel_id"));
-        assertEquals(Integer.toString(DeliveryIds.notifyId("m-1")), form.get("notify_id"));
+        assertEquals(Integer.toString(DeliveryIds.notifyId("c-m-1")), form.get("notify_id"), "from the collapse id");
         assertEquals("3600000", form.get("time_to_live"));
         var data = Json.mapper().readTree(URLDecoder.decode(form.get("payload"), StandardCharsets.UTF_8));
         assertEquals("m-1", data.path("messageId").asText());
         assertEquals("conv-1", data.path("conversationId").asText());
         assertEquals("impush://conv/1", data.path("deepLink").asText());
+    }
+
+    @Test
+    void render_coalescedUpdate_takesTheNotifyIdOfTheFirstPush_soItReplacesIt() {
+        Delivery update = XiaomiFixtures.delivery("m-20", "d-1", "tok-1",
+                XiaomiFixtures.notification("m-1", "Alice and Bob", "20 new messages: hi", false), NOW.plusSeconds(60));
+
+        assertEquals(Integer.toString(DeliveryIds.notifyId("c-m-1")), payload.render(update).get("notify_id"),
+                "the first push's collapse id");
     }
 
     @Test

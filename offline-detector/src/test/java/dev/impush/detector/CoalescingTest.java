@@ -1,0 +1,263 @@
+package dev.impush.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.detector.coalesce.CoalesceSettings;
+import dev.impush.detector.logic.JobFactory;
+import dev.impush.detector.state.DetectorStores;
+import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.codec.Decoded;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group-storm coalescing ({@code Coalescer}) through the production topology, on the driver's wall clock. */
+class CoalescingTest {
+    private static final Instant T0 = Instant.parse("2026-12-04T08:00:00Z");
+    private static final String USER = "u42";
+    private static final Duration WINDOW = Duration.ofSeconds(3);
+
+    @TempDir
+    Path stateDir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> events;
+    private TestOutputTopic<String, byte[]> jobs;
+    private Instant clock = T0;
+
+    private void start(CoalesceSettings settings) {
+        DetectorConfig config = DetectorConfig.builder().stateDir(stateDir).coalescing(settings)
+                .punctuateInterval(Duration.ofSeconds(1)).build();
+        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
+        events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
+        jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void start() {
+        start(CoalesceSettings.DEFAULTS.withWindow(WINDOW));
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void send(String json) {
+        events.pipeInput(USER, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A device without a connection: every message needs a push. */
+    private void register(String deviceId, boolean preview) {
+        send("""
+                {"v":1,"type":"device","action":"register","userId":"%s","deviceId":"%s","channel":"apns",\
+                "token":"%s","appId":"com.example.chat","sandbox":false,"previewEnabled":%s,"registeredAt":"%s"}"""
+                .formatted(USER, deviceId, deviceId.repeat(64).substring(0, 64), preview, T0.minusSeconds(60)));
+    }
+
+    private void online(String deviceId) {
+        send("""
+                {"v":1,"type":"presence","userId":"%s","deviceId":"%s","state":"online","gatewayId":"gw-1","at":"%s"}"""
+                .formatted(USER, deviceId, clock));
+    }
+
+    private void message(String id, String conversation, String type, String sender, boolean mentioned) {
+        send("""
+                {"v":1,"type":"message","messageId":"%s","userId":"%s","conversationId":"%s","conversationType":"%s",\
+                "senderId":"id-%s","senderName":"%s","preview":"text of %s","mentioned":%s,"sentAt":"%s",\
+                "ttlSeconds":3600}""".formatted(id, USER, conversation, type, sender, sender, id, mentioned, clock));
+    }
+
+    private void groupMessage(String id, String sender) {
+        message(id, "g-1", "group", sender, false);
+    }
+
+    private void advance(Duration d) {
+        clock = clock.plus(d);
+        driver.advanceWallClockTime(d);
+    }
+
+    private List<PushJob> jobs() {
+        return jobs.readRecordsToList().stream().map(r -> {
+            if (jobCodec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok) {
+                return ok.value();
+            }
+            throw new AssertionError("invalid job");
+        }).toList();
+    }
+
+    private double count(String name, String... tags) {
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void storm_ofTwentyMessagesInThreeSeconds_isTheFirstPushAndOneUpdateThatReplacesIt() {
+        start();
+        register("d1", true);
+        for (int i = 1; i <= 20; i++) {
+            groupMessage("m-" + i, i % 2 == 0 ? "Bob" : "Alice");
+            advance(Duration.ofMillis(100));
+        }
+        List<PushJob> first = jobs();
+        assertEquals(List.of("m-1/u42"), first.stream().map(PushJob::jobId).toList(), "the first message pushes at once");
+        assertEquals("m-1", first.getFirst().notification().collapseId());
+
+        advance(WINDOW);
+        List<PushJob> update = jobs();
+        assertEquals(1, update.size(), "one update for the 19 held messages");
+        PushJob job = update.getFirst();
+        assertEquals("m-20/u42/update", job.jobId());
+        assertEquals("m-20", job.messageId());
+        assertEquals(List.of("d1"), job.targets().stream().map(PushTarget::deviceId).toList());
+        Notification n = job.notification();
+        assertEquals("m-1", n.collapseId(), "replaces the first push on the device");
+        assertEquals("g-1", n.threadId());
+        assertEquals("Bob and Alice", n.title());
+        assertEquals("20 new messages: text of m-20", n.body());
+        assertEquals("20", n.data().get(JobFactory.COALESCED_KEY));
+        assertEquals("m-20", n.data().get(Notification.MESSAGE_ID_KEY));
+        assertEquals(19, count(DetectorMetrics.COALESCED, "outcome", "held"));
+        assertEquals(1, count(DetectorMetrics.JOBS, "trigger", DetectorMetrics.TRIGGER_COALESCED));
+
+        advance(WINDOW.multipliedBy(2));
+        assertTrue(jobs.isEmpty(), "a window without messages sends nothing and closes");
+        assertStoresEmpty();
+        groupMessage("m-21", "Carol");
+        List<PushJob> after = jobs();
+        assertEquals(1, after.size(), "after the storm, the next message pushes at once");
+        assertEquals("m-21", after.getFirst().notification().collapseId(), "as a notification of its own");
+    }
+
+    @Test
+    void longStorm_updatesOncePerWindow_withTheRunningCountAndTheSameCollapseId() {
+        start();
+        register("d1", true);
+        String[] senders = {"Alice", "Bob", "Carol", "Dan"};
+        for (int i = 1; i <= 40; i++) {
+            groupMessage("m-" + i, senders[i % senders.length]);
+            advance(Duration.ofMillis(200)); // 8 s of messages: windows end at 3, 6 and 9 s
+        }
+        advance(WINDOW);
+        List<PushJob> out = jobs();
+        assertEquals("m-1/u42", out.getFirst().jobId());
+        List<PushJob> updates = out.subList(1, out.size());
+        assertEquals(3, updates.size(), "one update per window while messages keep coming: " + out);
+        assertTrue(updates.stream().allMatch(j -> j.notification().collapseId().equals("m-1")));
+        assertEquals("m-40/u42/update", updates.getLast().jobId());
+        assertEquals("40 new messages: text of m-40", updates.getLast().notification().body());
+        assertEquals("Alice and 3 others", updates.getLast().notification().title());
+    }
+
+    @Test
+    void mentionsAndDirectMessages_bypassTheHold_byDefault() {
+        start();
+        register("d1", true);
+        groupMessage("m-1", "Alice");
+        groupMessage("m-2", "Alice");
+        message("m-3", "g-1", "group", "Bob", true);
+        message("m-4", "dm-1", "direct", "Carol", false);
+        message("m-5", "dm-1", "direct", "Carol", false);
+        assertEquals(List.of("m-1/u42", "m-3/u42", "m-4/u42", "m-5/u42"), jobs().stream().map(PushJob::jobId).toList());
+
+        advance(WINDOW.plusSeconds(1));
+        List<PushJob> updates = jobs();
+        assertEquals(List.of("m-2/u42/update"), updates.stream().map(PushJob::jobId).toList());
+        assertEquals("2 new messages: text of m-2", updates.getFirst().notification().body(),
+                "the @mention went out on its own and is not counted in the window");
+    }
+
+    @Test
+    void bypassNone_coalescesDirectConversationsAndMentionsToo() {
+        start(CoalesceSettings.DEFAULTS.withWindow(WINDOW).withBypass(false, false));
+        register("d1", true);
+        message("m-1", "dm-1", "direct", "Carol", false);
+        message("m-2", "dm-1", "direct", "Carol", true);
+        advance(WINDOW.plusSeconds(1));
+        assertEquals(List.of("m-1/u42", "m-2/u42/update"), jobs().stream().map(PushJob::jobId).toList());
+    }
+
+    @Test
+    void off_pushesEveryMessage() {
+        start(CoalesceSettings.OFF);
+        register("d1", true);
+        for (int i = 1; i <= 5; i++) {
+            groupMessage("m-" + i, "Alice");
+        }
+        advance(WINDOW.plusSeconds(1));
+        assertEquals(5, jobs().size());
+        assertStoresEmpty();
+    }
+
+    @Test
+    void update_goesOnlyToDevicesStillOffline_withTheCountAloneWherePreviewsAreOff() {
+        start();
+        register("d1", true);
+        register("d2", false);
+        register("d3", true);
+        groupMessage("m-1", "Alice");
+        groupMessage("m-2", "Alice");
+        groupMessage("m-3", "Alice");
+        online("d3"); // reconnected: the app syncs over its long connection
+        assertEquals(2, jobs().size(), "m-1 with and without preview");
+
+        advance(WINDOW.plusSeconds(1));
+        List<PushJob> updates = jobs();
+        assertEquals(List.of("m-3/u42/update", "m-3/u42/update/nopreview"), updates.stream().map(PushJob::jobId).toList());
+        assertEquals(List.of("d1"), updates.get(0).targets().stream().map(PushTarget::deviceId).toList());
+        assertEquals(List.of("d2"), updates.get(1).targets().stream().map(PushTarget::deviceId).toList());
+        assertEquals("3 new messages", updates.get(1).notification().body());
+    }
+
+    @Test
+    void messagesForOnlineDevices_areNotHeld() {
+        start();
+        register("d1", true);
+        online("d1");
+        groupMessage("m-1", "Alice");
+        groupMessage("m-2", "Alice");
+        advance(WINDOW.plusSeconds(1));
+        assertTrue(jobs.isEmpty(), "the connection delivers them (and the ack tracker waits for their acks)");
+        assertEquals(0, count(DetectorMetrics.COALESCED, "outcome", "held"));
+    }
+
+    @Test
+    void update_ofAWindowWhoseDevicesAllReconnected_isDropped() {
+        start();
+        register("d1", true);
+        groupMessage("m-1", "Alice");
+        groupMessage("m-2", "Alice");
+        online("d1");
+        advance(WINDOW.plusSeconds(1));
+        assertEquals(List.of("m-1/u42"), jobs().stream().map(PushJob::jobId).toList());
+        assertEquals(1, count(DetectorMetrics.DROPPED, "reason", "reconnected"));
+    }
+
+    private void assertStoresEmpty() {
+        for (String store : List.of(DetectorStores.HOLDS, DetectorStores.HOLD_DUE)) {
+            try (var it = driver.getKeyValueStore(store).all()) {
+                assertTrue(!it.hasNext(), store + " keeps nothing once the windows closed");
+            }
+        }
+    }
+}
