@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class JobWatch implements AutoCloseable {
     private final Map<String, Long> zombieSeenAt = new ConcurrentHashMap<>();
     private final Set<String> offline = ConcurrentHashMap.newKeySet();
+    private final Map<String, PushJob> byId = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -46,6 +48,7 @@ final class JobWatch implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
                         if (codec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok) {
+                            byId.put(ok.value().jobId(), ok.value());
                             if (ok.value().jobId().contains("/zombie/")) {
                                 zombieSeenAt.putIfAbsent(ok.value().messageId(), System.currentTimeMillis());
                             } else {
@@ -70,6 +73,11 @@ final class JobWatch implements AutoCloseable {
     /** Message ids pushed to a device without a live connection. */
     Set<String> offline() {
         return new TreeSet<>(offline);
+    }
+
+    /** The job with this id, once it was published. */
+    Optional<PushJob> job(String jobId) {
+        return Optional.ofNullable(byId.get(jobId));
     }
 
     long zombieSeenAt(String messageId) {

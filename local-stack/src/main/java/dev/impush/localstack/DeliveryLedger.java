@@ -22,6 +22,8 @@ public final class DeliveryLedger {
     private final Map<Key, Set<String>> collapseIds = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> perChannel = new ConcurrentHashMap<>();
     private final AtomicLong uncollapsed = new AtomicLong();
+    /** deviceId → collapse id → the message whose notification shows under it (the latest replaces). */
+    private final Map<String, Map<String, String>> trays = new ConcurrentHashMap<>();
     private volatile AcceptListener listener;
 
     /** Told of every accepted request as it is recorded (on the mock's event loop: must not block). */
@@ -43,8 +45,9 @@ public final class DeliveryLedger {
     public void accepted(String channel, String messageId, String deviceId, String collapseId) {
         Key key = new Key(messageId, deviceId);
         requests.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        collapseIds.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet())
-                .add(collapseId == null ? "no-collapse-" + uncollapsed.incrementAndGet() : collapseId);
+        String collapse = collapseId == null ? "no-collapse-" + uncollapsed.incrementAndGet() : collapseId;
+        collapseIds.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(collapse);
+        trays.computeIfAbsent(deviceId, d -> new ConcurrentHashMap<>()).put(collapse, messageId);
         perChannel.computeIfAbsent(channel, c -> new AtomicLong()).incrementAndGet();
         AcceptListener l = listener;
         if (l != null) {
@@ -62,6 +65,20 @@ public final class DeliveryLedger {
     public int shown(String messageId, String deviceId) {
         Set<String> ids = collapseIds.get(new Key(messageId, deviceId));
         return ids == null ? 0 : ids.size();
+    }
+
+    /**
+     * What the device's notification tray shows: collapse id → the message of the notification shown
+     * under it (a request with a collapse id already shown replaces that notification).
+     */
+    public Map<String, String> tray(String deviceId) {
+        return Map.copyOf(trays.getOrDefault(deviceId, Map.of()));
+    }
+
+    /** Requests accepted for the device, over all its messages. */
+    public int requests(String deviceId) {
+        return requests.entrySet().stream().filter(e -> e.getKey().deviceId().equals(deviceId))
+                .mapToInt(e -> e.getValue().get()).sum();
     }
 
     public Map<Key, Integer> requestsByKey() {
@@ -87,6 +104,7 @@ public final class DeliveryLedger {
     public void clear() {
         requests.clear();
         collapseIds.clear();
+        trays.clear();
         perChannel.clear();
     }
 }

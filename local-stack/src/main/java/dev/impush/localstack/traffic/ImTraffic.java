@@ -70,6 +70,15 @@ public final class ImTraffic implements AutoCloseable {
         flush();
     }
 
+    /** A message of {@code senderName} in the group {@code conversationId} for {@code userId}; returns its id. */
+    public String groupMessage(String userId, String conversationId, String messageId, String senderName,
+                               String preview, boolean mentioned, Instant sentAt) {
+        send(eventsTopic, userId, new MessageEvent(Contract.VERSION, messageId, userId, conversationId,
+                MessageEvent.ConversationType.GROUP, "id-" + senderName, senderName, preview, mentioned, null, sentAt,
+                3600, Priority.HIGH, false));
+        return messageId;
+    }
+
     /** A chat message for {@code userId}; returns its id. */
     public String message(String userId, String messageId, String preview, Instant sentAt) {
         send(eventsTopic, userId, new MessageEvent(Contract.VERSION, messageId, userId, "c-" + userId,

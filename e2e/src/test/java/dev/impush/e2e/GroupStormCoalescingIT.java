@@ -1,0 +1,123 @@
+package dev.impush.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.apns.MockApns;
+import dev.impush.localstack.traffic.ImTraffic;
+import dev.impush.localstack.traffic.Population;
+import dev.impush.model.Channel;
+import dev.impush.model.Topics;
+import dev.impush.model.job.Notification;
+import dev.impush.model.job.PushJob;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Group-storm coalescing on a real broker and redis-server, the detector with its defaults (3 s window,
+ * mentions and direct messages bypass), a worker and the mock vendors, which keep each device's tray:
+ * a request whose collapse id (APNs {@code apns-collapse-id}, Huawei {@code notify_id}) is already shown
+ * replaces that notification.
+ */
+@Timeout(180)
+class GroupStormCoalescingIT {
+    /** The window, the punctuation, the commit, the worker: with slack for a loaded 2-core machine. */
+    private static final Duration SETTLED = Duration.ofSeconds(30);
+    private static LocalPipeline pipeline;
+    private static ImTraffic traffic;
+    private static JobWatch jobs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pipeline = LocalPipeline.start(LocalPipeline.Options.defaults());
+        pipeline.startWorker("storm-worker");
+        traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
+        jobs = new JobWatch(pipeline.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (jobs != null) {
+            jobs.close();
+        }
+        if (traffic != null) {
+            traffic.close();
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static Population offlineUser(String user) {
+        Instant registeredAt = Instant.now().minusSeconds(60);
+        Population p = new Population(List.of(
+                new Population.Device(user, user + "-iphone", Channel.APNS, MockApns.randomToken(), "com.example.chat",
+                        false, true),
+                new Population.Device(user, user + "-huawei", Channel.HUAWEI, "hw-" + user, "com.example.chat.android",
+                        false, true)));
+        pipeline.registerAtVendors(p, registeredAt);
+        traffic.connect(p, "gw-storm", registeredAt);
+        return p;
+    }
+
+    @Test
+    void twentyGroupMessagesInThreeSeconds_showAsOneNotification_withTheCountAndTheLatestPreview() throws Exception {
+        Population p = offlineUser("storm-u1");
+        Instant at = Instant.now();
+        for (int i = 1; i <= 20; i++) {
+            traffic.groupMessage("storm-u1", "g-storm", "storm-m" + i, i % 3 == 0 ? "Bob" : "Alice", "text " + i, false,
+                    at.plusMillis(25L * i));
+        }
+        traffic.flush();
+
+        PushJob update = awaitJob("storm-m20/storm-u1/update");
+        Notification n = update.notification();
+        assertEquals("20 new messages: text 20", n.body());
+        assertEquals("Alice and Bob", n.title());
+        assertEquals("storm-m1", n.collapseId(), "the first push's collapse id");
+        for (Population.Device d : p.devices()) {
+            DeliveryLedger ledger = pipeline.ledger(d.channel());
+            Await.until(SETTLED, () -> ledger.requests("storm-m20", d.deviceId()) == 1,
+                    () -> d.deviceId() + " received " + ledger.requests(d.deviceId()) + " pushes: " + ledger.tray(d.deviceId()));
+            assertEquals(2, ledger.requests(d.deviceId()), d.deviceId() + ": the first message and one update, of 20");
+            assertEquals(1, ledger.requests("storm-m1", d.deviceId()));
+            assertEquals(List.of("storm-m20"), List.copyOf(ledger.tray(d.deviceId()).values()),
+                    d.deviceId() + " shows one notification, the update, which replaced the first");
+        }
+    }
+
+    @Test
+    void aMentionDuringAStorm_pushesAtOnce_asANotificationOfItsOwn() throws Exception {
+        Population p = offlineUser("storm-u2");
+        Instant at = Instant.now();
+        for (int i = 1; i <= 10; i++) {
+            traffic.groupMessage("storm-u2", "g-mention", "mention-m" + i, "Carol", "text " + i, i == 5,
+                    at.plusMillis(25L * i));
+        }
+        traffic.flush();
+
+        PushJob update = awaitJob("mention-m10/storm-u2/update");
+        assertEquals("9 new messages: text 10", update.notification().body(), "the mention is not one of them");
+        for (Population.Device d : p.devices()) {
+            DeliveryLedger ledger = pipeline.ledger(d.channel());
+            Await.until(SETTLED, () -> ledger.requests("mention-m10", d.deviceId()) == 1,
+                    () -> d.deviceId() + ": " + ledger.tray(d.deviceId()));
+            assertEquals(3, ledger.requests(d.deviceId()), d.deviceId() + ": the first message, the mention, one update");
+            Map<String, String> tray = ledger.tray(d.deviceId());
+            assertEquals(2, tray.size(), d.deviceId() + ": " + tray);
+            assertTrue(tray.containsValue("mention-m5") && tray.containsValue("mention-m10"), tray.toString());
+        }
+    }
+
+    private static PushJob awaitJob(String jobId) throws InterruptedException {
+        Await.until(SETTLED, () -> jobs.job(jobId).isPresent(), () -> "no job " + jobId);
+        return jobs.job(jobId).orElseThrow();
+    }
+}
