@@ -66,16 +66,7 @@ public final class JobFactory {
      * devices or {@link #MAX_JOB_BYTES}.
      */
     public List<PushJob> forMessage(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
-        List<PushTarget> withPreview = new ArrayList<>();
-        List<PushTarget> withoutPreview = new ArrayList<>();
-        for (RegisteredDevice d : devices) {
-            (d.previewEnabled() ? withPreview : withoutPreview).add(d.toTarget());
-        }
-        String base = m.messageId() + "/" + m.userId();
-        List<PushJob> jobs = new ArrayList<>();
-        addJobs(jobs, m, base, notification(m, true), withPreview, now);
-        addJobs(jobs, m, base + "/nopreview", notification(m, false), withoutPreview, now);
-        return jobs;
+        return jobs(m, m.messageId() + "/" + m.userId(), notification(m, true), notification(m, false), devices, now);
     }
 
     /** A job for one device whose long connection took the message but never acked it. */
@@ -91,15 +82,21 @@ public final class JobFactory {
      */
     public List<PushJob> forUpdate(Hold hold, List<RegisteredDevice> devices, Instant now) {
         MessageEvent m = hold.latest();
+        return jobs(m, m.messageId() + "/" + m.userId() + "/update", update(hold, true), update(hold, false), devices,
+                now);
+    }
+
+    /** A job ({@code base}) for the devices showing previews, one ({@code base/nopreview}) for the rest. */
+    private List<PushJob> jobs(MessageEvent m, String base, Notification preview, Notification noPreview,
+                               List<RegisteredDevice> devices, Instant now) {
         List<PushTarget> withPreview = new ArrayList<>();
         List<PushTarget> withoutPreview = new ArrayList<>();
         for (RegisteredDevice d : devices) {
             (d.previewEnabled() ? withPreview : withoutPreview).add(d.toTarget());
         }
-        String base = m.messageId() + "/" + m.userId() + "/update";
         List<PushJob> jobs = new ArrayList<>();
-        addJobs(jobs, m, base, update(hold, true), withPreview, now);
-        addJobs(jobs, m, base + "/nopreview", update(hold, false), withoutPreview, now);
+        addJobs(jobs, m, base, preview, withPreview, now);
+        addJobs(jobs, m, base + "/nopreview", noPreview, withoutPreview, now);
         return jobs;
     }
 
