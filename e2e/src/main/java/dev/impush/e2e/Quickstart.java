@@ -21,6 +21,8 @@ import java.util.function.BooleanSupplier;
  * traffic, then a report that must balance. Exit code 0 when it does, 1 when it does not.
  */
 public final class Quickstart {
+    private static final int STORM_USERS = 100;
+    private static final int STORM_MESSAGES = 10;
     private final int users;
     private final long seed;
 
@@ -90,20 +92,49 @@ public final class Quickstart {
             }
             traffic.flush();
             waitFor("wave 2", pipeline, () -> delivered(pipeline, reachable, "m2-") >= expected1, expected1, reachable, "m2-");
+
+            // Wave 3: group storms. 10 messages in a group within half a second for some users (every
+            // fifth @mentioned in the 5th): the first pushes, the rest arrive as one update replacing it.
+            List<String> stormUsers = reachable.stream().map(Population.Device::userId).distinct()
+                    .limit(STORM_USERS).toList();
+            List<Population.Device> stormDevices = reachable.stream().filter(d -> stormUsers.contains(d.userId())).toList();
+            Instant stormAt = Instant.now();
+            for (int i = 1; i <= STORM_MESSAGES; i++) {
+                for (String u : stormUsers) {
+                    traffic.groupMessage(population, u, "g-" + u, "s" + i + "-" + u, i % 2 == 0 ? "Bob" : "Alice",
+                            "storm " + i, i == 5 && mentionedInStorm(u), stormAt.plusMillis(50L * i));
+                }
+            }
+            traffic.flush();
+            waitFor("wave 3 (group storms)", pipeline,
+                    () -> delivered(pipeline, stormDevices, "s" + STORM_MESSAGES + "-") >= stormDevices.size(),
+                    stormDevices.size(), stormDevices, "s" + STORM_MESSAGES + "-");
             Thread.sleep(1000); // let stragglers (which would be errors) arrive before counting
             long rejectedAfter = rejectedInvalid(pipeline);
             long deadLettered = 0;
             for (int i = 0; i < 10 && deadLettered < malformed; i++) {
                 deadLettered = dlq.poll().total();
             }
-            return report(pipeline, population, reachable, invalid, traffic.events(), malformed, dlq,
+            return report(pipeline, population, reachable, invalid, stormDevices, traffic.events(), malformed, dlq,
                     wave1Seconds, rejectedBefore, rejectedAfter, (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    private static boolean mentionedInStorm(String userId) {
+        return Math.floorMod(userId.hashCode(), 5) == 0;
     }
 
     /** Sends the vendors answered "invalid token" to. */
     private static long rejectedInvalid(LocalPipeline p) {
         return (long) p.count(WorkerMetrics.INVALID_TOKENS);
+    }
+
+    private static int stormRequests(LocalPipeline p, Population.Device d) {
+        int n = 0;
+        for (int i = 1; i <= STORM_MESSAGES; i++) {
+            n += p.ledger(d.channel()).requests("s" + i + "-" + d.userId(), d.deviceId());
+        }
+        return n;
     }
 
     private static String perChannel(List<Population.Device> devices) {
@@ -148,7 +179,8 @@ public final class Quickstart {
     }
 
     private boolean report(LocalPipeline p, Population population, List<Population.Device> reachable,
-                           List<Population.Device> invalid, long events, int malformed, DeadLetterCounter dlq,
+                           List<Population.Device> invalid, List<Population.Device> stormDevices, long events,
+                           int malformed, DeadLetterCounter dlq,
                            double wave1Seconds, long rejectedBefore, long rejectedAfter, double totalSeconds) {
         int pairs = 0;
         int missing = 0;
@@ -164,9 +196,26 @@ public final class Quickstart {
                 }
             }
         }
+        // storms: per device the first push and one update (plus the @mention where there was one),
+        // all but the mention under one collapse id, so the device shows 1 (or 2) notifications
+        long stormPushes = 0;
+        long stormShown = 0;
+        int stormWrong = 0;
+        for (Population.Device d : stormDevices) {
+            int pushes = stormRequests(p, d);
+            long shown = p.ledger(d.channel()).tray(d.deviceId()).values().stream()
+                    .filter(m -> m.startsWith("s") && m.endsWith("-" + d.userId())).count();
+            int expectedPushes = mentionedInStorm(d.userId()) ? 3 : 2;
+            stormPushes += pushes;
+            stormShown += shown;
+            if (pushes != expectedPushes || shown != expectedPushes - 1) {
+                stormWrong++;
+            }
+        }
         long onlinePushed = population.devices().stream().filter(Population.Device::online)
                 .filter(d -> p.ledger(d.channel()).requests("m1-" + d.userId(), d.deviceId())
-                        + p.ledger(d.channel()).requests("m2-" + d.userId(), d.deviceId()) > 0).count();
+                        + p.ledger(d.channel()).requests("m2-" + d.userId(), d.deviceId())
+                        + stormRequests(p, d) > 0).count();
         long delivered = 0;
         long resends = 0;
         StringBuilder byChannel = new StringBuilder();
@@ -178,7 +227,7 @@ public final class Quickstart {
             everyChannel &= n > 0;
             byChannel.append(byChannel.isEmpty() ? "" : ", ").append(c.wireName()).append(' ').append(n);
         }
-        long expectedRequests = pairs;
+        long expectedRequests = pairs + stormPushes;
         double removed = p.count(DetectorMetrics.TOKENS_REMOVED);
         int dlqMalformed = (int) dlq.letters().stream().filter(l -> l.reason().isPoison()).count();
 
@@ -193,11 +242,14 @@ public final class Quickstart {
                 (long) removed, invalid.size(), rejectedBefore, rejectedAfter - rejectedBefore);
         say("  dead-lettered                         %8d", dlq.total());
         dlq.byReason().forEach((reason, n) -> say("      %-40s %6d", reason, n));
+        say("  group storms (coalesced)              %8d  devices x %d messages -> %d pushes, shown as %d notifications, %d devices off",
+                stormDevices.size(), STORM_MESSAGES, stormPushes, stormShown, stormWrong);
         say("  online devices pushed                 %8d", onlinePushed);
         say("  wave 1 throughput                     %8.0f deliveries/s (%d in %.1f s, end to end from first event)",
                 reachable.size() / wave1Seconds, reachable.size(), wave1Seconds);
         say("  total run time                        %8.1f s", totalSeconds);
-        boolean balanced = missing == 0 && shownTwice == 0 && resends == 0 && onlinePushed == 0
+        boolean balanced = missing == 0 && shownTwice == 0 && resends == 0 && onlinePushed == 0 && stormWrong == 0
+                && !stormDevices.isEmpty()
                 && delivered == expectedRequests && everyChannel && removed == invalid.size()
                 && rejectedAfter == rejectedBefore && dlqMalformed == malformed;
         say("");

@@ -62,6 +62,9 @@ import java.util.Objects;
  *                             jobs become visible to the workers only at commit, so this bounds added latency
  * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
  * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
+ * @param unreadBadge          {@code IMPUSH_DETECTOR_UNREAD_BADGE}, default true: messages without a {@code badge}
+ *                             are counted as unread per conversation until a {@code read}, and carry the user's
+ *                             total as their badge
  * @param coalescing           group-storm coalescing ({@code IMPUSH_DETECTOR_COALESCE_*}, see {@link CoalesceSettings})
  * @param broadcasts           how broadcasts are read and fanned out ({@code IMPUSH_TOPIC_BROADCASTS},
  *                             {@code IMPUSH_DETECTOR_BROADCAST_*}, see {@link BroadcastSettings})
@@ -89,6 +92,7 @@ public record DetectorConfig(
         Duration commitInterval,
         int opsPort,
         UserLimits limits,
+        boolean unreadBadge,
         CoalesceSettings coalescing,
         BroadcastSettings broadcasts) {
 
@@ -116,6 +120,7 @@ public record DetectorConfig(
     public static final String MAX_DEVICES = "IMPUSH_DETECTOR_MAX_DEVICES_PER_USER";
     public static final String MAX_MUTES = "IMPUSH_DETECTOR_MAX_MUTES_PER_USER";
     public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
+    public static final String UNREAD_BADGE = "IMPUSH_DETECTOR_UNREAD_BADGE";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(7);
@@ -198,6 +203,7 @@ public record DetectorConfig(
                         env.integer(MAX_MUTES, UserLimits.DEFAULTS.maxMutes(), 1, UserLimits.MUTES_CEILING),
                         env.integer(MAX_PENDING_BYTES, UserLimits.DEFAULTS.maxPendingBytes(), 1,
                                 UserLimits.PENDING_BYTES_CEILING)))
+                .unreadBadge(env.bool(UNREAD_BADGE, true))
                 .coalescing(CoalesceSettings.fromEnv(env))
                 .broadcasts(BroadcastSettings.fromEnv(env))
                 .build();
@@ -251,6 +257,7 @@ public record DetectorConfig(
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
         private UserLimits limits = UserLimits.DEFAULTS;
+        private boolean unreadBadge = true;
         private CoalesceSettings coalescing = CoalesceSettings.DEFAULTS;
         private BroadcastSettings broadcasts = BroadcastSettings.DEFAULTS;
 
@@ -279,6 +286,7 @@ public record DetectorConfig(
             commitInterval = c.commitInterval;
             opsPort = c.opsPort;
             limits = c.limits;
+            unreadBadge = c.unreadBadge;
             coalescing = c.coalescing;
             broadcasts = c.broadcasts;
         }
@@ -311,6 +319,7 @@ public record DetectorConfig(
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
         public Builder opsPort(int v) { opsPort = v; return this; }
         public Builder limits(UserLimits v) { limits = v; return this; }
+        public Builder unreadBadge(boolean v) { unreadBadge = v; return this; }
         public Builder coalescing(CoalesceSettings v) { coalescing = v; return this; }
         public Builder broadcasts(BroadcastSettings v) { broadcasts = v; return this; }
 
@@ -319,7 +328,7 @@ public record DetectorConfig(
                     dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, misplacedEvents, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits,
-                    coalescing, broadcasts);
+                    unreadBadge, coalescing, broadcasts);
         }
     }
 }

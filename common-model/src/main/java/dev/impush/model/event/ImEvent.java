@@ -17,10 +17,11 @@ import dev.impush.model.Contract;
     @JsonSubTypes.Type(value = DeviceEvent.class, name = "device"),
     @JsonSubTypes.Type(value = MuteEvent.class, name = "mute"),
     @JsonSubTypes.Type(value = TagsEvent.class, name = "tags"),
+    @JsonSubTypes.Type(value = ReadEvent.class, name = "read"),
 })
 public sealed interface ImEvent extends Contract
         permits MessageEvent, RoutedEvent, AckedEvent, PresenceEvent, DeviceEvent, MuteEvent,
-                TagsEvent {
+                TagsEvent, ReadEvent {
 
     /** Longest id (user, device, message, conversation, gateway) the contract accepts. */
     int MAX_ID_LENGTH = 256;

@@ -60,6 +60,12 @@ public record MessageEvent(
                 preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent);
     }
 
+    /** The same message with {@code badge} as its badge. */
+    public MessageEvent withBadge(int badge) {
+        return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview,
+                mentioned, badge, sentAt, ttlSeconds, priority, silent);
+    }
+
     /** The priority to push with: {@code high} unless the platform said otherwise. */
     public Priority priorityOrDefault() {
         return priority == null ? Priority.HIGH : priority;

@@ -24,6 +24,7 @@ class SchemaFilesTest {
         "im-event.schema.json, device, dev.impush.model.event.DeviceEvent",
         "im-event.schema.json, mute, dev.impush.model.event.MuteEvent",
         "im-event.schema.json, tags, dev.impush.model.event.TagsEvent",
+        "im-event.schema.json, read, dev.impush.model.event.ReadEvent",
         "broadcast.schema.json, broadcast, dev.impush.model.broadcast.Broadcast",
         "broadcast.schema.json, broadcast-cancel, dev.impush.model.broadcast.BroadcastCancel",
         "feedback.schema.json, invalid-token, dev.impush.model.feedback.InvalidTokenFeedback",

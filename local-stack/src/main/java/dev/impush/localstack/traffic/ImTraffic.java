@@ -93,13 +93,25 @@ public final class ImTraffic implements AutoCloseable {
      */
     public String message(Population population, String userId, String messageId, String preview, Instant sentAt) {
         message(userId, messageId, preview, sentAt);
+        deliverOnline(population, userId, messageId, sentAt);
+        return messageId;
+    }
+
+    /** A group message as the IM server sees it: the event, then {@code routed} and {@code acked} per online device. */
+    public String groupMessage(Population population, String userId, String conversationId, String messageId,
+                               String senderName, String preview, boolean mentioned, Instant sentAt) {
+        groupMessage(userId, conversationId, messageId, senderName, preview, mentioned, sentAt);
+        deliverOnline(population, userId, messageId, sentAt);
+        return messageId;
+    }
+
+    private void deliverOnline(Population population, String userId, String messageId, Instant sentAt) {
         for (Population.Device d : population.devicesOf(userId)) {
             if (d.online()) {
                 send(eventsTopic, userId, new RoutedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
                 send(eventsTopic, userId, new AckedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
             }
         }
-        return messageId;
     }
 
     /**

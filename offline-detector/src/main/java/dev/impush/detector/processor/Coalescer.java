@@ -10,6 +10,7 @@ import dev.impush.detector.state.RegisteredDevice;
 import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.ReadEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import org.apache.kafka.streams.KeyValue;
  * offline devices within it are held, and when it ends they go out as one update ("Alice and 4
  * others", "5 new messages: latest preview") with the first push's collapse id, so it replaces that
  * notification. While messages keep coming, each window ends in one update; a window in which none
- * came closes, and the next message pushes at once again. Messages that @mention the user or belong
+ * came closes, and the next message pushes at once again; so does a {@code read} of the conversation
+ * (what was held is read). Messages that @mention the user or belong
  * to a direct conversation bypass the hold (configurable), as do silent ones.
  *
  * <p>Windows live in the detector's stores (changelogged, exactly-once with the jobs), so a restart
@@ -79,6 +81,13 @@ final class Coalescer {
         state.put(ref, open.hold(m, offline.stream().map(RegisteredDevice::deviceId).toList()));
         metrics.coalesced(HELD);
         return true;
+    }
+
+    /** A read of the conversation ends its window: what was held is read, the next message pushes at once. */
+    void read(ReadEvent e) {
+        if (state.hold(e.userId(), e.conversationId()) != null) {
+            state.close(new HoldDue(e.userId(), e.conversationId())); // its index entry is stale now
+        }
     }
 
     private boolean applies(MessageEvent m) {

@@ -11,6 +11,7 @@ import dev.impush.model.event.ImEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.MuteEvent;
 import dev.impush.model.event.PresenceEvent;
+import dev.impush.model.event.ReadEvent;
 import dev.impush.model.event.RoutedEvent;
 import dev.impush.model.event.TagsEvent;
 import dev.impush.model.feedback.InvalidTokenFeedback;
@@ -42,6 +43,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private AckTracker acks;
     private AckClock ackClock;
     private Coalescer coalescer;
+    private Badges badges;
     private DeviceHandler devices;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
@@ -65,7 +67,8 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.liveness = new Liveness(config.requireGatewayLease(), config.connectionMaxAge());
         Reachability reachability = new Reachability(state, liveness);
         this.coalescer = new Coalescer(config.coalescing(), state, reachability, jobs, sink, metrics);
-        this.messages = new MessageHandler(state, reachability, coalescer, jobs, acks, sink, metrics);
+        this.badges = new Badges(config.unreadBadge(), state);
+        this.messages = new MessageHandler(state, reachability, coalescer, badges, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
             long now = context.currentSystemTimeMs();
@@ -112,6 +115,11 @@ public final class DetectorProcessor implements Processor<String, Object, String
                 metrics.event("mute");
                 state.put(e.userId(), state.mutes(e.userId()).apply(e, now, config.limits().maxMutes(),
                         () -> metrics.capped("mutes")));
+            }
+            case ReadEvent e -> {
+                metrics.event("read");
+                badges.read(e);
+                coalescer.read(e);
             }
             case TagsEvent e -> {
                 metrics.event("tags");

@@ -24,16 +24,18 @@ final class MessageHandler {
     private final UserState state;
     private final Reachability reachability;
     private final Coalescer coalescer;
+    private final Badges badges;
     private final JobFactory jobs;
     private final AckTracker acks;
     private final JobSink sink;
     private final DetectorMetrics metrics;
 
-    MessageHandler(UserState state, Reachability reachability, Coalescer coalescer, JobFactory jobs, AckTracker acks,
-                   JobSink sink, DetectorMetrics metrics) {
+    MessageHandler(UserState state, Reachability reachability, Coalescer coalescer, Badges badges, JobFactory jobs,
+                   AckTracker acks, JobSink sink, DetectorMetrics metrics) {
         this.state = state;
         this.reachability = reachability;
         this.coalescer = coalescer;
+        this.badges = badges;
         this.jobs = jobs;
         this.acks = acks;
         this.sink = sink;
@@ -41,11 +43,12 @@ final class MessageHandler {
     }
 
     /** {@code at}: the message's time for ack deadlines (see {@link AckClock#read}). */
-    void handle(MessageEvent m, Instant now, Instant at) {
-        if (jobs.isExpired(m, now)) {
+    void handle(MessageEvent event, Instant now, Instant at) {
+        if (jobs.isExpired(event, now)) {
             metrics.dropped(EXPIRED);
             return;
         }
+        MessageEvent m = badges.count(event); // unread in a muted conversation too
         if (state.mutes(m.userId()).mutes(m.conversationId(), now)) {
             metrics.dropped(MUTED);
             return;

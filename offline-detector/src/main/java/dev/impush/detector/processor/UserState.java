@@ -10,6 +10,7 @@ import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserPending;
 import dev.impush.detector.state.UserTags;
+import dev.impush.detector.state.UserUnread;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ final class UserState {
     private final KeyValueStore<String, UserConnections> connections;
     private final KeyValueStore<String, UserPending> pending;
     private final DueIndex<AckDeadline> deadlines;
+    private final KeyValueStore<String, UserUnread> unread;
     private final KeyValueStore<String, Hold> holds;
     private final DueIndex<HoldDue> holdsDue;
     private final KeyValueStore<String, UserMutes> mutes;
@@ -38,6 +40,7 @@ final class UserState {
         connections = context.getStateStore(DetectorStores.CONNECTIONS);
         pending = context.getStateStore(DetectorStores.PENDING_ACKS);
         deadlines = new DueIndex<>(context.getStateStore(DetectorStores.ACK_DEADLINES));
+        unread = context.getStateStore(DetectorStores.UNREAD);
         holds = context.getStateStore(DetectorStores.HOLDS);
         holdsDue = new DueIndex<>(context.getStateStore(DetectorStores.HOLD_DUE));
         mutes = context.getStateStore(DetectorStores.MUTES);
@@ -83,6 +86,14 @@ final class UserState {
 
     void put(String userId, UserTags value) {
         write(tags, userId, value, value.isEmpty());
+    }
+
+    UserUnread unread(String userId) {
+        return UserUnread.orNone(unread.get(userId));
+    }
+
+    void put(String userId, UserUnread value) {
+        write(unread, userId, value, value.isEmpty());
     }
 
     /** The gateway's last lease, {@code null} when none is known. */

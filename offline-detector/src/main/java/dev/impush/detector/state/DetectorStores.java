@@ -24,6 +24,8 @@ public final class DetectorStores {
     public static final String MUTES = "detector-mutes";
     /** userId → {@link UserTags}. */
     public static final String TAGS = "detector-user-tags";
+    /** userId → {@link UserUnread}: unread messages by conversation, for the badge. */
+    public static final String UNREAD = "detector-unread";
     /** userId|conversationId → {@link Hold}: coalescing windows (see {@link Hold#key}). */
     public static final String HOLDS = "detector-coalesce-holds";
     /** windowEnd|userId|conversationId → {@link HoldDue}: coalescing windows in end order. */
@@ -59,6 +61,10 @@ public final class DetectorStores {
 
     public static StoreBuilder<KeyValueStore<String, UserTags>> tags() {
         return userStore(TAGS, new StateSerde<>(StateCodecs.TAGS));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserUnread>> unread() {
+        return userStore(UNREAD, new StateSerde<>(StateCodecs.UNREAD));
     }
 
     public static StoreBuilder<KeyValueStore<String, Hold>> holds() {

@@ -149,6 +149,15 @@ final class StateCodecs {
             },
             in -> new UserTags(readSet(in), in.readInstant()));
 
+    static final StateCodec<UserUnread> UNREAD = new StateCodec<>(UserUnread.class,
+            (out, value) -> writeMap(out, value.byConversation(), (o, u) -> {
+                o.writeSignedVarLong(u.count());
+                o.writeInstant(u.lastAt());
+                o.writeVarLong(u.recent().size());
+                u.recent().forEach(o::writeString);
+            }),
+            in -> new UserUnread(readMap(in, i -> new UserUnread.Unread(i.readInt(), i.readInstant(), readList(i)))));
+
     static final StateCodec<Hold> HOLD = new StateCodec<>(Hold.class,
             (out, h) -> {
                 out.writeString(h.collapseId());

@@ -84,6 +84,9 @@ class StateSerdeTest {
         assertEquals(holding, roundTrip(new StateSerde<>(StateCodecs.HOLD), holding));
         Hold idle = holding.next(T.plusSeconds(6));
         assertEquals(idle, roundTrip(new StateSerde<>(StateCodecs.HOLD), idle));
+        UserUnread unread = new UserUnread(Map.of("c-17", new UserUnread.Unread(3, T, List.of("m-3", "m-2")),
+                "c-18", new UserUnread.Unread(999_999, T.plusNanos(1), List.of())));
+        assertEquals(unread, roundTrip(new StateSerde<>(StateCodecs.UNREAD), unread));
         HoldDue due = new HoldDue("u42", "c|17");
         assertEquals(due, roundTrip(new StateSerde<>(StateCodecs.HOLD_DUE), due));
         assertEquals(UserDevices.NONE, roundTrip(devices(), UserDevices.NONE));
