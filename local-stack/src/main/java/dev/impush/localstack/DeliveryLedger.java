@@ -1,6 +1,7 @@
 package dev.impush.localstack;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +25,8 @@ public final class DeliveryLedger {
     private final AtomicLong uncollapsed = new AtomicLong();
     /** deviceId → collapse id → the message whose notification shows under it (the latest replaces). */
     private final Map<String, Map<String, String>> trays = new ConcurrentHashMap<>();
+    private final Map<Key, String> payloads = new ConcurrentHashMap<>();
+    private volatile boolean keepPayloads;
     private volatile AcceptListener listener;
 
     /** Told of every accepted request as it is recorded (on the mock's event loop: must not block). */
@@ -53,6 +56,27 @@ public final class DeliveryLedger {
         if (l != null) {
             l.accepted(channel, messageId, deviceId);
         }
+    }
+
+    /** From now on keeps the last payload per (message, device), for tests that read what the device got. */
+    public void keepPayloads() {
+        keepPayloads = true;
+    }
+
+    public boolean keepsPayloads() {
+        return keepPayloads;
+    }
+
+    /** Records the payload of an accepted request, when {@link #keepPayloads} was called. */
+    public void payload(String messageId, String deviceId, String payload) {
+        if (keepPayloads) {
+            payloads.put(new Key(messageId, deviceId), payload);
+        }
+    }
+
+    /** The last payload the device got for the message, when payloads are kept. */
+    public Optional<String> payload(String messageId, String deviceId) {
+        return Optional.ofNullable(payloads.get(new Key(messageId, deviceId)));
     }
 
     /** Requests accepted for this (message, device). */
@@ -105,6 +129,7 @@ public final class DeliveryLedger {
         requests.clear();
         collapseIds.clear();
         trays.clear();
+        payloads.clear();
         perChannel.clear();
     }
 }

@@ -60,6 +60,8 @@ public final class DetectorMetrics {
      */
     /** Coalescing: messages held ({@code outcome=held}) and updates sent ({@code outcome=updated}). */
     public static final String COALESCED = "impush.detector.coalesced";
+    /** Pushes in a user's quiet hours, by {@code outcome}. */
+    public static final String QUIET_HOURS = "impush.detector.quiet.hours";
     public static final String BROADCASTS = "impush.detector.broadcasts";
     /** Devices a broadcast's jobs were emitted for. */
     public static final String BROADCAST_DEVICES = "impush.detector.broadcast.devices";
@@ -97,6 +99,11 @@ public final class DetectorMetrics {
 
     public void ack(String outcome) {
         counter(ACKS, "outcome", outcome).increment();
+    }
+
+    /** A push in the user's quiet hours: {@code silenced}, {@code dropped}, or let through for a {@code mention}. */
+    public void quietHours(String outcome) {
+        counter(QUIET_HOURS, "outcome", outcome).increment();
     }
 
     /** A message held for its conversation's update ({@code held}), or an update sent ({@code updated}). */

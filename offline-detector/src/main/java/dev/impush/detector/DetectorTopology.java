@@ -163,6 +163,7 @@ public final class DetectorTopology {
         t.addStateStore(DetectorStores.mutes(), DETECTOR);
         t.addStateStore(DetectorStores.tags(), DETECTOR);
         t.addStateStore(DetectorStores.unread(), DETECTOR);
+        t.addStateStore(DetectorStores.preferences(), DETECTOR);
         t.addStateStore(DetectorStores.holds(), DETECTOR);
         t.addStateStore(DetectorStores.holdDue(), DETECTOR);
 

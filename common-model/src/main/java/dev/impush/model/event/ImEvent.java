@@ -18,10 +18,11 @@ import dev.impush.model.Contract;
     @JsonSubTypes.Type(value = MuteEvent.class, name = "mute"),
     @JsonSubTypes.Type(value = TagsEvent.class, name = "tags"),
     @JsonSubTypes.Type(value = ReadEvent.class, name = "read"),
+    @JsonSubTypes.Type(value = PreferencesEvent.class, name = "preferences"),
 })
 public sealed interface ImEvent extends Contract
         permits MessageEvent, RoutedEvent, AckedEvent, PresenceEvent, DeviceEvent, MuteEvent,
-                TagsEvent, ReadEvent {
+                TagsEvent, ReadEvent, PreferencesEvent {
 
     /** Longest id (user, device, message, conversation, gateway) the contract accepts. */
     int MAX_ID_LENGTH = 256;

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param priority    {@code high} wakes the device now
  * @param silent      a background (content-available) push with nothing shown
  * @param data        deep-link data for the app (always includes {@code messageId})
+ * @param passive     shown without sound or lighting the screen (APNs {@code interruption-level: passive},
+ *                    Android low priority), e.g. in the user's quiet hours
  */
 public record Notification(
         String title,
@@ -29,7 +31,8 @@ public record Notification(
         String threadId,
         Priority priority,
         boolean silent,
-        Map<String, String> data) {
+        Map<String, String> data,
+        boolean passive) {
 
     /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
     public static final String MESSAGE_ID_KEY = "messageId";
@@ -47,6 +50,17 @@ public record Notification(
     public Notification {
         data = data == null ? Map.of() : Map.copyOf(data);
         priority = priority == null ? Priority.HIGH : priority;
+    }
+
+    /** A notification that plays as the app's notification settings say (not passive). */
+    public Notification(String title, String body, Integer badge, String sound, String collapseId, String threadId,
+                        Priority priority, boolean silent, Map<String, String> data) {
+        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false);
+    }
+
+    /** The same notification without sound, at normal priority and passive: for quiet hours. */
+    public Notification quiet() {
+        return new Notification(title, body, badge, null, collapseId, threadId, Priority.NORMAL, silent, data, true);
     }
 
     java.util.List<String> violations() {

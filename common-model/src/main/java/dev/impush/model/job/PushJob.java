@@ -50,6 +50,11 @@ public record PushJob(
                 createdAt, expiresAt, eventAt);
     }
 
+    /** The same job with {@code n} as its notification. */
+    public PushJob withNotification(Notification n) {
+        return new PushJob(v, type, jobId, messageId, userId, conversationId, n, targets, createdAt, expiresAt, eventAt);
+    }
+
     public boolean isExpired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
     }

@@ -1,6 +1,7 @@
 package dev.impush.model.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,10 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.ImEvent;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
+import dev.impush.model.event.QuietHours;
+import dev.impush.model.event.ReadEvent;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
@@ -117,6 +121,45 @@ class ContractCodecTest {
         var ok = assertInstanceOf(Decoded.Ok.class, events.decode(utf8(
                 "{\"v\":1,\"type\":\"device\",\"action\":\"unregister\",\"userId\":\"u\",\"deviceId\":\"d\"}")));
         assertEquals(false, ((DeviceEvent) ok.value()).sandbox());
+    }
+
+    @Test
+    void decode_read_withAndWithoutTheRemainingCount() {
+        var read = (ReadEvent) assertInstanceOf(Decoded.Ok.class, events.decode(utf8(
+                "{\"v\":1,\"type\":\"read\",\"userId\":\"u42\",\"conversationId\":\"c-17\","
+                        + "\"readUpTo\":\"2026-11-25T08:00:02Z\",\"at\":\"2026-11-25T08:01:00Z\"}"))).value();
+        assertEquals(Instant.parse("2026-11-25T08:00:02Z"), read.readUpToOrAt());
+        assertEquals(null, read.unread());
+        var invalid = assertInstanceOf(Decoded.Invalid.class, events.decode(utf8(
+                "{\"v\":1,\"type\":\"read\",\"userId\":\"u42\",\"unread\":-1,\"at\":\"2026-11-25T08:01:00Z\"}")));
+        assertTrue(invalid.detail().contains("conversationId is required"), invalid.detail());
+        assertTrue(invalid.detail().contains("unread must lie between 0 and 999999"), invalid.detail());
+    }
+
+    @Test
+    void decode_preferences_quietHoursInTheUsersZone() {
+        String json = "{\"v\":1,\"type\":\"preferences\",\"userId\":\"u42\",\"quietHours\":{\"from\":\"22:00\","
+                + "\"to\":\"07:30\",\"zone\":\"%s\",\"mode\":\"drop\",\"allowMentions\":true},\"at\":\"2026-12-04T08:00:00Z\"}";
+        var prefs = (PreferencesEvent) assertInstanceOf(Decoded.Ok.class,
+                events.decode(utf8(json.formatted("Asia/Shanghai")))).value();
+        QuietHours q = prefs.quietHours();
+        assertEquals(QuietHours.Mode.DROP, q.modeOrDefault());
+        assertTrue(q.allowMentions());
+        assertTrue(q.isQuiet(Instant.parse("2026-12-04T14:00:00Z")), "22:00 in Shanghai");
+        assertTrue(q.isQuiet(Instant.parse("2026-12-04T23:29:00Z")), "07:29 the next morning");
+        assertFalse(q.isQuiet(Instant.parse("2026-12-04T23:30:00Z")), "07:30: over");
+        assertFalse(q.isQuiet(Instant.parse("2026-12-04T13:59:00Z")), "21:59: not yet");
+        assertInstanceOf(Decoded.Ok.class, events.decode(utf8(json.formatted("UTC+08:00"))));
+
+        var unknownZone = assertInstanceOf(Decoded.Invalid.class, events.decode(utf8(json.formatted("Mars/Olympus"))));
+        assertTrue(unknownZone.detail().contains("quietHours.zone 'Mars/Olympus' is not a time zone id"), unknownZone.detail());
+        var badTime = assertInstanceOf(Decoded.Invalid.class, events.decode(utf8(json.formatted("UTC")
+                .replace("07:30", "24:00").replace("22:00", "7pm"))));
+        assertTrue(badTime.detail().contains("quietHours.from must be HH:mm"), badTime.detail());
+        assertTrue(badTime.detail().contains("quietHours.to must be HH:mm"), badTime.detail());
+        var none = (PreferencesEvent) assertInstanceOf(Decoded.Ok.class, events.decode(utf8(
+                "{\"v\":1,\"type\":\"preferences\",\"userId\":\"u42\",\"at\":\"2026-12-04T08:00:00Z\"}"))).value();
+        assertEquals(null, none.quietHours());
     }
 
     @Test

@@ -25,6 +25,7 @@ class SchemaFilesTest {
         "im-event.schema.json, mute, dev.impush.model.event.MuteEvent",
         "im-event.schema.json, tags, dev.impush.model.event.TagsEvent",
         "im-event.schema.json, read, dev.impush.model.event.ReadEvent",
+        "im-event.schema.json, preferences, dev.impush.model.event.PreferencesEvent",
         "broadcast.schema.json, broadcast, dev.impush.model.broadcast.Broadcast",
         "broadcast.schema.json, broadcast-cancel, dev.impush.model.broadcast.BroadcastCancel",
         "feedback.schema.json, invalid-token, dev.impush.model.feedback.InvalidTokenFeedback",

@@ -128,6 +128,9 @@ final class MockApnsHandler implements PushNotificationHandler {
         }
         String messageId = messageId(payload);
         ledger.accepted(CHANNEL, messageId, device.deviceId(), collapseId == null ? null : collapseId.toString());
+        if (ledger.keepsPayloads()) {
+            ledger.payload(messageId, device.deviceId(), payload.toString(StandardCharsets.UTF_8));
+        }
     }
 
     private void authenticate(Http2Headers headers) throws RejectedNotificationException {

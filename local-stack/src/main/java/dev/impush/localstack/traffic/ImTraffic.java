@@ -9,6 +9,7 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PresenceEvent;
+import dev.impush.model.event.ReadEvent;
 import dev.impush.model.event.RoutedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -73,10 +74,20 @@ public final class ImTraffic implements AutoCloseable {
     /** A message of {@code senderName} in the group {@code conversationId} for {@code userId}; returns its id. */
     public String groupMessage(String userId, String conversationId, String messageId, String senderName,
                                String preview, boolean mentioned, Instant sentAt) {
-        send(eventsTopic, userId, new MessageEvent(Contract.VERSION, messageId, userId, conversationId,
+        return message(new MessageEvent(Contract.VERSION, messageId, userId, conversationId,
                 MessageEvent.ConversationType.GROUP, "id-" + senderName, senderName, preview, mentioned, null, sentAt,
                 3600, Priority.HIGH, false));
-        return messageId;
+    }
+
+    /** {@code m} as it is; returns its id. */
+    public String message(MessageEvent m) {
+        send(eventsTopic, m.userId(), m);
+        return m.messageId();
+    }
+
+    /** The user read {@code conversationId} up to {@code readUpTo} ({@code unread}: what stays unread, or null). */
+    public void read(String userId, String conversationId, Instant readUpTo, Integer unread, Instant at) {
+        send(eventsTopic, userId, new ReadEvent(Contract.VERSION, userId, conversationId, readUpTo, unread, at));
     }
 
     /** A chat message for {@code userId}; returns its id. */

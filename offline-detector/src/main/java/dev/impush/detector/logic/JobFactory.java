@@ -27,6 +27,8 @@ public final class JobFactory {
     public static final String DEFAULT_SOUND = "default";
     public static final String SENDER_ID_KEY = "senderId";
     public static final String CONVERSATION_TYPE_KEY = "conversationType";
+    /** Present ({@code "true"}) when the message @mentions the user. */
+    public static final String MENTIONED_KEY = "mentioned";
     /** In an update of a coalescing window: how many messages it stands for. */
     public static final String COALESCED_KEY = "coalesced";
 
@@ -132,6 +134,9 @@ public final class JobFactory {
         data.put(Notification.CONVERSATION_ID_KEY, m.conversationId());
         if (m.senderId() != null) {
             data.put(SENDER_ID_KEY, m.senderId());
+        }
+        if (m.mentioned()) {
+            data.put(MENTIONED_KEY, "true");
         }
         if (m.conversationType() != null) {
             data.put(CONVERSATION_TYPE_KEY, m.conversationType().name().toLowerCase(java.util.Locale.ROOT));

@@ -10,6 +10,7 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.ImEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.MuteEvent;
+import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
 import dev.impush.model.event.ReadEvent;
 import dev.impush.model.event.RoutedEvent;
@@ -44,6 +45,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private AckClock ackClock;
     private Coalescer coalescer;
     private Badges badges;
+    private QuietHoursGate quietHours;
     private DeviceHandler devices;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
@@ -68,6 +70,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
         Reachability reachability = new Reachability(state, liveness);
         this.coalescer = new Coalescer(config.coalescing(), state, reachability, jobs, sink, metrics);
         this.badges = new Badges(config.unreadBadge(), state);
+        this.quietHours = new QuietHoursGate(state, metrics);
         this.messages = new MessageHandler(state, reachability, coalescer, badges, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
@@ -121,6 +124,10 @@ public final class DetectorProcessor implements Processor<String, Object, String
                 badges.read(e);
                 coalescer.read(e);
             }
+            case PreferencesEvent e -> {
+                metrics.event("preferences");
+                quietHours.preferences(e);
+            }
             case TagsEvent e -> {
                 metrics.event("tags");
                 state.tags(e.userId()).apply(e).ifPresent(tags -> state.put(e.userId(), tags));
@@ -154,7 +161,11 @@ public final class DetectorProcessor implements Processor<String, Object, String
         return e.incarnation() != null ? e.incarnation() : liveness.currentIncarnation(state.lease(e.gatewayId()), now);
     }
 
-    private void emit(PushJob job, String trigger, Instant now) {
+    private void emit(PushJob detected, String trigger, Instant now) {
+        PushJob job = quietHours.apply(detected, now).orElse(null);
+        if (job == null) {
+            return;
+        }
         RecordHeaders headers = new RecordHeaders();
         JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.DETECTED.name());
         context.forward(new Record<>(job.userId(), job, now.toEpochMilli(), headers), jobsChild);

@@ -9,6 +9,7 @@ import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserPending;
+import dev.impush.detector.state.UserPreferences;
 import dev.impush.detector.state.UserTags;
 import dev.impush.detector.state.UserUnread;
 import java.time.Instant;
@@ -29,6 +30,7 @@ final class UserState {
     private final KeyValueStore<String, UserPending> pending;
     private final DueIndex<AckDeadline> deadlines;
     private final KeyValueStore<String, UserUnread> unread;
+    private final KeyValueStore<String, UserPreferences> preferences;
     private final KeyValueStore<String, Hold> holds;
     private final DueIndex<HoldDue> holdsDue;
     private final KeyValueStore<String, UserMutes> mutes;
@@ -41,6 +43,7 @@ final class UserState {
         pending = context.getStateStore(DetectorStores.PENDING_ACKS);
         deadlines = new DueIndex<>(context.getStateStore(DetectorStores.ACK_DEADLINES));
         unread = context.getStateStore(DetectorStores.UNREAD);
+        preferences = context.getStateStore(DetectorStores.PREFERENCES);
         holds = context.getStateStore(DetectorStores.HOLDS);
         holdsDue = new DueIndex<>(context.getStateStore(DetectorStores.HOLD_DUE));
         mutes = context.getStateStore(DetectorStores.MUTES);
@@ -94,6 +97,15 @@ final class UserState {
 
     void put(String userId, UserUnread value) {
         write(unread, userId, value, value.isEmpty());
+    }
+
+    /** The user's preferences, {@code null} when none were set. */
+    UserPreferences preferences(String userId) {
+        return preferences.get(userId);
+    }
+
+    void put(String userId, UserPreferences value) {
+        preferences.put(userId, value);
     }
 
     /** The gateway's last lease, {@code null} when none is known. */

@@ -24,6 +24,8 @@ public final class DetectorStores {
     public static final String MUTES = "detector-mutes";
     /** userId → {@link UserTags}. */
     public static final String TAGS = "detector-user-tags";
+    /** userId → {@link UserPreferences}: quiet hours. */
+    public static final String PREFERENCES = "detector-preferences";
     /** userId → {@link UserUnread}: unread messages by conversation, for the badge. */
     public static final String UNREAD = "detector-unread";
     /** userId|conversationId → {@link Hold}: coalescing windows (see {@link Hold#key}). */
@@ -61,6 +63,10 @@ public final class DetectorStores {
 
     public static StoreBuilder<KeyValueStore<String, UserTags>> tags() {
         return userStore(TAGS, new StateSerde<>(StateCodecs.TAGS));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserPreferences>> preferences() {
+        return userStore(PREFERENCES, new StateSerde<>(StateCodecs.PREFERENCES));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserUnread>> unread() {

@@ -3,6 +3,7 @@ package dev.impush.detector.state;
 import dev.impush.model.Channel;
 import dev.impush.model.Priority;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.QuietHours;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +158,22 @@ final class StateCodecs {
                 u.recent().forEach(o::writeString);
             }),
             in -> new UserUnread(readMap(in, i -> new UserUnread.Unread(i.readInt(), i.readInstant(), readList(i)))));
+
+    static final StateCodec<UserPreferences> PREFERENCES = new StateCodec<>(UserPreferences.class,
+            (out, p) -> {
+                QuietHours q = p.quietHours();
+                out.writeBoolean(q != null);
+                if (q != null) {
+                    out.writeString(q.from());
+                    out.writeString(q.to());
+                    out.writeString(q.zone());
+                    out.writeEnum(q.mode());
+                    out.writeBoolean(q.allowMentions());
+                }
+                out.writeInstant(p.at());
+            },
+            in -> new UserPreferences(in.readBoolean() ? new QuietHours(in.readString(), in.readString(), in.readString(),
+                    in.readEnum(QuietHours.Mode.class), in.readBoolean()) : null, in.readInstant()));
 
     static final StateCodec<Hold> HOLD = new StateCodec<>(Hold.class,
             (out, h) -> {

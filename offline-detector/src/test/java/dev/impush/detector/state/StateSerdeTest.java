@@ -11,6 +11,7 @@ import dev.impush.model.Contract;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.QuietHours;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -87,6 +88,11 @@ class StateSerdeTest {
         UserUnread unread = new UserUnread(Map.of("c-17", new UserUnread.Unread(3, T, List.of("m-3", "m-2")),
                 "c-18", new UserUnread.Unread(999_999, T.plusNanos(1), List.of())));
         assertEquals(unread, roundTrip(new StateSerde<>(StateCodecs.UNREAD), unread));
+        UserPreferences prefs = new UserPreferences(new QuietHours("22:00", "07:00", "Asia/Shanghai",
+                QuietHours.Mode.DROP, true), T);
+        assertEquals(prefs, roundTrip(new StateSerde<>(StateCodecs.PREFERENCES), prefs));
+        UserPreferences none = new UserPreferences(null, T);
+        assertEquals(none, roundTrip(new StateSerde<>(StateCodecs.PREFERENCES), none));
         HoldDue due = new HoldDue("u42", "c|17");
         assertEquals(due, roundTrip(new StateSerde<>(StateCodecs.HOLD_DUE), due));
         assertEquals(UserDevices.NONE, roundTrip(devices(), UserDevices.NONE));

@@ -9,8 +9,8 @@ import java.util.function.Function;
 /**
  * The JSON body of one APNs request, already trimmed to Apple's size limit.
  *
- * <p>Shape: {@code {"aps": {"alert": {"title", "body"}, "badge", "sound", "thread-id"}, <data...>,
- * "messageId"}}. A silent push is {@code {"aps": {"content-available": 1}, <data...>, "messageId"}}:
+ * <p>Shape: {@code {"aps": {"alert": {"title", "body"}, "badge", "sound", "thread-id", "interruption-level"},
+ * <data...>, "messageId"}} ({@code interruption-level} only for a passive notification). A silent push is {@code {"aps": {"content-available": 1}, <data...>, "messageId"}}:
  * Apple's background-update rules say the {@code aps} dictionary holds only {@code content-available}
  * (no alert, sound or badge). Every entry of {@link Notification#data()} becomes a top-level custom
  * key, and {@value Notification#MESSAGE_ID_KEY} always carries the delivery's message id.
@@ -123,6 +123,9 @@ record ApnsPayload(String json, int bytes) {
             }
             if (n.threadId() != null) {
                 field(out.append(','), "thread-id", n.threadId());
+            }
+            if (n.passive()) {
+                field(out.append(','), "interruption-level", "passive"); // iOS 15+: no sound, screen stays dark
             }
         }
         out.append('}');

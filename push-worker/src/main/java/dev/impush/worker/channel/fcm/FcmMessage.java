@@ -79,6 +79,9 @@ final class FcmMessage {
             if (n.sound() != null) {
                 shown.put("sound", n.sound());
             }
+            if (n.passive()) {
+                shown.put("notification_priority", "PRIORITY_LOW"); // no heads-up, no sound (quiet hours)
+            }
         }
         return message;
     }

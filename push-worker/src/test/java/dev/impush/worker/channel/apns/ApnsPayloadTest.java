@@ -91,6 +91,19 @@ class ApnsPayloadTest {
     }
 
     @Test
+    void of_quiet_isPassiveWithoutSound_andOtherwiseNot() throws Exception {
+        Notification n = new Notification("Alice", "hello", 7, "default", "col", "conv-9", Priority.HIGH, false, Map.of());
+
+        JsonNode quiet = Json.mapper().readTree(ApnsPayload.of(n.quiet(), MESSAGE_ID).json()).get("aps");
+        JsonNode loud = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json()).get("aps");
+
+        assertEquals("passive", quiet.get("interruption-level").asText());
+        assertFalse(quiet.has("sound"));
+        assertEquals("hello", quiet.at("/alert/body").asText());
+        assertFalse(loud.has("interruption-level"));
+    }
+
+    @Test
     void of_withoutBadgeOrSound_omitsThem() throws Exception {
         Notification n = new Notification("Alice", "hello", null, null, null, null, Priority.HIGH, false, Map.of());
 

@@ -69,6 +69,18 @@ class FcmMessageTest {
     }
 
     @Test
+    void render_quiet_isLowPriorityWithoutSound() throws IOException {
+        Notification n = FcmFixtures.notification("m1", "hello", Priority.HIGH, false).quiet();
+        JsonNode android = wire(FcmFixtures.delivery("m1", "d1", "tok-1", n, null)).path("android");
+
+        assertEquals("normal", android.path("priority").asText());
+        assertEquals("PRIORITY_LOW", android.path("notification").path("notification_priority").asText());
+        assertTrue(android.path("notification").path("sound").isMissingNode());
+        assertTrue(wire(FcmFixtures.delivery("m1", "d1", "tok-1")).path("android").path("notification")
+                .path("notification_priority").isMissingNode());
+    }
+
+    @Test
     void render_reservedDataKeys_areDroppedNotSent() throws IOException {
         Notification n = new Notification("A", "b", null, null, "c", null, Priority.HIGH, false,
                 Map.of("from", "x", "google.foo", "y", "gcm.bar", "z", "ok", "1"));

@@ -8,11 +8,16 @@ import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.traffic.ImTraffic;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
+import dev.impush.model.Contract;
+import dev.impush.model.Priority;
 import dev.impush.model.Topics;
+import dev.impush.model.codec.Json;
+import dev.impush.model.event.MessageEvent;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,13 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Group-storm coalescing on a real broker and redis-server, the detector with its defaults (3 s window,
- * mentions and direct messages bypass), a worker and the mock vendors, which keep each device's tray:
- * a request whose collapse id (APNs {@code apns-collapse-id}, Huawei {@code notify_id}) is already shown
- * replaces that notification.
+ * What the notifications of an IM app feel like, on a real broker and redis-server, the detector with
+ * its defaults, a worker and the mock vendors, which keep each device's tray (a request whose collapse
+ * id, APNs {@code apns-collapse-id} or Huawei {@code notify_id}, is already shown replaces that
+ * notification) and, for APNs, the payloads: group storms coalesce (3 s window, mentions and direct
+ * messages bypass), badges count what is unread.
  */
 @Timeout(180)
-class GroupStormCoalescingIT {
+class ImNotificationSemanticsIT {
     /** The window, the punctuation, the commit, the worker: with slack for a loaded 2-core machine. */
     private static final Duration SETTLED = Duration.ofSeconds(30);
     private static LocalPipeline pipeline;
@@ -38,6 +44,7 @@ class GroupStormCoalescingIT {
     static void start() throws Exception {
         pipeline = LocalPipeline.start(LocalPipeline.Options.defaults());
         pipeline.startWorker("storm-worker");
+        pipeline.ledger(Channel.APNS).keepPayloads();
         traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
         jobs = new JobWatch(pipeline.bootstrapServers());
     }
@@ -114,6 +121,33 @@ class GroupStormCoalescingIT {
             assertEquals(2, tray.size(), d.deviceId() + ": " + tray);
             assertTrue(tray.containsValue("mention-m5") && tray.containsValue("mention-m10"), tray.toString());
         }
+    }
+
+    @Test
+    void theBadge_isTheUnreadCount_andFallsWhenAConversationIsRead() throws Exception {
+        Population p = offlineUser("badge-u1");
+        Population.Device iphone = p.devices().getFirst();
+        Instant at = Instant.now();
+        traffic.message(direct("badge-u1", "dm-a", "badge-m1", at));
+        traffic.message(direct("badge-u1", "dm-a", "badge-m2", at.plusMillis(10)));
+        traffic.message(direct("badge-u1", "dm-b", "badge-m3", at.plusMillis(20)));
+        traffic.read("badge-u1", "dm-a", at.plusMillis(10), null, at.plusMillis(30)); // read on the desktop
+        traffic.message(direct("badge-u1", "dm-b", "badge-m4", at.plusMillis(40)));
+        traffic.flush();
+
+        DeliveryLedger apns = pipeline.ledger(Channel.APNS);
+        Await.until(SETTLED, () -> apns.payload("badge-m4", iphone.deviceId()).isPresent(),
+                () -> "badge-m4 not delivered: " + apns.tray(iphone.deviceId()));
+        List<Integer> badges = new ArrayList<>();
+        for (String m : List.of("badge-m1", "badge-m2", "badge-m3", "badge-m4")) {
+            badges.add(Json.mapper().readTree(apns.payload(m, iphone.deviceId()).orElseThrow()).path("aps").path("badge").asInt(-1));
+        }
+        assertEquals(List.of(1, 2, 3, 2), badges, "unread over both conversations; dm-a read before badge-m4");
+    }
+
+    private static MessageEvent direct(String user, String conversation, String messageId, Instant sentAt) {
+        return new MessageEvent(Contract.VERSION, messageId, user, conversation, MessageEvent.ConversationType.DIRECT,
+                "u-carol", "Carol", "hi", false, null, sentAt, 3600, Priority.HIGH, false);
     }
 
     private static PushJob awaitJob(String jobId) throws InterruptedException {
