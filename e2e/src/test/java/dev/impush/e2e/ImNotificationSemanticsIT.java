@@ -13,10 +13,15 @@ import dev.impush.model.Priority;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.PreferencesEvent;
+import dev.impush.model.event.QuietHours;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +35,14 @@ import org.junit.jupiter.api.Timeout;
  * its defaults, a worker and the mock vendors, which keep each device's tray (a request whose collapse
  * id, APNs {@code apns-collapse-id} or Huawei {@code notify_id}, is already shown replaces that
  * notification) and, for APNs, the payloads: group storms coalesce (3 s window, mentions and direct
- * messages bypass), badges count what is unread.
+ * messages bypass), badges count what is unread, quiet hours silence pushes but an @mention, a deep link
+ * reaches the app.
  */
 @Timeout(180)
 class ImNotificationSemanticsIT {
     /** The window, the punctuation, the commit, the worker: with slack for a loaded 2-core machine. */
     private static final Duration SETTLED = Duration.ofSeconds(30);
+    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
     private static LocalPipeline pipeline;
     private static ImTraffic traffic;
     private static JobWatch jobs;
@@ -143,6 +150,54 @@ class ImNotificationSemanticsIT {
             badges.add(Json.mapper().readTree(apns.payload(m, iphone.deviceId()).orElseThrow()).path("aps").path("badge").asInt(-1));
         }
         assertEquals(List.of(1, 2, 3, 2), badges, "unread over both conversations; dm-a read before badge-m4");
+    }
+
+    @Test
+    void inQuietHours_aPushIsSilent_andAnAllowedMentionRings() throws Exception {
+        Population p = offlineUser("quiet-u1");
+        Population.Device iphone = p.devices().getFirst();
+        Instant now = Instant.now();
+        LocalTime local = LocalTime.ofInstant(now, ZoneOffset.UTC);
+        traffic.preferences(new PreferencesEvent(Contract.VERSION, "quiet-u1", new QuietHours(
+                local.minusHours(1).format(HH_MM), local.plusHours(1).format(HH_MM), "UTC", QuietHours.Mode.SILENT, true),
+                now));
+        traffic.message(direct("quiet-u1", "dm-q", "quiet-m1", now));
+        MessageEvent mention = direct("quiet-u1", "g-q", "quiet-m2", now);
+        traffic.message(new MessageEvent(mention.v(), mention.messageId(), mention.userId(), mention.conversationId(),
+                MessageEvent.ConversationType.GROUP, mention.senderId(), mention.senderName(), "@you", true, null,
+                now, 3600, Priority.HIGH, false));
+        traffic.flush();
+
+        DeliveryLedger apns = pipeline.ledger(Channel.APNS);
+        Await.until(SETTLED, () -> apns.payload("quiet-m1", iphone.deviceId()).isPresent()
+                && apns.payload("quiet-m2", iphone.deviceId()).isPresent(), () -> "not delivered: " + apns.tray(iphone.deviceId()));
+        var quiet = Json.mapper().readTree(apns.payload("quiet-m1", iphone.deviceId()).orElseThrow()).path("aps");
+        assertEquals("passive", quiet.path("interruption-level").asText());
+        assertTrue(quiet.path("sound").isMissingNode(), quiet.toString());
+        assertEquals("hi", quiet.path("alert").path("body").asText(), "shown, quietly");
+        var mentioned = Json.mapper().readTree(apns.payload("quiet-m2", iphone.deviceId()).orElseThrow()).path("aps");
+        assertEquals("default", mentioned.path("sound").asText(), "the @mention breaks through");
+        assertTrue(mentioned.path("interruption-level").isMissingNode(), mentioned.toString());
+    }
+
+    @Test
+    void aMessagesRoute_reachesTheApp_andEachVendorsClickAction() throws Exception {
+        Population p = offlineUser("route-u1");
+        Instant now = Instant.now();
+        MessageEvent m = direct("route-u1", "dm-r", "route-m1", now);
+        traffic.message(new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
+                m.senderId(), m.senderName(), m.preview(), false, null, now, 3600, Priority.HIGH, false,
+                "chat://conversation/dm-r"));
+        traffic.flush();
+
+        for (Population.Device d : p.devices()) {
+            DeliveryLedger ledger = pipeline.ledger(d.channel());
+            // the Huawei mock refuses a click_action of type 1 without its intent or action
+            Await.until(SETTLED, () -> ledger.requests("route-m1", d.deviceId()) == 1, () -> d.deviceId() + ": not delivered");
+        }
+        var payload = Json.mapper().readTree(pipeline.ledger(Channel.APNS).payload("route-m1", p.devices().getFirst().deviceId())
+                .orElseThrow());
+        assertEquals("chat://conversation/dm-r", payload.path("route").asText());
     }
 
     private static MessageEvent direct(String user, String conversation, String messageId, Instant sentAt) {

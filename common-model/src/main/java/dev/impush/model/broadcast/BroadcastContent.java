@@ -16,8 +16,8 @@ public record BroadcastContent(String title, String body, Map<String, String> da
                                boolean silent) {
     /** Most characters of all texts together: the job with 64 devices stays far below the worker's record limit. */
     public static final int MAX_CHARS = 16 * 1024;
-    /** The data key under which the app receives {@link #route()}. */
-    public static final String ROUTE_KEY = "route";
+    /** The data key under which the app receives {@link #route()} (the same as a message's). */
+    public static final String ROUTE_KEY = Notification.ROUTE_KEY;
 
     public BroadcastContent {
         data = data == null ? Map.of() : Map.copyOf(data);

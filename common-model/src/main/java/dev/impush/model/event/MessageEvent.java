@@ -20,7 +20,8 @@ public record MessageEvent(
         Instant sentAt,
         long ttlSeconds,
         Priority priority,
-        boolean silent) implements ImEvent {
+        boolean silent,
+        String route) implements ImEvent {
 
     /** Longest preview accepted on the topic; rendering trims further to each vendor's limit. */
     public static final int MAX_PREVIEW_LENGTH = 8192;
@@ -28,6 +29,16 @@ public record MessageEvent(
     public static final long MAX_TTL_SECONDS = 28L * 24 * 3600;
     /** Largest unread count accepted as a badge. */
     public static final int MAX_BADGE = 999_999;
+    /** Longest deep link ({@link #route()}) accepted. */
+    public static final int MAX_ROUTE_LENGTH = 1024;
+
+    /** A message without a deep link. */
+    public MessageEvent(int v, String messageId, String userId, String conversationId, ConversationType conversationType,
+                        String senderId, String senderName, String preview, boolean mentioned, Integer badge,
+                        Instant sentAt, long ttlSeconds, Priority priority, boolean silent) {
+        this(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview, mentioned, badge,
+                sentAt, ttlSeconds, priority, silent, null);
+    }
 
     public enum ConversationType {
         @com.fasterxml.jackson.annotation.JsonProperty("direct") DIRECT,
@@ -47,6 +58,7 @@ public record MessageEvent(
                 .maxLength("senderName", senderName, MAX_ID_LENGTH)
                 .range("ttlSeconds", ttlSeconds, 0, MAX_TTL_SECONDS)
                 .range("badge", badge == null ? 0 : badge, 0, MAX_BADGE)
+                .optionalText("route", route, MAX_ROUTE_LENGTH)
                 .messages();
     }
 
@@ -57,13 +69,13 @@ public record MessageEvent(
         }
         int end = Character.isHighSurrogate(preview.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
         return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName,
-                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent);
+                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent, route);
     }
 
     /** The same message with {@code badge} as its badge. */
     public MessageEvent withBadge(int badge) {
         return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview,
-                mentioned, badge, sentAt, ttlSeconds, priority, silent);
+                mentioned, badge, sentAt, ttlSeconds, priority, silent, route);
     }
 
     /** The priority to push with: {@code high} unless the platform said otherwise. */

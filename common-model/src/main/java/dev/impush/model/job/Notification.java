@@ -36,6 +36,8 @@ public record Notification(
 
     /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
     public static final String MESSAGE_ID_KEY = "messageId";
+    /** The key under which a push carries its message's deep link, which the vendors' click actions open too. */
+    public static final String ROUTE_KEY = "route";
     /** The key under which every push carries the conversation id, for the app to route the tap. */
     public static final String CONVERSATION_ID_KEY = "conversationId";
 

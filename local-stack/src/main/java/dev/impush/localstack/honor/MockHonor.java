@@ -176,6 +176,13 @@ public final class MockHonor extends MockVendorServer {
         if (type < 1 || type > 3) {
             return "clickAction.type must be 1, 2 or 3";
         }
+        JsonNode click = n.path("clickAction");
+        if (type == 1 && click.path("intent").asText("").isBlank() && click.path("action").asText("").isBlank()) {
+            return "clickAction.type 1 needs intent or action";
+        }
+        if (type == 2 && click.path("url").asText("").isBlank()) {
+            return "clickAction.type 2 needs url";
+        }
         return null;
     }
 

@@ -178,6 +178,13 @@ public final class MockHuawei extends MockVendorServer {
         if (type < 1 || type > 3) {
             return "click_action.type must be 1, 2 or 3";
         }
+        JsonNode click = n.path("click_action");
+        if (type == 1 && click.path("intent").asText("").isBlank() && click.path("action").asText("").isBlank()) {
+            return "click_action.type 1 needs intent or action";
+        }
+        if (type == 2 && click.path("url").asText("").isBlank()) {
+            return "click_action.type 2 needs url";
+        }
         return null;
     }
 

@@ -117,6 +117,10 @@ public final class MockMeizu extends MockVendorServer {
         if (!within(bar.path("content").asText(""), 1, 100)) {
             return "noticeBarInfo.content must be 1-100 characters";
         }
+        int clickType = m.path("clickTypeInfo").path("clickType").asInt(0);
+        if (clickType < 0 || clickType > 3 || clickType == 2 && m.path("clickTypeInfo").path("url").asText("").isBlank()) {
+            return "clickTypeInfo.clickType must be 0-3, and 2 needs url";
+        }
         if (m.path("advanceInfo").path("notifyKey").asText("").length() > 32) {
             return "advanceInfo.notifyKey must be at most 32 characters";
         }

@@ -201,6 +201,9 @@ public final class MockOppo extends MockVendorServer {
         if (!Set.of(0, 1, 2, 4, 5).contains(n.path("click_action_type").asInt(0))) {
             return answer(41, "Invalid Arguments: click_action_type");
         }
+        if (Set.of(2, 5).contains(n.path("click_action_type").asInt(0)) && n.path("click_action_url").asText("").isBlank()) {
+            return answer(41, "Invalid Arguments: click_action_url");
+        }
         if (n.has("action_parameters") && !parameters(n).isObject()) {
             return answer(41, "Invalid Arguments: action_parameters");
         }

@@ -8,6 +8,7 @@ import dev.impush.model.event.AckedEvent;
 import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
 import dev.impush.model.event.ReadEvent;
 import dev.impush.model.event.RoutedEvent;
@@ -83,6 +84,11 @@ public final class ImTraffic implements AutoCloseable {
     public String message(MessageEvent m) {
         send(eventsTopic, m.userId(), m);
         return m.messageId();
+    }
+
+    /** The user's notification preferences. */
+    public void preferences(PreferencesEvent e) {
+        send(eventsTopic, e.userId(), e);
     }
 
     /** The user read {@code conversationId} up to {@code readUpTo} ({@code unread}: what stays unread, or null). */

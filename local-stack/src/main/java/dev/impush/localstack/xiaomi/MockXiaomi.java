@@ -137,6 +137,9 @@ public final class MockXiaomi extends MockVendorServer {
         } catch (NumberFormatException e) {
             return "notify_id and time_to_live must be numbers";
         }
+        if ("2".equals(form.get("extra.notify_effect")) && blank(form.get("extra.intent_uri"))) {
+            return "extra.notify_effect 2 needs extra.intent_uri";
+        }
         String channel = form.get("extra.channel_id");
         if (blank(channel)) {
             return "extra.channel_id is required under the message classification";

@@ -138,6 +138,9 @@ public final class JobFactory {
         if (m.mentioned()) {
             data.put(MENTIONED_KEY, "true");
         }
+        if (m.route() != null) {
+            data.put(Notification.ROUTE_KEY, m.route());
+        }
         if (m.conversationType() != null) {
             data.put(CONVERSATION_TYPE_KEY, m.conversationType().name().toLowerCase(java.util.Locale.ROOT));
         }

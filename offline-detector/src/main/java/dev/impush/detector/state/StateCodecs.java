@@ -46,6 +46,19 @@ final class StateCodecs {
                     in.readString(), in.readBoolean(), in.readBoolean() ? in.readInt() : null, in.readInstant(),
                     in.readSignedVarLong(), in.readEnum(Priority.class), in.readBoolean()));
 
+    /** {@link #MESSAGE}'s fields, then the deep link: the layout of messages in state since routes. */
+    static final StateCodec<MessageEvent> ROUTED_MESSAGE = new StateCodec<>(MessageEvent.class,
+            (out, m) -> {
+                MESSAGE.write(out, m);
+                out.writeString(m.route());
+            },
+            in -> {
+                MessageEvent m = MESSAGE.read(in);
+                return new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
+                        m.senderId(), m.senderName(), m.preview(), m.mentioned(), m.badge(), m.sentAt(), m.ttlSeconds(),
+                        m.priority(), m.silent(), in.readString());
+            });
+
     static final StateCodec<UserDevices> DEVICES = new StateCodec<>(UserDevices.class,
             (out, value) -> writeMap(out, value.byDevice(), (o, d) -> {
                 o.writeString(d.deviceId());
@@ -94,12 +107,13 @@ final class StateCodecs {
 
     /**
      * Format 2 added each message's unrouted devices and the user's early acks; a format-1 value reads
-     * with neither (its deadlines all push, as they did when it was written).
+     * with neither (its deadlines all push, as they did when it was written). Format 3 stores messages
+     * with their deep link ({@link #ROUTED_MESSAGE}); a format-2 value reads with none.
      */
-    static final StateCodec<UserPending> PENDING = new StateCodec<>(UserPending.class, StateSerde.FORMAT_2,
+    static final StateCodec<UserPending> PENDING = new StateCodec<>(UserPending.class, StateSerde.FORMAT_3,
             (out, value) -> {
                 writeMap(out, value.byMessage(), (o, p) -> {
-                    MESSAGE.write(o, p.message());
+                    ROUTED_MESSAGE.write(o, p.message());
                     writeMap(o, p.deadlines(), StateOutput::writeInstant);
                     o.writeVarLong(p.unrouted().size());
                     p.unrouted().forEach(o::writeString);
@@ -113,19 +127,22 @@ final class StateCodecs {
                     out.writeInstant(e.forgetAt());
                 }
             },
-            in -> {
-                Map<String, PendingMessage> byMessage = readMap(in, i -> new PendingMessage(MESSAGE.read(i),
-                        readMap(i, StateInput::readInstant), readSet(i)));
-                int n = in.readCount();
-                List<EarlyAck> early = new ArrayList<>(n);
-                for (int k = 0; k < n; k++) {
-                    early.add(new EarlyAck(in.readString(), in.readString(), in.readInstant(), in.readBoolean(),
-                            in.readInstant()));
-                }
-                return new UserPending(byMessage, early);
-            },
-            Map.of(StateSerde.FORMAT_1, in -> new UserPending(readMap(in, i -> new PendingMessage(MESSAGE.read(i),
+            in -> readPending(in, ROUTED_MESSAGE),
+            Map.of(StateSerde.FORMAT_2, in -> readPending(in, MESSAGE),
+                    StateSerde.FORMAT_1, in -> new UserPending(readMap(in, i -> new PendingMessage(MESSAGE.read(i),
                     readMap(i, StateInput::readInstant))))));
+
+    private static UserPending readPending(StateInput in, StateCodec<MessageEvent> messages) {
+        Map<String, PendingMessage> byMessage = readMap(in, i -> new PendingMessage(messages.read(i),
+                readMap(i, StateInput::readInstant), readSet(i)));
+        int n = in.readCount();
+        List<EarlyAck> early = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            early.add(new EarlyAck(in.readString(), in.readString(), in.readInstant(), in.readBoolean(),
+                    in.readInstant()));
+        }
+        return new UserPending(byMessage, early);
+    }
 
     static final StateCodec<AckDeadline> DEADLINE = new StateCodec<>(AckDeadline.class,
             (out, d) -> {
@@ -184,13 +201,13 @@ final class StateCodecs {
                 h.senders().forEach(out::writeString);
                 out.writeBoolean(h.latest() != null);
                 if (h.latest() != null) {
-                    MESSAGE.write(out, h.latest());
+                    ROUTED_MESSAGE.write(out, h.latest());
                 }
                 out.writeVarLong(h.devices().size());
                 h.devices().forEach(out::writeString);
             },
             in -> new Hold(in.readString(), in.readInstant(), in.readInt(), readList(in),
-                    in.readBoolean() ? MESSAGE.read(in) : null, readSet(in)));
+                    in.readBoolean() ? ROUTED_MESSAGE.read(in) : null, readSet(in)));
 
     static final StateCodec<HoldDue> HOLD_DUE = new StateCodec<>(HoldDue.class,
             (out, d) -> {

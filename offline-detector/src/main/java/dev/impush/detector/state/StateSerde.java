@@ -27,6 +27,8 @@ public final class StateSerde<T> implements Serde<T> {
      * {@link UserPending} with unrouted devices and early acks).
      */
     static final byte FORMAT_2 = 2;
+    /** The third layout of a type (so far: {@link UserPending} with each message's deep link). */
+    static final byte FORMAT_3 = 3;
     private static final byte LEGACY_JSON = '{';
 
     private final Class<T> type;

@@ -36,11 +36,15 @@ class StateSerdeTest {
     private static final MessageEvent MESSAGE = new MessageEvent(Contract.VERSION, "m-1", "u42", "c-17",
             MessageEvent.ConversationType.GROUP, "u7", "Alice 🙂", "hi \"there\"\n", true, 2, T.plusNanos(1), 3600,
             Priority.NORMAL, true);
+    private static final MessageEvent ROUTED = new MessageEvent(Contract.VERSION, "m-5", "u42", "c-17",
+            MessageEvent.ConversationType.DIRECT, "u7", "Alice", "hi", false, null, T, 60, Priority.HIGH, false,
+            "chat://conversation/c-17?ü");
     private static final MessageEvent BARE_MESSAGE = new MessageEvent(Contract.VERSION, "m-2", "u42", "c-17",
             null, null, null, null, false, null, T, 0, null, false);
     private static final UserPending PENDING = new UserPending(Map.of(
             "m-1", new PendingMessage(MESSAGE, Map.of("d1", T.plusSeconds(10), "d2", T.plusMillis(10_001)), Set.of("d2")),
-            "m-2", new PendingMessage(BARE_MESSAGE, Map.of("d1", T))),
+            "m-2", new PendingMessage(BARE_MESSAGE, Map.of("d1", T)),
+            "m-5", new PendingMessage(ROUTED, Map.of("d1", T))),
             List.of(new EarlyAck("m-3", "d-ü", T.plusSeconds(1), false, T.plusSeconds(11)),
                     new EarlyAck("m-4", "d1", null, true, T.plusSeconds(12))));
     /** The same, as a release before early acks and unrouted devices stored it. */
@@ -107,10 +111,30 @@ class StateSerdeTest {
     }
 
     @Test
-    void write_pending_isFormat2_andSmallerThanJson() {
+    void write_pending_isFormat3_andSmallerThanJson() {
         byte[] binary = write(pending(), PENDING);
-        assertEquals(StateSerde.FORMAT_2, binary[0]);
+        assertEquals(StateSerde.FORMAT_3, binary[0]);
         assertTrue(binary.length < Json.write(PENDING).length / 2, binary.length + " bytes");
+    }
+
+    /** Pending acks written in format 2 (messages without their deep link) still read, with none. */
+    @Test
+    void read_format2Pending() {
+        StateOutput out = new StateOutput();
+        out.writeByte(StateSerde.FORMAT_2);
+        out.writeVarLong(1);
+        out.writeString("m-1");
+        StateCodecs.MESSAGE.write(out, MESSAGE);
+        out.writeVarLong(1);
+        out.writeString("d1");
+        out.writeInstant(T.plusSeconds(10));
+        out.writeVarLong(1);
+        out.writeString("d1");
+        out.writeVarLong(0);
+        UserPending read = read(pending(), out.toByteArray());
+
+        assertEquals(new PendingMessage(MESSAGE, Map.of("d1", T.plusSeconds(10)), Set.of("d1")), read.get("m-1").orElseThrow());
+        assertEquals(null, read.get("m-1").orElseThrow().message().route());
     }
 
     /**
@@ -170,11 +194,13 @@ class StateSerdeTest {
      */
     @Test
     void codecs_coverEveryRecordComponent() {
-        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 14),
+        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 15),
                 Map.entry(RegisteredDevice.class, 8), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 3),
                 Map.entry(AckDeadline.class, 3), Map.entry(Mute.class, 2), Map.entry(ReceivedLease.class, 5),
                 Map.entry(UserDevices.class, 1), Map.entry(UserConnections.class, 1), Map.entry(UserPending.class, 2),
-                Map.entry(UserMutes.class, 1), Map.entry(EarlyAck.class, 5));
+                Map.entry(UserMutes.class, 1), Map.entry(EarlyAck.class, 5), Map.entry(Hold.class, 6),
+                Map.entry(HoldDue.class, 2), Map.entry(UserUnread.class, 1), Map.entry(UserUnread.Unread.class, 3),
+                Map.entry(UserPreferences.class, 2), Map.entry(QuietHours.class, 5));
         written.forEach((type, n) -> assertEquals(n, type.getRecordComponents().length,
                 type.getSimpleName() + " changed: update StateCodecs"));
     }
@@ -209,7 +235,7 @@ class StateSerdeTest {
         byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertThrows(SerializationException.class, () -> read(pending(), trailing));
         byte[] newer = good.clone();
-        newer[0] = 3;
+        newer[0] = StateSerde.FORMAT_3 + 1;
         assertThrows(SerializationException.class, () -> read(pending(), newer));
         assertThrows(SerializationException.class, () -> read(pending(), new byte[0]));
         assertThrows(SerializationException.class, () -> read(devices(), "{oops".getBytes(StandardCharsets.UTF_8)));

@@ -60,7 +60,9 @@ final class HonorMessage {
             shown.put("title", TextLimits.truncate(n.title() == null ? "" : n.title(), MAX_TITLE_CHARS));
             shown.put("body", body);
             ObjectNode click = shown.putObject("clickAction");
-            config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
+            DeliveryIds.route(delivery).ifPresentOrElse(route -> click.put("type", 1).put("intent", route),
+                    () -> config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a),
+                            () -> click.put("type", 3)));
             shown.put("importance", config.importance());
             shown.put("notifyId", DeliveryIds.notifyId(DeliveryIds.collapseKey(delivery)));
             if (n.badge() != null && config.badgeClass().isPresent()) {

@@ -4,6 +4,7 @@ import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The ids and id-carrying data that vendor payloads derive from a {@link Delivery}. Every method is
@@ -31,6 +32,11 @@ public final class DeliveryIds {
     public static String collapseKey(Delivery delivery) {
         String collapseId = delivery.notification().collapseId();
         return collapseId != null ? collapseId : delivery.messageId();
+    }
+
+    /** The message's deep link ({@link Notification#ROUTE_KEY}), which each vendor's click action opens. */
+    public static Optional<String> route(Delivery delivery) {
+        return Optional.ofNullable(delivery.notification().data().get(Notification.ROUTE_KEY));
     }
 
     /** {@code messageId:deviceId}, or its SHA-256 hex (64 chars) when longer than {@code maxChars}. */

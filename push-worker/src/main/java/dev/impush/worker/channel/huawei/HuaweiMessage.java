@@ -67,7 +67,9 @@ final class HuaweiMessage {
             shown.put("body", body);
             config.im().channelId().ifPresent(c -> shown.put("channel_id", c));
             ObjectNode click = shown.putObject("click_action");
-            config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a), () -> click.put("type", 3));
+            DeliveryIds.route(delivery).ifPresentOrElse(route -> click.put("type", 1).put("intent", route),
+                    () -> config.clickAction().ifPresentOrElse(a -> click.put("type", 1).put("action", a),
+                            () -> click.put("type", 3)));
             shown.put("importance", config.im().importance());
             shown.put("notify_id", DeliveryIds.notifyId(DeliveryIds.collapseKey(delivery)));
             if (n.sound() != null) {

@@ -39,6 +39,10 @@ final class MeizuPayload {
     static final int MIN_VALID_HOURS = 1;
     static final int MAX_VALID_HOURS = 72;
     static final int DEFAULT_VALID_HOURS = 24;
+    /** {@code clickType} 0: open the app, which routes with the click parameters. */
+    static final int CLICK_OPEN_APP = 0;
+    /** {@code clickType} 2: open {@code url}, a URI the app handles: a message's deep link. */
+    static final int CLICK_URI = 2;
     /** Length of notifyKey Flyme accepts [U]: longer ids are hashed to 32 hex digits. */
     static final int MAX_NOTIFY_KEY = 32;
 
@@ -74,7 +78,8 @@ final class MeizuPayload {
         bar.put("title", TextLimits.truncate(blank(n.title()) ? n.body() : n.title(), MAX_TITLE));
         bar.put("content", TextLimits.truncate(blank(n.body()) ? n.title() : n.body(), MAX_CONTENT));
         ObjectNode click = m.putObject("clickTypeInfo");
-        click.put("clickType", 0);
+        DeliveryIds.route(delivery).ifPresentOrElse(route -> click.put("clickType", CLICK_URI).put("url", route),
+                () -> click.put("clickType", CLICK_OPEN_APP));
         click.set("parameters", Json.mapper().valueToTree(DeliveryIds.dataWithIds(delivery)));
         timeInfo(m, delivery);
         ObjectNode advance = m.putObject("advanceInfo");

@@ -40,6 +40,8 @@ final class OppoPayload {
     static final int MAX_APP_MESSAGE_ID = 64;
     /** OPPO target_type 2: a registration id. */
     static final int TARGET_REGISTRATION_ID = 2;
+    /** {@code click_action_type} 5: open {@code click_action_url} as an intent scheme URL: a message's deep link. */
+    static final int CLICK_INTENT_SCHEME_URL = 5;
 
     private final OppoConfig config;
     private final Clock clock;
@@ -54,9 +56,14 @@ final class OppoPayload {
         Map<String, Object> notification = new LinkedHashMap<>();
         notification.put("title", TextLimits.truncate(orFallback(n.title()), MAX_TITLE));
         notification.put("content", TextLimits.truncate(orFallback(n.body()), MAX_CONTENT));
-        notification.put("click_action_type", config.click().type());
-        config.click().activity().ifPresent(a -> notification.put("click_action_activity", a));
-        config.click().url().ifPresent(u -> notification.put("click_action_url", u));
+        DeliveryIds.route(delivery).ifPresentOrElse(route -> {
+            notification.put("click_action_type", CLICK_INTENT_SCHEME_URL);
+            notification.put("click_action_url", route);
+        }, () -> {
+            notification.put("click_action_type", config.click().type());
+            config.click().activity().ifPresent(a -> notification.put("click_action_activity", a));
+            config.click().url().ifPresent(u -> notification.put("click_action_url", u));
+        });
         notification.put("action_parameters", new String(Json.write(parameters(delivery)), StandardCharsets.UTF_8));
         notification.put("channel_id", config.im().channelId());
         if (!config.im().category().isBlank()) {

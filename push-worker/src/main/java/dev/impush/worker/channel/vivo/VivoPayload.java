@@ -44,6 +44,8 @@ final class VivoPayload {
     /** notifyType 4: sound and vibration; 3: vibration only. */
     static final int NOTIFY_SOUND_AND_VIBRATE = 4;
     static final int NOTIFY_VIBRATE = 3;
+    /** {@code skipType} 4: open the in-app page of {@code skipContent} (an intent URI): a message's deep link. */
+    static final int SKIP_IN_APP_PAGE = 4;
 
     private final VivoConfig config;
     private final Clock clock;
@@ -64,8 +66,13 @@ final class VivoPayload {
         if (delivery.expiresAt() != null) {
             body.put("timeToLive", delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toSeconds());
         }
-        body.put("skipType", config.click().skipType());
-        config.click().skipContent().ifPresent(c -> body.put("skipContent", c));
+        DeliveryIds.route(delivery).ifPresentOrElse(route -> {
+            body.put("skipType", SKIP_IN_APP_PAGE);
+            body.put("skipContent", route);
+        }, () -> {
+            body.put("skipType", config.click().skipType());
+            config.click().skipContent().ifPresent(c -> body.put("skipContent", c));
+        });
         body.put("classification", config.im().classification());
         if (!config.im().category().isBlank()) {
             body.put("category", config.im().category());

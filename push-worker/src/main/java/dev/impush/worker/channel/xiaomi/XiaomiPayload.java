@@ -43,6 +43,8 @@ final class XiaomiPayload {
     static final String NOTIFY_SILENT_SOUND = "6";
     /** notify_effect 1: open the app's launcher activity; the app routes with the payload. */
     static final String EFFECT_LAUNCH_APP = "1";
+    /** Opens the activity of {@code extra.intent_uri}: a message's deep link. */
+    static final String EFFECT_INTENT_URI = "2";
 
     private final XiaomiConfig config;
     private final Clock clock;
@@ -74,7 +76,10 @@ final class XiaomiPayload {
             form.put("time_to_live", Long.toString(delivery.timeLeft(clock.instant(), MIN_TTL, MAX_TTL).toMillis()));
         }
         form.put("extra.channel_id", config.channelIdFor(delivery.target().appId()));
-        form.put("extra.notify_effect", EFFECT_LAUNCH_APP);
+        DeliveryIds.route(delivery).ifPresentOrElse(route -> {
+            form.put("extra.notify_effect", EFFECT_INTENT_URI);
+            form.put("extra.intent_uri", route);
+        }, () -> form.put("extra.notify_effect", EFFECT_LAUNCH_APP));
         return form;
     }
 

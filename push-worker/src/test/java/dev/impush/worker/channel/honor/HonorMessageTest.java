@@ -1,5 +1,7 @@
 package dev.impush.worker.channel.honor;
 
+import dev.impush.worker.channel.http.VendorFixtures;
+import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.honor.HonorFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,5 +116,15 @@ class HonorMessageTest {
         for (String id : new String[] {"", "a", "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES"}) {
             assertTrue(DeliveryIds.notifyId(id) > 0, id);
         }
+    }
+
+    @Test
+    void render_route_isTheClickActionsIntent() throws Exception {
+        String route = "chat://conversation/c-17";
+        Delivery d = HonorFixtures.delivery("m-1", "dev-1", "tok-1",
+                VendorFixtures.notification("m-1", "Alice", "hi", false, Map.of(Notification.ROUTE_KEY, route)), NOW.plusSeconds(60));
+        JsonNode click = render(HonorFixtures.config(Map.of()), d).path("android").path("notification").path("clickAction");
+        assertEquals(1, click.path("type").asInt());
+        assertEquals(route, click.path("intent").asText());
     }
 }

@@ -1,5 +1,7 @@
 package dev.impush.worker.channel.huawei;
 
+import dev.impush.worker.channel.http.VendorFixtures;
+import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.huawei.HuaweiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,5 +139,17 @@ class HuaweiMessageTest {
         for (String id : new String[] {"", "a", "polygenelubricants", "GydZG_", "DESIGNING WORKHOUSES"}) {
             assertTrue(DeliveryIds.notifyId(id) > 0, id);
         }
+    }
+
+    @Test
+    void render_route_isTheClickActionsIntent_overridingTheConfiguredAction() throws Exception {
+        String route = "chat://conversation/c-17";
+        Delivery d = HuaweiFixtures.delivery("m-1", "dev-1", "tok-1",
+                VendorFixtures.notification("m-1", "Alice", "hi", false, Map.of(Notification.ROUTE_KEY, route)), NOW.plusSeconds(60));
+        JsonNode click = render(HuaweiFixtures.config(Map.of(HuaweiConfig.CLICK_ACTION, "com.example.OPEN")), d)
+                .path("android").path("notification").path("click_action");
+        assertEquals(1, click.path("type").asInt());
+        assertEquals(route, click.path("intent").asText());
+        assertTrue(click.path("action").isMissingNode());
     }
 }

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.meizu;
 
+import dev.impush.model.job.Notification;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.channel.Delivery;
@@ -119,5 +120,17 @@ class MeizuPayloadTest {
 
     private static Delivery at(Duration left) {
         return MeizuFixtures.delivery("m", "d", "t", MeizuFixtures.notification("m", "a", "b", false), NOW.plus(left));
+    }
+
+    @Test
+    void render_route_opensTheUri() throws Exception {
+        String route = "chat://conversation/c-17";
+        Delivery d = MeizuFixtures.delivery("m-1", "d-1", "push-1",
+                VendorFixtures.notification("m-1", "Alice", "hi", false, Map.of(Notification.ROUTE_KEY, route)), NOW.plusSeconds(60));
+        JsonNode click = message(payload.render(d)).path("clickTypeInfo");
+        assertEquals(2, click.path("clickType").asInt());
+        assertEquals(route, click.path("url").asText());
+        assertEquals(0, message(payload.render(MeizuFixtures.delivery("m-1", "d-1", "push-1"))).path("clickTypeInfo")
+                .path("clickType").asInt(), "without a route: open the app");
     }
 }

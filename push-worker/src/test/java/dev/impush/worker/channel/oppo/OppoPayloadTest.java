@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.oppo;
 
+import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -88,5 +89,15 @@ class OppoPayloadTest {
         String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest("key1700000000000master".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals(expected, OppoChannel.sign("key", 1700000000000L, "master"));
+    }
+
+    @Test
+    void render_route_isAnIntentSchemeUrl() {
+        String route = "chat://conversation/c-17";
+        var shown = notification(payload.render(OppoFixtures.delivery("m1", "d1", "t1",
+                OppoFixtures.notification("m1", "a", "b", Map.of(Notification.ROUTE_KEY, route)), NOW.plusSeconds(600))));
+        assertEquals(5, shown.get("click_action_type"));
+        assertEquals(route, shown.get("click_action_url"));
+        assertEquals(null, shown.get("click_action_activity"));
     }
 }

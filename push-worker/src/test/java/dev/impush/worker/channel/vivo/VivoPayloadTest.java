@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.vivo;
 
+import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,5 +112,14 @@ class VivoPayloadTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void render_route_opensItsInAppPage() {
+        String route = "chat://conversation/c-17";
+        Map<String, Object> body = payload.render(VivoFixtures.delivery("m1", "d1", "t1",
+                VivoFixtures.notification("m1", "a", "b", Map.of(Notification.ROUTE_KEY, route)), NOW.plusSeconds(600)));
+        assertEquals(4, body.get("skipType"));
+        assertEquals(route, body.get("skipContent"));
     }
 }

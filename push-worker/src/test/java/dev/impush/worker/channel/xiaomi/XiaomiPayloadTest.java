@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.xiaomi;
 
+import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.xiaomi.XiaomiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,5 +121,16 @@ class XiaomiPayloadTest {
         Delivery other = new Delivery(base.job(), target);
 
         assertEquals("other_private", payload.render(other).get("extra.channel_id"));
+    }
+
+    @Test
+    void render_route_opensTheDeepLinkThroughIntentUri() {
+        String route = "chat://conversation/c-17";
+        Map<String, String> form = payload.render(XiaomiFixtures.delivery("m-1", "d-1", "tok-1",
+                VendorFixtures.notification("m-1", "Alice", "hi", false, Map.of(Notification.ROUTE_KEY, route)), NOW.plusSeconds(60)));
+        assertEquals("2", form.get("extra.notify_effect"));
+        assertEquals(route, form.get("extra.intent_uri"));
+        assertEquals("1", payload.render(XiaomiFixtures.delivery("m-1", "d-1", "tok-1")).get("extra.notify_effect"),
+                "without a route: launch the app");
     }
 }
