@@ -143,10 +143,11 @@ class ImNotificationSemanticsIT {
         traffic.flush();
 
         DeliveryLedger apns = pipeline.ledger(Channel.APNS);
-        Await.until(SETTLED, () -> apns.payload("badge-m4", iphone.deviceId()).isPresent(),
-                () -> "badge-m4 not delivered: " + apns.tray(iphone.deviceId()));
+        List<String> messages = List.of("badge-m1", "badge-m2", "badge-m3", "badge-m4");
+        Await.until(SETTLED, () -> messages.stream().allMatch(m -> apns.payload(m, iphone.deviceId()).isPresent()),
+                () -> "not all delivered: " + apns.tray(iphone.deviceId()));
         List<Integer> badges = new ArrayList<>();
-        for (String m : List.of("badge-m1", "badge-m2", "badge-m3", "badge-m4")) {
+        for (String m : messages) {
             badges.add(Json.mapper().readTree(apns.payload(m, iphone.deviceId()).orElseThrow()).path("aps").path("badge").asInt(-1));
         }
         assertEquals(List.of(1, 2, 3, 2), badges, "unread over both conversations; dm-a read before badge-m4");
