@@ -12,6 +12,8 @@ import dev.impush.model.Contract;
 import dev.impush.model.Priority;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
+import dev.impush.model.event.CallEvent;
+import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.QuietHours;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
  * id, APNs {@code apns-collapse-id} or Huawei {@code notify_id}, is already shown replaces that
  * notification) and, for APNs, the payloads: group storms coalesce (3 s window, mentions and direct
  * messages bypass), badges count what is unread, quiet hours silence pushes but an @mention, a deep link
- * reaches the app.
+ * reaches the app, a call rings through PushKit.
  */
 @Timeout(180)
 class ImNotificationSemanticsIT {
@@ -160,7 +162,7 @@ class ImNotificationSemanticsIT {
         Instant now = Instant.now();
         LocalTime local = LocalTime.ofInstant(now, ZoneOffset.UTC);
         traffic.preferences(new PreferencesEvent(Contract.VERSION, "quiet-u1", new QuietHours(
-                local.minusHours(1).format(HH_MM), local.plusHours(1).format(HH_MM), "UTC", QuietHours.Mode.SILENT, true),
+                local.minusHours(1).format(HH_MM), local.plusHours(1).format(HH_MM), "UTC", QuietHours.Mode.SILENT, true, false),
                 now));
         traffic.message(direct("quiet-u1", "dm-q", "quiet-m1", now));
         MessageEvent mention = direct("quiet-u1", "g-q", "quiet-m2", now);
@@ -199,6 +201,41 @@ class ImNotificationSemanticsIT {
         var payload = Json.mapper().readTree(pipeline.ledger(Channel.APNS).payload("route-m1", p.devices().getFirst().deviceId())
                 .orElseThrow());
         assertEquals("chat://conversation/dm-r", payload.path("route").asText());
+    }
+
+    @Test
+    void aCall_ringsThroughPushKitAndTheAndroidPhone_andACancelLeavesAMissedCall() throws Exception {
+        Population p = offlineUser("call-u1");
+        Population.Device iphone = p.devices().get(0);
+        Population.Device huawei = p.devices().get(1);
+        String voipDevice = iphone.deviceId() + ".voip";
+        String voipToken = MockApns.randomToken();
+        pipeline.apns().registerDevice(voipDevice, voipToken, iphone.appId() + ".voip");
+        Instant now = Instant.now();
+        traffic.device(new DeviceEvent(Contract.VERSION, DeviceEvent.Action.REGISTER, "call-u1", voipDevice, Channel.APNS,
+                voipToken, iphone.appId(), false, "en", true, now.minusSeconds(30), true));
+        traffic.call(new CallEvent(Contract.VERSION, "call-1", "call-u1", CallEvent.Action.INVITE, "u-carol", "Carol",
+                CallEvent.Media.VIDEO, "dm-c", 0, now));
+        traffic.flush();
+
+        DeliveryLedger apns = pipeline.ledger(Channel.APNS);
+        DeliveryLedger hw = pipeline.ledger(Channel.HUAWEI);
+        Await.until(SETTLED, () -> apns.requests("call-1", voipDevice) == 1 && hw.requests("call-1", huawei.deviceId()) == 1,
+                () -> "the call did not ring: " + apns.tray(voipDevice) + " " + hw.tray(huawei.deviceId()));
+        var voip = Json.mapper().readTree(apns.payload("call-1", voipDevice).orElseThrow());
+        assertEquals("invite", voip.path("callAction").asText());
+        assertEquals("video", voip.path("media").asText());
+        assertEquals("Carol", voip.path("callerName").asText());
+        assertEquals(0, apns.requests("call-1", iphone.deviceId()), "the iPhone rings through PushKit, not its alert token");
+
+        traffic.call(new CallEvent(Contract.VERSION, "call-1", "call-u1", CallEvent.Action.CANCEL, "u-carol", "Carol",
+                CallEvent.Media.VIDEO, "dm-c", 0, now.plusSeconds(5)));
+        traffic.flush();
+        Await.until(SETTLED, () -> hw.requests("call-1", huawei.deviceId()) == 2, () -> "no cancel: " + hw.tray(huawei.deviceId()));
+        assertEquals(1, hw.tray(huawei.deviceId()).size(), "the missed call replaced the ringing notification");
+        Await.until(SETTLED, () -> apns.requests("call-1", voipDevice) == 2, () -> "no cancel over PushKit");
+        assertEquals("cancel", Json.mapper().readTree(apns.payload("call-1", voipDevice).orElseThrow())
+                .path("callAction").asText());
     }
 
     private static MessageEvent direct(String user, String conversation, String messageId, Instant sentAt) {

@@ -70,6 +70,8 @@ public final class DetectorMetrics {
 
     public static final String TRIGGER_MESSAGE = "message";
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
+    /** A call invite or cancel. */
+    public static final String TRIGGER_CALL = "call";
     /** The update of a coalescing window. */
     public static final String TRIGGER_COALESCED = "coalesced";
 

@@ -19,10 +19,11 @@ import dev.impush.model.Contract;
     @JsonSubTypes.Type(value = TagsEvent.class, name = "tags"),
     @JsonSubTypes.Type(value = ReadEvent.class, name = "read"),
     @JsonSubTypes.Type(value = PreferencesEvent.class, name = "preferences"),
+    @JsonSubTypes.Type(value = CallEvent.class, name = "call"),
 })
 public sealed interface ImEvent extends Contract
         permits MessageEvent, RoutedEvent, AckedEvent, PresenceEvent, DeviceEvent, MuteEvent,
-                TagsEvent, ReadEvent, PreferencesEvent {
+                TagsEvent, ReadEvent, PreferencesEvent, CallEvent {
 
     /** Longest id (user, device, message, conversation, gateway) the contract accepts. */
     int MAX_ID_LENGTH = 256;

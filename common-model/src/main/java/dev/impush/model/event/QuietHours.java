@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * @param mode          what a push in quiet hours becomes: {@code silent} (the default: shown without sound,
  *                      passive) or {@code drop} (not sent)
  * @param allowMentions a message that @mentions the user breaks through (pushed as usual); default false
+ * @param allowCalls    calls ring as usual; default false
  */
-public record QuietHours(String from, String to, String zone, Mode mode, boolean allowMentions) {
+public record QuietHours(String from, String to, String zone, Mode mode, boolean allowMentions, boolean allowCalls) {
     private static final Pattern HH_MM = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     /** Longest zone id accepted (the IANA names are far shorter). */
     public static final int MAX_ZONE_LENGTH = 64;

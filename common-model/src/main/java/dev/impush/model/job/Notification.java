@@ -21,6 +21,8 @@ import java.util.Map;
  * @param data        deep-link data for the app (always includes {@code messageId})
  * @param passive     shown without sound or lighting the screen (APNs {@code interruption-level: passive},
  *                    Android low priority), e.g. in the user's quiet hours
+ * @param call        a call invite or cancel: APNs VoIP targets get a PushKit push, other APNs targets a
+ *                    time-sensitive alert, FCM a high-priority data message for the app's call screen
  */
 public record Notification(
         String title,
@@ -32,7 +34,8 @@ public record Notification(
         Priority priority,
         boolean silent,
         Map<String, String> data,
-        boolean passive) {
+        boolean passive,
+        boolean call) {
 
     /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
     public static final String MESSAGE_ID_KEY = "messageId";
@@ -57,12 +60,12 @@ public record Notification(
     /** A notification that plays as the app's notification settings say (not passive). */
     public Notification(String title, String body, Integer badge, String sound, String collapseId, String threadId,
                         Priority priority, boolean silent, Map<String, String> data) {
-        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false);
+        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false, false);
     }
 
     /** The same notification without sound, at normal priority and passive: for quiet hours. */
     public Notification quiet() {
-        return new Notification(title, body, badge, null, collapseId, threadId, Priority.NORMAL, silent, data, true);
+        return new Notification(title, body, badge, null, collapseId, threadId, Priority.NORMAL, silent, data, true, call);
     }
 
     java.util.List<String> violations() {

@@ -12,13 +12,20 @@ import java.util.List;
  *
  * @param registeredAt when the device registered this token (optional): a token a vendor declared
  *                     invalid is sent to again only when registered after that (the worker's token shield)
+ * @param voip         an APNs PushKit token: pushed as VoIP on {@code <appId>.voip}, for calls only
  */
 public record PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox,
-                         java.time.Instant registeredAt) {
+                         java.time.Instant registeredAt, boolean voip) {
 
     /** A target whose registration time is not known. */
     public PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox) {
-        this(deviceId, channel, token, appId, sandbox, null);
+        this(deviceId, channel, token, appId, sandbox, null, false);
+    }
+
+    /** An alert-token target. */
+    public PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox,
+                      java.time.Instant registeredAt) {
+        this(deviceId, channel, token, appId, sandbox, registeredAt, false);
     }
 
     List<String> violations(int index) {
@@ -33,6 +40,6 @@ public record PushTarget(String deviceId, Channel channel, String token, String 
     @Override
     public String toString() {
         return "PushTarget[" + deviceId + ", " + channel + ", " + Tokens.mask(token) + ", " + appId
-                + (sandbox ? ", sandbox" : "") + "]";
+                + (sandbox ? ", sandbox" : "") + (voip ? ", voip" : "") + "]";
     }
 }

@@ -37,6 +37,7 @@ final class MockApnsHandler implements PushNotificationHandler {
     static final String CHANNEL = "apns";
     /** Apple: payloads above 4096 bytes are refused with 413 PayloadTooLarge. */
     static final int MAX_PAYLOAD_BYTES = 4096;
+    static final int MAX_VOIP_PAYLOAD_BYTES = 5120;
     /** Apple refuses provider tokens issued more than an hour ago (403 ExpiredProviderToken). */
     static final Duration PROVIDER_TOKEN_LIFETIME = Duration.ofHours(1);
     /** A verdict cache larger than this means a broken client minting tokens; start over rather than grow. */
@@ -123,7 +124,15 @@ final class MockApnsHandler implements PushNotificationHandler {
         if (payload == null || payload.readableBytes() == 0) {
             throw new RejectedNotificationException(RejectionReason.PAYLOAD_EMPTY);
         }
-        if (payload.readableBytes() > MAX_PAYLOAD_BYTES) {
+        // PushKit: its own topic (<bundle>.voip), priority 10 and a larger payload
+        boolean voip = "voip".contentEquals(headers.get("apns-push-type") == null ? "" : headers.get("apns-push-type"));
+        if (voip != topic.toString().endsWith(".voip")) {
+            throw new RejectedNotificationException(RejectionReason.INVALID_PUSH_TYPE);
+        }
+        if (voip && headers.get("apns-priority") != null && !"10".contentEquals(headers.get("apns-priority"))) {
+            throw new RejectedNotificationException(RejectionReason.BAD_PRIORITY);
+        }
+        if (payload.readableBytes() > (voip ? MAX_VOIP_PAYLOAD_BYTES : MAX_PAYLOAD_BYTES)) {
             throw new RejectedNotificationException(RejectionReason.PAYLOAD_TOO_LARGE);
         }
         String messageId = messageId(payload);

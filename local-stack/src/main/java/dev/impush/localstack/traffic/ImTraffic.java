@@ -5,6 +5,7 @@ import dev.impush.model.Contract;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
 import dev.impush.model.event.AckedEvent;
+import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.MessageEvent;
@@ -84,6 +85,16 @@ public final class ImTraffic implements AutoCloseable {
     public String message(MessageEvent m) {
         send(eventsTopic, m.userId(), m);
         return m.messageId();
+    }
+
+    /** A device registration or unregistration as it is. */
+    public void device(DeviceEvent e) {
+        send(eventsTopic, e.userId(), e);
+    }
+
+    /** A call invite or cancel. */
+    public void call(CallEvent e) {
+        send(eventsTopic, e.userId(), e);
     }
 
     /** The user's notification preferences. */

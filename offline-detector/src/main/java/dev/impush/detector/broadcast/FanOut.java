@@ -146,7 +146,7 @@ final class FanOut {
             }
             List<RegisteredDevice> targets = new ArrayList<>(all.byDevice().size());
             for (RegisteredDevice d : all.byDevice().values()) {
-                if (d.appId().equals(broadcast.appId())) {
+                if (d.appId().equals(broadcast.appId()) && !d.voip()) { // a VoIP token gets calls only
                     targets.add(d);
                 }
             }

@@ -3,8 +3,10 @@ package dev.impush.detector.logic;
 import dev.impush.detector.state.Hold;
 import dev.impush.detector.state.RegisteredDevice;
 import dev.impush.model.Contract;
+import dev.impush.model.Priority;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.JsonSize;
+import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,6 +30,10 @@ public final class JobFactory {
     public static final String DEFAULT_SOUND = "default";
     public static final String SENDER_ID_KEY = "senderId";
     public static final String CONVERSATION_TYPE_KEY = "conversationType";
+    public static final String CALL_ID_KEY = "callId";
+    public static final String CALL_ACTION_KEY = "callAction";
+    public static final String CALL_MEDIA_KEY = "media";
+    public static final String CALLER_NAME_KEY = "callerName";
     /** Present ({@code "true"}) when the message @mentions the user. */
     public static final String MENTIONED_KEY = "mentioned";
     /** In an update of a coalescing window: how many messages it stands for. */
@@ -69,6 +76,39 @@ public final class JobFactory {
      */
     public List<PushJob> forMessage(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
         return jobs(m, m.messageId() + "/" + m.userId(), notification(m, true), notification(m, false), devices, now);
+    }
+
+    /**
+     * The job of a call invite or cancel: id {@code call/<callId>/<userId>/<action>}; the caller as title,
+     * "Incoming audio call" (or video) or "Missed call" as body, the collapse id of the call (a cancel
+     * replaces the ringing notification), the call's fields as data ({@code callId}, {@code callAction},
+     * {@code media}, {@code callerId}, {@code conversationId}). An invite expires when it stops ringing.
+     */
+    public PushJob forCall(CallEvent c, List<RegisteredDevice> devices, Instant now) {
+        boolean invite = c.action() == CallEvent.Action.INVITE;
+        String media = c.mediaOrDefault().name().toLowerCase(Locale.ROOT);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Notification.MESSAGE_ID_KEY, c.callId());
+        data.put(CALL_ID_KEY, c.callId());
+        data.put(CALL_ACTION_KEY, invite ? "invite" : "cancel");
+        data.put(CALL_MEDIA_KEY, media);
+        if (c.callerId() != null) {
+            data.put(SENDER_ID_KEY, c.callerId());
+        }
+        if (c.callerName() != null) {
+            data.put(CALLER_NAME_KEY, c.callerName());
+        }
+        if (c.conversationId() != null) {
+            data.put(Notification.CONVERSATION_ID_KEY, c.conversationId());
+        }
+        Notification n = new Notification(c.callerName(), invite ? "Incoming " + media + " call" : "Missed call", null,
+                invite ? DEFAULT_SOUND : null, CollapseIds.of("call:" + c.callId()), c.conversationId(),
+                Priority.HIGH, false, data, false, true);
+        Instant at = c.at().isAfter(Contract.LATEST) ? Contract.LATEST : c.at();
+        Instant expiresAt = invite ? at.plusSeconds(c.ringSeconds()) : at.plus(defaultTtl);
+        List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
+        return new PushJob(Contract.VERSION, PushJob.TYPE, "call/" + c.callId() + "/" + c.userId() + "/"
+                + data.get(CALL_ACTION_KEY), c.callId(), c.userId(), c.conversationId(), n, targets, now, expiresAt, c.at());
     }
 
     /** A job for one device whose long connection took the message but never acked it. */
@@ -142,7 +182,7 @@ public final class JobFactory {
             data.put(Notification.ROUTE_KEY, m.route());
         }
         if (m.conversationType() != null) {
-            data.put(CONVERSATION_TYPE_KEY, m.conversationType().name().toLowerCase(java.util.Locale.ROOT));
+            data.put(CONVERSATION_TYPE_KEY, m.conversationType().name().toLowerCase(Locale.ROOT));
         }
         String body = preview ? (m.preview() == null ? "" : m.withPreviewAtMost(Notification.MAX_BODY_CHARS).preview())
                 : GENERIC_BODY;

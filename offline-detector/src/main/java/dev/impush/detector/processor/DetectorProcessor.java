@@ -6,6 +6,7 @@ import dev.impush.detector.input.InputProgress;
 import dev.impush.detector.logic.JobFactory;
 import dev.impush.detector.logic.Liveness;
 import dev.impush.model.event.AckedEvent;
+import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.ImEvent;
 import dev.impush.model.event.MessageEvent;
@@ -46,6 +47,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private Coalescer coalescer;
     private Badges badges;
     private QuietHoursGate quietHours;
+    private CallHandler calls;
     private DeviceHandler devices;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
@@ -71,6 +73,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.coalescer = new Coalescer(config.coalescing(), state, reachability, jobs, sink, metrics);
         this.badges = new Badges(config.unreadBadge(), state);
         this.quietHours = new QuietHoursGate(state, metrics);
+        this.calls = new CallHandler(state, reachability, jobs, sink, metrics);
         this.messages = new MessageHandler(state, reachability, coalescer, badges, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
@@ -123,6 +126,10 @@ public final class DetectorProcessor implements Processor<String, Object, String
                 metrics.event("read");
                 badges.read(e);
                 coalescer.read(e);
+            }
+            case CallEvent e -> {
+                metrics.event("call");
+                calls.handle(e, now);
             }
             case PreferencesEvent e -> {
                 metrics.event("preferences");

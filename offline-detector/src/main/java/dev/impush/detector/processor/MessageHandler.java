@@ -62,10 +62,13 @@ final class MessageHandler {
         List<RegisteredDevice> offline = new ArrayList<>();
         List<RegisteredDevice> online = new ArrayList<>();
         for (RegisteredDevice d : devices.byDevice().values()) {
+            if (d.voip()) {
+                continue; // a PushKit token gets calls only: iOS ends an app that does not report a call
+            }
             (reachability.isLive(connections, d.deviceId(), now) ? online : offline).add(d);
         }
         if (offline.isEmpty()) {
-            metrics.dropped(ALL_ONLINE);
+            metrics.dropped(online.isEmpty() ? NO_DEVICES : ALL_ONLINE);
         } else if (!coalescer.held(m, offline, now)) {
             jobs.forMessage(m, offline, now).forEach(job -> sink.emit(job, DetectorMetrics.TRIGGER_MESSAGE, now));
         }

@@ -13,12 +13,14 @@ import java.util.Optional;
  * Quiet hours: every job the detector publishes passes here. In the user's quiet hours (their
  * {@code preferences}, in their time zone) a push goes out without sound, at normal priority and
  * passive ({@code silent} mode, the default) or not at all ({@code drop}); a message that @mentions the
- * user breaks through when they allow it. Background (silent) pushes show nothing and pass as they are.
+ * user breaks through when they allow it, and so does a call ({@code allowCalls}), which is dropped
+ * otherwise (a call that does not ring is no call). Background (silent) pushes pass as they are.
  */
 final class QuietHoursGate {
     static final String SILENCED = "silenced";
     static final String DROPPED = "dropped";
     static final String MENTION = "mention";
+    static final String CALL = "call";
 
     private final UserState state;
     private final DetectorMetrics metrics;
@@ -41,6 +43,15 @@ final class QuietHoursGate {
         QuietHours quiet = prefs == null ? null : prefs.quietHours();
         if (quiet == null || job.notification().silent() || !quiet.isQuiet(now)) {
             return Optional.of(job);
+        }
+        if (job.notification().call()) {
+            if (quiet.allowCalls()) {
+                metrics.quietHours(CALL);
+                return Optional.of(job);
+            }
+            metrics.quietHours(DROPPED);
+            metrics.dropped("quiet-hours");
+            return Optional.empty();
         }
         if (quiet.allowMentions() && "true".equals(job.notification().data().get(JobFactory.MENTIONED_KEY))) {
             metrics.quietHours(MENTION);

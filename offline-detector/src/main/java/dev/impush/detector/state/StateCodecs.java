@@ -59,7 +59,8 @@ final class StateCodecs {
                         m.priority(), m.silent(), in.readString());
             });
 
-    static final StateCodec<UserDevices> DEVICES = new StateCodec<>(UserDevices.class,
+    /** Format 2 added whether a device's token is a VoIP one; a format-1 device reads as an alert token. */
+    static final StateCodec<UserDevices> DEVICES = new StateCodec<>(UserDevices.class, StateSerde.FORMAT_2,
             (out, value) -> writeMap(out, value.byDevice(), (o, d) -> {
                 o.writeString(d.deviceId());
                 o.writeEnum(d.channel());
@@ -69,10 +70,14 @@ final class StateCodecs {
                 o.writeString(d.locale());
                 o.writeBoolean(d.previewEnabled());
                 o.writeInstant(d.registeredAt());
+                o.writeBoolean(d.voip());
             }),
             in -> new UserDevices(readMap(in, i -> new RegisteredDevice(i.readString(), i.readEnum(Channel.class),
                     i.readString(), i.readString(), i.readBoolean(), i.readString(), i.readBoolean(),
-                    i.readInstant()))));
+                    i.readInstant(), i.readBoolean()))),
+            Map.of(StateSerde.FORMAT_1, in -> new UserDevices(readMap(in, i -> new RegisteredDevice(i.readString(),
+                    i.readEnum(Channel.class), i.readString(), i.readString(), i.readBoolean(), i.readString(),
+                    i.readBoolean(), i.readInstant())))));
 
     /**
      * Format 2 added each connection's gateway incarnation and recording time; a format-1 connection
@@ -186,11 +191,12 @@ final class StateCodecs {
                     out.writeString(q.zone());
                     out.writeEnum(q.mode());
                     out.writeBoolean(q.allowMentions());
+                    out.writeBoolean(q.allowCalls());
                 }
                 out.writeInstant(p.at());
             },
             in -> new UserPreferences(in.readBoolean() ? new QuietHours(in.readString(), in.readString(), in.readString(),
-                    in.readEnum(QuietHours.Mode.class), in.readBoolean()) : null, in.readInstant()));
+                    in.readEnum(QuietHours.Mode.class), in.readBoolean(), in.readBoolean()) : null, in.readInstant()));
 
     static final StateCodec<Hold> HOLD = new StateCodec<>(Hold.class,
             (out, h) -> {

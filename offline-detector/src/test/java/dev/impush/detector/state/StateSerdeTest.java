@@ -29,7 +29,8 @@ class StateSerdeTest {
     private static final UserDevices DEVICES = new UserDevices(Map.of(
             "d1", new RegisteredDevice("d1", Channel.HUAWEI, "tok", "app", true, null, false, T),
             "d-ü", new RegisteredDevice("d-ü", Channel.APNS, "a".repeat(300), "app", false, "zh-Hans-CN", true,
-                    Instant.ofEpochSecond(-1, 999_999_999))));
+                    Instant.ofEpochSecond(-1, 999_999_999)),
+            "d-voip", new RegisteredDevice("d-voip", Channel.APNS, "b".repeat(64), "app", false, null, true, T, true)));
     private static final UserConnections CONNECTIONS = new UserConnections(Map.of(
             "d1", new Connection("gw-7", T), "d2", new Connection(null, Instant.MAX),
             "d3", new Connection("gw-8", T, "boot-ü", T.plusSeconds(60))));
@@ -93,7 +94,7 @@ class StateSerdeTest {
                 "c-18", new UserUnread.Unread(999_999, T.plusNanos(1), List.of())));
         assertEquals(unread, roundTrip(new StateSerde<>(StateCodecs.UNREAD), unread));
         UserPreferences prefs = new UserPreferences(new QuietHours("22:00", "07:00", "Asia/Shanghai",
-                QuietHours.Mode.DROP, true), T);
+                QuietHours.Mode.DROP, true, false), T);
         assertEquals(prefs, roundTrip(new StateSerde<>(StateCodecs.PREFERENCES), prefs));
         UserPreferences none = new UserPreferences(null, T);
         assertEquals(none, roundTrip(new StateSerde<>(StateCodecs.PREFERENCES), none));
@@ -106,8 +107,27 @@ class StateSerdeTest {
 
     @Test
     void write_typesInTheirFirstLayout_areFormat1() {
-        assertEquals(StateSerde.FORMAT_1, write(devices(), DEVICES)[0]);
         assertEquals(StateSerde.FORMAT_1, write(new StateSerde<>(StateCodecs.MUTES), MUTES)[0]);
+    }
+
+    /** Devices written in format 1, before VoIP tokens, read as alert tokens. */
+    @Test
+    void write_devices_isFormat2_andFormat1ReadsAsAlertTokens() {
+        assertEquals(StateSerde.FORMAT_2, write(devices(), DEVICES)[0]);
+        StateOutput out = new StateOutput();
+        out.writeByte(StateSerde.FORMAT_1);
+        out.writeVarLong(1);
+        out.writeString("d1");
+        out.writeString("d1");
+        out.writeEnum(Channel.APNS);
+        out.writeString("tok");
+        out.writeString("app");
+        out.writeBoolean(false);
+        out.writeString("en");
+        out.writeBoolean(true);
+        out.writeInstant(T);
+        assertEquals(new UserDevices(Map.of("d1", new RegisteredDevice("d1", Channel.APNS, "tok", "app", false, "en", true, T))),
+                read(devices(), out.toByteArray()));
     }
 
     @Test
@@ -195,12 +215,12 @@ class StateSerdeTest {
     @Test
     void codecs_coverEveryRecordComponent() {
         Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 15),
-                Map.entry(RegisteredDevice.class, 8), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 3),
+                Map.entry(RegisteredDevice.class, 9), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 3),
                 Map.entry(AckDeadline.class, 3), Map.entry(Mute.class, 2), Map.entry(ReceivedLease.class, 5),
                 Map.entry(UserDevices.class, 1), Map.entry(UserConnections.class, 1), Map.entry(UserPending.class, 2),
                 Map.entry(UserMutes.class, 1), Map.entry(EarlyAck.class, 5), Map.entry(Hold.class, 6),
                 Map.entry(HoldDue.class, 2), Map.entry(UserUnread.class, 1), Map.entry(UserUnread.Unread.class, 3),
-                Map.entry(UserPreferences.class, 2), Map.entry(QuietHours.class, 5));
+                Map.entry(UserPreferences.class, 2), Map.entry(QuietHours.class, 6));
         written.forEach((type, n) -> assertEquals(n, type.getRecordComponents().length,
                 type.getSimpleName() + " changed: update StateCodecs"));
     }

@@ -123,16 +123,20 @@ public final class ApnsChannel implements PushChannel {
         try {
             Notification n = delivery.notification();
             PushTarget target = delivery.target();
-            ApnsPayload payload = ApnsPayload.of(n, delivery.messageId());
+            ApnsPayload payload = target.voip() ? ApnsPayload.voip(n, delivery.messageId())
+                    : ApnsPayload.of(n, delivery.messageId());
             if (!payload.fits()) {
                 // Only custom data can make it too large (the text is trimmed): Apple would answer 413.
                 log.warn("APNs payload of message {} is {} bytes after trimming the text (limit {}): custom data too large",
-                        delivery.messageId(), payload.bytes(), ApnsPayload.MAX_BYTES);
+                        delivery.messageId(), payload.bytes(), payload.limit());
                 return CompletableFuture.completedFuture(new SendOutcome.Rejected("PayloadTooLarge"));
             }
-            SimpleApnsPushNotification notification = new SimpleApnsPushNotification(
-                    target.token(), target.appId(), payload.json(), expiration(delivery), priority(n), pushType(n),
-                    collapseId(n.collapseId()));
+            // A PushKit push goes to <bundle>.voip, now (priority 10) or never (expiration 0: a call rings or not)
+            SimpleApnsPushNotification notification = target.voip()
+                    ? new SimpleApnsPushNotification(target.token(), target.appId() + VOIP_TOPIC_SUFFIX, payload.json(),
+                            null, DeliveryPriority.IMMEDIATE, PushType.VOIP, collapseId(n.collapseId()))
+                    : new SimpleApnsPushNotification(target.token(), target.appId(), payload.json(), expiration(delivery),
+                            priority(n), pushType(n), collapseId(n.collapseId()));
             ApnsShard shard = shards.get(Math.floorMod(nextShard.getAndIncrement(), shards.size()));
             return shard.send(notification, target.sandbox()).thenApply(response -> {
                 SendOutcome outcome = responses.outcome(response);
@@ -171,6 +175,9 @@ public final class ApnsChannel implements PushChannel {
             }
         }
     }
+
+    /** Apple's topic of an app's PushKit (VoIP) pushes: its bundle id with this suffix. */
+    static final String VOIP_TOPIC_SUFFIX = ".voip";
 
     /** High wakes the device now (10); normal and every background push go power-aware (5), as Apple requires. */
     static DeliveryPriority priority(Notification n) {

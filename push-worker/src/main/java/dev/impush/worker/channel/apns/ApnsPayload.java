@@ -22,29 +22,35 @@ import java.util.function.Function;
  *
  * @param json  the payload
  * @param bytes its UTF-8 length
+ * @param limit the most bytes Apple takes for its push type ({@value #MAX_BYTES}, VoIP {@value #MAX_VOIP_BYTES})
  */
-record ApnsPayload(String json, int bytes) {
+record ApnsPayload(String json, int bytes, int limit) {
 
-    /** Apple's limit for every push type but VoIP (5120). */
+    /** Apple's limit for every push type but VoIP. */
     static final int MAX_BYTES = 4096;
+    /** Apple's limit for a VoIP push. */
+    static final int MAX_VOIP_BYTES = 5120;
     static final String ELLIPSIS = "…";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     boolean fits() {
-        return bytes <= MAX_BYTES;
+        return bytes <= limit;
+    }
+
+    /**
+     * A PushKit (VoIP) push of a call: {@code {"aps": {}, <data...>, "messageId"}}. The app reports the
+     * call to CallKit from the custom keys (the job's data: {@code callId}, {@code callAction},
+     * {@code media}, {@code callerName}...); nothing is trimmed, only the data could be too large.
+     */
+    static ApnsPayload voip(Notification n, String messageId) {
+        StringBuilder out = new StringBuilder(256).append("{\"aps\":{}");
+        writeData(out, sortedData(n), messageId);
+        String json = out.append('}').toString();
+        return new ApnsPayload(json, utf8Length(json), MAX_VOIP_BYTES);
     }
 
     static ApnsPayload of(Notification n, String messageId) {
-        // Sorted for a stable payload; "aps" belongs to Apple and cannot be overridden by app data.
-        List<Map.Entry<String, String>> data = new ArrayList<>(n.data().size());
-        for (Map.Entry<String, String> e : n.data().entrySet()) {
-            if (!"aps".equals(e.getKey()) && e.getValue() != null) {
-                data.add(e);
-            }
-        }
-        if (data.size() > 1) {
-            data.sort(Map.Entry.comparingByKey());
-        }
+        List<Map.Entry<String, String>> data = sortedData(n);
         String title = n.title();
         String body = n.body();
         String json = write(n, messageId, data, title, body);
@@ -62,7 +68,21 @@ record ApnsPayload(String json, int bytes) {
                 bytes = utf8Length(json);
             }
         }
-        return new ApnsPayload(json, bytes);
+        return new ApnsPayload(json, bytes, MAX_BYTES);
+    }
+
+    /** Sorted for a stable payload; "aps" belongs to Apple and cannot be overridden by app data. */
+    private static List<Map.Entry<String, String>> sortedData(Notification n) {
+        List<Map.Entry<String, String>> data = new ArrayList<>(n.data().size());
+        for (Map.Entry<String, String> e : n.data().entrySet()) {
+            if (!"aps".equals(e.getKey()) && e.getValue() != null) {
+                data.add(e);
+            }
+        }
+        if (data.size() > 1) {
+            data.sort(Map.Entry.comparingByKey());
+        }
+        return data;
     }
 
     /**
@@ -126,12 +146,19 @@ record ApnsPayload(String json, int bytes) {
             }
             if (n.passive()) {
                 field(out.append(','), "interruption-level", "passive"); // iOS 15+: no sound, screen stays dark
+            } else if (n.call()) {
+                field(out.append(','), "interruption-level", "time-sensitive"); // a call, on a device without PushKit
             }
         }
         out.append('}');
+        writeData(out, data, messageId);
+        return out.append('}').toString();
+    }
+
+    /** The custom keys; the delivery's message id wins over an app-supplied one, in the app's position. */
+    private static void writeData(StringBuilder out, List<Map.Entry<String, String>> data, String messageId) {
         boolean idWritten = false;
         for (Map.Entry<String, String> e : data) {
-            // the delivery's message id wins over an app-supplied one, in the app's position
             boolean isId = Notification.MESSAGE_ID_KEY.equals(e.getKey());
             field(out.append(','), e.getKey(), isId ? messageId : e.getValue());
             idWritten |= isId;
@@ -139,7 +166,6 @@ record ApnsPayload(String json, int bytes) {
         if (!idWritten) {
             field(out.append(','), Notification.MESSAGE_ID_KEY, messageId);
         }
-        return out.append('}').toString();
     }
 
     private static int length(String s) {

@@ -69,7 +69,7 @@ final class FcmMessage {
         if (n.collapseId() != null) {
             android.put("collapse_key", n.collapseId());
         }
-        if (!n.silent()) {
+        if (!n.silent() && !n.call()) { // a call is data only: the app shows its own full-screen call UI
             ObjectNode shown = android.putObject("notification");
             shown.put("title", n.title());
             shown.put("body", body);

@@ -6,6 +6,7 @@ import com.eatthepath.pushy.apns.server.RejectionReason;
 import dev.impush.localstack.apns.MockApns;
 import dev.impush.model.Channel;
 import dev.impush.model.Priority;
+import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
@@ -105,6 +106,24 @@ class ApnsChannelTest {
         assertInstanceOf(SendOutcome.Delivered.class, send(d));
         assertEquals(2, apns.ledger().requests(d.messageId(), deviceId));
         assertEquals(1, apns.ledger().shown(d.messageId(), deviceId));
+    }
+
+    @Test
+    void send_callToAPushKitToken_goesAsVoipOnTheVoipTopic() throws Exception {
+        String voipToken = MockApns.randomToken();
+        apns.registerDevice(deviceId + ".voip", voipToken, APP + ".voip");
+        apns.ledger().keepPayloads();
+        Notification call = new Notification("Alice", "Incoming audio call", null, "default", "call:c-1", null,
+                Priority.HIGH, false, Map.of("callId", "c-1", "callAction", "invite"), false, true);
+        PushJob job = PushJob.of("c-1", "u-1", null, call,
+                List.of(new PushTarget(deviceId + ".voip", Channel.APNS, voipToken, APP, false, null, true)), NOW, null);
+
+        // the mock refuses a voip push off the .voip topic, and an alert push on it (InvalidPushType)
+        assertInstanceOf(SendOutcome.Delivered.class, send(new Delivery(job, job.targets().getFirst())));
+        var payload = Json.mapper().readTree(apns.ledger().payload("c-1", deviceId + ".voip").orElseThrow());
+        assertEquals(0, payload.path("aps").size(), "PushKit: no alert; the app reports the call to CallKit");
+        assertEquals("c-1", payload.path("callId").asText());
+        assertEquals("invite", payload.path("callAction").asText());
     }
 
     @Test

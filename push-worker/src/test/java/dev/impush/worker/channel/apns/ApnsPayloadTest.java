@@ -104,6 +104,22 @@ class ApnsPayloadTest {
     }
 
     @Test
+    void of_callToAnAlertToken_isTimeSensitive_andVoipCarriesOnlyTheData() throws Exception {
+        Notification call = new Notification("Alice", "Incoming video call", null, "default", "call:c-1", null,
+                Priority.HIGH, false, Map.of("callId", "c-1", "callerName", "Alice"), false, true);
+
+        JsonNode alert = Json.mapper().readTree(ApnsPayload.of(call, MESSAGE_ID).json());
+        JsonNode voip = Json.mapper().readTree(ApnsPayload.voip(call, MESSAGE_ID).json());
+
+        assertEquals("time-sensitive", alert.path("aps").path("interruption-level").asText());
+        assertEquals("Incoming video call", alert.path("aps").at("/alert/body").asText());
+        assertEquals(0, voip.path("aps").size());
+        assertEquals("Alice", voip.path("callerName").asText());
+        assertEquals(MESSAGE_ID, voip.path("messageId").asText());
+        assertEquals(ApnsPayload.MAX_VOIP_BYTES, ApnsPayload.voip(call, MESSAGE_ID).limit());
+    }
+
+    @Test
     void of_withoutBadgeOrSound_omitsThem() throws Exception {
         Notification n = new Notification("Alice", "hello", null, null, null, null, Priority.HIGH, false, Map.of());
 

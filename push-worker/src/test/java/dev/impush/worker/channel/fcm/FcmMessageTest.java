@@ -81,6 +81,17 @@ class FcmMessageTest {
     }
 
     @Test
+    void render_call_isAHighPriorityDataMessage_forTheAppsCallScreen() throws IOException {
+        Notification call = new Notification("Alice", "Incoming audio call", null, "default", "call:c-1", null,
+                Priority.HIGH, false, Map.of("callId", "c-1"), false, true);
+        JsonNode m = wire(FcmFixtures.delivery("c-1", "d1", "tok-1", call, null));
+
+        assertEquals("high", m.path("android").path("priority").asText());
+        assertTrue(m.path("android").path("notification").isMissingNode(), "data only");
+        assertEquals("c-1", m.path("data").path("callId").asText());
+    }
+
+    @Test
     void render_reservedDataKeys_areDroppedNotSent() throws IOException {
         Notification n = new Notification("A", "b", null, null, "c", null, Priority.HIGH, false,
                 Map.of("from", "x", "google.foo", "y", "gcm.bar", "z", "ok", "1"));
