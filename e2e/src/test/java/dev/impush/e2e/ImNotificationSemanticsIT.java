@@ -190,7 +190,7 @@ class ImNotificationSemanticsIT {
         MessageEvent m = direct("route-u1", "dm-r", "route-m1", now);
         traffic.message(new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
                 m.senderId(), m.senderName(), m.preview(), false, null, now, 3600, Priority.HIGH, false,
-                "chat://conversation/dm-r"));
+                "chat://conversation/dm-r", null));
         traffic.flush();
 
         for (Population.Device d : p.devices()) {

@@ -3,6 +3,8 @@ package dev.impush.model.event;
 import dev.impush.model.Priority;
 import dev.impush.model.Violations;
 import java.time.Instant;
+import dev.impush.model.job.LocalizedText;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A chat message for one recipient ({@link #userId()}). */
@@ -21,7 +23,8 @@ public record MessageEvent(
         long ttlSeconds,
         Priority priority,
         boolean silent,
-        String route) implements ImEvent {
+        String route,
+        LocalizedText localized) implements ImEvent {
 
     /** Longest preview accepted on the topic; rendering trims further to each vendor's limit. */
     public static final int MAX_PREVIEW_LENGTH = 8192;
@@ -37,7 +40,7 @@ public record MessageEvent(
                         String senderId, String senderName, String preview, boolean mentioned, Integer badge,
                         Instant sentAt, long ttlSeconds, Priority priority, boolean silent) {
         this(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview, mentioned, badge,
-                sentAt, ttlSeconds, priority, silent, null);
+                sentAt, ttlSeconds, priority, silent, null, null);
     }
 
     public enum ConversationType {
@@ -47,7 +50,8 @@ public record MessageEvent(
 
     @Override
     public List<String> violations() {
-        return new Violations()
+        List<String> all = new ArrayList<>(localized == null ? List.of() : localized.violations("localized"));
+        all.addAll(new Violations()
                 .required("messageId", messageId).maxLength("messageId", messageId, MAX_ID_LENGTH)
                 .required("userId", userId).maxLength("userId", userId, MAX_ID_LENGTH)
                 .required("conversationId", conversationId)
@@ -59,7 +63,8 @@ public record MessageEvent(
                 .range("ttlSeconds", ttlSeconds, 0, MAX_TTL_SECONDS)
                 .range("badge", badge == null ? 0 : badge, 0, MAX_BADGE)
                 .optionalText("route", route, MAX_ROUTE_LENGTH)
-                .messages();
+                .messages());
+        return all;
     }
 
     /** The same message with its preview cut to {@code maxChars} (never between the halves of a surrogate pair). */
@@ -69,13 +74,13 @@ public record MessageEvent(
         }
         int end = Character.isHighSurrogate(preview.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
         return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName,
-                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent, route);
+                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent, route, localized);
     }
 
     /** The same message with {@code badge} as its badge. */
     public MessageEvent withBadge(int badge) {
         return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview,
-                mentioned, badge, sentAt, ttlSeconds, priority, silent, route);
+                mentioned, badge, sentAt, ttlSeconds, priority, silent, route, localized);
     }
 
     /** The priority to push with: {@code high} unless the platform said otherwise. */

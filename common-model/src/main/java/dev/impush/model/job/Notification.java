@@ -21,6 +21,8 @@ import java.util.Map;
  * @param data        deep-link data for the app (always includes {@code messageId})
  * @param passive     shown without sound or lighting the screen (APNs {@code interruption-level: passive},
  *                    Android low priority), e.g. in the user's quiet hours
+ * @param localized   keys and arguments the phone localizes (APNs, FCM), {@code null} for none; title and body
+ *                    stay the text of the other channels
  * @param call        a call invite or cancel: APNs VoIP targets get a PushKit push, other APNs targets a
  *                    time-sensitive alert, FCM a high-priority data message for the app's call screen
  */
@@ -35,6 +37,7 @@ public record Notification(
         boolean silent,
         Map<String, String> data,
         boolean passive,
+        LocalizedText localized,
         boolean call) {
 
     /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
@@ -60,12 +63,13 @@ public record Notification(
     /** A notification that plays as the app's notification settings say (not passive). */
     public Notification(String title, String body, Integer badge, String sound, String collapseId, String threadId,
                         Priority priority, boolean silent, Map<String, String> data) {
-        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false, false);
+        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false, null, false);
     }
 
     /** The same notification without sound, at normal priority and passive: for quiet hours. */
     public Notification quiet() {
-        return new Notification(title, body, badge, null, collapseId, threadId, Priority.NORMAL, silent, data, true, call);
+        return new Notification(title, body, badge, null, collapseId, threadId, Priority.NORMAL, silent, data, true, localized,
+                call);
     }
 
     java.util.List<String> violations() {
@@ -79,6 +83,10 @@ public record Notification(
         data.forEach((k, value) -> v.maxLength("notification.data key", k, ImEvent.MAX_ID_LENGTH)
                 .maxLength("notification.data." + (k.length() > 64 ? k.substring(0, 64) : k), value,
                         MessageEvent.MAX_PREVIEW_LENGTH));
-        return v.messages();
+        java.util.List<String> all = new java.util.ArrayList<>(v.messages());
+        if (localized != null) {
+            all.addAll(localized.violations("notification.localized"));
+        }
+        return all;
     }
 }

@@ -163,6 +163,21 @@ class ContractCodecTest {
     }
 
     @Test
+    void decode_messageWithRouteAndLocalizedText_andTheirBounds() {
+        String json = "{\"v\":1,\"type\":\"message\",\"messageId\":\"m-1\",\"userId\":\"u42\",\"conversationId\":\"c-17\","
+                + "\"sentAt\":\"2026-11-25T08:00:02Z\",\"route\":\"%s\",\"localized\":%s}";
+        var m = (MessageEvent) assertInstanceOf(Decoded.Ok.class, events.decode(utf8(json.formatted("chat://c-17",
+                "{\"titleKey\":\"MSG_FROM\",\"titleArgs\":[\"Alice\"],\"bodyKey\":\"MSG\"}")))).value();
+        assertEquals("chat://c-17", m.route());
+        assertEquals(List.of("Alice"), m.localized().titleArgs());
+        assertEquals(List.of(), m.localized().bodyArgs());
+        var invalid = assertInstanceOf(Decoded.Invalid.class, events.decode(utf8(json.formatted("r".repeat(1025),
+                "{\"titleArgs\":[\"Alice\"]}"))));
+        assertTrue(invalid.detail().contains("route is longer than 1024"), invalid.detail());
+        assertTrue(invalid.detail().contains("localized needs titleKey or bodyKey"), invalid.detail());
+    }
+
+    @Test
     void decode_missingField_namesTheField() {
         var invalid = (Decoded.Invalid<ImEvent>) events.decode(utf8(
                 "{\"v\":1,\"type\":\"routed\",\"userId\":\"u\",\"deviceId\":\"d\",\"at\":\"2026-11-25T08:00:01Z\"}"));

@@ -8,6 +8,7 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.JsonSize;
 import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
@@ -103,7 +104,7 @@ public final class JobFactory {
         }
         Notification n = new Notification(c.callerName(), invite ? "Incoming " + media + " call" : "Missed call", null,
                 invite ? DEFAULT_SOUND : null, CollapseIds.of("call:" + c.callId()), c.conversationId(),
-                Priority.HIGH, false, data, false, true);
+                Priority.HIGH, false, data, false, null, true);
         Instant at = c.at().isAfter(Contract.LATEST) ? Contract.LATEST : c.at();
         Instant expiresAt = invite ? at.plusSeconds(c.ringSeconds()) : at.plus(defaultTtl);
         List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
@@ -154,7 +155,7 @@ public final class JobFactory {
         String text = hold.latest().preview();
         String body = preview && text != null && !text.isEmpty() ? count + ": " + latest.body() : count;
         return new Notification(senders(hold.senders(), latest.title()), body, latest.badge(), latest.sound(),
-                hold.collapseId(), latest.threadId(), latest.priority(), latest.silent(), data);
+                hold.collapseId(), latest.threadId(), latest.priority(), latest.silent(), data); // its own text, not localized
     }
 
     private static String senders(List<String> names, String fallback) {
@@ -186,8 +187,10 @@ public final class JobFactory {
         }
         String body = preview ? (m.preview() == null ? "" : m.withPreviewAtMost(Notification.MAX_BODY_CHARS).preview())
                 : GENERIC_BODY;
+        LocalizedText localized = m.localized() == null || preview ? m.localized() : m.localized().withoutBody();
         return new Notification(m.senderName(), body, m.badge(), m.silent() ? null : DEFAULT_SOUND,
-                CollapseIds.of(m.messageId()), m.conversationId(), m.priorityOrDefault(), m.silent(), data);
+                CollapseIds.of(m.messageId()), m.conversationId(), m.priorityOrDefault(), m.silent(), data, false,
+                localized, false);
     }
 
     private void addJobs(List<PushJob> out, MessageEvent m, String jobId, Notification n, List<PushTarget> targets,
@@ -229,6 +232,16 @@ public final class JobFactory {
                 + JsonSize.of(n.threadId());
         for (var e : n.data().entrySet()) {
             bytes += JsonSize.of(e.getKey()) + JsonSize.of(e.getValue()) + 2;
+        }
+        LocalizedText l = n.localized();
+        if (l != null) {
+            bytes += 64 + JsonSize.of(l.titleKey()) + JsonSize.of(l.bodyKey());
+            for (String a : l.titleArgs()) {
+                bytes += JsonSize.of(a) + 1;
+            }
+            for (String a : l.bodyArgs()) {
+                bytes += JsonSize.of(a) + 1;
+            }
         }
         return bytes;
     }

@@ -4,6 +4,7 @@ import dev.impush.model.Channel;
 import dev.impush.model.Priority;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.QuietHours;
+import dev.impush.model.job.LocalizedText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,18 +47,37 @@ final class StateCodecs {
                     in.readString(), in.readBoolean(), in.readBoolean() ? in.readInt() : null, in.readInstant(),
                     in.readSignedVarLong(), in.readEnum(Priority.class), in.readBoolean()));
 
-    /** {@link #MESSAGE}'s fields, then the deep link: the layout of messages in state since routes. */
+    /**
+     * {@link #MESSAGE}'s fields, then the deep link and the localized text: the layout of messages in
+     * state since routes.
+     */
     static final StateCodec<MessageEvent> ROUTED_MESSAGE = new StateCodec<>(MessageEvent.class,
             (out, m) -> {
                 MESSAGE.write(out, m);
                 out.writeString(m.route());
+                LocalizedText l = m.localized();
+                out.writeBoolean(l != null);
+                if (l != null) {
+                    out.writeString(l.titleKey());
+                    writeList(out, l.titleArgs());
+                    out.writeString(l.bodyKey());
+                    writeList(out, l.bodyArgs());
+                }
             },
             in -> {
                 MessageEvent m = MESSAGE.read(in);
+                String route = in.readString();
+                LocalizedText localized = in.readBoolean()
+                        ? new LocalizedText(in.readString(), readList(in), in.readString(), readList(in)) : null;
                 return new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
                         m.senderId(), m.senderName(), m.preview(), m.mentioned(), m.badge(), m.sentAt(), m.ttlSeconds(),
-                        m.priority(), m.silent(), in.readString());
+                        m.priority(), m.silent(), route, localized);
             });
+
+    private static void writeList(StateOutput out, List<String> values) {
+        out.writeVarLong(values.size());
+        values.forEach(out::writeString);
+    }
 
     /** Format 2 added whether a device's token is a VoIP one; a format-1 device reads as an alert token. */
     static final StateCodec<UserDevices> DEVICES = new StateCodec<>(UserDevices.class, StateSerde.FORMAT_2,
@@ -176,8 +196,7 @@ final class StateCodecs {
             (out, value) -> writeMap(out, value.byConversation(), (o, u) -> {
                 o.writeSignedVarLong(u.count());
                 o.writeInstant(u.lastAt());
-                o.writeVarLong(u.recent().size());
-                u.recent().forEach(o::writeString);
+                writeList(o, u.recent());
             }),
             in -> new UserUnread(readMap(in, i -> new UserUnread.Unread(i.readInt(), i.readInstant(), readList(i)))));
 
@@ -203,8 +222,7 @@ final class StateCodecs {
                 out.writeString(h.collapseId());
                 out.writeInstant(h.windowEnd());
                 out.writeSignedVarLong(h.count());
-                out.writeVarLong(h.senders().size());
-                h.senders().forEach(out::writeString);
+                writeList(out, h.senders());
                 out.writeBoolean(h.latest() != null);
                 if (h.latest() != null) {
                     ROUTED_MESSAGE.write(out, h.latest());

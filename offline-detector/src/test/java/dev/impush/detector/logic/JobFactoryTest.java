@@ -10,6 +10,7 @@ import dev.impush.model.Channel;
 import dev.impush.model.Contract;
 import dev.impush.model.Priority;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import java.time.Duration;
@@ -42,6 +43,23 @@ class JobFactoryTest {
     void isExpired_atTheExpiryInstant_isTrue() {
         assertFalse(factory.isExpired(message(30, false), NOW.plusSeconds(29)));
         assertTrue(factory.isExpired(message(30, false), NOW.plusSeconds(30)));
+    }
+
+    @Test
+    void notification_localizedAndRouted_carriesBoth_butNoBodyArgumentsWherePreviewsAreOff() {
+        MessageEvent m = message(0, false);
+        MessageEvent localized = new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(),
+                m.conversationType(), m.senderId(), m.senderName(), m.preview(), true, null, m.sentAt(), 0, null, false,
+                "chat://c-17", new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("lunch?")));
+
+        Notification shown = JobFactory.notification(localized, true);
+        Notification hidden = JobFactory.notification(localized, false);
+
+        assertEquals(localized.localized(), shown.localized());
+        assertEquals(new LocalizedText("MSG_FROM", List.of("Alice"), null, List.of()), hidden.localized(),
+                "the preview must not reach a device with previews off through loc-args");
+        assertEquals("chat://c-17", shown.data().get(Notification.ROUTE_KEY));
+        assertEquals("true", shown.data().get(JobFactory.MENTIONED_KEY));
     }
 
     @Test

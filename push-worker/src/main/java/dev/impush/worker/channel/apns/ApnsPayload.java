@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.apns;
 
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,6 +135,10 @@ record ApnsPayload(String json, int bytes, int limit) {
                 }
                 field(out, "body", body);
             }
+            LocalizedText l = n.localized();
+            if (l != null) {
+                localized(out, title != null || body != null, l);
+            }
             out.append('}');
             if (n.badge() != null) {
                 out.append(",\"badge\":").append(n.badge().intValue());
@@ -153,6 +158,29 @@ record ApnsPayload(String json, int bytes, int limit) {
         out.append('}');
         writeData(out, data, messageId);
         return out.append('}').toString();
+    }
+
+    /** {@code title-loc-key}, {@code title-loc-args}, {@code loc-key}, {@code loc-args} of the alert. */
+    private static void localized(StringBuilder out, boolean comma, LocalizedText l) {
+        boolean more = comma;
+        if (l.titleKey() != null) {
+            field(more ? out.append(',') : out, "title-loc-key", l.titleKey());
+            array(out.append(','), "title-loc-args", l.titleArgs());
+            more = true;
+        }
+        if (l.bodyKey() != null) {
+            field(more ? out.append(',') : out, "loc-key", l.bodyKey());
+            array(out.append(','), "loc-args", l.bodyArgs());
+        }
+    }
+
+    private static void array(StringBuilder out, String name, List<String> values) {
+        quote(out, name);
+        out.append(":[");
+        for (int i = 0; i < values.size(); i++) {
+            quote(i == 0 ? out : out.append(','), values.get(i));
+        }
+        out.append(']');
     }
 
     /** The custom keys; the delivery's message id wins over an app-supplied one, in the app's position. */

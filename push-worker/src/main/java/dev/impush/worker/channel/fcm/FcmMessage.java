@@ -3,6 +3,7 @@ package dev.impush.worker.channel.fcm;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.BodyFit;
@@ -81,6 +82,15 @@ final class FcmMessage {
             }
             if (n.passive()) {
                 shown.put("notification_priority", "PRIORITY_LOW"); // no heads-up, no sound (quiet hours)
+            }
+            LocalizedText l = n.localized();
+            if (l != null && l.titleKey() != null) {
+                shown.put("title_loc_key", l.titleKey());
+                l.titleArgs().forEach(shown.putArray("title_loc_args")::add);
+            }
+            if (l != null && l.bodyKey() != null) {
+                shown.put("body_loc_key", l.bodyKey());
+                l.bodyArgs().forEach(shown.putArray("body_loc_args")::add);
             }
         }
         return message;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -106,7 +107,7 @@ class ApnsPayloadTest {
     @Test
     void of_callToAnAlertToken_isTimeSensitive_andVoipCarriesOnlyTheData() throws Exception {
         Notification call = new Notification("Alice", "Incoming video call", null, "default", "call:c-1", null,
-                Priority.HIGH, false, Map.of("callId", "c-1", "callerName", "Alice"), false, true);
+                Priority.HIGH, false, Map.of("callId", "c-1", "callerName", "Alice"), false, null, true);
 
         JsonNode alert = Json.mapper().readTree(ApnsPayload.of(call, MESSAGE_ID).json());
         JsonNode voip = Json.mapper().readTree(ApnsPayload.voip(call, MESSAGE_ID).json());
@@ -117,6 +118,25 @@ class ApnsPayloadTest {
         assertEquals("Alice", voip.path("callerName").asText());
         assertEquals(MESSAGE_ID, voip.path("messageId").asText());
         assertEquals(ApnsPayload.MAX_VOIP_BYTES, ApnsPayload.voip(call, MESSAGE_ID).limit());
+    }
+
+    @Test
+    void of_localized_addsTheLocKeysBesideTheText() throws Exception {
+        Notification n = new Notification("Alice", "hello", null, "default", "col", null, Priority.HIGH, false, Map.of(),
+                false, new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("hello", "\"x\"")), false);
+
+        JsonNode alert = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json()).path("aps").path("alert");
+
+        assertEquals("Alice", alert.path("title").asText(), "the text stays, for a phone without the key");
+        assertEquals("MSG_FROM", alert.path("title-loc-key").asText());
+        assertEquals("Alice", alert.path("title-loc-args").get(0).asText());
+        assertEquals("MSG_TEXT", alert.path("loc-key").asText());
+        assertEquals(List.of("hello", "\"x\""), List.of(alert.path("loc-args").get(0).asText(), alert.path("loc-args").get(1).asText()));
+        JsonNode bodyOnly = Json.mapper().readTree(ApnsPayload.of(new Notification(null, null, null, null, null, null,
+                Priority.HIGH, false, Map.of(), false, new LocalizedText(null, List.of(), "MSG", List.of()), false),
+                MESSAGE_ID).json()).path("aps").path("alert");
+        assertEquals("MSG", bodyOnly.path("loc-key").asText());
+        assertEquals(0, bodyOnly.path("loc-args").size());
     }
 
     @Test

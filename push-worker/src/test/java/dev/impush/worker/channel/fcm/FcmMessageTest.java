@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,12 +85,25 @@ class FcmMessageTest {
     @Test
     void render_call_isAHighPriorityDataMessage_forTheAppsCallScreen() throws IOException {
         Notification call = new Notification("Alice", "Incoming audio call", null, "default", "call:c-1", null,
-                Priority.HIGH, false, Map.of("callId", "c-1"), false, true);
+                Priority.HIGH, false, Map.of("callId", "c-1"), false, null, true);
         JsonNode m = wire(FcmFixtures.delivery("c-1", "d1", "tok-1", call, null));
 
         assertEquals("high", m.path("android").path("priority").asText());
         assertTrue(m.path("android").path("notification").isMissingNode(), "data only");
         assertEquals("c-1", m.path("data").path("callId").asText());
+    }
+
+    @Test
+    void render_localized_addsTheLocKeysToTheAndroidNotification() throws IOException {
+        Notification n = new Notification("Alice", "hello", null, "default", "c", null, Priority.HIGH, false, Map.of(),
+                false, new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("hello")), false);
+        JsonNode shown = wire(FcmFixtures.delivery("m1", "d1", "tok-1", n, null)).path("android").path("notification");
+
+        assertEquals("MSG_FROM", shown.path("title_loc_key").asText());
+        assertEquals("Alice", shown.path("title_loc_args").get(0).asText());
+        assertEquals("MSG_TEXT", shown.path("body_loc_key").asText());
+        assertEquals("hello", shown.path("body_loc_args").get(0).asText());
+        assertEquals("hello", shown.path("body").asText());
     }
 
     @Test
