@@ -8,7 +8,6 @@ import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.metrics.WorkerMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

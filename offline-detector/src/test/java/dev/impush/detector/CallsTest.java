@@ -5,23 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Priority;
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.codec.Decoded;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,25 +27,16 @@ class CallsTest {
     @TempDir
     Path stateDir;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> jobs;
+    private DetectorDriver driver;
 
     @BeforeEach
     void start() {
-        DetectorConfig config = DetectorConfig.builder().stateDir(stateDir).build();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
-        events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
-        jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
-        register("iphone", "apns", "com.example.chat", false);
-        register("iphone.voip", "apns", "com.example.chat", true);
-        register("pixel", "fcm", "com.example.chat.android", false);
-        register("mi", "xiaomi", "com.example.chat.android", false);
-        send("""
-                {"v":1,"type":"presence","userId":"%s","deviceId":"mi","state":"online","gatewayId":"gw-1","at":"%s"}"""
-                .formatted(USER, T0));
+        driver = new DetectorDriver(DetectorConfig.builder().stateDir(stateDir).build(), T0);
+        driver.register(USER, "iphone", "apns", "com.example.chat", true, false, T0);
+        driver.register(USER, "iphone.voip", "apns", "com.example.chat", true, true, T0);
+        driver.register(USER, "pixel", "fcm", "com.example.chat.android", true, false, T0);
+        driver.register(USER, "mi", "xiaomi", "com.example.chat.android", true, false, T0);
+        driver.online(USER, "mi", T0);
     }
 
     @AfterEach
@@ -65,15 +45,7 @@ class CallsTest {
     }
 
     private void send(String json) {
-        events.pipeInput(USER, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void register(String deviceId, String channel, String appId, boolean voip) {
-        send("""
-                {"v":1,"type":"device","action":"register","userId":"%s","deviceId":"%s","channel":"%s",\
-                "token":"%s","appId":"%s","sandbox":false,"registeredAt":"%s","voip":%s}"""
-                .formatted(USER, deviceId, channel, "%064x".formatted(deviceId.hashCode() & 0xffff), appId,
-                        T0.minusSeconds(60), voip));
+        driver.send(USER, json);
     }
 
     private void call(String action, Instant at) {
@@ -83,12 +55,7 @@ class CallsTest {
     }
 
     private List<PushJob> jobs() {
-        return jobs.readRecordsToList().stream().map(r -> {
-            if (jobCodec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok) {
-                return ok.value();
-            }
-            throw new AssertionError("invalid job");
-        }).toList();
+        return driver.jobs();
     }
 
     private static List<String> deviceIds(PushJob job) {
@@ -132,8 +99,8 @@ class CallsTest {
     @Test
     void anInviteThatStoppedRinging_beforeItWasRead_isDropped() {
         call("invite", T0.minusSeconds(31));
-        assertTrue(jobs.isEmpty());
-        assertEquals(1, registry.find(DetectorMetrics.DROPPED).tag("reason", "expired").counter().count());
+        assertTrue(driver.noJobs());
+        assertEquals(1, driver.count(DetectorMetrics.DROPPED, "reason", "expired"));
     }
 
     @Test
@@ -151,7 +118,7 @@ class CallsTest {
                 "mode":"silent","allowCalls":%s},"at":"%s"}""";
         send(prefs.formatted(USER, false, T0));
         call("invite", T0);
-        assertTrue(jobs.isEmpty(), "a call that cannot ring is not sent at all");
+        assertTrue(driver.noJobs(), "a call that cannot ring is not sent at all");
         send(prefs.formatted(USER, true, T0.plusSeconds(1)));
         call("invite", T0);
         assertEquals(1, jobs().size());

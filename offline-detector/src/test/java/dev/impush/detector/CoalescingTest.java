@@ -6,24 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.detector.logic.JobFactory;
 import dev.impush.detector.state.DetectorStores;
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.codec.Decoded;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,19 +26,12 @@ class CoalescingTest {
     @TempDir
     Path stateDir;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> jobs;
+    private DetectorDriver driver;
     private Instant clock = T0;
 
     private void start(CoalesceSettings settings) {
-        DetectorConfig config = DetectorConfig.builder().stateDir(stateDir).coalescing(settings)
-                .punctuateInterval(Duration.ofSeconds(1)).build();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
-        events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
-        jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+        driver = new DetectorDriver(DetectorConfig.builder().stateDir(stateDir).coalescing(settings)
+                .punctuateInterval(Duration.ofSeconds(1)).build(), T0);
     }
 
     private void start() {
@@ -63,26 +45,17 @@ class CoalescingTest {
         }
     }
 
-    private void send(String json) {
-        events.pipeInput(USER, json.getBytes(StandardCharsets.UTF_8));
-    }
-
     /** A device without a connection: every message needs a push. */
     private void register(String deviceId, boolean preview) {
-        send("""
-                {"v":1,"type":"device","action":"register","userId":"%s","deviceId":"%s","channel":"apns",\
-                "token":"%s","appId":"com.example.chat","sandbox":false,"previewEnabled":%s,"registeredAt":"%s"}"""
-                .formatted(USER, deviceId, deviceId.repeat(64).substring(0, 64), preview, T0.minusSeconds(60)));
+        driver.register(USER, deviceId, "apns", "com.example.chat", preview, false, T0);
     }
 
     private void online(String deviceId) {
-        send("""
-                {"v":1,"type":"presence","userId":"%s","deviceId":"%s","state":"online","gatewayId":"gw-1","at":"%s"}"""
-                .formatted(USER, deviceId, clock));
+        driver.online(USER, deviceId, clock);
     }
 
     private void message(String id, String conversation, String type, String sender, boolean mentioned) {
-        send("""
+        driver.send(USER, """
                 {"v":1,"type":"message","messageId":"%s","userId":"%s","conversationId":"%s","conversationType":"%s",\
                 "senderId":"id-%s","senderName":"%s","preview":"text of %s","mentioned":%s,"sentAt":"%s",\
                 "ttlSeconds":3600}""".formatted(id, USER, conversation, type, sender, sender, id, mentioned, clock));
@@ -94,21 +67,15 @@ class CoalescingTest {
 
     private void advance(Duration d) {
         clock = clock.plus(d);
-        driver.advanceWallClockTime(d);
+        driver.advance(d);
     }
 
     private List<PushJob> jobs() {
-        return jobs.readRecordsToList().stream().map(r -> {
-            if (jobCodec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok) {
-                return ok.value();
-            }
-            throw new AssertionError("invalid job");
-        }).toList();
+        return driver.jobs();
     }
 
-    private double count(String name, String... tags) {
-        var counter = registry.find(name).tags(tags).counter();
-        return counter == null ? 0 : counter.count();
+    private double count(String name, String tag, String value) {
+        return driver.count(name, tag, value);
     }
 
     @Test
@@ -141,7 +108,7 @@ class CoalescingTest {
         assertEquals(1, count(DetectorMetrics.JOBS, "trigger", DetectorMetrics.TRIGGER_COALESCED));
 
         advance(WINDOW.multipliedBy(2));
-        assertTrue(jobs.isEmpty(), "a window without messages sends nothing and closes");
+        assertTrue(driver.noJobs(), "a window without messages sends nothing and closes");
         assertStoresEmpty();
         groupMessage("m-21", "Carol");
         List<PushJob> after = jobs();
@@ -237,7 +204,7 @@ class CoalescingTest {
         groupMessage("m-1", "Alice");
         groupMessage("m-2", "Alice");
         advance(WINDOW.plusSeconds(1));
-        assertTrue(jobs.isEmpty(), "the connection delivers them (and the ack tracker waits for their acks)");
+        assertTrue(driver.noJobs(), "the connection delivers them (and the ack tracker waits for their acks)");
         assertEquals(0, count(DetectorMetrics.COALESCED, "outcome", "held"));
     }
 
@@ -255,9 +222,7 @@ class CoalescingTest {
 
     private void assertStoresEmpty() {
         for (String store : List.of(DetectorStores.HOLDS, DetectorStores.HOLD_DUE)) {
-            try (var it = driver.getKeyValueStore(store).all()) {
-                assertTrue(!it.hasNext(), store + " keeps nothing once the windows closed");
-            }
+            assertTrue(driver.isEmpty(store), store + " keeps nothing once the windows closed");
         }
     }
 }

@@ -2,12 +2,10 @@ package dev.impush.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.coalesce.CoalesceSettings;
 import dev.impush.detector.logic.JobFactory;
-import dev.impush.detector.state.DetectorStores;
 import dev.impush.model.Priority;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;

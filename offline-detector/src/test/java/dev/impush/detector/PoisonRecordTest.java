@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.coalesce.CoalesceSettings;
-import dev.impush.detector.errors.DeadLetterExceptionHandler;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
 import dev.impush.model.deadletter.DeadLetter;

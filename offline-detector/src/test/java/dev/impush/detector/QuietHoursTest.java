@@ -6,23 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Priority;
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.codec.Decoded;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,25 +28,13 @@ class QuietHoursTest {
     @TempDir
     Path stateDir;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> jobs;
-    private TestOutputTopic<String, byte[]> dlq;
+    private DetectorDriver driver;
     private int messages;
 
     @BeforeEach
     void start() {
-        DetectorConfig config = DetectorConfig.builder().stateDir(stateDir).build();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
-        events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
-        jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
-        dlq = driver.createOutputTopic(config.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
-        send("""
-                {"v":1,"type":"device","action":"register","userId":"%s","deviceId":"d1","channel":"apns",\
-                "token":"%s","appId":"com.example.chat","sandbox":false,"registeredAt":"%s"}"""
-                .formatted(USER, "a".repeat(64), T0.minusSeconds(60)));
+        driver = new DetectorDriver(DetectorConfig.builder().stateDir(stateDir).build(), T0);
+        driver.register(USER, "d1", "apns", "com.example.chat", true, false, T0);
     }
 
     @AfterEach
@@ -66,7 +43,7 @@ class QuietHoursTest {
     }
 
     private void send(String json) {
-        events.pipeInput(USER, json.getBytes(StandardCharsets.UTF_8));
+        driver.send(USER, json);
     }
 
     private void quietHours(String zone, String mode, boolean allowMentions, Instant at) {
@@ -82,19 +59,13 @@ class QuietHoursTest {
                 {"v":1,"type":"message","messageId":"m-%d","userId":"%s","conversationId":"dm-%d","conversationType":"direct",\
                 "senderName":"Alice","preview":"hi","mentioned":%s,"badge":1,"sentAt":"%s","priority":"high"}"""
                 .formatted(messages, USER, messages, mentioned, T0));
-        List<PushJob> out = jobs.readRecordsToList().stream().map(r -> {
-            if (jobCodec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok) {
-                return ok.value();
-            }
-            throw new AssertionError("invalid job");
-        }).toList();
+        List<PushJob> out = driver.jobs();
         assertTrue(out.size() <= 1, out.toString());
         return out.isEmpty() ? null : out.getFirst().notification();
     }
 
     private double quiet(String outcome) {
-        var c = registry.find(DetectorMetrics.QUIET_HOURS).tag("outcome", outcome).counter();
-        return c == null ? 0 : c.count();
+        return driver.count(DetectorMetrics.QUIET_HOURS, "outcome", outcome);
     }
 
     @Test
@@ -138,7 +109,7 @@ class QuietHoursTest {
     void theQuietHoursEnd_inTheMorning() {
         quietHours("Asia/Shanghai", "drop", false, T0);
         assertNull(message(false));
-        driver.advanceWallClockTime(Duration.ofHours(8)); // 07:00 in Shanghai
+        driver.advance(Duration.ofHours(8)); // 07:00 in Shanghai
         assertEquals("default", message(false).sound());
     }
 
@@ -156,7 +127,7 @@ class QuietHoursTest {
     void anUnknownZone_isDeadLettered_andThePreferencesStay() {
         quietHours("Asia/Shanghai", "drop", false, T0);
         quietHours("Mars/Olympus", "silent", false, T0.plusSeconds(1));
-        assertEquals(1, dlq.readRecordsToList().size());
+        assertEquals(1, driver.deadLetters());
         assertNull(message(false), "the valid preferences still hold");
     }
 }

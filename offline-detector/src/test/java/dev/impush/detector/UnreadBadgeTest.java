@@ -2,25 +2,15 @@ package dev.impush.detector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.coalesce.CoalesceSettings;
-import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.codec.Decoded;
 import dev.impush.model.job.PushJob;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,22 +23,12 @@ class UnreadBadgeTest {
     @TempDir
     Path stateDir;
 
-    private final ContractCodec<PushJob> jobCodec = ContractCodec.jobs(Integer.MAX_VALUE);
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, byte[]> events;
-    private TestOutputTopic<String, byte[]> jobs;
+    private DetectorDriver driver;
     private Instant clock = T0;
 
     private void start(UnaryOperator<DetectorConfig.Builder> tweak) {
-        DetectorConfig config = tweak.apply(DetectorConfig.builder().stateDir(stateDir)).build();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        driver = TestDrivers.of(DetectorTopology.build(config, registry, new ScriptedInput(), 1), config, registry, T0);
-        events = driver.createInputTopic(config.eventsTopic(), new StringSerializer(), new ByteArraySerializer());
-        jobs = driver.createOutputTopic(config.jobsTopic(), new StringDeserializer(), new ByteArrayDeserializer());
-        send("""
-                {"v":1,"type":"device","action":"register","userId":"%s","deviceId":"d1","channel":"apns",\
-                "token":"%s","appId":"com.example.chat","sandbox":false,"registeredAt":"%s"}"""
-                .formatted(USER, "a".repeat(64), T0.minusSeconds(60)));
+        driver = new DetectorDriver(tweak.apply(DetectorConfig.builder().stateDir(stateDir)).build(), T0);
+        driver.register(USER, "d1", "apns", "com.example.chat", true, false, T0);
     }
 
     private void start() {
@@ -63,7 +43,7 @@ class UnreadBadgeTest {
     }
 
     private void send(String json) {
-        events.pipeInput(USER, json.getBytes(StandardCharsets.UTF_8));
+        driver.send(USER, json);
     }
 
     /** A direct message (never coalesced by default), without a badge unless {@code badge} is given. */
@@ -73,12 +53,7 @@ class UnreadBadgeTest {
                 {"v":1,"type":"message","messageId":"%s","userId":"%s","conversationId":"%s",\
                 "conversationType":"direct","senderName":"Alice","preview":"hi",%s"sentAt":"%s"}"""
                 .formatted(messageId, USER, conversationId, badge == null ? "" : "\"badge\":" + badge + ",", clock));
-        List<PushJob> out = jobs.readRecordsToList().stream().map(r -> {
-            if (jobCodec.decode(r.value()) instanceof Decoded.Ok<PushJob> ok) {
-                return ok.value();
-            }
-            throw new AssertionError("invalid job");
-        }).toList();
+        List<PushJob> out = driver.jobs();
         assertEquals(1, out.size());
         return out.getFirst().notification().badge();
     }
@@ -146,7 +121,7 @@ class UnreadBadgeTest {
         assertEquals(1, push("m-1", "c-1"));
         read("c-1", null, null);
         assertEquals(1, push("m-2", "c-1"), "pushed at once, not held for an update: the first was read");
-        driver.advanceWallClockTime(Duration.ofSeconds(10));
-        assertEquals(0, jobs.getQueueSize(), "no update: nothing was held");
+        driver.advance(Duration.ofSeconds(10));
+        assertTrue(driver.noJobs(), "no update: nothing was held");
     }
 }
