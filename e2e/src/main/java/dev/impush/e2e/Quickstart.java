@@ -61,6 +61,7 @@ public final class Quickstart {
                     pipeline.fcm().baseUrl(), (System.nanoTime() - t0) / 1e9);
             pipeline.startWorker("quickstart-worker-1");
             pipeline.startWorker("quickstart-worker-2");
+            pipeline.ledger(Channel.APNS).keepPayloads(); // for the badges of wave 4
             Instant now = Instant.now();
             Instant registeredAt = now.minusSeconds(60);
             pipeline.registerAtVendors(population, registeredAt);
@@ -108,13 +109,18 @@ public final class Quickstart {
             waitFor("wave 3 (group storms)", pipeline,
                     () -> delivered(pipeline, stormDevices, "s" + STORM_MESSAGES + "-") >= stormDevices.size(),
                     stormDevices.size(), stormDevices, "s" + STORM_MESSAGES + "-");
+
+            // Wave 4: a call, quiet hours, badges after a read (ImSemanticsWave), for users not in the storms
+            List<String> others = reachable.stream().map(Population.Device::userId).distinct()
+                    .filter(u -> !stormUsers.contains(u)).limit(3L * ImSemanticsWave.USERS).toList();
+            ImSemanticsWave.Outcome semantics = new ImSemanticsWave(pipeline, traffic, population).run(reachable, others);
             Thread.sleep(1000); // let stragglers (which would be errors) arrive before counting
             long rejectedAfter = rejectedInvalid(pipeline);
             long deadLettered = 0;
             for (int i = 0; i < 10 && deadLettered < malformed; i++) {
                 deadLettered = dlq.poll().total();
             }
-            return report(pipeline, population, reachable, invalid, stormDevices, traffic.events(), malformed, dlq,
+            return report(pipeline, population, reachable, invalid, stormDevices, semantics, traffic.events(), malformed, dlq,
                     wave1Seconds, rejectedBefore, rejectedAfter, (System.nanoTime() - t0) / 1e9);
         }
     }
@@ -178,7 +184,8 @@ public final class Quickstart {
     }
 
     private boolean report(LocalPipeline p, Population population, List<Population.Device> reachable,
-                           List<Population.Device> invalid, List<Population.Device> stormDevices, long events,
+                           List<Population.Device> invalid, List<Population.Device> stormDevices,
+                           ImSemanticsWave.Outcome semantics, long events,
                            int malformed, DeadLetterCounter dlq,
                            double wave1Seconds, long rejectedBefore, long rejectedAfter, double totalSeconds) {
         int pairs = 0;
@@ -222,11 +229,13 @@ public final class Quickstart {
         for (Channel c : Channel.values()) {
             long n = p.ledger(c).total();
             delivered += n;
-            resends += p.ledger(c).resends();
+            // a call's cancel goes under the call's id again, on purpose (it replaces the ringing)
+            resends += p.ledger(c).requestsByKey().entrySet().stream().filter(e -> !e.getKey().messageId().startsWith("call-"))
+                    .mapToLong(e -> Math.max(0, e.getValue() - 1)).sum();
             everyChannel &= n > 0;
             byChannel.append(byChannel.isEmpty() ? "" : ", ").append(c.wireName()).append(' ').append(n);
         }
-        long expectedRequests = pairs + stormPushes;
+        long expectedRequests = pairs + stormPushes + semantics.pushes();
         double removed = p.count(DetectorMetrics.TOKENS_REMOVED);
         int dlqMalformed = (int) dlq.letters().stream().filter(l -> l.reason().isPoison()).count();
 
@@ -243,11 +252,13 @@ public final class Quickstart {
         dlq.byReason().forEach((reason, n) -> say("      %-40s %6d", reason, n));
         say("  group storms (coalesced)              %8d  devices x %d messages -> %d pushes, shown as %d notifications, %d devices off",
                 stormDevices.size(), STORM_MESSAGES, stormPushes, stormShown, stormWrong);
+        semantics.lines().forEach(line -> say("  %s", line));
         say("  online devices pushed                 %8d", onlinePushed);
         say("  wave 1 throughput                     %8.0f deliveries/s (%d in %.1f s, end to end from first event)",
                 reachable.size() / wave1Seconds, reachable.size(), wave1Seconds);
         say("  total run time                        %8.1f s", totalSeconds);
         boolean balanced = missing == 0 && shownTwice == 0 && resends == 0 && onlinePushed == 0 && stormWrong == 0
+                && semantics.wrong() == 0
                 && !stormDevices.isEmpty()
                 && delivered == expectedRequests && everyChannel && removed == invalid.size()
                 && rejectedAfter == rejectedBefore && dlqMalformed == malformed;

@@ -81,6 +81,13 @@ public final class ImTraffic implements AutoCloseable {
                 3600, Priority.HIGH, false));
     }
 
+    /** {@code m} as the IM server sees it: the event, then {@code routed} and {@code acked} per online device. */
+    public String message(Population population, MessageEvent m) {
+        message(m);
+        deliverOnline(population, m.userId(), m.messageId(), m.sentAt());
+        return m.messageId();
+    }
+
     /** {@code m} as it is; returns its id. */
     public String message(MessageEvent m) {
         send(eventsTopic, m.userId(), m);
