@@ -17,6 +17,7 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.QuietHours;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import java.time.Duration;
@@ -184,13 +185,13 @@ class ImNotificationSemanticsIT {
     }
 
     @Test
-    void aMessagesRoute_reachesTheApp_andEachVendorsClickAction() throws Exception {
+    void aMessagesRouteAndLocalizedText_reachTheApp_andEachVendorsClickAction() throws Exception {
         Population p = offlineUser("route-u1");
         Instant now = Instant.now();
         MessageEvent m = direct("route-u1", "dm-r", "route-m1", now);
         traffic.message(new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
                 m.senderId(), m.senderName(), m.preview(), false, null, now, 3600, Priority.HIGH, false,
-                "chat://conversation/dm-r", null));
+                "chat://conversation/dm-r", new LocalizedText("MSG_FROM", List.of("Carol"), "MSG_TEXT", List.of("hi"))));
         traffic.flush();
 
         for (Population.Device d : p.devices()) {
@@ -201,6 +202,8 @@ class ImNotificationSemanticsIT {
         var payload = Json.mapper().readTree(pipeline.ledger(Channel.APNS).payload("route-m1", p.devices().getFirst().deviceId())
                 .orElseThrow());
         assertEquals("chat://conversation/dm-r", payload.path("route").asText());
+        assertEquals("MSG_FROM", payload.path("aps").path("alert").path("title-loc-key").asText());
+        assertEquals("hi", payload.path("aps").path("alert").path("loc-args").get(0).asText());
     }
 
     @Test
