@@ -1,5 +1,6 @@
 package dev.impush.model.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.impush.model.Priority;
 import dev.impush.model.Violations;
 import dev.impush.model.event.ImEvent;
@@ -36,9 +37,9 @@ public record Notification(
         Priority priority,
         boolean silent,
         Map<String, String> data,
-        boolean passive,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean passive, // written only when true: most jobs are not
         LocalizedText localized,
-        boolean call) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean call) {
 
     /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
     public static final String MESSAGE_ID_KEY = "messageId";

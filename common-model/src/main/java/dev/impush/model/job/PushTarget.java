@@ -1,5 +1,6 @@
 package dev.impush.model.job;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.model.Violations;
@@ -15,7 +16,8 @@ import java.util.List;
  * @param voip         an APNs PushKit token: pushed as VoIP on {@code <appId>.voip}, for calls only
  */
 public record PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox,
-                         java.time.Instant registeredAt, boolean voip) {
+                         java.time.Instant registeredAt,
+                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean voip) { // written only when true
 
     /** A target whose registration time is not known. */
     public PushTarget(String deviceId, Channel channel, String token, String appId, boolean sandbox) {

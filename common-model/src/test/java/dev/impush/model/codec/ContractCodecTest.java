@@ -16,6 +16,7 @@ import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
 import dev.impush.model.event.QuietHours;
 import dev.impush.model.event.ReadEvent;
+import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
@@ -196,5 +197,23 @@ class ContractCodecTest {
         assertEquals(job, ok.value());
         var invalid = assertInstanceOf(Decoded.Invalid.class, codec.decode(codec.encode(job.withTargets(List.of()))));
         assertEquals(DeadLetterReason.INVALID, invalid.reason());
+    }
+
+    /** The flags most jobs do not set stay off the wire; set, they travel and round-trip. */
+    @Test
+    void job_quietCallAndVoipFlags_areWrittenOnlyWhenSet() {
+        var codec = ContractCodec.jobs(ContractCodec.DEFAULT_MAX_BYTES);
+        Notification plain = new Notification("Alice", "hi", null, "default", "m1", "c1", Priority.HIGH, false, Map.of());
+        PushJob job = PushJob.of("m1", "u1", "c1", plain, List.of(new PushTarget("d1", Channel.APNS, "tok", "app", false)),
+                Instant.parse("2026-11-25T08:00:00Z"), null);
+        String json = new String(codec.encode(job), StandardCharsets.UTF_8);
+        assertFalse(json.contains("passive") || json.contains("\"call\"") || json.contains("voip")
+                || json.contains("localized"), json);
+
+        PushJob flagged = PushJob.of("m1", "u1", "c1", new Notification("Alice", "hi", null, null, "m1", "c1",
+                        Priority.HIGH, false, Map.of(), true, new LocalizedText("K", List.of("a"), null, List.of()), true),
+                List.of(new PushTarget("d1", Channel.APNS, "tok", "app", false, null, true)),
+                Instant.parse("2026-11-25T08:00:00Z"), null);
+        assertEquals(flagged, assertInstanceOf(Decoded.Ok.class, codec.decode(codec.encode(flagged))).value());
     }
 }
