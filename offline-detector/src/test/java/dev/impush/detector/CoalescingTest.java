@@ -137,6 +137,20 @@ class CoalescingTest {
     }
 
     @Test
+    void messagesSentAgain_duringAWindow_areNotCountedTwice() {
+        start();
+        register("d1", true);
+        groupMessage("m-1", "Alice");
+        groupMessage("m-2", "Alice");
+        groupMessage("m-1", "Alice"); // the platform's retries
+        groupMessage("m-2", "Alice");
+        advance(WINDOW.plusSeconds(1));
+        List<PushJob> out = jobs();
+        assertEquals(List.of("m-1/u42", "m-2/u42/update"), out.stream().map(PushJob::jobId).toList());
+        assertEquals("2 new messages: text of m-2", out.get(1).notification().body());
+    }
+
+    @Test
     void mentionsAndDirectMessages_bypassTheHold_byDefault() {
         start();
         register("d1", true);

@@ -78,6 +78,11 @@ final class Coalescer {
             state.put(ref, Hold.open(m, CollapseIds.of(m.messageId()), now.plus(settings.window())));
             return false;
         }
+        boolean again = CollapseIds.of(m.messageId()).equals(open.collapseId())
+                || open.holding() && open.latest().messageId().equals(m.messageId());
+        if (again) {
+            return true; // the platform sent the window's first or latest message again: nothing new to show
+        }
         state.put(ref, open.hold(m, offline.stream().map(RegisteredDevice::deviceId).toList()));
         metrics.coalesced(HELD);
         return true;
