@@ -191,7 +191,7 @@ class ImNotificationSemanticsIT {
         MessageEvent m = direct("route-u1", "dm-r", "route-m1", now);
         traffic.message(new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
                 m.senderId(), m.senderName(), m.preview(), false, null, now, 3600, Priority.HIGH, false,
-                "chat://conversation/dm-r", new LocalizedText("MSG_FROM", List.of("Carol"), "MSG_TEXT", List.of("hi"))));
+                "chat://conversation/dm-r", new LocalizedText("MSG_FROM", List.of("Carol"), "MSG_TEXT", List.of("hi")), false));
         traffic.flush();
 
         for (Population.Device d : p.devices()) {
@@ -239,6 +239,26 @@ class ImNotificationSemanticsIT {
         Await.until(SETTLED, () -> apns.requests("call-1", voipDevice) == 2, () -> "no cancel over PushKit");
         assertEquals("cancel", Json.mapper().readTree(apns.payload("call-1", voipDevice).orElseThrow())
                 .path("callAction").asText());
+    }
+
+    @Test
+    void aContentFreeMessage_reachesTheVendorsWithoutItsText() throws Exception {
+        Population p = offlineUser("secret-u1");
+        Instant now = Instant.now();
+        traffic.message(new MessageEvent(Contract.VERSION, "secret-m1", "secret-u1", "dm-s", MessageEvent.ConversationType.DIRECT,
+                "u-mallory", "Mallory", "the launch code is 0000", false, null, now, 3600, Priority.HIGH, false,
+                "chat://dm-s", null, true));
+        traffic.flush();
+        for (Population.Device d : p.devices()) {
+            DeliveryLedger ledger = pipeline.ledger(d.channel());
+            Await.until(SETTLED, () -> ledger.requests("secret-m1", d.deviceId()) == 1, () -> d.deviceId() + ": not delivered");
+        }
+        String payload = pipeline.ledger(Channel.APNS).payload("secret-m1", p.devices().getFirst().deviceId()).orElseThrow();
+        var aps = Json.mapper().readTree(payload).path("aps");
+        assertEquals(1, aps.path("mutable-content").asInt(), payload);
+        for (String secret : List.of("launch code", "Mallory", "u-mallory", "chat://")) {
+            assertTrue(!payload.contains(secret), "the vendor saw '" + secret + "': " + payload);
+        }
     }
 
     private static MessageEvent direct(String user, String conversation, String messageId, Instant sentAt) {

@@ -10,7 +10,10 @@ import dev.impush.runtime.Env;
 import dev.impush.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Immutable configuration of the offline detector, validated when built.
@@ -62,6 +65,8 @@ import java.util.Objects;
  *                             jobs become visible to the workers only at commit, so this bounds added latency
  * @param opsPort              {@code IMPUSH_OPS_PORT}, default 8081: health and metrics HTTP port
  * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
+ * @param contentFreeApps      {@code IMPUSH_DETECTOR_CONTENT_FREE_APPS}, default none: app ids (comma-separated) whose
+ *                             pushes carry ids only, for end-to-end encrypted messengers
  * @param unreadBadge          {@code IMPUSH_DETECTOR_UNREAD_BADGE}, default true: messages without a {@code badge}
  *                             are counted as unread per conversation until a {@code read}, and carry the user's
  *                             total as their badge
@@ -92,6 +97,7 @@ public record DetectorConfig(
         Duration commitInterval,
         int opsPort,
         UserLimits limits,
+        Set<String> contentFreeApps,
         boolean unreadBadge,
         CoalesceSettings coalescing,
         BroadcastSettings broadcasts) {
@@ -121,6 +127,7 @@ public record DetectorConfig(
     public static final String MAX_MUTES = "IMPUSH_DETECTOR_MAX_MUTES_PER_USER";
     public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
     public static final String UNREAD_BADGE = "IMPUSH_DETECTOR_UNREAD_BADGE";
+    public static final String CONTENT_FREE_APPS = "IMPUSH_DETECTOR_CONTENT_FREE_APPS";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(7);
@@ -144,6 +151,7 @@ public record DetectorConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(broadcasts, "broadcasts");
         Objects.requireNonNull(coalescing, "coalescing");
+        contentFreeApps = Set.copyOf(Objects.requireNonNull(contentFreeApps, CONTENT_FREE_APPS));
         Objects.requireNonNull(misplacedEvents, MISPLACED_EVENTS);
         Objects.requireNonNull(ackTracking, ACK_TRACKING);
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
@@ -203,6 +211,8 @@ public record DetectorConfig(
                         env.integer(MAX_MUTES, UserLimits.DEFAULTS.maxMutes(), 1, UserLimits.MUTES_CEILING),
                         env.integer(MAX_PENDING_BYTES, UserLimits.DEFAULTS.maxPendingBytes(), 1,
                                 UserLimits.PENDING_BYTES_CEILING)))
+                .contentFreeApps(Arrays.stream(env.string(CONTENT_FREE_APPS, "").split(",")).map(String::strip)
+                        .filter(a -> !a.isEmpty()).collect(Collectors.toSet()))
                 .unreadBadge(env.bool(UNREAD_BADGE, true))
                 .coalescing(CoalesceSettings.fromEnv(env))
                 .broadcasts(BroadcastSettings.fromEnv(env))
@@ -257,6 +267,7 @@ public record DetectorConfig(
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private int opsPort = 8081;
         private UserLimits limits = UserLimits.DEFAULTS;
+        private Set<String> contentFreeApps = Set.of();
         private boolean unreadBadge = true;
         private CoalesceSettings coalescing = CoalesceSettings.DEFAULTS;
         private BroadcastSettings broadcasts = BroadcastSettings.DEFAULTS;
@@ -286,6 +297,7 @@ public record DetectorConfig(
             commitInterval = c.commitInterval;
             opsPort = c.opsPort;
             limits = c.limits;
+            contentFreeApps = c.contentFreeApps;
             unreadBadge = c.unreadBadge;
             coalescing = c.coalescing;
             broadcasts = c.broadcasts;
@@ -319,6 +331,7 @@ public record DetectorConfig(
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
         public Builder opsPort(int v) { opsPort = v; return this; }
         public Builder limits(UserLimits v) { limits = v; return this; }
+        public Builder contentFreeApps(Set<String> v) { contentFreeApps = v; return this; }
         public Builder unreadBadge(boolean v) { unreadBadge = v; return this; }
         public Builder coalescing(CoalesceSettings v) { coalescing = v; return this; }
         public Builder broadcasts(BroadcastSettings v) { broadcasts = v; return this; }
@@ -328,7 +341,7 @@ public record DetectorConfig(
                     dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, misplacedEvents, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits,
-                    unreadBadge, coalescing, broadcasts);
+                    contentFreeApps, unreadBadge, coalescing, broadcasts);
         }
     }
 }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,6 +210,23 @@ class CoalescingTest {
         assertEquals(List.of("d1"), updates.get(0).targets().stream().map(PushTarget::deviceId).toList());
         assertEquals(List.of("d2"), updates.get(1).targets().stream().map(PushTarget::deviceId).toList());
         assertEquals("3 new messages", updates.get(1).notification().body());
+    }
+
+    @Test
+    void theUpdate_forAContentFreeApp_carriesIdsOnly() {
+        driver = new DetectorDriver(DetectorConfig.builder().stateDir(stateDir).contentFreeApps(Set.of("com.example.chat"))
+                .coalescing(CoalesceSettings.DEFAULTS.withWindow(WINDOW)).build(), T0);
+        register("d1", true);
+        groupMessage("m-1", "Alice");
+        groupMessage("m-2", "Bob");
+        advance(WINDOW.plusSeconds(1));
+        List<PushJob> out = jobs();
+        assertEquals(List.of("m-1/u42/contentfree", "m-2/u42/update/contentfree"), out.stream().map(PushJob::jobId).toList());
+        Notification update = out.get(1).notification();
+        assertEquals(JobFactory.GENERIC_BODY, update.body());
+        assertEquals(null, update.title(), "no senders");
+        assertEquals("m-1", update.collapseId(), "still replaces the first push");
+        assertEquals(Map.of("messageId", "m-2", "conversationId", "g-1"), update.data());
     }
 
     @Test

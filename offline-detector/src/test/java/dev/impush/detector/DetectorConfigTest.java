@@ -12,6 +12,7 @@ import dev.impush.runtime.Env;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,8 @@ class DetectorConfigTest {
                 Map.entry("IMPUSH_DETECTOR_BROADCAST_MAX_DEVICES_PER_STEP", "700"),
                 Map.entry("IMPUSH_DETECTOR_BROADCAST_RETENTION_H", "2"),
                 Map.entry("IMPUSH_DETECTOR_COALESCE_WINDOW_MS", "5000"),
-                Map.entry("IMPUSH_DETECTOR_COALESCE_BYPASS", " Mention "))));
+                Map.entry("IMPUSH_DETECTOR_COALESCE_BYPASS", " Mention "),
+                Map.entry("IMPUSH_DETECTOR_CONTENT_FREE_APPS", "com.a, com.b,"))));
         assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
         assertEquals("ev", c.eventsTopic());
         assertEquals("jb", c.jobsTopic());
@@ -90,6 +92,8 @@ class DetectorConfigTest {
         assertEquals(new BroadcastSettings("bc", "bulk", 500, Duration.ofMillis(50), 700, Duration.ofHours(2)),
                 c.broadcasts());
         assertEquals(new CoalesceSettings(Duration.ofSeconds(5), true, false), c.coalescing());
+        assertEquals(Set.of("com.a", "com.b"), c.contentFreeApps());
+        assertEquals(Set.of(), DetectorConfig.builder().build().contentFreeApps());
         assertEquals(new CoalesceSettings(Duration.ofSeconds(3), true, true), DetectorConfig.builder().build().coalescing(),
                 "groups coalesce over 3 s by default; mentions and direct messages push at once");
         assertEquals(new CoalesceSettings(Duration.ZERO, false, false), DetectorConfig.fromEnv(Env.of(Map.of(

@@ -24,7 +24,8 @@ public record MessageEvent(
         Priority priority,
         boolean silent,
         String route,
-        LocalizedText localized) implements ImEvent {
+        LocalizedText localized,
+        boolean contentFree) implements ImEvent {
 
     /** Longest preview accepted on the topic; rendering trims further to each vendor's limit. */
     public static final int MAX_PREVIEW_LENGTH = 8192;
@@ -40,7 +41,7 @@ public record MessageEvent(
                         String senderId, String senderName, String preview, boolean mentioned, Integer badge,
                         Instant sentAt, long ttlSeconds, Priority priority, boolean silent) {
         this(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview, mentioned, badge,
-                sentAt, ttlSeconds, priority, silent, null, null);
+                sentAt, ttlSeconds, priority, silent, null, null, false);
     }
 
     public enum ConversationType {
@@ -74,13 +75,14 @@ public record MessageEvent(
         }
         int end = Character.isHighSurrogate(preview.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
         return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName,
-                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent, route, localized);
+                preview.substring(0, end), mentioned, badge, sentAt, ttlSeconds, priority, silent, route, localized,
+                contentFree);
     }
 
     /** The same message with {@code badge} as its badge. */
     public MessageEvent withBadge(int badge) {
         return new MessageEvent(v, messageId, userId, conversationId, conversationType, senderId, senderName, preview,
-                mentioned, badge, sentAt, ttlSeconds, priority, silent, route, localized);
+                mentioned, badge, sentAt, ttlSeconds, priority, silent, route, localized, contentFree);
     }
 
     /** The priority to push with: {@code high} unless the platform said otherwise. */

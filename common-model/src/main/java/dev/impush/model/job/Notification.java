@@ -24,6 +24,9 @@ import java.util.Map;
  *                    Android low priority), e.g. in the user's quiet hours
  * @param localized   keys and arguments the phone localizes (APNs, FCM), {@code null} for none; title and body
  *                    stay the text of the other channels
+ * @param contentFree only ids leave impush: APNs an alert with the generic text and
+ *                    {@code mutable-content: 1} (a Notification Service Extension fetches and decrypts the
+ *                    message), FCM a high-priority data message; no preview, sender or title
  * @param call        a call invite or cancel: APNs VoIP targets get a PushKit push, other APNs targets a
  *                    time-sensitive alert, FCM a high-priority data message for the app's call screen
  */
@@ -39,6 +42,7 @@ public record Notification(
         Map<String, String> data,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean passive, // written only when true: most jobs are not
         LocalizedText localized,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean contentFree,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean call) {
 
     /** The key under which every push carries the message id (APNs custom key, FCM/vendor data). */
@@ -64,13 +68,13 @@ public record Notification(
     /** A notification that plays as the app's notification settings say (not passive). */
     public Notification(String title, String body, Integer badge, String sound, String collapseId, String threadId,
                         Priority priority, boolean silent, Map<String, String> data) {
-        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false, null, false);
+        this(title, body, badge, sound, collapseId, threadId, priority, silent, data, false, null, false, false);
     }
 
     /** The same notification without sound, at normal priority and passive: for quiet hours. */
     public Notification quiet() {
         return new Notification(title, body, badge, null, collapseId, threadId, Priority.NORMAL, silent, data, true, localized,
-                call);
+                contentFree, call);
     }
 
     java.util.List<String> violations() {

@@ -211,7 +211,7 @@ class ContractCodecTest {
                 || json.contains("localized"), json);
 
         PushJob flagged = PushJob.of("m1", "u1", "c1", new Notification("Alice", "hi", null, null, "m1", "c1",
-                        Priority.HIGH, false, Map.of(), true, new LocalizedText("K", List.of("a"), null, List.of()), true),
+                        Priority.HIGH, false, Map.of(), true, new LocalizedText("K", List.of("a"), null, List.of()), true, true),
                 List.of(new PushTarget("d1", Channel.APNS, "tok", "app", false, null, true)),
                 Instant.parse("2026-11-25T08:00:00Z"), null);
         assertEquals(flagged, assertInstanceOf(Decoded.Ok.class, codec.decode(codec.encode(flagged))).value());

@@ -15,10 +15,13 @@ import dev.impush.model.job.PushTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a message and the devices that need it into push jobs. Job ids are deterministic
@@ -49,10 +52,41 @@ public final class JobFactory {
     private static final int JOB_FRAMING = 512;
     private static final int TARGET_FRAMING = 160;
 
+    /** What of a message a device's push may show, in the order its jobs are made. */
+    public enum Disclosure {
+        /** The preview and the sender. */
+        PREVIEW(""),
+        /** {@link #GENERIC_BODY} instead of the preview (the user turned previews off). */
+        NO_PREVIEW("/nopreview"),
+        /** Ids only: a content-free push (the message or its app asks for it). */
+        CONTENT_FREE("/contentfree");
+
+        private final String jobSuffix;
+
+        Disclosure(String jobSuffix) {
+            this.jobSuffix = jobSuffix;
+        }
+    }
+
     private final Duration defaultTtl;
+    private final Set<String> contentFreeApps;
 
     public JobFactory(Duration defaultTtl) {
+        this(defaultTtl, Set.of());
+    }
+
+    /** @param contentFreeApps apps whose pushes carry ids only ({@code IMPUSH_DETECTOR_CONTENT_FREE_APPS}) */
+    public JobFactory(Duration defaultTtl, Set<String> contentFreeApps) {
         this.defaultTtl = defaultTtl;
+        this.contentFreeApps = Set.copyOf(contentFreeApps);
+    }
+
+    /** What a push of {@code m} to {@code d} may show. */
+    public Disclosure disclosure(MessageEvent m, RegisteredDevice d) {
+        if (m.contentFree() || contentFreeApps.contains(d.appId())) {
+            return Disclosure.CONTENT_FREE;
+        }
+        return d.previewEnabled() ? Disclosure.PREVIEW : Disclosure.NO_PREVIEW;
     }
 
     /**
@@ -71,12 +105,12 @@ public final class JobFactory {
     }
 
     /**
-     * Jobs for {@code devices} (none when empty): one for devices showing previews, one with the
-     * generic body for the rest, each split further if it would exceed {@link PushJob#MAX_TARGETS}
-     * devices or {@link #MAX_JOB_BYTES}.
+     * Jobs for {@code devices} (none when empty): one per {@link Disclosure} its devices have (devices
+     * showing previews, those with previews off, content-free ones), each split further if it would
+     * exceed {@link PushJob#MAX_TARGETS} devices or {@link #MAX_JOB_BYTES}.
      */
     public List<PushJob> forMessage(MessageEvent m, List<RegisteredDevice> devices, Instant now) {
-        return jobs(m, m.messageId() + "/" + m.userId(), notification(m, true), notification(m, false), devices, now);
+        return jobs(m, m.messageId() + "/" + m.userId(), d -> notification(m, d), devices, now);
     }
 
     /**
@@ -96,15 +130,17 @@ public final class JobFactory {
         if (c.callerId() != null) {
             data.put(SENDER_ID_KEY, c.callerId());
         }
-        if (c.callerName() != null) {
+        // a content-free app gets no caller name: the job goes to all of the user's devices at once
+        boolean named = devices.stream().noneMatch(d -> contentFreeApps.contains(d.appId()));
+        if (c.callerName() != null && named) {
             data.put(CALLER_NAME_KEY, c.callerName());
         }
         if (c.conversationId() != null) {
             data.put(Notification.CONVERSATION_ID_KEY, c.conversationId());
         }
-        Notification n = new Notification(c.callerName(), invite ? "Incoming " + media + " call" : "Missed call", null,
+        Notification n = new Notification(named ? c.callerName() : null, invite ? "Incoming " + media + " call" : "Missed call", null,
                 invite ? DEFAULT_SOUND : null, CollapseIds.of("call:" + c.callId()), c.conversationId(),
-                Priority.HIGH, false, data, false, null, true);
+                Priority.HIGH, false, data, false, null, false, true);
         Instant at = c.at().isAfter(Contract.LATEST) ? Contract.LATEST : c.at();
         Instant expiresAt = invite ? at.plusSeconds(c.ringSeconds()) : at.plus(defaultTtl);
         List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
@@ -115,7 +151,7 @@ public final class JobFactory {
     /** A job for one device whose long connection took the message but never acked it. */
     public PushJob forZombie(MessageEvent m, RegisteredDevice device, Instant now) {
         String jobId = m.messageId() + "/" + m.userId() + "/zombie/" + device.deviceId();
-        return job(m, jobId, notification(m, device.previewEnabled()), List.of(device.toTarget()), now);
+        return job(m, jobId, notification(m, disclosure(m, device)), List.of(device.toTarget()), now);
     }
 
     /**
@@ -125,21 +161,18 @@ public final class JobFactory {
      */
     public List<PushJob> forUpdate(Hold hold, List<RegisteredDevice> devices, Instant now) {
         MessageEvent m = hold.latest();
-        return jobs(m, m.messageId() + "/" + m.userId() + "/update", update(hold, true), update(hold, false), devices,
-                now);
+        return jobs(m, m.messageId() + "/" + m.userId() + "/update", d -> update(hold, d), devices, now);
     }
 
-    /** A job ({@code base}) for the devices showing previews, one ({@code base/nopreview}) for the rest. */
-    private List<PushJob> jobs(MessageEvent m, String base, Notification preview, Notification noPreview,
+    /** A job per {@link Disclosure} of {@code devices}: {@code base}, {@code base/nopreview}, {@code base/contentfree}. */
+    private List<PushJob> jobs(MessageEvent m, String base, Function<Disclosure, Notification> notification,
                                List<RegisteredDevice> devices, Instant now) {
-        List<PushTarget> withPreview = new ArrayList<>();
-        List<PushTarget> withoutPreview = new ArrayList<>();
+        Map<Disclosure, List<PushTarget>> byDisclosure = new EnumMap<>(Disclosure.class);
         for (RegisteredDevice d : devices) {
-            (d.previewEnabled() ? withPreview : withoutPreview).add(d.toTarget());
+            byDisclosure.computeIfAbsent(disclosure(m, d), k -> new ArrayList<>()).add(d.toTarget());
         }
         List<PushJob> jobs = new ArrayList<>();
-        addJobs(jobs, m, base, preview, withPreview, now);
-        addJobs(jobs, m, base + "/nopreview", noPreview, withoutPreview, now);
+        byDisclosure.forEach((d, targets) -> addJobs(jobs, m, base + d.jobSuffix, notification.apply(d), targets, now));
         return jobs;
     }
 
@@ -147,8 +180,12 @@ public final class JobFactory {
      * The update's notification: title "Alice", "Alice and Bob" or "Alice and 3 others" (the latest
      * sender first), body "5 new messages: " and the latest preview ({@code preview=false}: the count alone).
      */
-    static Notification update(Hold hold, boolean preview) {
-        Notification latest = notification(hold.latest(), preview);
+    static Notification update(Hold hold, Disclosure disclosure) {
+        Notification latest = notification(hold.latest(), disclosure);
+        if (disclosure == Disclosure.CONTENT_FREE) {
+            return withCollapseId(latest, hold.collapseId()); // ids only: no count, no senders
+        }
+        boolean preview = disclosure == Disclosure.PREVIEW;
         Map<String, String> data = new LinkedHashMap<>(latest.data());
         data.put(COALESCED_KEY, Integer.toString(hold.count()));
         String count = hold.count() + " new messages";
@@ -166,6 +203,29 @@ public final class JobFactory {
             default -> names.getFirst() + " and " + (names.size() - 1) + (names.size() == Hold.MAX_SENDERS ? "+" : "")
                     + " others";
         };
+    }
+
+    /** The notification to render for devices of {@code disclosure}. */
+    public static Notification notification(MessageEvent m, Disclosure disclosure) {
+        return disclosure == Disclosure.CONTENT_FREE ? contentFree(m) : notification(m, disclosure == Disclosure.PREVIEW);
+    }
+
+    /**
+     * Ids only ({@code messageId}, {@code conversationId}), the generic text as the alert: the app's
+     * Notification Service Extension (iOS) or its data handler (Android) fetches and decrypts the message.
+     */
+    private static Notification contentFree(MessageEvent m) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Notification.MESSAGE_ID_KEY, m.messageId());
+        data.put(Notification.CONVERSATION_ID_KEY, m.conversationId());
+        return new Notification(null, GENERIC_BODY, m.badge(), m.silent() ? null : DEFAULT_SOUND,
+                CollapseIds.of(m.messageId()), m.conversationId(), m.priorityOrDefault(), m.silent(), data, false, null,
+                true, false);
+    }
+
+    private static Notification withCollapseId(Notification n, String collapseId) {
+        return new Notification(n.title(), n.body(), n.badge(), n.sound(), collapseId, n.threadId(), n.priority(),
+                n.silent(), n.data(), n.passive(), n.localized(), n.contentFree(), n.call());
     }
 
     /** The notification to render; {@code preview=false} replaces the text with {@link #GENERIC_BODY}. */
@@ -190,7 +250,7 @@ public final class JobFactory {
         LocalizedText localized = m.localized() == null || preview ? m.localized() : m.localized().withoutBody();
         return new Notification(m.senderName(), body, m.badge(), m.silent() ? null : DEFAULT_SOUND,
                 CollapseIds.of(m.messageId()), m.conversationId(), m.priorityOrDefault(), m.silent(), data, false,
-                localized, false);
+                localized, false, false);
     }
 
     private void addJobs(List<PushJob> out, MessageEvent m, String jobId, Notification n, List<PushTarget> targets,

@@ -62,7 +62,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     public void init(ProcessorContext<String, PushJob> context) {
         this.context = context;
         this.state = new UserState(context);
-        JobFactory jobs = new JobFactory(config.defaultTtl());
+        JobFactory jobs = new JobFactory(config.defaultTtl(), config.contentFreeApps());
         JobSink sink = this::emit;
         this.acks = new AckTracker(state, jobs, config.ackTracking(), config.ackTimeout(),
                 config.limits().maxPendingBytes(), sink, metrics);

@@ -48,8 +48,8 @@ final class StateCodecs {
                     in.readSignedVarLong(), in.readEnum(Priority.class), in.readBoolean()));
 
     /**
-     * {@link #MESSAGE}'s fields, then the deep link and the localized text: the layout of messages in
-     * state since routes.
+     * {@link #MESSAGE}'s fields, then the deep link, the localized text and content-free: the layout of
+     * messages in state since routes.
      */
     static final StateCodec<MessageEvent> ROUTED_MESSAGE = new StateCodec<>(MessageEvent.class,
             (out, m) -> {
@@ -63,6 +63,7 @@ final class StateCodecs {
                     out.writeString(l.bodyKey());
                     writeList(out, l.bodyArgs());
                 }
+                out.writeBoolean(m.contentFree());
             },
             in -> {
                 MessageEvent m = MESSAGE.read(in);
@@ -71,7 +72,7 @@ final class StateCodecs {
                         ? new LocalizedText(in.readString(), readList(in), in.readString(), readList(in)) : null;
                 return new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
                         m.senderId(), m.senderName(), m.preview(), m.mentioned(), m.badge(), m.sentAt(), m.ttlSeconds(),
-                        m.priority(), m.silent(), route, localized);
+                        m.priority(), m.silent(), route, localized, in.readBoolean());
             });
 
     private static void writeList(StateOutput out, List<String> values) {

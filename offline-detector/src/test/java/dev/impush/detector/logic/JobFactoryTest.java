@@ -16,6 +16,8 @@ import dev.impush.model.job.PushJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +52,7 @@ class JobFactoryTest {
         MessageEvent m = message(0, false);
         MessageEvent localized = new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(),
                 m.conversationType(), m.senderId(), m.senderName(), m.preview(), true, null, m.sentAt(), 0, null, false,
-                "chat://c-17", new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("lunch?")));
+                "chat://c-17", new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("lunch?")), false);
 
         Notification shown = JobFactory.notification(localized, true);
         Notification hidden = JobFactory.notification(localized, false);
@@ -60,6 +62,28 @@ class JobFactoryTest {
                 "the preview must not reach a device with previews off through loc-args");
         assertEquals("chat://c-17", shown.data().get(Notification.ROUTE_KEY));
         assertEquals("true", shown.data().get(JobFactory.MENTIONED_KEY));
+    }
+
+    @Test
+    void forMessage_contentFreeAppOrMessage_carriesIdsOnly() {
+        JobFactory factory = new JobFactory(Duration.ofHours(1), Set.of("com.example.secure"));
+        RegisteredDevice secure = new RegisteredDevice("d2", Channel.APNS, "tok-d2", "com.example.secure", false, "en", true,
+                NOW);
+        List<PushJob> jobs = factory.forMessage(message(0, false), List.of(device("d1", true), secure), NOW);
+
+        assertEquals(List.of("m-1/u42", "m-1/u42/contentfree"), jobs.stream().map(PushJob::jobId).toList());
+        Notification n = jobs.get(1).notification();
+        assertTrue(n.contentFree());
+        assertNull(n.title());
+        assertEquals(JobFactory.GENERIC_BODY, n.body());
+        assertEquals(Map.of("messageId", "m-1", "conversationId", "c-17"), n.data());
+        assertFalse(jobs.get(0).notification().contentFree());
+
+        MessageEvent m = message(0, false);
+        MessageEvent secret = new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
+                m.senderId(), m.senderName(), m.preview(), false, null, m.sentAt(), 0, null, false, null, null, true);
+        assertEquals(List.of("m-1/u42/contentfree"), factory.forMessage(secret, List.of(device("d1", true)), NOW).stream()
+                .map(PushJob::jobId).toList(), "the message itself asks for it");
     }
 
     @Test

@@ -39,7 +39,7 @@ class StateSerdeTest {
             Priority.NORMAL, true);
     private static final MessageEvent ROUTED = new MessageEvent(Contract.VERSION, "m-5", "u42", "c-17",
             MessageEvent.ConversationType.DIRECT, "u7", "Alice", "hi", false, null, T, 60, Priority.HIGH, false,
-            "chat://conversation/c-17?ü", new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_BODY", List.of("hi", "ü")));
+            "chat://conversation/c-17?ü", new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_BODY", List.of("hi", "ü")), true);
     private static final MessageEvent BARE_MESSAGE = new MessageEvent(Contract.VERSION, "m-2", "u42", "c-17",
             null, null, null, null, false, null, T, 0, null, false);
     private static final UserPending PENDING = new UserPending(Map.of(
@@ -214,7 +214,7 @@ class StateSerdeTest {
      */
     @Test
     void codecs_coverEveryRecordComponent() {
-        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 16),
+        Map<Class<?>, Integer> written = Map.ofEntries(Map.entry(MessageEvent.class, 17),
                 Map.entry(RegisteredDevice.class, 9), Map.entry(Connection.class, 4), Map.entry(PendingMessage.class, 3),
                 Map.entry(AckDeadline.class, 3), Map.entry(Mute.class, 2), Map.entry(ReceivedLease.class, 5),
                 Map.entry(UserDevices.class, 1), Map.entry(UserConnections.class, 1), Map.entry(UserPending.class, 2),

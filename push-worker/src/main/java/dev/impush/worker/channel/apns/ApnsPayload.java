@@ -149,6 +149,9 @@ record ApnsPayload(String json, int bytes, int limit) {
             if (n.threadId() != null) {
                 field(out.append(','), "thread-id", n.threadId());
             }
+            if (n.contentFree()) {
+                out.append(",\"mutable-content\":1"); // the app's Notification Service Extension fetches the text
+            }
             if (n.passive()) {
                 field(out.append(','), "interruption-level", "passive"); // iOS 15+: no sound, screen stays dark
             } else if (n.call()) {

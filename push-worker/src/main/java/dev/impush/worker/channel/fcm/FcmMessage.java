@@ -70,7 +70,8 @@ final class FcmMessage {
         if (n.collapseId() != null) {
             android.put("collapse_key", n.collapseId());
         }
-        if (!n.silent() && !n.call()) { // a call is data only: the app shows its own full-screen call UI
+        // a call and a content-free push are data only: the app shows its call UI, or fetches the message
+        if (!n.silent() && !n.call() && !n.contentFree()) {
             ObjectNode shown = android.putObject("notification");
             shown.put("title", n.title());
             shown.put("body", body);

@@ -114,7 +114,7 @@ class ApnsChannelTest {
         apns.registerDevice(deviceId + ".voip", voipToken, APP + ".voip");
         apns.ledger().keepPayloads();
         Notification call = new Notification("Alice", "Incoming audio call", null, "default", "call:c-1", null,
-                Priority.HIGH, false, Map.of("callId", "c-1", "callAction", "invite"), false, null, true);
+                Priority.HIGH, false, Map.of("callId", "c-1", "callAction", "invite"), false, null, false, true);
         PushJob job = PushJob.of("c-1", "u-1", null, call,
                 List.of(new PushTarget(deviceId + ".voip", Channel.APNS, voipToken, APP, false, null, true)), NOW, null);
 

@@ -107,7 +107,7 @@ class ApnsPayloadTest {
     @Test
     void of_callToAnAlertToken_isTimeSensitive_andVoipCarriesOnlyTheData() throws Exception {
         Notification call = new Notification("Alice", "Incoming video call", null, "default", "call:c-1", null,
-                Priority.HIGH, false, Map.of("callId", "c-1", "callerName", "Alice"), false, null, true);
+                Priority.HIGH, false, Map.of("callId", "c-1", "callerName", "Alice"), false, null, false, true);
 
         JsonNode alert = Json.mapper().readTree(ApnsPayload.of(call, MESSAGE_ID).json());
         JsonNode voip = Json.mapper().readTree(ApnsPayload.voip(call, MESSAGE_ID).json());
@@ -123,7 +123,7 @@ class ApnsPayloadTest {
     @Test
     void of_localized_addsTheLocKeysBesideTheText() throws Exception {
         Notification n = new Notification("Alice", "hello", null, "default", "col", null, Priority.HIGH, false, Map.of(),
-                false, new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("hello", "\"x\"")), false);
+                false, new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("hello", "\"x\"")), false, false);
 
         JsonNode alert = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json()).path("aps").path("alert");
 
@@ -133,10 +133,20 @@ class ApnsPayloadTest {
         assertEquals("MSG_TEXT", alert.path("loc-key").asText());
         assertEquals(List.of("hello", "\"x\""), List.of(alert.path("loc-args").get(0).asText(), alert.path("loc-args").get(1).asText()));
         JsonNode bodyOnly = Json.mapper().readTree(ApnsPayload.of(new Notification(null, null, null, null, null, null,
-                Priority.HIGH, false, Map.of(), false, new LocalizedText(null, List.of(), "MSG", List.of()), false),
+                Priority.HIGH, false, Map.of(), false, new LocalizedText(null, List.of(), "MSG", List.of()), false, false),
                 MESSAGE_ID).json()).path("aps").path("alert");
         assertEquals("MSG", bodyOnly.path("loc-key").asText());
         assertEquals(0, bodyOnly.path("loc-args").size());
+    }
+
+    @Test
+    void of_contentFree_isMutableWithTheGenericText() throws Exception {
+        Notification n = new Notification(null, "New message", 2, "default", "m-1", "c-1", Priority.HIGH, false,
+                Map.of("messageId", "m-1", "conversationId", "c-1"), false, null, true, false);
+        JsonNode aps = Json.mapper().readTree(ApnsPayload.of(n, MESSAGE_ID).json()).path("aps");
+        assertEquals(1, aps.path("mutable-content").asInt());
+        assertEquals("New message", aps.at("/alert/body").asText());
+        assertFalse(Json.mapper().readTree(ApnsPayload.of(n.quiet(), MESSAGE_ID).json()).path("aps").has("sound"));
     }
 
     @Test

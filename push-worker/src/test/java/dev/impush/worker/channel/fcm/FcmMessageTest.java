@@ -85,7 +85,7 @@ class FcmMessageTest {
     @Test
     void render_call_isAHighPriorityDataMessage_forTheAppsCallScreen() throws IOException {
         Notification call = new Notification("Alice", "Incoming audio call", null, "default", "call:c-1", null,
-                Priority.HIGH, false, Map.of("callId", "c-1"), false, null, true);
+                Priority.HIGH, false, Map.of("callId", "c-1"), false, null, false, true);
         JsonNode m = wire(FcmFixtures.delivery("c-1", "d1", "tok-1", call, null));
 
         assertEquals("high", m.path("android").path("priority").asText());
@@ -96,7 +96,7 @@ class FcmMessageTest {
     @Test
     void render_localized_addsTheLocKeysToTheAndroidNotification() throws IOException {
         Notification n = new Notification("Alice", "hello", null, "default", "c", null, Priority.HIGH, false, Map.of(),
-                false, new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("hello")), false);
+                false, new LocalizedText("MSG_FROM", List.of("Alice"), "MSG_TEXT", List.of("hello")), false, false);
         JsonNode shown = wire(FcmFixtures.delivery("m1", "d1", "tok-1", n, null)).path("android").path("notification");
 
         assertEquals("MSG_FROM", shown.path("title_loc_key").asText());
@@ -104,6 +104,16 @@ class FcmMessageTest {
         assertEquals("MSG_TEXT", shown.path("body_loc_key").asText());
         assertEquals("hello", shown.path("body_loc_args").get(0).asText());
         assertEquals("hello", shown.path("body").asText());
+    }
+
+    @Test
+    void render_contentFree_isAHighPriorityDataMessage() throws IOException {
+        Notification n = new Notification(null, "New message", null, "default", "m1", null, Priority.HIGH, false,
+                Map.of("messageId", "m1", "conversationId", "c-1"), false, null, true, false);
+        JsonNode m = wire(FcmFixtures.delivery("m1", "d1", "tok-1", n, null));
+        assertEquals("high", m.path("android").path("priority").asText());
+        assertTrue(m.path("android").path("notification").isMissingNode());
+        assertEquals("m1", m.path("data").path("messageId").asText());
     }
 
     @Test
