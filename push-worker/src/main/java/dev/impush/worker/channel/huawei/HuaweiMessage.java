@@ -63,7 +63,9 @@ final class HuaweiMessage {
         android.put("ttl", ttl(delivery).toSeconds() + "s");
         if (!n.silent()) {
             ObjectNode shown = android.putObject("notification");
-            shown.put("title", TextLimits.truncate(n.title() == null ? "" : n.title(), MAX_TITLE_CHARS));
+            // a title is required: without one (no sender name, a content-free push) the body stands in
+            String title = n.title() == null || n.title().isBlank() ? n.body() : n.title();
+            shown.put("title", TextLimits.truncate(title == null ? "" : title, MAX_TITLE_CHARS));
             shown.put("body", body);
             config.im().channelId().ifPresent(c -> shown.put("channel_id", c));
             ObjectNode click = shown.putObject("click_action");

@@ -119,6 +119,14 @@ class HonorMessageTest {
     }
 
     @Test
+    void render_withoutTitle_theBodyStandsIn() throws Exception {
+        Delivery d = HonorFixtures.delivery("m-1", "dev-1", "tok-1",
+                HonorFixtures.notification("m-1", null, "New message", false), NOW.plusSeconds(60));
+        assertEquals("New message", render(HonorFixtures.config(Map.of()), d).path("android").path("notification")
+                .path("title").asText());
+    }
+
+    @Test
     void render_route_isTheClickActionsIntent() throws Exception {
         String route = "chat://conversation/c-17";
         Delivery d = HonorFixtures.delivery("m-1", "dev-1", "tok-1",

@@ -88,6 +88,14 @@ class HuaweiMessageTest {
     }
 
     @Test
+    void render_withoutTitle_theBodyStandsIn_asHuaweiRequiresOne() throws Exception {
+        Delivery d = HuaweiFixtures.delivery("m-1", "dev-1", "tok-1",
+                HuaweiFixtures.notification("m-1", null, "New message", false), NOW.plusSeconds(60));
+        assertEquals("New message", render(HuaweiFixtures.config(Map.of()), d).path("android").path("notification")
+                .path("title").asText());
+    }
+
+    @Test
     void render_longTextAndFarExpiry_isTrimmedAndClampedToLimits() throws Exception {
         String title = "😀".repeat(300);
         String body = "长消息✉".repeat(3000);
