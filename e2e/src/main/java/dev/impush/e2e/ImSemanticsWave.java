@@ -16,7 +16,9 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -24,10 +26,14 @@ import java.util.function.Predicate;
  * The quickstart's fourth wave, what an IM app's notifications must feel like, checked device by
  * device on the mock vendors: a call rung and then cancelled (one notification left: the missed call),
  * a user in quiet hours (a message held back, an @mention let through), a badge that counts what is
- * unread after a read. Three groups of {@link #USERS} users with offline devices each.
+ * unread after a read, and that read clearing the conversation on the user's phones. Three groups of
+ * {@link #USERS} users with offline devices each.
  */
 final class ImSemanticsWave {
     static final int USERS = 20;
+    /** The channels with a background push, which get the clear of a conversation read elsewhere. */
+    private static final Set<Channel> CLEARABLE = EnumSet.of(Channel.APNS, Channel.FCM, Channel.XIAOMI, Channel.HUAWEI,
+            Channel.HONOR, Channel.MEIZU);
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
     /** Pushes the vendors got in this wave, a line per check, and how many devices fell short. */
@@ -81,12 +87,17 @@ final class ImSemanticsWave {
         int callsWrong = wrong(ringing, d -> requests("call-" + d.userId(), d) == 2
                 && pipeline.ledger(d.channel()).tray(d.deviceId()).values().stream().filter(("call-" + d.userId())::equals).count() == 1);
         int quietWrong = wrong(quieted, d -> requests("q1-" + d.userId(), d) == 0 && requests("q2-" + d.userId(), d) == 1);
+        // the read (on no device of theirs: the desktop) clears dm-a on every phone with a background push
+        String clear = "read:dm-a:" + now.toEpochMilli();
         int badgesWrong = wrong(reading, d -> requests("b1-" + d.userId(), d) == 1 && requests("b2-" + d.userId(), d) == 1
-                && requests("b3-" + d.userId(), d) == 1 && (d.channel() != Channel.APNS || badge("b3-" + d.userId(), d) == 1));
-        return new Outcome(2L * ringing.size() + quieted.size() + 3L * reading.size(), List.of(
+                && requests("b3-" + d.userId(), d) == 1 && (d.channel() != Channel.APNS || badge("b3-" + d.userId(), d) == 1)
+                && requests(clear, d) == (CLEARABLE.contains(d.channel()) ? 1 : 0));
+        long clears = reading.stream().filter(d -> CLEARABLE.contains(d.channel())).count();
+        return new Outcome(2L * ringing.size() + quieted.size() + 3L * reading.size() + clears, List.of(
                 "calls: %d devices rang and then showed one missed call, %d off".formatted(ringing.size(), callsWrong),
                 "quiet hours: %d devices, a message held back and an @mention through, %d off".formatted(quieted.size(), quietWrong),
-                "badges after a read: %d devices, %d off".formatted(reading.size(), badgesWrong)),
+                "badges after a read, cleared elsewhere: %d devices (%d clears), %d off".formatted(reading.size(), clears,
+                        badgesWrong)),
                 callsWrong + quietWrong + badgesWrong);
     }
 

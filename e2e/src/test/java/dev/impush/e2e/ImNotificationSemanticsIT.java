@@ -17,6 +17,7 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.QuietHours;
+import dev.impush.model.event.ReadEvent;
 import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -154,6 +155,24 @@ class ImNotificationSemanticsIT {
             badges.add(Json.mapper().readTree(apns.payload(m, iphone.deviceId()).orElseThrow()).path("aps").path("badge").asInt(-1));
         }
         assertEquals(List.of(1, 2, 3, 2), badges, "unread over both conversations; dm-a read before badge-m4");
+    }
+
+    @Test
+    void aReadOnTheIphone_clearsTheConversationOnTheHuaweiPhone_withTheBadgeLeft() throws Exception {
+        Population p = offlineUser("clear-u1");
+        Population.Device iphone = p.devices().get(0);
+        Population.Device huawei = p.devices().get(1);
+        Instant now = Instant.now();
+        traffic.message(direct("clear-u1", "dm-x", "clear-m1", now));
+        traffic.message(direct("clear-u1", "dm-y", "clear-m2", now));
+        traffic.read(new ReadEvent(Contract.VERSION, "clear-u1", "dm-x", now, null, now.plusMillis(5), iphone.deviceId()));
+        traffic.flush();
+
+        DeliveryLedger hw = pipeline.ledger(Channel.HUAWEI);
+        String clear = "read:dm-x:" + now.toEpochMilli();
+        Await.until(SETTLED, () -> hw.requests(clear, huawei.deviceId()) == 1, () -> "no clear: " + hw.tray(huawei.deviceId()));
+        assertEquals(0, pipeline.ledger(Channel.APNS).requests(clear, iphone.deviceId()), "not the device it was read on");
+        assertEquals(3, hw.requests(huawei.deviceId()), "the two messages and the clear, nothing else");
     }
 
     @Test

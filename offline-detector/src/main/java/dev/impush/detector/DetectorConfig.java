@@ -67,6 +67,9 @@ import java.util.stream.Collectors;
  * @param limits               what is kept per user ({@code IMPUSH_DETECTOR_MAX_*_PER_USER}, see {@link UserLimits})
  * @param contentFreeApps      {@code IMPUSH_DETECTOR_CONTENT_FREE_APPS}, default none: app ids (comma-separated) whose
  *                             pushes carry ids only, for end-to-end encrypted messengers
+ * @param readClearInterval    {@code IMPUSH_DETECTOR_READ_CLEAR_MS}, default 10000 (0 turns it off, at most 3600000):
+ *                             a {@code read} clears the conversation's notifications on the user's other
+ *                             devices at most once per this
  * @param unreadBadge          {@code IMPUSH_DETECTOR_UNREAD_BADGE}, default true: messages without a {@code badge}
  *                             are counted as unread per conversation until a {@code read}, and carry the user's
  *                             total as their badge
@@ -98,6 +101,7 @@ public record DetectorConfig(
         int opsPort,
         UserLimits limits,
         Set<String> contentFreeApps,
+        Duration readClearInterval,
         boolean unreadBadge,
         CoalesceSettings coalescing,
         BroadcastSettings broadcasts) {
@@ -128,6 +132,7 @@ public record DetectorConfig(
     public static final String MAX_PENDING_BYTES = "IMPUSH_DETECTOR_MAX_PENDING_BYTES_PER_USER";
     public static final String UNREAD_BADGE = "IMPUSH_DETECTOR_UNREAD_BADGE";
     public static final String CONTENT_FREE_APPS = "IMPUSH_DETECTOR_CONTENT_FREE_APPS";
+    public static final String READ_CLEAR_MS = "IMPUSH_DETECTOR_READ_CLEAR_MS";
     /** Exactly-once output becomes visible at commit: this is the latency the detector adds. */
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final Duration DEFAULT_CONNECTION_MAX_AGE = Duration.ofDays(7);
@@ -152,6 +157,10 @@ public record DetectorConfig(
         Objects.requireNonNull(broadcasts, "broadcasts");
         Objects.requireNonNull(coalescing, "coalescing");
         contentFreeApps = Set.copyOf(Objects.requireNonNull(contentFreeApps, CONTENT_FREE_APPS));
+        Objects.requireNonNull(readClearInterval, READ_CLEAR_MS);
+        if (readClearInterval.isNegative() || readClearInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException(READ_CLEAR_MS + " must lie between 0 and 3600000");
+        }
         Objects.requireNonNull(misplacedEvents, MISPLACED_EVENTS);
         Objects.requireNonNull(ackTracking, ACK_TRACKING);
         requirePositive(ACK_TIMEOUT_MS, ackTimeout);
@@ -213,6 +222,7 @@ public record DetectorConfig(
                                 UserLimits.PENDING_BYTES_CEILING)))
                 .contentFreeApps(Arrays.stream(env.string(CONTENT_FREE_APPS, "").split(",")).map(String::strip)
                         .filter(a -> !a.isEmpty()).collect(Collectors.toSet()))
+                .readClearInterval(Duration.ofMillis(env.integer(READ_CLEAR_MS, 10_000, 0, 3_600_000)))
                 .unreadBadge(env.bool(UNREAD_BADGE, true))
                 .coalescing(CoalesceSettings.fromEnv(env))
                 .broadcasts(BroadcastSettings.fromEnv(env))
@@ -268,6 +278,7 @@ public record DetectorConfig(
         private int opsPort = 8081;
         private UserLimits limits = UserLimits.DEFAULTS;
         private Set<String> contentFreeApps = Set.of();
+        private Duration readClearInterval = Duration.ofSeconds(10);
         private boolean unreadBadge = true;
         private CoalesceSettings coalescing = CoalesceSettings.DEFAULTS;
         private BroadcastSettings broadcasts = BroadcastSettings.DEFAULTS;
@@ -298,6 +309,7 @@ public record DetectorConfig(
             opsPort = c.opsPort;
             limits = c.limits;
             contentFreeApps = c.contentFreeApps;
+            readClearInterval = c.readClearInterval;
             unreadBadge = c.unreadBadge;
             coalescing = c.coalescing;
             broadcasts = c.broadcasts;
@@ -332,6 +344,7 @@ public record DetectorConfig(
         public Builder opsPort(int v) { opsPort = v; return this; }
         public Builder limits(UserLimits v) { limits = v; return this; }
         public Builder contentFreeApps(Set<String> v) { contentFreeApps = v; return this; }
+        public Builder readClearInterval(Duration v) { readClearInterval = v; return this; }
         public Builder unreadBadge(boolean v) { unreadBadge = v; return this; }
         public Builder coalescing(CoalesceSettings v) { coalescing = v; return this; }
         public Builder broadcasts(BroadcastSettings v) { broadcasts = v; return this; }
@@ -341,7 +354,7 @@ public record DetectorConfig(
                     dlqTopic, applicationId, stateDir, streamThreads, replicationFactor, misplacedEvents, ackTracking, ackTimeout, ackGrace, punctuateInterval,
                     defaultTtl,
                     requireGatewayLease, connectionMaxAge, maxClockSkew, commitInterval, opsPort, limits,
-                    contentFreeApps, unreadBadge, coalescing, broadcasts);
+                    contentFreeApps, readClearInterval, unreadBadge, coalescing, broadcasts);
         }
     }
 }

@@ -70,6 +70,8 @@ public final class DetectorMetrics {
 
     public static final String TRIGGER_MESSAGE = "message";
     public static final String TRIGGER_ACK_TIMEOUT = "ack-timeout";
+    /** A read-elsewhere clear. */
+    public static final String TRIGGER_READ = "read";
     /** A call invite or cancel. */
     public static final String TRIGGER_CALL = "call";
     /** The update of a coalescing window. */

@@ -164,6 +164,7 @@ public final class DetectorTopology {
         t.addStateStore(DetectorStores.tags(), DETECTOR);
         t.addStateStore(DetectorStores.unread(), DETECTOR);
         t.addStateStore(DetectorStores.preferences(), DETECTOR);
+        t.addStateStore(DetectorStores.readClears(), DETECTOR);
         t.addStateStore(DetectorStores.holds(), DETECTOR);
         t.addStateStore(DetectorStores.holdDue(), DETECTOR);
 

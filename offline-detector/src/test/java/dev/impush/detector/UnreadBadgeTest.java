@@ -64,7 +64,7 @@ class UnreadBadgeTest {
 
     private void read(String conversationId, Instant readUpTo, Integer unread) {
         send("""
-                {"v":1,"type":"read","userId":"%s","conversationId":"%s",%s%s"at":"%s"}""".formatted(USER, conversationId,
+                {"v":1,"type":"read","userId":"%s","conversationId":"%s",%s%s"at":"%s","deviceId":"d1"}""".formatted(USER, conversationId,
                 readUpTo == null ? "" : "\"readUpTo\":\"" + readUpTo + "\",",
                 unread == null ? "" : "\"unread\":" + unread + ",", clock));
     }

@@ -109,6 +109,11 @@ public final class ImTraffic implements AutoCloseable {
         send(eventsTopic, e.userId(), e);
     }
 
+    /** A read as it is (with the device it happened on). */
+    public void read(ReadEvent e) {
+        send(eventsTopic, e.userId(), e);
+    }
+
     /** The user read {@code conversationId} up to {@code readUpTo} ({@code unread}: what stays unread, or null). */
     public void read(String userId, String conversationId, Instant readUpTo, Integer unread, Instant at) {
         send(eventsTopic, userId, new ReadEvent(Contract.VERSION, userId, conversationId, readUpTo, unread, at));

@@ -8,6 +8,7 @@ import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.JsonSize;
 import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.MessageEvent;
+import dev.impush.model.event.ReadEvent;
 import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -38,6 +39,10 @@ public final class JobFactory {
     public static final String CALL_ACTION_KEY = "callAction";
     public static final String CALL_MEDIA_KEY = "media";
     public static final String CALLER_NAME_KEY = "callerName";
+    /** In a read-elsewhere clear: the conversation whose notifications the app removes. */
+    public static final String CLEAR_KEY = "clear";
+    /** In a read-elsewhere clear: the unread count left, for the app to set as its badge. */
+    public static final String BADGE_KEY = "badge";
     /** Present ({@code "true"}) when the message @mentions the user. */
     public static final String MENTIONED_KEY = "mentioned";
     /** In an update of a coalescing window: how many messages it stands for. */
@@ -146,6 +151,25 @@ public final class JobFactory {
         List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
         return new PushJob(Contract.VERSION, PushJob.TYPE, "call/" + c.callId() + "/" + c.userId() + "/"
                 + data.get(CALL_ACTION_KEY), c.callId(), c.userId(), c.conversationId(), n, targets, now, expiresAt, c.at());
+    }
+
+    /**
+     * The background push that clears {@code e}'s conversation on the user's other devices: id
+     * {@code read/<userId>/<conversationId>/<readUpTo millis>}, data {@code clear} (the conversation)
+     * and {@code badge} (the unread count left), nothing shown. Worth sending for an hour.
+     */
+    public PushJob forReadClear(ReadEvent e, int unread, List<RegisteredDevice> devices, Instant now) {
+        long upTo = e.readUpToOrAt().toEpochMilli();
+        String id = "read:" + e.conversationId() + ":" + upTo;
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Notification.MESSAGE_ID_KEY, id);
+        data.put(Notification.CONVERSATION_ID_KEY, e.conversationId());
+        data.put(CLEAR_KEY, e.conversationId());
+        data.put(BADGE_KEY, Integer.toString(unread));
+        Notification n = new Notification(null, null, null, null, null, e.conversationId(), Priority.NORMAL, true, data);
+        List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
+        return new PushJob(Contract.VERSION, PushJob.TYPE, "read/" + e.userId() + "/" + e.conversationId() + "/" + upTo,
+                id, e.userId(), e.conversationId(), n, targets, now, now.plus(Duration.ofHours(1)), e.at());
     }
 
     /** A job for one device whose long connection took the message but never acked it. */

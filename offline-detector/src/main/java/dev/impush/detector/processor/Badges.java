@@ -29,7 +29,11 @@ final class Badges {
         return m.withBadge(next.orElse(unread).total());
     }
 
-    void read(ReadEvent e) {
-        state.unread(e.userId()).read(e).ifPresent(value -> state.put(e.userId(), value));
+    /** Lowers the count for {@code e}; returns the user's unread count left. */
+    int read(ReadEvent e) {
+        var unread = state.unread(e.userId());
+        var next = unread.read(e);
+        next.ifPresent(value -> state.put(e.userId(), value));
+        return next.orElse(unread).total();
     }
 }

@@ -48,6 +48,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private Badges badges;
     private QuietHoursGate quietHours;
     private CallHandler calls;
+    private ReadClears readClears;
     private DeviceHandler devices;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
@@ -74,6 +75,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.badges = new Badges(config.unreadBadge(), state);
         this.quietHours = new QuietHoursGate(state, metrics);
         this.calls = new CallHandler(state, reachability, jobs, sink, metrics);
+        this.readClears = new ReadClears(config.readClearInterval(), state, reachability, jobs, sink, metrics);
         this.messages = new MessageHandler(state, reachability, coalescer, badges, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
@@ -124,8 +126,9 @@ public final class DetectorProcessor implements Processor<String, Object, String
             }
             case ReadEvent e -> {
                 metrics.event("read");
-                badges.read(e);
+                int unread = badges.read(e);
                 coalescer.read(e);
+                readClears.handle(e, unread, now);
             }
             case CallEvent e -> {
                 metrics.event("call");

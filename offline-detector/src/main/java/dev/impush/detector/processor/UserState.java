@@ -10,6 +10,7 @@ import dev.impush.detector.state.UserDevices;
 import dev.impush.detector.state.UserMutes;
 import dev.impush.detector.state.UserPending;
 import dev.impush.detector.state.UserPreferences;
+import dev.impush.detector.state.UserReadClears;
 import dev.impush.detector.state.UserTags;
 import dev.impush.detector.state.UserUnread;
 import java.time.Instant;
@@ -31,6 +32,7 @@ final class UserState {
     private final DueIndex<AckDeadline> deadlines;
     private final KeyValueStore<String, UserUnread> unread;
     private final KeyValueStore<String, UserPreferences> preferences;
+    private final KeyValueStore<String, UserReadClears> readClears;
     private final KeyValueStore<String, Hold> holds;
     private final DueIndex<HoldDue> holdsDue;
     private final KeyValueStore<String, UserMutes> mutes;
@@ -44,6 +46,7 @@ final class UserState {
         deadlines = new DueIndex<>(context.getStateStore(DetectorStores.ACK_DEADLINES));
         unread = context.getStateStore(DetectorStores.UNREAD);
         preferences = context.getStateStore(DetectorStores.PREFERENCES);
+        readClears = context.getStateStore(DetectorStores.READ_CLEARS);
         holds = context.getStateStore(DetectorStores.HOLDS);
         holdsDue = new DueIndex<>(context.getStateStore(DetectorStores.HOLD_DUE));
         mutes = context.getStateStore(DetectorStores.MUTES);
@@ -97,6 +100,14 @@ final class UserState {
 
     void put(String userId, UserUnread value) {
         write(unread, userId, value, value.isEmpty());
+    }
+
+    UserReadClears readClears(String userId) {
+        return UserReadClears.orNone(readClears.get(userId));
+    }
+
+    void put(String userId, UserReadClears value) {
+        write(readClears, userId, value, value.isEmpty());
     }
 
     /** The user's preferences, {@code null} when none were set. */

@@ -24,6 +24,8 @@ public final class DetectorStores {
     public static final String MUTES = "detector-mutes";
     /** userId → {@link UserTags}. */
     public static final String TAGS = "detector-user-tags";
+    /** userId → {@link UserReadClears}: when each conversation was last cleared on the other devices. */
+    public static final String READ_CLEARS = "detector-read-clears";
     /** userId → {@link UserPreferences}: quiet hours. */
     public static final String PREFERENCES = "detector-preferences";
     /** userId → {@link UserUnread}: unread messages by conversation, for the badge. */
@@ -63,6 +65,10 @@ public final class DetectorStores {
 
     public static StoreBuilder<KeyValueStore<String, UserTags>> tags() {
         return userStore(TAGS, new StateSerde<>(StateCodecs.TAGS));
+    }
+
+    public static StoreBuilder<KeyValueStore<String, UserReadClears>> readClears() {
+        return userStore(READ_CLEARS, new StateSerde<>(StateCodecs.READ_CLEARS));
     }
 
     public static StoreBuilder<KeyValueStore<String, UserPreferences>> preferences() {

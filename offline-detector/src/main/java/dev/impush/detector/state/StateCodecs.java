@@ -218,6 +218,10 @@ final class StateCodecs {
             in -> new UserPreferences(in.readBoolean() ? new QuietHours(in.readString(), in.readString(), in.readString(),
                     in.readEnum(QuietHours.Mode.class), in.readBoolean(), in.readBoolean()) : null, in.readInstant()));
 
+    static final StateCodec<UserReadClears> READ_CLEARS = new StateCodec<>(UserReadClears.class,
+            (out, value) -> writeMap(out, value.byConversation(), StateOutput::writeInstant),
+            in -> new UserReadClears(readMap(in, StateInput::readInstant)));
+
     static final StateCodec<Hold> HOLD = new StateCodec<>(Hold.class,
             (out, h) -> {
                 out.writeString(h.collapseId());

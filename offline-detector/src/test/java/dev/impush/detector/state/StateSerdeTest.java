@@ -98,6 +98,8 @@ class StateSerdeTest {
         assertEquals(prefs, roundTrip(new StateSerde<>(StateCodecs.PREFERENCES), prefs));
         UserPreferences none = new UserPreferences(null, T);
         assertEquals(none, roundTrip(new StateSerde<>(StateCodecs.PREFERENCES), none));
+        UserReadClears clears = new UserReadClears(Map.of("c-17", T, "c-18", T.plusNanos(5)));
+        assertEquals(clears, roundTrip(new StateSerde<>(StateCodecs.READ_CLEARS), clears));
         HoldDue due = new HoldDue("u42", "c|17");
         assertEquals(due, roundTrip(new StateSerde<>(StateCodecs.HOLD_DUE), due));
         assertEquals(UserDevices.NONE, roundTrip(devices(), UserDevices.NONE));
