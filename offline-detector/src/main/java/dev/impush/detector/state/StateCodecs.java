@@ -5,6 +5,7 @@ import dev.impush.model.Priority;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.QuietHours;
 import dev.impush.model.job.LocalizedText;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,7 @@ final class StateCodecs {
                 out.writeEnum(m.priority());
                 out.writeBoolean(m.silent());
             },
-            in -> new MessageEvent(in.readInt(), in.readString(), in.readString(), in.readString(),
-                    in.readEnum(MessageEvent.ConversationType.class), in.readString(), in.readString(),
-                    in.readString(), in.readBoolean(), in.readBoolean() ? in.readInt() : null, in.readInstant(),
-                    in.readSignedVarLong(), in.readEnum(Priority.class), in.readBoolean()));
+            in -> readMessage(in, false));
 
     /**
      * {@link #MESSAGE}'s fields, then the deep link, the localized text and content-free: the layout of
@@ -65,15 +63,37 @@ final class StateCodecs {
                 }
                 out.writeBoolean(m.contentFree());
             },
-            in -> {
-                MessageEvent m = MESSAGE.read(in);
-                String route = in.readString();
-                LocalizedText localized = in.readBoolean()
-                        ? new LocalizedText(in.readString(), readList(in), in.readString(), readList(in)) : null;
-                return new MessageEvent(m.v(), m.messageId(), m.userId(), m.conversationId(), m.conversationType(),
-                        m.senderId(), m.senderName(), m.preview(), m.mentioned(), m.badge(), m.sentAt(), m.ttlSeconds(),
-                        m.priority(), m.silent(), route, localized, in.readBoolean());
-            });
+            in -> readMessage(in, true));
+
+    /**
+     * A message in {@link #MESSAGE}'s layout, then ({@code extended}) {@link #ROUTED_MESSAGE}'s fields: one
+     * record built per read, since every event of a waiting user reads all its pending messages.
+     */
+    private static MessageEvent readMessage(StateInput in, boolean extended) {
+        int v = in.readInt();
+        String messageId = in.readString();
+        String userId = in.readString();
+        String conversationId = in.readString();
+        MessageEvent.ConversationType type = in.readEnum(MessageEvent.ConversationType.class);
+        String senderId = in.readString();
+        String senderName = in.readString();
+        String preview = in.readString();
+        boolean mentioned = in.readBoolean();
+        Integer badge = in.readBoolean() ? in.readInt() : null;
+        Instant sentAt = in.readInstant();
+        long ttl = in.readSignedVarLong();
+        Priority priority = in.readEnum(Priority.class);
+        boolean silent = in.readBoolean();
+        if (!extended) {
+            return new MessageEvent(v, messageId, userId, conversationId, type, senderId, senderName, preview, mentioned,
+                    badge, sentAt, ttl, priority, silent);
+        }
+        String route = in.readString();
+        LocalizedText localized = in.readBoolean()
+                ? new LocalizedText(in.readString(), readList(in), in.readString(), readList(in)) : null;
+        return new MessageEvent(v, messageId, userId, conversationId, type, senderId, senderName, preview, mentioned,
+                badge, sentAt, ttl, priority, silent, route, localized, in.readBoolean());
+    }
 
     private static void writeList(StateOutput out, List<String> values) {
         out.writeVarLong(values.size());
