@@ -76,6 +76,8 @@ public final class DetectorMetrics {
     public static final String TRIGGER_CALL = "call";
     /** The update of a coalescing window. */
     public static final String TRIGGER_COALESCED = "coalesced";
+    /** A recall. */
+    public static final String TRIGGER_RECALL = "recall";
 
     private final MeterRegistry registry;
     /** name → tag value → counter. */

@@ -20,10 +20,11 @@ import dev.impush.model.Contract;
     @JsonSubTypes.Type(value = ReadEvent.class, name = "read"),
     @JsonSubTypes.Type(value = PreferencesEvent.class, name = "preferences"),
     @JsonSubTypes.Type(value = CallEvent.class, name = "call"),
+    @JsonSubTypes.Type(value = RecallEvent.class, name = "recall"),
 })
 public sealed interface ImEvent extends Contract
         permits MessageEvent, RoutedEvent, AckedEvent, PresenceEvent, DeviceEvent, MuteEvent,
-                TagsEvent, ReadEvent, PreferencesEvent, CallEvent {
+                TagsEvent, ReadEvent, PreferencesEvent, CallEvent, RecallEvent {
 
     /** Longest id (user, device, message, conversation, gateway) the contract accepts. */
     int MAX_ID_LENGTH = 256;

@@ -14,6 +14,7 @@ import java.util.List;
  *
  * @param eventAt when the event that made this job happened (the message's {@code sentAt}), for the
  *                end-to-end latency; optional (a job written by hand or by an older detector has none)
+ * @param recall  set on the job that recalls a message: see {@link Recall}; {@code null} on every other job
  */
 public record PushJob(
         int v,
@@ -26,7 +27,8 @@ public record PushJob(
         List<PushTarget> targets,
         Instant createdAt,
         Instant expiresAt,
-        Instant eventAt) implements Contract {
+        Instant eventAt,
+        Recall recall) implements Contract {
 
     public static final String TYPE = "push";
     /** A job goes to one user's devices; more than this is a broken producer, not a real user. */
@@ -38,6 +40,22 @@ public record PushJob(
         targets = targets == null ? List.of() : List.copyOf(targets);
     }
 
+    /** A job that recalls nothing. */
+    public PushJob(int v, String type, String jobId, String messageId, String userId, String conversationId,
+                   Notification notification, List<PushTarget> targets, Instant createdAt, Instant expiresAt,
+                   Instant eventAt) {
+        this(v, type, jobId, messageId, userId, conversationId, notification, targets, createdAt, expiresAt, eventAt,
+                null);
+    }
+
+    /**
+     * What a recall job recalls: the message {@code messageId}, whose push expired at {@code expiresAt}
+     * (where its dedupe marks live, {@link dev.impush.model.dedupe.DedupeKey#markAnchor}). The worker
+     * sends the job's notification (which replaces the message's: same collapse id) to a device only
+     * if the message's push was sent to it; where it was not sent yet, it cancels that push for good.
+     */
+    public record Recall(String messageId, Instant expiresAt) {}
+
     public static PushJob of(String messageId, String userId, String conversationId, Notification notification,
                              List<PushTarget> targets, Instant createdAt, Instant expiresAt) {
         return new PushJob(VERSION, TYPE, messageId + "/" + userId, messageId, userId, conversationId,
@@ -47,12 +65,13 @@ public record PushJob(
     /** The same job, sent to fewer devices (the ones that still need it). */
     public PushJob withTargets(List<PushTarget> remaining) {
         return new PushJob(v, type, jobId, messageId, userId, conversationId, notification, remaining,
-                createdAt, expiresAt, eventAt);
+                createdAt, expiresAt, eventAt, recall);
     }
 
     /** The same job with {@code n} as its notification. */
     public PushJob withNotification(Notification n) {
-        return new PushJob(v, type, jobId, messageId, userId, conversationId, n, targets, createdAt, expiresAt, eventAt);
+        return new PushJob(v, type, jobId, messageId, userId, conversationId, n, targets, createdAt, expiresAt, eventAt,
+                recall);
     }
 
     public boolean isExpired(Instant now) {
@@ -70,6 +89,11 @@ public record PushJob(
                 .time("createdAt", createdAt).time("expiresAt", expiresAt).time("eventAt", eventAt)
                 .check(!targets.isEmpty(), "targets must not be empty")
                 .maxSize("targets", targets, MAX_TARGETS);
+        if (recall != null) {
+            v.required("recall.messageId", recall.messageId()).maxLength("recall.messageId", recall.messageId(),
+                    ImEvent.MAX_ID_LENGTH).required("recall.expiresAt", recall.expiresAt())
+                    .time("recall.expiresAt", recall.expiresAt());
+        }
         List<String> all = new ArrayList<>(v.messages());
         if (notification != null) {
             all.addAll(notification.violations());

@@ -9,6 +9,7 @@ import dev.impush.model.codec.JsonSize;
 import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.ReadEvent;
+import dev.impush.model.event.RecallEvent;
 import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -47,6 +48,12 @@ public final class JobFactory {
     public static final String MENTIONED_KEY = "mentioned";
     /** In an update of a coalescing window: how many messages it stands for. */
     public static final String COALESCED_KEY = "coalesced";
+    /** In a recall: the recalled message, whose notification the app removes. */
+    public static final String RECALL_KEY = "recall";
+    /** What replaces a recalled message's notification. */
+    public static final String RECALLED_BODY = "Message recalled";
+    /** The key APNs and FCM devices localize {@link #RECALLED_BODY} by (the app's strings file). */
+    public static final String RECALLED_BODY_KEY = "IMPUSH_MESSAGE_RECALLED";
 
     /**
      * Estimated bytes a job may reach before its devices are split over another job: room below the
@@ -100,9 +107,13 @@ public final class JobFactory {
      * overflowing the arithmetic.
      */
     public Instant expiresAt(MessageEvent m) {
-        long ttl = m.ttlSeconds() <= 0 ? defaultTtl.toSeconds() : Math.min(m.ttlSeconds(), MessageEvent.MAX_TTL_SECONDS);
-        Instant sentAt = m.sentAt().isAfter(Contract.LATEST) ? Contract.LATEST : m.sentAt();
-        return sentAt.plusSeconds(ttl);
+        return expiresAt(m.sentAt(), m.ttlSeconds());
+    }
+
+    /** When a message sent at {@code sentAt} with {@code ttlSeconds} (0: the default) expires. */
+    public Instant expiresAt(Instant sentAt, long ttlSeconds) {
+        long ttl = ttlSeconds <= 0 ? defaultTtl.toSeconds() : Math.min(ttlSeconds, MessageEvent.MAX_TTL_SECONDS);
+        return (sentAt.isAfter(Contract.LATEST) ? Contract.LATEST : sentAt).plusSeconds(ttl);
     }
 
     public boolean isExpired(MessageEvent m, Instant now) {
@@ -170,6 +181,27 @@ public final class JobFactory {
         List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
         return new PushJob(Contract.VERSION, PushJob.TYPE, "read/" + e.userId() + "/" + e.conversationId() + "/" + upTo,
                 id, e.userId(), e.conversationId(), n, targets, now, now.plus(Duration.ofHours(1)), e.at());
+    }
+
+    /**
+     * The job that recalls {@code e}'s message on {@code devices}: id {@code recall/<messageId>/<userId>},
+     * the message's collapse id (it replaces the message's notification, on every vendor), "Message
+     * recalled" (localized by {@link #RECALLED_BODY_KEY} where the phone localizes), passive and without
+     * sound, data {@code recall} = the message. The worker sends it only where the message's push was
+     * sent ({@link PushJob.Recall}); it is worth sending for a day.
+     */
+    public PushJob forRecall(RecallEvent e, List<RegisteredDevice> devices, Instant now) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Notification.CONVERSATION_ID_KEY, e.conversationId());
+        data.put(RECALL_KEY, e.messageId());
+        Notification n = new Notification(null, RECALLED_BODY, null, null, CollapseIds.of(e.messageId()),
+                e.conversationId(), Priority.HIGH, false, data, true,
+                new LocalizedText(null, List.of(), RECALLED_BODY_KEY, List.of()), false, false);
+        List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
+        Instant at = e.at().isAfter(Contract.LATEST) ? Contract.LATEST : e.at();
+        return new PushJob(Contract.VERSION, PushJob.TYPE, "recall/" + e.messageId() + "/" + e.userId(),
+                "recall:" + e.messageId(), e.userId(), e.conversationId(), n, targets, now, at.plus(Duration.ofDays(1)),
+                e.at(), new PushJob.Recall(e.messageId(), expiresAt(e.sentAt(), e.ttlSeconds())));
     }
 
     /** A job for one device whose long connection took the message but never acked it. */

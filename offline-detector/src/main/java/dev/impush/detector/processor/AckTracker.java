@@ -99,6 +99,18 @@ final class AckTracker {
         state.put(m.userId(), next);
     }
 
+    /** Stops waiting for acks of a recalled message: no device gets a push for it. True when it was waited for. */
+    boolean recalled(String userId, String messageId) {
+        UserPending pending = state.pending(userId);
+        PendingMessage message = pending.get(messageId).orElse(null);
+        if (message == null) {
+            return false;
+        }
+        message.deadlines().forEach((deviceId, due) -> state.cancel(new AckDeadline(userId, messageId, deviceId), due));
+        state.put(userId, pending.remove(messageId));
+        return true;
+    }
+
     /**
      * (Re)starts the device's ack deadline at {@code at}, the routed's event time, if the detector waits
      * for the device's ack of that message; remembered for a while if the message has not been read yet.

@@ -11,6 +11,7 @@ import dev.impush.detector.state.UserConnections;
 import dev.impush.detector.state.UserDevices;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.ReadEvent;
+import dev.impush.model.event.RecallEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +94,19 @@ final class Coalescer {
         if (state.hold(e.userId(), e.conversationId()) != null) {
             state.close(new HoldDue(e.userId(), e.conversationId())); // its index entry is stale now
         }
+    }
+
+    /**
+     * A recalled message held as its window's latest is taken out of the window's update (which would
+     * show its text); true when it was. The window keeps its count: the next update says how many came.
+     */
+    boolean recalled(RecallEvent e) {
+        Hold hold = state.hold(e.userId(), e.conversationId());
+        if (hold == null || !hold.holding() || !hold.latest().messageId().equals(e.messageId())) {
+            return false;
+        }
+        state.put(new HoldDue(e.userId(), e.conversationId()), hold.withoutLatest());
+        return true;
     }
 
     private boolean applies(MessageEvent m) {

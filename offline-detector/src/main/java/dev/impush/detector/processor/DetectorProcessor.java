@@ -14,6 +14,7 @@ import dev.impush.model.event.MuteEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
 import dev.impush.model.event.ReadEvent;
+import dev.impush.model.event.RecallEvent;
 import dev.impush.model.event.RoutedEvent;
 import dev.impush.model.event.TagsEvent;
 import dev.impush.model.feedback.InvalidTokenFeedback;
@@ -49,6 +50,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private QuietHoursGate quietHours;
     private CallHandler calls;
     private ReadClears readClears;
+    private RecallHandler recalls;
     private DeviceHandler devices;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
@@ -76,6 +78,7 @@ public final class DetectorProcessor implements Processor<String, Object, String
         this.quietHours = new QuietHoursGate(state, metrics);
         this.calls = new CallHandler(state, reachability, jobs, sink, metrics);
         this.readClears = new ReadClears(config.readClearInterval(), state, reachability, jobs, sink, metrics);
+        this.recalls = new RecallHandler(state, acks, coalescer, jobs, sink, metrics);
         this.messages = new MessageHandler(state, reachability, coalescer, badges, jobs, acks, sink, metrics);
         this.devices = new DeviceHandler(state, config.limits().maxDevices(), metrics);
         context.schedule(config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> {
@@ -129,6 +132,10 @@ public final class DetectorProcessor implements Processor<String, Object, String
                 int unread = badges.read(e);
                 coalescer.read(e);
                 readClears.handle(e, unread, now);
+            }
+            case RecallEvent e -> {
+                metrics.event("recall");
+                recalls.handle(e, now);
             }
             case CallEvent e -> {
                 metrics.event("call");

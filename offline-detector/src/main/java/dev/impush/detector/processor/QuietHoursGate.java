@@ -41,7 +41,8 @@ final class QuietHoursGate {
     Optional<PushJob> apply(PushJob job, Instant now) {
         UserPreferences prefs = state.preferences(job.userId());
         QuietHours quiet = prefs == null ? null : prefs.quietHours();
-        if (quiet == null || job.notification().silent() || !quiet.isQuiet(now)) {
+        // a recall takes text off the lock screen, passively: never held back
+        if (quiet == null || job.notification().silent() || job.recall() != null || !quiet.isQuiet(now)) {
             return Optional.of(job);
         }
         if (job.notification().call()) {

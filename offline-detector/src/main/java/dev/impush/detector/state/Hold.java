@@ -50,6 +50,15 @@ public record Hold(String collapseId, Instant windowEnd, int count, List<String>
         return new Hold(collapseId, windowEnd, count + 1, sendersWith(senders, m), m, all);
     }
 
+    /**
+     * This window without its latest message (recalled): nothing is held, so at its end it closes,
+     * unless a message is held since, whose update then counts all that came and goes to all the
+     * devices held for. Messages held before the recalled one get no update of their own.
+     */
+    public Hold withoutLatest() {
+        return new Hold(collapseId, windowEnd, count, senders, null, devices);
+    }
+
     /** Nothing held, the next window ending at {@code end}: a storm that goes on updates once per window. */
     public Hold next(Instant end) {
         return new Hold(collapseId, end, count, senders, null, Set.of());

@@ -22,6 +22,13 @@ public interface Dedupe {
      */
     List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException;
 
+    /**
+     * Recalls the pushes of {@code keys} (each a delivery of a recalled message), in order: tells what
+     * became of each, and marks a delivery that was neither sent nor claimed done, so it is never sent.
+     * One round trip (on a Redis Cluster, one per shard, in parallel). Legacy-layout keys are not read.
+     */
+    List<Recalled> recall(List<DedupeKey> keys) throws DedupeUnavailableException;
+
     /** Applies the transitions; the future fails when the store does not confirm all of them. */
     CompletableFuture<Void> apply(List<Transition> transitions);
 

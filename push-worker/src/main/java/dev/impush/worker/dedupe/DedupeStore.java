@@ -47,6 +47,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final LuaScript CLAIM = LuaScript.load(DedupeStore.class, "claim.lua");
     private static final LuaScript FINISH = LuaScript.load(DedupeStore.class, "finish.lua");
     private static final LuaScript RENEW = LuaScript.load(DedupeStore.class, "renew.lua");
+    private static final LuaScript RECALL = LuaScript.load(DedupeStore.class, "recall.lua");
     /** A claim a master did not serve: its slot moved since the client saw the cluster, or is moving. */
     private static final String MOVED = "moved";
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -203,6 +204,44 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
             call.arg(i, 1, t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now)));
         }
         return call.run(FINISH, redis, ScriptOutputType.MULTI);
+    }
+
+    @Override
+    public List<Recalled> recall(List<DedupeKey> keys) throws DedupeUnavailableException {
+        List<int[]> groups = CallGroups.byShard(IntStream.range(0, keys.size()).toArray(),
+                link.clustered() ? i -> keys.get(i).shard() : null, CHUNK).items();
+        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.size());
+        Instant now = clock.instant();
+        for (int[] items : groups) {
+            String[] redisKeys = new String[2 * items.length];
+            String[] args = new String[3 * items.length];
+            for (int i = 0; i < items.length; i++) {
+                DedupeKey k = keys.get(items[i]);
+                redisKeys[2 * i] = k.claimKey();
+                redisKeys[2 * i + 1] = k.markKey();
+                args[3 * i] = k.member(DedupeMark.SENT);
+                args[3 * i + 1] = k.member(DedupeMark.DONE);
+                args[3 * i + 2] = Long.toString(markTtl.millis(k.markHourEnd(), now));
+            }
+            calls.add(RECALL.run(redis, ScriptOutputType.MULTI, redisKeys, args));
+        }
+        Recalled[] out = new Recalled[keys.size()];
+        List<List<Object>> replies = Replies.await(calls, timeout);
+        for (int c = 0; c < groups.size(); c++) {
+            int[] items = groups.get(c);
+            List<Object> reply = replies.get(c);
+            for (int i = 0, item = 0; i < reply.size(); i++, item++) {
+                String state = (String) reply.get(i);
+                out[items[item]] = switch (state) {
+                    case "sent" -> Recalled.WAS_SENT;
+                    case "done" -> Recalled.NEVER_SENT;
+                    case "cancelled" -> Recalled.CANCELLED;
+                    default -> new Recalled.Sending(state.substring(INFLIGHT.length()),
+                            Duration.ofMillis(Math.max(0, (Long) reply.get(++i))));
+                };
+            }
+        }
+        return Arrays.asList(out);
     }
 
     @Override

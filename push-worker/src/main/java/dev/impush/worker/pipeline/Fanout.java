@@ -9,6 +9,7 @@ import dev.impush.model.dedupe.DedupeKey;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.Delivery;
+import dev.impush.worker.dedupe.Recalled;
 import dev.impush.worker.broadcast.BroadcastTally;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
@@ -43,8 +44,9 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
                         Lane lane = laneOf.apply(in.record().topic());
                         for (PushTarget t : job.targets()) {
                             if (supported.test(t.channel())) {
-                                sends.add(new Send(state, new Delivery(job, t, lane),
-                                        DedupeKey.of(job, t.deviceId())));
+                                sends.add(new Send(state, new Delivery(job, t, lane), DedupeKey.of(job, t.deviceId()),
+                                        job.recall() == null ? null : DedupeKey.of(job.userId(),
+                                                job.recall().messageId(), t.deviceId(), job.recall().expiresAt())));
                             } else {
                                 state.failures.add(Failure.permanent(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
                                         "no " + t.channel().wireName() + " channel is configured"));
@@ -79,11 +81,20 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
         }
     }
 
-    List<DedupeKey> keys() {
-        return sends.stream().map(Send::key).toList();
+    /** The sends of recall jobs, which are claimed only where the recalled message's push was sent. */
+    List<Send> recalling() {
+        return sends.stream().filter(s -> s.recalled() != null).toList();
     }
 
-    List<PushTarget> targets() {
-        return sends.stream().map(s -> s.delivery().target()).toList();
+    /** The sends to claim: all but those of recall jobs, then those of {@code recalling} whose finding is {@code WasSent}. */
+    List<Send> toClaim(List<Send> recalling, List<Recalled> found) {
+        List<Send> out = new ArrayList<>(sends.size());
+        sends.stream().filter(s -> s.recalled() == null).forEach(out::add);
+        for (int i = 0; i < recalling.size(); i++) {
+            if (found.get(i) instanceof Recalled.WasSent) {
+                out.add(recalling.get(i));
+            }
+        }
+        return out;
     }
 }

@@ -2,6 +2,7 @@ package dev.impush.worker.pipeline;
 
 import dev.impush.model.Tokens;
 import dev.impush.model.codec.ContractCodec;
+import dev.impush.model.deadletter.DeadLetterReason;
 import dev.impush.model.feedback.InvalidTokenFeedback;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
@@ -10,6 +11,7 @@ import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
+import dev.impush.worker.dedupe.Recalled;
 import dev.impush.worker.dedupe.Transition;
 import dev.impush.worker.dispatch.SendResult;
 import dev.impush.worker.dispatch.Sender;
@@ -47,6 +49,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
+    /** A push cancelled by its message's recall before it went out. */
+    static final String RECALLED = "recalled";
+    /** A recall's device that the recalled message's push never reached: nothing to replace. */
+    static final String RECALL_UNSENT = "recall-unsent";
 
     /**
      * @param lanes        each lane's retry tiers and parking topics (a record's retries stay in its lane)
@@ -97,9 +103,16 @@ public final class JobPipeline {
      */
     public boolean intake(List<Incoming> batch) {
         Fanout fanout = Fanout.of(batch, codec, sender::supports, lanes::laneOf, clock.instant());
+        List<Send> recalling = fanout.recalling();
+        List<Recalled> found;
+        List<Send> toClaim;
         List<Claim> claims;
         try {
-            claims = dedupe.claim(fanout.keys(), fanout.targets());
+            // a recall marks what it cancels at once; taken in again after a failure, it finds those done
+            found = recalling.isEmpty() ? List.of() : dedupe.recall(recalling.stream().map(Send::recalled).toList());
+            toClaim = recalling.isEmpty() ? fanout.sends() : fanout.toClaim(recalling, found);
+            claims = dedupe.claim(toClaim.stream().map(Send::key).toList(),
+                    toClaim.stream().map(s -> s.delivery().target()).toList());
         } catch (DedupeUnavailableException e) {
             redis.failed(batch.size() + " records go back to Kafka", e);
             return false;
@@ -107,8 +120,11 @@ public final class JobPipeline {
         inFlight += fanout.jobs().size();
         fanout.jobs().forEach(JobState::expect); // held until every delivery of the record was handed out
         for (int i = 0; i < claims.size(); i++) {
-            fanout.sends().get(i).job().expect();
-            claimed(fanout.sends().get(i), claims.get(i));
+            toClaim.get(i).job().expect();
+            claimed(toClaim.get(i), claims.get(i));
+        }
+        for (int i = 0; i < recalling.size(); i++) {
+            recalled(recalling.get(i), found.get(i));
         }
         fanout.count(metrics, tally, clock.instant());
         fanout.jobs().forEach(this::arrive);
@@ -133,6 +149,22 @@ public final class JobPipeline {
                 tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
                 arrive(s.job());
             }
+        }
+    }
+
+    /**
+     * A recall's delivery whose recalled push was not sent (those that were are claimed and sent):
+     * nothing to replace; or the push is being sent now: the recall goes to the first retry tier, by
+     * when that send has settled (a send takes far less than a tier's delay).
+     */
+    private void recalled(Send s, Recalled found) {
+        switch (found) {
+            case Recalled.WasSent sent -> { } // claimed with the other sends
+            case Recalled.Cancelled cancelled -> metrics.dropped(RECALLED);
+            case Recalled.NeverSent never -> metrics.dropped(RECALL_UNSENT);
+            case Recalled.Sending sending -> s.job().failures.add(new Failure(s.delivery().target(),
+                    DeadLetterReason.RETRIES_EXHAUSTED, "the recalled message's push is being sent by " + sending.holder(),
+                    List.of(), clock.instant(), null));
         }
     }
 

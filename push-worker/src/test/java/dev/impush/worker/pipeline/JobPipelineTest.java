@@ -201,6 +201,64 @@ class JobPipelineTest {
         assertEquals(0, counter(WorkerMetrics.CLAIMS_LOST), "a mark is no lost claim");
     }
 
+    /** The recall of {@code messageId} (as the detector makes it), to {@code targets}. */
+    private static PushJob recall(String messageId, PushTarget... targets) {
+        PushJob original = job(messageId, targets);
+        return new PushJob(original.v(), PushJob.TYPE, "recall/" + messageId + "/u1", "recall:" + messageId, "u1", "c1",
+                new Notification(null, "Message recalled", null, null, messageId, "c1", Priority.HIGH, false, Map.of()),
+                List.of(targets), NOW, NOW.plus(Duration.ofDays(1)), NOW,
+                new PushJob.Recall(messageId, original.expiresAt()));
+    }
+
+    @Test
+    void aRecall_replacesWhereTheMessageWasSent_andCancelsItWhereItWasNot() {
+        pipeline.intake(List.of(record(job("m1", FCM), 0)));
+        sender.answer("d-fcm", DELIVERED);
+        finishedOffsets();
+
+        pipeline.intake(List.of(record(recall("m1", FCM, APNS), 0)));
+        assertEquals(List.of("recall:m1"), sender.sent.subList(1, sender.sent.size()).stream()
+                .map(d -> d.job().messageId()).toList(), "only the FCM phone showed m1");
+        assertEquals("done", dedupe.state(key("m1", APNS)), "the iPhone's push of m1 is cancelled");
+        sender.answer("d-fcm", DELIVERED);
+        assertEquals(List.of(1L), finishedOffsets());
+        assertEquals(1, counter(WorkerMetrics.DROPPED, "reason", "recalled"));
+
+        pipeline.intake(List.of(record(job("m1", APNS), 1))); // m1's retry for the iPhone turns up late
+        assertEquals(List.of(2L), finishedOffsets());
+        assertEquals(2, sender.sent.size(), "never shown");
+
+        pipeline.intake(List.of(record(recall("m1", FCM, APNS), 0))); // the recall again (redelivery)
+        assertEquals(List.of(3L), finishedOffsets());
+        assertEquals(2, sender.sent.size(), "replaced once, cancelled once");
+        assertEquals(2, counter(WorkerMetrics.DUPLICATES), "the late retry of m1, the recall's second FCM send");
+        assertEquals(1, counter(WorkerMetrics.DROPPED, "reason", "recall-unsent"), "the iPhone never showed m1");
+    }
+
+    @Test
+    void aMessageAndItsRecall_inOneBatch_showNothing() {
+        pipeline.intake(List.of(record(job("m1", FCM), 0), record(recall("m1", FCM), 0)));
+        assertEquals(List.of(0L, 1L), finishedOffsets());
+        assertTrue(sender.sent.isEmpty(), "the recall is decided before the batch's claims");
+    }
+
+    @Test
+    void aRecall_whileTheMessageIsBeingSent_triesAgainAfterThatSend() {
+        pipeline.intake(List.of(record(job("m1", FCM), 0)));
+        pipeline.intake(List.of(record(recall("m1", FCM), 0)));
+        assertEquals(1, sender.sent.size());
+        assertEquals(List.of(1L), finishedOffsets(), "the recall went to the first retry tier");
+        var retry = publisher.retries.getFirst();
+        assertEquals("push.retry.5s", retry.topic());
+        sender.answer("d-fcm", DELIVERED);
+        assertEquals(List.of(0L), finishedOffsets());
+        assertEquals("recall:m1", retry.job().messageId(), "the recall goes round once m1's push settled");
+        assertEquals(List.of(FCM), retry.job().targets());
+
+        pipeline.intake(List.of(record(retry.job(), 1)));
+        assertEquals("recall:m1", sender.sent.get(1).job().messageId(), "m1 was sent: the recall replaces it");
+    }
+
     @Test
     void aRetryableFailure_goesToTheNextTier_withItsAttempt() {
         pipeline.intake(List.of(record(job("m1", FCM, APNS), 0)));

@@ -9,6 +9,7 @@ import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
+import dev.impush.worker.dedupe.Recalled;
 import dev.impush.worker.dedupe.Transition;
 import dev.impush.worker.dispatch.SendResult;
 import dev.impush.worker.dispatch.Sender;
@@ -87,6 +88,25 @@ final class PipelineFakes {
                             Duration.ofMillis(keys.get(k).expiresAt - clock.millis())));
                 } else {
                     out.add(new Claim.AlreadyDone(current));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<Recalled> recall(List<DedupeKey> recalled) throws DedupeUnavailableException {
+            check();
+            List<Recalled> out = new ArrayList<>();
+            for (DedupeKey k : recalled) {
+                String current = state(k);
+                if (current == null) {
+                    keys.put(k, new Entry("done", Long.MAX_VALUE));
+                    out.add(Recalled.CANCELLED);
+                } else if (current.startsWith("inflight:")) {
+                    out.add(new Recalled.Sending(current.substring("inflight:".length()),
+                            Duration.ofMillis(keys.get(k).expiresAt - clock.millis())));
+                } else {
+                    out.add(current.equals("sent") ? Recalled.WAS_SENT : Recalled.NEVER_SENT);
                 }
             }
             return out;
