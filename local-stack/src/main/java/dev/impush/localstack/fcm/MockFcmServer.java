@@ -324,7 +324,11 @@ public final class MockFcmServer implements AutoCloseable {
             return;
         }
         String collapseKey = message.path("android").path("collapse_key").asText(null);
-        ledger.accepted(CHANNEL, message.path("data").path("messageId").asText(null), deviceId, collapseKey);
+        String messageId = message.path("data").path("messageId").asText(null);
+        ledger.accepted(CHANNEL, messageId, deviceId, collapseKey);
+        if (ledger.keepsPayloads()) {
+            ledger.payload(messageId, deviceId, message.toString());
+        }
         respond(exchange, 200, "{\"name\":\"projects/" + projectId + "/messages/" + UUID.randomUUID() + "\"}");
     }
 

@@ -122,7 +122,7 @@ public final class MockHuawei extends MockVendorServer {
                 continue;
             }
             accepted++;
-            accepted(messageId, device, notifyId.isMissingNode() ? null : notifyId.asText());
+            accepted(messageId, device, notifyId.isMissingNode() ? null : notifyId.asText(), message.toString());
         }
         if (accepted == 0) {
             count("rejected.token");

@@ -12,6 +12,7 @@ import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
 import dev.impush.model.event.ReadEvent;
+import dev.impush.model.event.RecallEvent;
 import dev.impush.model.event.RoutedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -101,6 +102,11 @@ public final class ImTraffic implements AutoCloseable {
 
     /** A call invite or cancel. */
     public void call(CallEvent e) {
+        send(eventsTopic, e.userId(), e);
+    }
+
+    /** A recall of a message the user got. */
+    public void recall(RecallEvent e) {
         send(eventsTopic, e.userId(), e);
     }
 

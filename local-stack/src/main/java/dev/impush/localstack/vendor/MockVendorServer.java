@@ -271,6 +271,14 @@ public abstract class MockVendorServer implements AutoCloseable {
         ledger.accepted(channel, messageId, deviceId, collapseId);
     }
 
+    /** Records an accepted notification, and what it carried when the ledger {@linkplain DeliveryLedger#keepPayloads keeps payloads}. */
+    protected void accepted(String messageId, String deviceId, String collapseId, String payload) {
+        accepted(messageId, deviceId, collapseId);
+        if (ledger.keepsPayloads()) {
+            ledger.payload(messageId, deviceId, payload);
+        }
+    }
+
     protected void count(String what) {
         counters.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
     }

@@ -88,7 +88,7 @@ public final class MockXiaomi extends MockVendorServer {
             if (device == null) {
                 bad.add(token.trim());
             } else {
-                accepted(messageId, device, form.get("notify_id"));
+                accepted(messageId, device, form.get("notify_id"), form.toString());
             }
         }
         Map<String, Object> data = new LinkedHashMap<>();

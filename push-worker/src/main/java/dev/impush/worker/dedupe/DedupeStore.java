@@ -230,14 +230,13 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         for (int c = 0; c < groups.size(); c++) {
             int[] items = groups.get(c);
             List<Object> reply = replies.get(c);
-            for (int i = 0, item = 0; i < reply.size(); i++, item++) {
+            for (int i = 0; i < items.length; i++) {
                 String state = (String) reply.get(i);
-                out[items[item]] = switch (state) {
+                out[items[i]] = switch (state) {
                     case "sent" -> Recalled.WAS_SENT;
                     case "done" -> Recalled.NEVER_SENT;
                     case "cancelled" -> Recalled.CANCELLED;
-                    default -> new Recalled.Sending(state.substring(INFLIGHT.length()),
-                            Duration.ofMillis(Math.max(0, (Long) reply.get(++i))));
+                    default -> new Recalled.Sending(state.substring(INFLIGHT.length()));
                 };
             }
         }

@@ -1,7 +1,5 @@
 package dev.impush.worker.dedupe;
 
-import java.time.Duration;
-
 /** What a recall found of the recalled message's push to one device ({@link Dedupe#recall}). */
 public sealed interface Recalled {
     /** The push was sent: the recall replaces its notification. */
@@ -13,8 +11,8 @@ public sealed interface Recalled {
     /** It ended without being sent before (an invalid token, or recalled already). Nothing to replace. */
     record NeverSent() implements Recalled {}
 
-    /** A worker is sending it right now ({@code holder}'s claim, for {@code remaining}): ask again after. */
-    record Sending(String holder, Duration remaining) implements Recalled {}
+    /** A worker ({@code holder}) is sending it right now, or died doing so: ask again later. */
+    record Sending(String holder) implements Recalled {}
 
     Recalled WAS_SENT = new WasSent();
     Recalled CANCELLED = new Cancelled();

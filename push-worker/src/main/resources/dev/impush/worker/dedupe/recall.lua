@@ -3,8 +3,8 @@
 -- Keys, per delivery i: its claim key and its mark set, as KEYS[2i - 1] and KEYS[2i] (one hash slot).
 -- ARGV, per delivery i: ARGV[3i - 2] its 'sent' member, ARGV[3i - 1] its 'done' member, ARGV[3i] how
 -- long its mark set must live at least, in ms.
--- Returns a flat list with, per delivery, 'sent', 'done', 'cancelled' (marked done by this call), or
--- the value of the claim that holds it ('inflight:<worker>') followed by the claim's remaining ms.
+-- Returns, per delivery, 'sent', 'done', 'cancelled' (marked done by this call), or
+-- the value of the claim that holds it ('inflight:<worker>').
 local out = {}
 for i = 1, #KEYS / 2 do
   local claim, marks = KEYS[2 * i - 1], KEYS[2 * i]
@@ -17,7 +17,6 @@ for i = 1, #KEYS / 2 do
     local holder = redis.call('GET', claim)
     if holder then
       out[#out + 1] = holder
-      out[#out + 1] = redis.call('PTTL', claim)
     else
       redis.call('SADD', marks, done)
       local ttl = tonumber(ARGV[3 * i])

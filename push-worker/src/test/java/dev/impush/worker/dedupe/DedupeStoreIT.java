@@ -91,6 +91,21 @@ class DedupeStoreIT {
     }
 
     @Test
+    void recall_tellsWhatBecameOfEachPush_andCancelsThoseNotSentYet() throws Exception {
+        try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
+            a.claim(List.of(key("r-sent"), key("r-invalid"), key("r-sending")));
+            finish(a, List.of(new Transition.MarkSent(key("r-sent")), new Transition.MarkDone(key("r-invalid"))));
+            List<Recalled> found = b.recall(List.of(key("r-sent"), key("r-invalid"), key("r-sending"), key("r-fresh")));
+            assertEquals(List.of(Recalled.WAS_SENT, Recalled.NEVER_SENT, new Recalled.Sending("a"), Recalled.CANCELLED),
+                    found);
+            var cancelled = assertInstanceOf(Claim.AlreadyDone.class, a.claim(List.of(key("r-fresh"))).getFirst());
+            assertEquals("done", cancelled.state(), "the cancelled push is never claimed, never sent");
+            assertTrue(pttl(key("r-fresh")) > 0, "the cancel mark expires with its hour's set");
+            assertEquals(List.of(Recalled.NEVER_SENT), b.recall(List.of(key("r-fresh"))), "a recall again finds it done");
+        }
+    }
+
+    @Test
     void markSent_makesEveryLaterClaimADuplicate() throws Exception {
         try (var a = store("a", Duration.ofSeconds(30)); var b = store("b", Duration.ofSeconds(30))) {
             a.claim(List.of(key("m2")));

@@ -103,8 +103,7 @@ final class PipelineFakes {
                     keys.put(k, new Entry("done", Long.MAX_VALUE));
                     out.add(Recalled.CANCELLED);
                 } else if (current.startsWith("inflight:")) {
-                    out.add(new Recalled.Sending(current.substring("inflight:".length()),
-                            Duration.ofMillis(keys.get(k).expiresAt - clock.millis())));
+                    out.add(new Recalled.Sending(current.substring("inflight:".length())));
                 } else {
                     out.add(current.equals("sent") ? Recalled.WAS_SENT : Recalled.NEVER_SENT);
                 }
