@@ -10,6 +10,7 @@ import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.QuietHours;
+import dev.impush.model.event.RecallEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,11 +27,14 @@ import java.util.function.Predicate;
  * The quickstart's fourth wave, what an IM app's notifications must feel like, checked device by
  * device on the mock vendors: a call rung and then cancelled (one notification left: the missed call),
  * a user in quiet hours (a message held back, an @mention let through), a badge that counts what is
- * unread after a read, and that read clearing the conversation on the user's phones. Three groups of
- * {@link #USERS} users with offline devices each.
+ * unread after a read, and that read clearing the conversation on the user's phones, a delivered message
+ * recalled (its notification replaced by "Message recalled" on every phone that showed it). Four groups
+ * of {@link #USERS} users with offline devices each.
  */
 final class ImSemanticsWave {
     static final int USERS = 20;
+    /** Groups of users: callers, users in quiet hours, readers, recallers. */
+    static final int GROUPS = 4;
     /** The channels with a background push, which get the clear of a conversation read elsewhere. */
     private static final Set<Channel> CLEARABLE = EnumSet.of(Channel.APNS, Channel.FCM, Channel.XIAOMI, Channel.HUAWEI,
             Channel.HONOR, Channel.MEIZU);
@@ -49,11 +53,12 @@ final class ImSemanticsWave {
         this.population = population;
     }
 
-    /** {@code users}: at least 3 x {@link #USERS} users, each with a reachable offline device. */
+    /** {@code users}: at least {@link #GROUPS} x {@link #USERS} users, each with a reachable offline device. */
     Outcome run(List<Population.Device> reachable, List<String> users) throws InterruptedException {
         List<String> callers = users.subList(0, USERS);
         List<String> quiet = users.subList(USERS, 2 * USERS);
         List<String> readers = users.subList(2 * USERS, 3 * USERS);
+        List<String> recallers = users.subList(3 * USERS, 4 * USERS);
         Instant now = Instant.now();
         LocalTime local = LocalTime.ofInstant(now, ZoneOffset.UTC);
         for (String u : quiet) {
@@ -71,18 +76,27 @@ final class ImSemanticsWave {
             traffic.read(u, "dm-a", now, null, now.plusMillis(1));
             traffic.message(population, unbadged(u, "dm-b", "b3-" + u, now.plusMillis(2)));
         }
+        for (String u : recallers) {
+            traffic.message(population, unbadged(u, "dm-r", "r1-" + u, now));
+        }
         traffic.flush();
         List<Population.Device> ringing = of(reachable, callers);
         List<Population.Device> quieted = of(reachable, quiet);
         List<Population.Device> reading = of(reachable, readers);
+        List<Population.Device> recalled = of(reachable, recallers);
         await(() -> ringing.stream().allMatch(d -> requests("call-" + d.userId(), d) == 1)
                 && quieted.stream().allMatch(d -> requests("q2-" + d.userId(), d) == 1)
-                && reading.stream().allMatch(d -> requests("b3-" + d.userId(), d) == 1));
+                && reading.stream().allMatch(d -> requests("b3-" + d.userId(), d) == 1)
+                && recalled.stream().allMatch(d -> requests("r1-" + d.userId(), d) == 1));
         for (String u : callers) {
             traffic.call(call(u, CallEvent.Action.CANCEL, now.plusSeconds(1)));
         }
+        for (String u : recallers) {
+            traffic.recall(new RecallEvent(Contract.VERSION, u, "r1-" + u, "dm-r", now, 3600, now.plusSeconds(1)));
+        }
         traffic.flush();
-        await(() -> ringing.stream().allMatch(d -> requests("call-" + d.userId(), d) == 2));
+        await(() -> ringing.stream().allMatch(d -> requests("call-" + d.userId(), d) == 2)
+                && recalled.stream().allMatch(d -> requests("recall:r1-" + d.userId(), d) == 1));
 
         int callsWrong = wrong(ringing, d -> requests("call-" + d.userId(), d) == 2
                 && pipeline.ledger(d.channel()).tray(d.deviceId()).values().stream().filter(("call-" + d.userId())::equals).count() == 1);
@@ -93,12 +107,19 @@ final class ImSemanticsWave {
                 && requests("b3-" + d.userId(), d) == 1 && (d.channel() != Channel.APNS || badge("b3-" + d.userId(), d) == 1)
                 && requests(clear, d) == (CLEARABLE.contains(d.channel()) ? 1 : 0));
         long clears = reading.stream().filter(d -> CLEARABLE.contains(d.channel())).count();
-        return new Outcome(2L * ringing.size() + quieted.size() + 3L * reading.size() + clears, List.of(
+        // the recall replaced the message's notification: the tray holds the recall, not the message
+        int recallsWrong = wrong(recalled, d -> requests("r1-" + d.userId(), d) == 1
+                && requests("recall:r1-" + d.userId(), d) == 1
+                && !pipeline.ledger(d.channel()).tray(d.deviceId()).containsValue("r1-" + d.userId())
+                && pipeline.ledger(d.channel()).tray(d.deviceId()).containsValue("recall:r1-" + d.userId()));
+        return new Outcome(2L * ringing.size() + quieted.size() + 3L * reading.size() + clears + 2L * recalled.size(), List.of(
                 "calls: %d devices rang and then showed one missed call, %d off".formatted(ringing.size(), callsWrong),
                 "quiet hours: %d devices, a message held back and an @mention through, %d off".formatted(quieted.size(), quietWrong),
                 "badges after a read, cleared elsewhere: %d devices (%d clears), %d off".formatted(reading.size(), clears,
-                        badgesWrong)),
-                callsWrong + quietWrong + badgesWrong);
+                        badgesWrong),
+                "recall: %d devices showed a message and then \"Message recalled\" in its place, %d off".formatted(
+                        recalled.size(), recallsWrong)),
+                callsWrong + quietWrong + badgesWrong + recallsWrong);
     }
 
     private static CallEvent call(String userId, CallEvent.Action action, Instant at) {

@@ -110,9 +110,10 @@ public final class Quickstart {
                     () -> delivered(pipeline, stormDevices, "s" + STORM_MESSAGES + "-") >= stormDevices.size(),
                     stormDevices.size(), stormDevices, "s" + STORM_MESSAGES + "-");
 
-            // Wave 4: a call, quiet hours, badges after a read (ImSemanticsWave), for users not in the storms
+            // Wave 4: a call, quiet hours, badges after a read, a recall (ImSemanticsWave), for users not in the storms
             List<String> others = reachable.stream().map(Population.Device::userId).distinct()
-                    .filter(u -> !stormUsers.contains(u)).limit(3L * ImSemanticsWave.USERS).toList();
+                    .filter(u -> !stormUsers.contains(u)).limit((long) ImSemanticsWave.GROUPS * ImSemanticsWave.USERS)
+                    .toList();
             ImSemanticsWave.Outcome semantics = new ImSemanticsWave(pipeline, traffic, population).run(reachable, others);
             Thread.sleep(1000); // let stragglers (which would be errors) arrive before counting
             long rejectedAfter = rejectedInvalid(pipeline);

@@ -45,7 +45,8 @@ class ContractCodecTest {
                 "{\"v\":1,\"type\":\"message\",\"messageId\":\"m-9001\",\"userId\":\"u42\",\"conversationId\":\"c-17\",\"conversationType\":\"group\",\"senderId\":\"u7\",\"senderName\":\"Alice\",\"preview\":\"lunch?\",\"mentioned\":false,\"badge\":3,\"sentAt\":\"2026-11-25T08:00:02Z\",\"ttlSeconds\":86400,\"priority\":\"high\",\"silent\":false}",
                 "{\"v\":1,\"type\":\"routed\",\"messageId\":\"m-9001\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"at\":\"2026-11-25T08:00:02Z\"}",
                 "{\"v\":1,\"type\":\"acked\",\"messageId\":\"m-9001\",\"userId\":\"u42\",\"deviceId\":\"d1\",\"at\":\"2026-11-25T08:00:03Z\"}",
-                "{\"v\":1,\"type\":\"mute\",\"userId\":\"u42\",\"conversationId\":\"c-17\",\"muted\":true,\"at\":\"2026-11-25T08:00:03Z\"}");
+                "{\"v\":1,\"type\":\"mute\",\"userId\":\"u42\",\"conversationId\":\"c-17\",\"muted\":true,\"at\":\"2026-11-25T08:00:03Z\"}",
+                "{\"v\":1,\"type\":\"recall\",\"userId\":\"u42\",\"messageId\":\"m-9001\",\"conversationId\":\"c-17\",\"sentAt\":\"2026-11-25T08:00:02Z\",\"ttlSeconds\":86400,\"at\":\"2026-11-25T08:01:30Z\"}");
         for (String line : lines) {
             assertInstanceOf(Decoded.Ok.class, events.decode(utf8(line)), line);
         }

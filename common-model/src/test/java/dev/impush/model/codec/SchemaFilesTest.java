@@ -27,6 +27,7 @@ class SchemaFilesTest {
         "im-event.schema.json, read, dev.impush.model.event.ReadEvent",
         "im-event.schema.json, preferences, dev.impush.model.event.PreferencesEvent",
         "im-event.schema.json, call, dev.impush.model.event.CallEvent",
+        "im-event.schema.json, recall, dev.impush.model.event.RecallEvent",
         "broadcast.schema.json, broadcast, dev.impush.model.broadcast.Broadcast",
         "broadcast.schema.json, broadcast-cancel, dev.impush.model.broadcast.BroadcastCancel",
         "feedback.schema.json, invalid-token, dev.impush.model.feedback.InvalidTokenFeedback",
