@@ -21,9 +21,9 @@
 #                         partition of its own) [1]
 #   REPLICATION_FACTOR    [3]
 #   MIN_INSYNC_REPLICAS   [2 when REPLICATION_FACTOR >= 3, else 1]
-#   RETENTION_MS          im.events, push.jobs, push.feedback [604800000 = 7 days]
+#   RETENTION_MS          im.events, push.jobs, push.feedback, push.receipts [604800000 = 7 days]
 #   DLQ_RETENTION_MS      push.dlq [1209600000 = 14 days]
-#   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _JOBS_BULK / _FEEDBACK / _DLQ / _BROADCASTS   topic names, as for the services
+#   IMPUSH_TOPIC_EVENTS / _GATEWAYS / _JOBS / _JOBS_BULK / _FEEDBACK / _DLQ / _BROADCASTS, IMPUSH_RECEIPTS_TOPIC   topic names, as for the services
 #   IMPUSH_RETRY_TIERS / IMPUSH_TOPIC_RETRY_PREFIX   the worker's retry tiers [5s,30s,2m,10m,1h / push.retry.]
 #   CREATE_PARALLELISM    kafka-topics runs at once for the tiers and parking topics [4]
 #   IMPUSH_TOPIC_PARK_PREFIX   the channels' parking topics [push.park.]; tiers and parking topics
@@ -55,6 +55,7 @@ T_GATEWAYS="${IMPUSH_TOPIC_GATEWAYS:-im.gateways}"
 T_JOBS="${IMPUSH_TOPIC_JOBS:-push.jobs}"
 T_JOBS_BULK="${IMPUSH_TOPIC_JOBS_BULK:-push.jobs.bulk}"
 T_FEEDBACK="${IMPUSH_TOPIC_FEEDBACK:-push.feedback}"
+T_RECEIPTS="${IMPUSH_RECEIPTS_TOPIC:-push.receipts}"
 T_DLQ="${IMPUSH_TOPIC_DLQ:-push.dlq}"
 T_BROADCASTS="${IMPUSH_TOPIC_BROADCASTS:-im.broadcasts}"
 # the worker's retry tiers: one topic per delay, named as the worker names them
@@ -128,6 +129,8 @@ create "$T_JOBS"     "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.m
 create "$T_JOBS_BULK" "$JOBS_PARTITIONS"    "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # broadcast commands, keyed by broadcast id; kept as long as a broadcast may live (28 days at most)
 create "$T_BROADCASTS" "$BROADCASTS_PARTITIONS" "cleanup.policy=delete" "retention.ms=2419200000"
+# vendors' delivery and click receipts, keyed by user id: for the platform to consume
+create "$T_RECEIPTS" "$JOBS_PARTITIONS"     "cleanup.policy=delete" "retention.ms=$RETENTION_MS"
 # dead letters: kept longer, so they can be inspected and replayed after an incident
 create "$T_DLQ"      "$DLQ_PARTITIONS"      "cleanup.policy=delete" "retention.ms=$DLQ_RETENTION_MS"
 # retry tiers and parking topics, keyed like push.jobs; a worker refuses to start while one is missing.
@@ -163,6 +166,7 @@ check "$T_GATEWAYS" "$GATEWAYS_PARTITIONS"
 check "$T_JOBS" "$JOBS_PARTITIONS"
 check "$T_JOBS_BULK" "$JOBS_PARTITIONS"
 check "$T_DLQ" "$DLQ_PARTITIONS"
+check "$T_RECEIPTS" "$JOBS_PARTITIONS"
 check "$T_BROADCASTS" "$BROADCASTS_PARTITIONS"
 for t in "${T_TIERS[@]}"; do
   check "$t" "$JOBS_PARTITIONS"

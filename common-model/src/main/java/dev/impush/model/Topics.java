@@ -18,6 +18,8 @@ public final class Topics {
     public static final String JOBS_BULK = "push.jobs.bulk";
     /** What the worker learned that the detector must know, key = user id (co-partitioned with events). */
     public static final String FEEDBACK = "push.feedback";
+    /** Vendors' delivery and click receipts ({@code Receipt}), key = user id. */
+    public static final String RECEIPTS = "push.receipts";
     /** Prefix of the durable retry tiers: {@code push.retry.5s}, {@code push.retry.30s}, ... */
     public static final String RETRY_PREFIX = "push.retry.";
     /** The default retry tiers ({@code IMPUSH_RETRY_TIERS}): comma-separated delays. */

@@ -76,7 +76,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Integer> topics = new java.util.HashMap<>(Map.of(
                 Topics.EVENTS, partitions, Topics.GATEWAYS, partitions, Topics.JOBS, partitions,
                 Topics.JOBS_BULK, partitions, Topics.FEEDBACK, partitions, Topics.DLQ, partitions,
-                Topics.BROADCASTS, partitions));
+                Topics.BROADCASTS, partitions, Topics.RECEIPTS, partitions));
         for (List<String> lane : List.of(Topics.DEFAULT_RETRY_TOPICS, Topics.DEFAULT_PARK_TOPICS,
                 Topics.DEFAULT_BULK_RETRY_TOPICS, Topics.DEFAULT_BULK_PARK_TOPICS)) {
             lane.forEach(t -> topics.put(t, partitions));

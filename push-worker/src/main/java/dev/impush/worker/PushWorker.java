@@ -14,14 +14,22 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.pipeline.JobPipeline;
 import dev.impush.worker.publish.OutcomePublisher;
 import dev.impush.worker.quota.QuotaGate;
+import dev.impush.worker.receipt.BookedChannel;
+import dev.impush.worker.receipt.ReceiptBook;
+import dev.impush.worker.receipt.ReceiptServer;
+import dev.impush.worker.receipt.ReceiptSettings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +62,8 @@ public final class PushWorker implements AutoCloseable {
     private final BroadcastTally tally;
     private final OutcomePublisher publisher;
     private final ScheduledExecutorService scheduler;
+    private final ReceiptBook receiptBook;
+    private final ReceiptServer receiptServer;
     private final String workerId;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -80,8 +90,16 @@ public final class PushWorker implements AutoCloseable {
                 config.redisTimeout(), clock, config.dedupeLegacyMarks());
         EvictionPolicyCheck.warnIfEvicting(redis, config.redisTimeout());
         this.quota = new QuotaGate(redis, config.quotas(), scheduler, clock);
-        this.dispatcher = new Dispatcher(channels, new ChannelResilience(config.resilience(), meters), quota,
-                scheduler, metrics, clock);
+        ReceiptSettings receipts = config.receipts().orElse(null);
+        this.receiptBook = receipts == null ? null : new ReceiptBook(redis, receipts.ttl(), config.redisTimeout());
+        this.dispatcher = new Dispatcher(receiptBook == null ? channels : booked(channels, receiptBook),
+                new ChannelResilience(config.resilience(), meters), quota, scheduler, metrics, clock);
+        try {
+            this.receiptServer = receipts == null ? null
+                    : ReceiptServer.start(receipts, receiptBook, config.kafka(), config.instanceId(), meters, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("receipt port " + receipts.port() + " not opened", e);
+        }
         this.publisher = new OutcomePublisher(config.kafka(), config.instanceId(), config.feedbackTopic(),
                 config.dlqTopic());
         this.tallySession = redis.connect();
@@ -112,6 +130,7 @@ public final class PushWorker implements AutoCloseable {
     /** The topics a worker with {@code channels} reads or writes: it refuses to start while one is missing. */
     public static List<String> requiredTopics(WorkerConfig config, Set<Channel> channels) {
         List<String> topics = new ArrayList<>(List.of(config.feedbackTopic(), config.dlqTopic()));
+        config.receipts().ifPresent(r -> topics.add(r.topic()));
         topics.addAll(config.lanes().topics(channels));
         return topics;
     }
@@ -129,6 +148,18 @@ public final class PushWorker implements AutoCloseable {
         w.pollThread.start();
         LOG.info("push worker {} started: channels {}", w.workerId, channels.keySet());
         return w;
+    }
+
+    /** The channels whose pushes ask for receipts, each behind the book that remembers whom a push went to. */
+    private static Map<Channel, PushChannel> booked(Map<Channel, PushChannel> channels, ReceiptBook book) {
+        Map<Channel, PushChannel> out = new EnumMap<>(channels);
+        out.replaceAll((c, ch) -> ReceiptSettings.CHANNELS.contains(c) ? new BookedChannel(ch, book) : ch);
+        return out;
+    }
+
+    /** The port receipts are taken on; empty when receipts are off. */
+    public OptionalInt receiptPort() {
+        return receiptServer == null ? OptionalInt.empty() : OptionalInt.of(receiptServer.port());
     }
 
     public String workerId() {
@@ -153,8 +184,14 @@ public final class PushWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (receiptServer != null) {
+            receiptServer.close();
+        }
         publisher.close();
         dispatcher.close();
+        if (receiptBook != null) {
+            receiptBook.close();
+        }
         quota.close();
         tally.flush();
         tallySession.close();

@@ -8,12 +8,14 @@ import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.quota.QuotaLimits;
+import dev.impush.worker.receipt.ReceiptSettings;
 import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryTiers;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The push worker's settings, read once at start-up from the environment (see the README table).
@@ -62,6 +64,7 @@ import java.util.Map;
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
  * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE)
+ * @param receipts        delivery receipts (IMPUSH_RECEIPTS_*), empty when off
  */
 public record WorkerConfig(
         KafkaConnection kafka,
@@ -88,7 +91,8 @@ public record WorkerConfig(
         Duration redisBackoff,
         int opsPort,
         ResilienceSettings resilience,
-        Map<Channel, QuotaLimits> quotas) {
+        Map<Channel, QuotaLimits> quotas,
+        Optional<ReceiptSettings> receipts) {
     /** Upper bound of IMPUSH_WORKER_MAX_JOB_BYTES: three quarters of the largest record published. */
     public static final int MAX_JOB_BYTES_CEILING = 768 * 1024;
 
@@ -123,7 +127,8 @@ public record WorkerConfig(
                 env.millis("IMPUSH_REDIS_BACKOFF_MS", 1_000),
                 env.integer("IMPUSH_OPS_PORT", 8080, 0, 65535),
                 ResilienceSettings.fromEnv(env),
-                QuotaLimits.fromEnv(env));
+                QuotaLimits.fromEnv(env),
+                ReceiptSettings.fromEnv(env));
     }
 
     private static String hostName() {

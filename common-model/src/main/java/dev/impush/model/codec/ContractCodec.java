@@ -15,6 +15,7 @@ import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.ImEvent;
 import dev.impush.model.feedback.Feedback;
 import dev.impush.model.job.PushJob;
+import dev.impush.model.receipt.Receipt;
 import java.io.IOException;
 import java.util.List;
 
@@ -58,6 +59,10 @@ public final class ContractCodec<T extends Contract> {
 
     public static ContractCodec<Feedback> feedback() {
         return new ContractCodec<>(Feedback.class, DEFAULT_MAX_BYTES);
+    }
+
+    public static ContractCodec<Receipt> receipts() {
+        return new ContractCodec<>(Receipt.class, DEFAULT_MAX_BYTES);
     }
 
     public static ContractCodec<DeadLetter> deadLetters() {

@@ -34,6 +34,7 @@ class SchemaFilesTest {
         "gateway-lease.schema.json, , dev.impush.model.event.GatewayLease",
         "push-job.schema.json, , dev.impush.model.job.PushJob",
         "dead-letter.schema.json, , dev.impush.model.deadletter.DeadLetter",
+        "receipt.schema.json, , dev.impush.model.receipt.Receipt",
     })
     void schema_listsEveryRecordComponent(String file, String def, String className) throws Exception {
         JsonNode schema;

@@ -11,6 +11,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * vendor checks. Thread-safe.
  */
 public abstract class MockVendorServer implements AutoCloseable {
+    /** Calls receipts back, for every mock. */
+    private static final HttpClient CALLBACKS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     /** How far a signed request's timestamp may be from the vendor's clock (vivo, OPPO, Honor: ±10 min). */
     public static final Duration TIMESTAMP_WINDOW = Duration.ofMinutes(10);
 
@@ -264,6 +270,28 @@ public abstract class MockVendorServer implements AutoCloseable {
     /** Expires every issued auth token now (the next send gets the vendor's auth-expired answer). */
     public void expireAuthTokens() {
         authTokens.replaceAll((t, until) -> clock.instant());
+    }
+
+    /**
+     * Calls a receipt back as the vendor does, a moment after the push it answers: POSTs {@code body}
+     * ({@code contentType}) to {@code url} on a virtual thread; counted as {@code receipt.<status>}, or
+     * {@code receipt.failed} when the call fails.
+     */
+    protected void callBack(String url, String contentType, String body) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(20);
+                HttpResponse<Void> r = CALLBACKS.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(5)).header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                count("receipt." + r.statusCode());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                count("receipt.failed");
+            }
+        });
     }
 
     /** Records an accepted notification. */

@@ -2,6 +2,7 @@ package dev.impush.localstack.vivo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.localstack.vendor.MockVendorServer;
+import dev.impush.model.codec.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -145,7 +146,13 @@ public final class MockVivo extends MockVendorServer {
             return Reply.json(200, body);
         }
         accepted(b.path("clientCustomMap").path("messageId").asText(null), device, b.path("notifyId").asText(null));
-        return Reply.json(200, ok());
+        Map<String, Object> ok = ok();
+        String callback = b.path("extra").path("callback").asText(null);
+        if (callback != null) { // vivo's delivery receipt: {"<taskId>": {"param", "targets"}}
+            callBack(callback, "application/json", Json.mapper().valueToTree(Map.of(ok.get("taskId"), Map.of(
+                    "param", b.path("extra").path("callback.param").asText(""), "targets", regId))).toString());
+        }
+        return Reply.json(200, ok);
     }
 
     private static String fieldProblem(JsonNode b) {

@@ -5,6 +5,7 @@ import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class MockXiaomi extends MockVendorServer {
                 bad.add(token.trim());
             } else {
                 accepted(messageId, device, form.get("notify_id"), form.toString());
+                receipt(form, token.trim());
             }
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -104,6 +106,27 @@ public final class MockXiaomi extends MockVendorServer {
         body.put("description", "成功");
         body.put("info", "Received push messages for 1 REGID");
         return Reply.json(200, body);
+    }
+
+    /**
+     * Xiaomi's delivery receipt, when the push asked for one ({@code extra.callback}): a form whose
+     * {@code data} is {@code {"<msgId>": {"param", "type": 1, "targets", "jobkey", "timestamp"}}}.
+     */
+    private void receipt(Map<String, String> form, String regId) {
+        String url = form.get("extra.callback");
+        if (url == null) {
+            return;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("param", form.get("extra.callback.param"));
+        r.put("type", 1);
+        r.put("targets", regId);
+        r.put("jobkey", "");
+        r.put("timestamp", System.currentTimeMillis());
+        String data = Json.mapper().valueToTree(Map.of("slm" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
+                r)).toString();
+        callBack(url, "application/x-www-form-urlencoded",
+                "data=" + URLEncoder.encode(data, StandardCharsets.UTF_8));
     }
 
     private String invalid(Map<String, String> form) {

@@ -18,6 +18,7 @@ import dev.impush.worker.channel.vivo.VivoChannel;
 import dev.impush.worker.channel.vivo.VivoConfig;
 import dev.impush.worker.channel.xiaomi.XiaomiChannel;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -34,10 +35,11 @@ public final class Channels {
         try {
             ApnsConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.APNS, ApnsChannel.create(c, clock)));
             FcmConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.FCM, FcmChannel.create(c, clock)));
-            XiaomiConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.XIAOMI, XiaomiChannel.create(c, clock)));
+            ReceiptSettings receipts = ReceiptSettings.fromEnv(env).orElse(null);
+            XiaomiConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.XIAOMI, XiaomiChannel.create(c, clock, receipts)));
             HuaweiConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.HUAWEI, HuaweiChannel.create(c, clock)));
             HonorConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.HONOR, HonorChannel.create(c, clock)));
-            VivoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.VIVO, VivoChannel.create(c, clock)));
+            VivoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.VIVO, VivoChannel.create(c, clock, receipts)));
             OppoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.OPPO, OppoChannel.create(c, clock)));
             MeizuConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.MEIZU, MeizuChannel.create(c, clock)));
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.impush.worker.channel.http.Digests;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,11 +45,11 @@ public final class VivoChannel extends HttpChannel {
     private final URI authUri;
     private final URI sendUri;
 
-    private VivoChannel(VivoConfig config, Clock clock) {
+    private VivoChannel(VivoConfig config, Clock clock, ReceiptSettings receipts) {
         super(Channel.VIVO, "vivo", config.settings());
         this.config = config;
         this.clock = clock;
-        this.payload = new VivoPayload(config, clock);
+        this.payload = new VivoPayload(config, clock, receipts);
         this.rules = VivoResponses.Rules.of(config);
         // the token's lifetime is ours (vivo's answer has none): no extra margin
         this.auth = VendorAuth.tokens(new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock), config.appId());
@@ -58,9 +59,14 @@ public final class VivoChannel extends HttpChannel {
 
     /** Builds the channel; no network call is made until the first send. */
     public static VivoChannel create(VivoConfig config, Clock clock) {
+        return create(config, clock, null);
+    }
+
+    /** Builds the channel; its pushes ask for delivery receipts when {@code receipts} is not null. */
+    public static VivoChannel create(VivoConfig config, Clock clock, ReceiptSettings receipts) {
         log.info("vivo channel for app {} via {} (classification {}, category '{}')", config.appId(),
                 config.settings().baseUrl(), config.im().classification(), config.im().category());
-        return new VivoChannel(config, clock);
+        return new VivoChannel(config, clock, receipts);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.impush.worker.channel.vivo;
 
+import dev.impush.model.Channel;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
 import dev.impush.worker.channel.http.TextLimits;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -49,10 +51,17 @@ final class VivoPayload {
 
     private final VivoConfig config;
     private final Clock clock;
+    private final ReceiptSettings receipts;
 
     VivoPayload(VivoConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    /** @param receipts where receipts go and how their tags are signed; {@code null}: no receipts */
+    VivoPayload(VivoConfig config, Clock clock, ReceiptSettings receipts) {
         this.config = config;
         this.clock = clock;
+        this.receipts = receipts;
     }
 
     Map<String, Object> render(Delivery delivery) {
@@ -81,6 +90,10 @@ final class VivoPayload {
         body.put("clientCustomMap", customMap(delivery));
         body.put("requestId", DeliveryIds.messageAndDevice(delivery, MAX_REQUEST_ID));
         body.put("pushMode", delivery.target().sandbox() ? 1 : 0);
+        if (receipts != null) {
+            body.put("extra", Map.of("callback", receipts.callback(Channel.VIVO),
+                    "callback.param", receipts.tag(delivery, clock.instant())));
+        }
         return body;
     }
 

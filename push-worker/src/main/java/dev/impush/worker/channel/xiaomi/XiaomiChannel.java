@@ -5,6 +5,7 @@ import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorHttp;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -28,20 +29,25 @@ public final class XiaomiChannel extends HttpChannel {
     private final XiaomiPayload payload;
     private final XiaomiResponses responses;
 
-    private XiaomiChannel(XiaomiConfig config, Clock clock) {
+    private XiaomiChannel(XiaomiConfig config, Clock clock, ReceiptSettings receipts) {
         super(Channel.XIAOMI, "Xiaomi", config.settings());
         this.clock = clock;
         this.sendUri = config.settings().url(SEND_PATH);
         this.headers = Map.of("Authorization", "key=" + config.appSecret());
-        this.payload = new XiaomiPayload(config, clock);
+        this.payload = new XiaomiPayload(config, clock, receipts);
         this.responses = new XiaomiResponses(config);
     }
 
     /** Builds the channel; no network call is made until the first send. */
     public static XiaomiChannel create(XiaomiConfig config, Clock clock) {
+        return create(config, clock, null);
+    }
+
+    /** Builds the channel; its pushes ask for delivery and click receipts when {@code receipts} is not null. */
+    public static XiaomiChannel create(XiaomiConfig config, Clock clock, ReceiptSettings receipts) {
         log.info("Xiaomi channel via {} (channel_id {}, {} per-app overrides)", config.settings().baseUrl(),
                 config.channelId(), config.channelIdByPackage().size());
-        return new XiaomiChannel(config, clock);
+        return new XiaomiChannel(config, clock, receipts);
     }
 
     @Override

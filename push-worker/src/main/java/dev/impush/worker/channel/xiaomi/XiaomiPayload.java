@@ -1,10 +1,12 @@
 package dev.impush.worker.channel.xiaomi;
 
+import dev.impush.model.Channel;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
 import dev.impush.worker.channel.http.TextLimits;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,12 +48,22 @@ final class XiaomiPayload {
     /** Opens the activity of {@code extra.intent_uri}: a message's deep link. */
     static final String EFFECT_INTENT_URI = "2";
 
+    /** {@code extra.callback.type} 3: a receipt when the device got the push (1) and when it was tapped (2). */
+    static final String CALLBACK_DELIVERED_AND_CLICKED = "3";
+
     private final XiaomiConfig config;
     private final Clock clock;
+    private final ReceiptSettings receipts;
 
     XiaomiPayload(XiaomiConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    /** @param receipts where receipts go and how their tags are signed; {@code null}: no receipts */
+    XiaomiPayload(XiaomiConfig config, Clock clock, ReceiptSettings receipts) {
         this.config = config;
         this.clock = clock;
+        this.receipts = receipts;
     }
 
     Map<String, String> render(Delivery delivery) {
@@ -80,6 +92,11 @@ final class XiaomiPayload {
             form.put("extra.notify_effect", EFFECT_INTENT_URI);
             form.put("extra.intent_uri", route);
         }, () -> form.put("extra.notify_effect", EFFECT_LAUNCH_APP));
+        if (receipts != null) {
+            form.put("extra.callback", receipts.callback(Channel.XIAOMI));
+            form.put("extra.callback.param", receipts.tag(delivery, clock.instant()));
+            form.put("extra.callback.type", CALLBACK_DELIVERED_AND_CLICKED);
+        }
         return form;
     }
 

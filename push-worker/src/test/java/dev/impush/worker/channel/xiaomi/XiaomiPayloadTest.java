@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.xiaomi;
 
-import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.xiaomi.XiaomiFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Channel;
 import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
 import dev.impush.worker.channel.http.VendorFixtures;
+import dev.impush.worker.receipt.ReceiptSettings;
+import dev.impush.worker.receipt.ReceiptTag;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,6 +54,27 @@ class XiaomiPayloadTest {
 
         assertEquals(Integer.toString(DeliveryIds.notifyId("c-m-1")), payload.render(update).get("notify_id"),
                 "the first push's collapse id");
+    }
+
+    @Test
+    void render_withReceipts_asksForDeliveryAndClickReceipts_withASignedTag() {
+        ReceiptSettings receipts = ReceiptSettings.fromEnv(VendorFixtures.env(ReceiptSettings.URL,
+                "https://push.example.com/receipts", ReceiptSettings.KEY, "0123456789abcdef")).orElseThrow();
+        XiaomiPayload withReceipts = new XiaomiPayload(XiaomiConfig.fromEnv(VendorFixtures.env(XiaomiConfig.APP_SECRET,
+                XiaomiFixtures.SECRET, XiaomiConfig.CHANNEL_ID, XiaomiFixtures.CHANNEL_ID)).orElseThrow(),
+                Clock.fixed(NOW, ZoneOffset.UTC), receipts);
+        Delivery d = XiaomiFixtures.delivery("m-1", "d-1", "tok-1");
+
+        Map<String, String> form = withReceipts.render(d);
+
+        assertEquals("https://push.example.com/receipts/xiaomi", form.get("extra.callback"));
+        assertEquals("3", form.get("extra.callback.type"));
+        ReceiptTag tag = ReceiptTag.verify("0123456789abcdef".getBytes(StandardCharsets.UTF_8),
+                form.get("extra.callback.param")).orElseThrow();
+        assertEquals(ReceiptTag.delivery(d.job().userId(), "m-1", "d-1"), tag.delivery());
+        assertEquals(NOW.getEpochSecond(), tag.sentAt().getEpochSecond());
+        assertTrue(payload.render(d).keySet().stream().noneMatch(k -> k.startsWith("extra.callback")),
+                "no receipts asked for when they are off");
     }
 
     @Test
