@@ -56,7 +56,7 @@ public record ReceiptSettings(URI callbackBase, Secret key, int port, String top
         String key = env.secret(KEY, KEY_FILE).orElseThrow(() ->
                 new ConfigException(KEY_FILE + " (or " + KEY + ") is required with " + URL));
         return Optional.of(new ReceiptSettings(URI.create(url.get()), new Secret(key.strip()),
-                env.integer(PORT, 8081, 0, 65535), env.string(TOPIC, Topics.RECEIPTS),
+                env.integer(PORT, 8082, 0, 65535), env.string(TOPIC, Topics.RECEIPTS),
                 Duration.ofSeconds(env.integer(TTL_S, 172_800, 60, 30 * 86_400))));
     }
 

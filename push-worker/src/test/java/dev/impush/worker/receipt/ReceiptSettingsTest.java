@@ -23,7 +23,7 @@ class ReceiptSettingsTest {
                 ReceiptSettings.KEY, "0123456789abcdef"))).orElseThrow();
         assertEquals("https://push.example.com/r/xiaomi", s.callback(Channel.XIAOMI));
         assertEquals("/r/vivo", s.path(Channel.VIVO));
-        assertEquals(8081, s.port());
+        assertEquals(8082, s.port());
         assertEquals("push.receipts", s.topic());
     }
 
