@@ -2,14 +2,19 @@ package dev.impush.e2e;
 
 import dev.impush.detector.DetectorMetrics;
 import dev.impush.localstack.FixtureMode;
+import dev.impush.localstack.Ports;
 import dev.impush.localstack.traffic.ImTraffic;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
 import dev.impush.worker.metrics.WorkerMetrics;
+import dev.impush.worker.receipt.ReceiptServer;
+import dev.impush.worker.receipt.ReceiptSettings;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -53,14 +58,19 @@ public final class Quickstart {
                 population.devices().size(), perChannel(population.devices()),
                 population.devices().size() - offline.size(), offline.size(), invalid.size());
 
-        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.of(FixtureMode.LOCAL));
+        // delivery receipts: Xiaomi and vivo pushes ask for them; worker 1 takes the callbacks, for both workers
+        int receiptPort = Ports.free();
+        Map<String, String> receipts = Map.of(ReceiptSettings.URL, "http://127.0.0.1:" + receiptPort + "/receipts",
+                ReceiptSettings.KEY, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)),
+                ReceiptSettings.PORT, Integer.toString(receiptPort));
+        try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.of(FixtureMode.LOCAL).withWorkerEnv(receipts));
              ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
              DeadLetterCounter dlq = new DeadLetterCounter(pipeline.bootstrapServers(), Topics.DLQ)) {
             say("  started: Kafka %s, redis %s, mock APNs :%d, mock FCM %s, detector, 2 workers (%.1f s)",
                     pipeline.bootstrapServers(), pipeline.stack().redisUri(), pipeline.apns().port(),
                     pipeline.fcm().baseUrl(), (System.nanoTime() - t0) / 1e9);
             pipeline.startWorker("quickstart-worker-1");
-            pipeline.startWorker("quickstart-worker-2");
+            pipeline.startWorker("quickstart-worker-2", Map.of(ReceiptSettings.PORT, "0"));
             pipeline.ledger(Channel.APNS).keepPayloads(); // for the badges of wave 4
             Instant now = Instant.now();
             Instant registeredAt = now.minusSeconds(60);
@@ -116,6 +126,10 @@ public final class Quickstart {
                     .toList();
             ImSemanticsWave.Outcome semantics = new ImSemanticsWave(pipeline, traffic, population).run(reachable, others);
             Thread.sleep(1000); // let stragglers (which would be errors) arrive before counting
+            long receiptsDue = pipeline.ledger(Channel.XIAOMI).total() + pipeline.ledger(Channel.VIVO).total();
+            for (int i = 0; i < 100 && receipts(pipeline, "true") + receipts(pipeline, "false") < receiptsDue; i++) {
+                Thread.sleep(100);
+            }
             long rejectedAfter = rejectedInvalid(pipeline);
             long deadLettered = 0;
             for (int i = 0; i < 10 && deadLettered < malformed; i++) {
@@ -182,6 +196,11 @@ public final class Quickstart {
     private static double gauge(LocalPipeline p, String name) {
         var g = p.meters().find(name).gauge();
         return g == null ? 0 : g.value();
+    }
+
+    /** Delivered receipts published, with ids ({@code known} "true") or without. */
+    private static long receipts(LocalPipeline p, String known) {
+        return (long) p.count(ReceiptServer.RECEIPTS, "event", "delivered", "known", known);
     }
 
     private boolean report(LocalPipeline p, Population population, List<Population.Device> reachable,
@@ -254,12 +273,19 @@ public final class Quickstart {
         say("  group storms (coalesced)              %8d  devices x %d messages -> %d pushes, shown as %d notifications, %d devices off",
                 stormDevices.size(), STORM_MESSAGES, stormPushes, stormShown, stormWrong);
         semantics.lines().forEach(line -> say("  %s", line));
+        long receiptsDue = p.ledger(Channel.XIAOMI).total() + p.ledger(Channel.VIVO).total();
+        long receiptsKnown = receipts(p, "true");
+        long receiptsUnknown = receipts(p, "false");
+        long receiptsRefused = (long) p.count(ReceiptServer.REJECTED);
+        say("  delivery receipts (xiaomi, vivo)      %8d  of %d accepted pushes, on push.receipts with their ids; %d without, %d refused",
+                receiptsKnown, receiptsDue, receiptsUnknown, receiptsRefused);
         say("  online devices pushed                 %8d", onlinePushed);
         say("  wave 1 throughput                     %8.0f deliveries/s (%d in %.1f s, end to end from first event)",
                 reachable.size() / wave1Seconds, reachable.size(), wave1Seconds);
         say("  total run time                        %8.1f s", totalSeconds);
         boolean balanced = missing == 0 && shownTwice == 0 && resends == 0 && onlinePushed == 0 && stormWrong == 0
                 && semantics.wrong() == 0
+                && receiptsKnown == receiptsDue && receiptsUnknown == 0 && receiptsRefused == 0
                 && !stormDevices.isEmpty()
                 && delivered == expectedRequests && everyChannel && removed == invalid.size()
                 && rejectedAfter == rejectedBefore && dlqMalformed == malformed;

@@ -6,7 +6,10 @@ import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
 import java.util.concurrent.CompletableFuture;
 
-/** A channel whose pushes ask for receipts: each delivery the vendor accepts goes into the {@link ReceiptBook}. */
+/**
+ * A channel whose pushes ask for receipts: each delivery goes into the {@link ReceiptBook} as it is
+ * sent, so its receipt, however fast the vendor sends it, finds whom it was for.
+ */
 public final class BookedChannel implements PushChannel {
     private final PushChannel channel;
     private final ReceiptBook book;
@@ -23,11 +26,8 @@ public final class BookedChannel implements PushChannel {
 
     @Override
     public CompletableFuture<SendOutcome> send(Delivery delivery) {
-        return channel.send(delivery).whenComplete((outcome, e) -> {
-            if (outcome instanceof SendOutcome.Delivered) {
-                book.sent(delivery);
-            }
-        });
+        book.sent(delivery);
+        return channel.send(delivery);
     }
 
     @Override

@@ -37,7 +37,7 @@ public final class ReceiptBook implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Remembers whom {@code delivery} went to. Best effort; any thread. */
+    /** Remembers whom {@code delivery} goes to. Best effort, never waits; any thread. */
     public void sent(Delivery delivery) {
         String user = delivery.job().userId();
         String message = delivery.messageId();
