@@ -58,7 +58,7 @@ public final class Quickstart {
                 population.devices().size(), perChannel(population.devices()),
                 population.devices().size() - offline.size(), offline.size(), invalid.size());
 
-        // delivery receipts: Xiaomi and vivo pushes ask for them; worker 1 takes the callbacks, for both workers
+        // delivery receipts: Xiaomi, vivo and OPPO pushes ask for them; worker 1 takes the callbacks, for both workers
         int receiptPort = Ports.free();
         Map<String, String> receipts = Map.of(ReceiptSettings.URL, "http://127.0.0.1:" + receiptPort + "/receipts",
                 ReceiptSettings.KEY, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)),
@@ -126,7 +126,7 @@ public final class Quickstart {
                     .toList();
             ImSemanticsWave.Outcome semantics = new ImSemanticsWave(pipeline, traffic, population).run(reachable, others);
             Thread.sleep(1000); // let stragglers (which would be errors) arrive before counting
-            long receiptsDue = pipeline.ledger(Channel.XIAOMI).total() + pipeline.ledger(Channel.VIVO).total();
+            long receiptsDue = receiptsDue(pipeline);
             for (int i = 0; i < 100 && receipts(pipeline, "true") + receipts(pipeline, "false") < receiptsDue; i++) {
                 Thread.sleep(100);
             }
@@ -196,6 +196,11 @@ public final class Quickstart {
     private static double gauge(LocalPipeline p, String name) {
         var g = p.meters().find(name).gauge();
         return g == null ? 0 : g.value();
+    }
+
+    /** Pushes the vendors that send receipts accepted: each must come back as a receipt. */
+    private static long receiptsDue(LocalPipeline p) {
+        return ReceiptSettings.CHANNELS.stream().mapToLong(c -> p.ledger(c).total()).sum();
     }
 
     /** Delivered receipts published, with ids ({@code known} "true") or without. */
@@ -273,11 +278,11 @@ public final class Quickstart {
         say("  group storms (coalesced)              %8d  devices x %d messages -> %d pushes, shown as %d notifications, %d devices off",
                 stormDevices.size(), STORM_MESSAGES, stormPushes, stormShown, stormWrong);
         semantics.lines().forEach(line -> say("  %s", line));
-        long receiptsDue = p.ledger(Channel.XIAOMI).total() + p.ledger(Channel.VIVO).total();
+        long receiptsDue = receiptsDue(p);
         long receiptsKnown = receipts(p, "true");
         long receiptsUnknown = receipts(p, "false");
         long receiptsRefused = (long) p.count(ReceiptServer.REJECTED);
-        say("  delivery receipts (xiaomi, vivo)      %8d  of %d accepted pushes, on push.receipts with their ids; %d without, %d refused",
+        say("  delivery receipts (xiaomi, vivo, oppo)%8d  of %d accepted pushes, on push.receipts with their ids; %d without, %d refused",
                 receiptsKnown, receiptsDue, receiptsUnknown, receiptsRefused);
         say("  online devices pushed                 %8d", onlinePushed);
         say("  wave 1 throughput                     %8.0f deliveries/s (%d in %.1f s, end to end from first event)",

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Vendor receipts on a real broker and redis-server, the detector, a worker taking receipts, and the
- * Xiaomi and vivo mocks, which call a push's receipt back in their vendor's format when the push asks
+ * Xiaomi, vivo and OPPO mocks, which call a push's receipt back in their vendor's format when the push asks
  * for one: each becomes a record on {@code push.receipts} naming the user, message and device, and is
  * counted and timed per channel; a callback whose tag impush did not sign is refused (403) and counted,
  * a body that is not the vendor's format is refused (400), and a receipt the worker no longer knows the
@@ -126,16 +126,19 @@ class ReceiptIT {
     }
 
     @Test
-    void aPushToXiaomiAndVivo_comesBackAsADeliveryReceipt_withItsIds() throws Exception {
+    void aPushToXiaomiVivoAndOppo_comesBackAsADeliveryReceipt_withItsIds() throws Exception {
         Instant registeredAt = Instant.now().minusSeconds(60);
         Population p = new Population(List.of(
                 new Population.Device("rcpt-u1", "rcpt-u1-mi", Channel.XIAOMI, "mi-rcpt-u1", "com.example.chat.android",
                         false, true),
                 new Population.Device("rcpt-u1", "rcpt-u1-vivo", Channel.VIVO, "vivo-rcpt-u1", "com.example.chat.android",
+                        false, true),
+                new Population.Device("rcpt-u1", "rcpt-u1-oppo", Channel.OPPO, "oppo-rcpt-u1", "com.example.chat.android",
                         false, true)));
         pipeline.registerAtVendors(p, registeredAt);
         traffic.connect(p, "gw-receipts", registeredAt);
-        Map<Channel, Long> timed = Map.of(Channel.XIAOMI, timed(Channel.XIAOMI), Channel.VIVO, timed(Channel.VIVO));
+        Map<Channel, Long> timed = Map.of(Channel.XIAOMI, timed(Channel.XIAOMI), Channel.VIVO, timed(Channel.VIVO),
+                Channel.OPPO, timed(Channel.OPPO));
         Instant before = Instant.now();
         traffic.message("rcpt-u1", "rcpt-m1", "hello", before);
         traffic.flush();

@@ -1,12 +1,9 @@
 package dev.impush.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
@@ -25,12 +22,12 @@ public final class OpsServer implements AutoCloseable {
     public static OpsServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/health/live", ex -> reply(ex, 200, "ok\n"));
+        server.createContext("/health/live", ex -> PlainText.reply(ex, 200, "ok\n"));
         server.createContext("/health/ready", ex -> {
             boolean ok = ready.getAsBoolean();
-            reply(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
+            PlainText.reply(ex, ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
         });
-        server.createContext("/metrics", ex -> reply(ex, 200, registry.scrape()));
+        server.createContext("/metrics", ex -> PlainText.reply(ex, 200, registry.scrape()));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return new OpsServer(server);
@@ -38,15 +35,6 @@ public final class OpsServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

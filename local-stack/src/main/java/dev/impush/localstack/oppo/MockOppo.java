@@ -6,6 +6,7 @@ import dev.impush.model.codec.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -175,7 +176,15 @@ public final class MockOppo extends MockVendorServer {
         }
         String messageId = parameters(n).path("messageId").asText(null);
         accepted(messageId, device, n.path("notify_id").asText(null));
-        return ok(Map.of("messageId", "oppo-" + UUID.randomUUID()));
+        String oppoId = "oppo-" + UUID.randomUUID();
+        String callback = n.path("call_back_url").asText(null);
+        if (callback != null) { // OPPO's receipt: an array of events
+            callBack(callback, "application/json", Json.mapper().valueToTree(List.of(Map.of("messageId", oppoId,
+                    "appId", "oppo-app", "taskId", oppoId, "registrationIds", regId,
+                    "eventTime", Long.toString(System.currentTimeMillis()),
+                    "param", n.path("call_back_parameter").asText(""), "eventType", "push_arrive"))).toString());
+        }
+        return ok(Map.of("messageId", oppoId));
     }
 
     private Reply problem(JsonNode m) {

@@ -40,7 +40,7 @@ public final class Channels {
             HuaweiConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.HUAWEI, HuaweiChannel.create(c, clock)));
             HonorConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.HONOR, HonorChannel.create(c, clock)));
             VivoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.VIVO, VivoChannel.create(c, clock, receipts)));
-            OppoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.OPPO, OppoChannel.create(c, clock)));
+            OppoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.OPPO, OppoChannel.create(c, clock, receipts)));
             MeizuConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.MEIZU, MeizuChannel.create(c, clock)));
         } catch (RuntimeException e) {
             channels.values().forEach(PushChannel::close);

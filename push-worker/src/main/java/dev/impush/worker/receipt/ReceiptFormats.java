@@ -19,11 +19,14 @@ import java.util.Map;
  *       "<regIds>", "jobkey", "timestamp": <ms>}}}; type 1 delivered, 2 clicked (other types are not
  *       receipts impush asks for, and are skipped).</li>
  *   <li><b>vivo</b>: JSON {@code {"<taskId>": {"param": <tag>, "targets": "<regIds>"}}}, delivered only.</li>
+ *   <li><b>OPPO</b>: a JSON array of {@code {"messageId", "appId", "taskId", "registrationIds", "eventTime": <ms>,
+ *       "param": <tag>, "eventType"}}; {@code push_arrive} is delivered (other events are skipped).</li>
  * </ul>
  */
 final class ReceiptFormats {
     static final int XIAOMI_DELIVERED = 1;
     static final int XIAOMI_CLICKED = 2;
+    static final String OPPO_DELIVERED = "push_arrive";
 
     private ReceiptFormats() {}
 
@@ -32,6 +35,7 @@ final class ReceiptFormats {
         return switch (channel) {
             case XIAOMI -> xiaomi(formField(body, "data"));
             case VIVO -> vivo(body);
+            case OPPO -> oppo(body);
             default -> throw new IllegalArgumentException(channel.wireName() + " sends no receipts here");
         };
     }
@@ -61,14 +65,38 @@ final class ReceiptFormats {
         return out;
     }
 
+    private static List<VendorReceipt> oppo(String body) {
+        JsonNode array = parse(body);
+        if (!array.isArray()) {
+            throw new IllegalArgumentException("OPPO receipts are a JSON array");
+        }
+        List<VendorReceipt> out = new ArrayList<>();
+        for (JsonNode r : array) {
+            if (OPPO_DELIVERED.equals(r.path("eventType").asText())) {
+                long ms = r.path("eventTime").asLong(0); // a number or a string of digits
+                out.add(new VendorReceipt(r.path("param").asText(null), Receipt.Event.DELIVERED,
+                        ms > 0 ? Instant.ofEpochMilli(ms) : null));
+            }
+        }
+        return out;
+    }
+
     private static JsonNode object(String json) {
+        JsonNode node = parse(json);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("receipt data is not a JSON object");
+        }
+        return node;
+    }
+
+    private static JsonNode parse(String json) {
         if (json == null) {
             throw new IllegalArgumentException("no receipt data");
         }
         try {
             JsonNode node = Json.mapper().readTree(json);
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("receipt data is not a JSON object");
+            if (node == null) {
+                throw new IllegalArgumentException("no receipt data");
             }
             return node;
         } catch (IOException e) {

@@ -5,13 +5,13 @@ import com.sun.net.httpserver.HttpServer;
 import dev.impush.model.Channel;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.receipt.Receipt;
+import dev.impush.runtime.PlainText;
 import dev.impush.runtime.kafka.KafkaConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -92,13 +92,13 @@ public final class ReceiptServer implements AutoCloseable {
     private void handle(Channel channel, HttpExchange ex) throws IOException {
         try (ex) {
             if (!"POST".equals(ex.getRequestMethod())) {
-                reply(ex, 405, "POST only");
+                PlainText.reply(ex, 405, "POST only");
                 return;
             }
             byte[] body = read(ex.getRequestBody());
             if (body == null) {
                 rejected(channel, "oversized");
-                reply(ex, 413, "too large");
+                PlainText.reply(ex, 413, "too large");
                 return;
             }
             List<VendorReceipt> receipts;
@@ -107,7 +107,7 @@ public final class ReceiptServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 rejected(channel, "malformed");
                 LOG.warn("{} receipt callback refused: {}", channel.wireName(), e.getMessage());
-                reply(ex, 400, "malformed");
+                PlainText.reply(ex, 400, "malformed");
                 return;
             }
             int forged = 0;
@@ -126,7 +126,7 @@ public final class ReceiptServer implements AutoCloseable {
                         ex.getRemoteAddress(), forged, receipts.size());
             }
             if (!receipts.isEmpty() && forged == receipts.size()) {
-                reply(ex, 403, "bad signature");
+                PlainText.reply(ex, 403, "bad signature");
                 return;
             }
             try {
@@ -135,10 +135,10 @@ public final class ReceiptServer implements AutoCloseable {
                 }
             } catch (Exception e) {
                 LOG.warn("{} receipts not published (the vendor calls again): {}", channel.wireName(), e.toString());
-                reply(ex, 503, "try again");
+                PlainText.reply(ex, 503, "try again");
                 return;
             }
-            reply(ex, 200, "ok");
+            PlainText.reply(ex, 200, "ok");
         }
     }
 
@@ -168,15 +168,6 @@ public final class ReceiptServer implements AutoCloseable {
     private static byte[] read(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         return bytes.length > MAX_BODY_BYTES ? null : bytes;
-    }
-
-    private static void reply(HttpExchange ex, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

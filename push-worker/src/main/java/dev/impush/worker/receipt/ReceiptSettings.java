@@ -33,7 +33,7 @@ public record ReceiptSettings(URI callbackBase, Secret key, int port, String top
     public static final String TOPIC = "IMPUSH_RECEIPTS_TOPIC";
     public static final String TTL_S = "IMPUSH_RECEIPTS_TTL_S";
     /** The channels whose pushes ask for receipts. */
-    public static final Set<Channel> CHANNELS = EnumSet.of(Channel.XIAOMI, Channel.VIVO);
+    public static final Set<Channel> CHANNELS = EnumSet.of(Channel.XIAOMI, Channel.VIVO, Channel.OPPO);
     /** A key shorter than this is refused: it signs what the endpoint believes. */
     static final int MIN_KEY_BYTES = 16;
 

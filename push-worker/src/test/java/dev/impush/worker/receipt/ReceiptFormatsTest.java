@@ -33,10 +33,21 @@ class ReceiptFormatsTest {
     }
 
     @Test
+    void oppo_aJsonArrayOfEvents_pushArriveIsDelivered() {
+        String body = """
+                [{"messageId":"o1","appId":"a","taskId":"o1","registrationIds":"r1","eventTime":"1764835200000",
+                  "param":"t1","eventType":"push_arrive"},
+                 {"messageId":"o2","registrationIds":"r2","eventTime":1764835200001,"param":"t2","eventType":"regid_invalid"}]""";
+        assertEquals(List.of(new VendorReceipt("t1", Receipt.Event.DELIVERED, Instant.ofEpochMilli(1764835200000L))),
+                ReceiptFormats.parse(Channel.OPPO, body));
+    }
+
+    @Test
     void aBodyNotInTheVendorsFormat_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> ReceiptFormats.parse(Channel.XIAOMI, "nodata=1"));
         assertThrows(IllegalArgumentException.class, () -> ReceiptFormats.parse(Channel.VIVO, "[1,2]"));
         assertThrows(IllegalArgumentException.class, () -> ReceiptFormats.parse(Channel.VIVO, "{broken"));
+        assertThrows(IllegalArgumentException.class, () -> ReceiptFormats.parse(Channel.OPPO, "{}"));
         assertThrows(IllegalArgumentException.class, () -> ReceiptFormats.parse(Channel.APNS, "{}"));
     }
 }

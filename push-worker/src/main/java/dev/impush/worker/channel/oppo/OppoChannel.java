@@ -12,6 +12,7 @@ import dev.impush.worker.channel.http.HttpChannel;
 import dev.impush.worker.channel.http.VendorAuth;
 import dev.impush.worker.channel.http.VendorHttp;
 import dev.impush.worker.channel.http.VendorSettings;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,11 +47,11 @@ public final class OppoChannel extends HttpChannel {
     private final URI authUri;
     private final URI unicastUri;
 
-    private OppoChannel(OppoConfig config, Clock clock) {
+    private OppoChannel(OppoConfig config, Clock clock, ReceiptSettings receipts) {
         super(Channel.OPPO, "OPPO", config.settings());
         this.config = config;
         this.clock = clock;
-        this.payload = new OppoPayload(config, clock);
+        this.payload = new OppoPayload(config, clock, receipts);
         this.settings = config.settings();
         // the lifetime is already cut short of OPPO's 24 h by configuration: no extra margin
         this.auth = VendorAuth.tokens(new AuthTokenCache(app -> fetchToken(), Duration.ZERO, clock), config.appKey());
@@ -60,10 +61,15 @@ public final class OppoChannel extends HttpChannel {
 
     /** Builds the channel; no network call is made until the first send. */
     public static OppoChannel create(OppoConfig config, Clock clock) {
+        return create(config, clock, null);
+    }
+
+    /** Builds the channel; its pushes ask for delivery receipts when {@code receipts} is not null. */
+    public static OppoChannel create(OppoConfig config, Clock clock, ReceiptSettings receipts) {
         log.info("OPPO channel for app key {} via {} (channel_id '{}', category '{}', notify_level {})",
                 config.appKey(), config.settings().baseUrl(), config.im().channelId(), config.im().category(),
                 config.im().notifyLevel());
-        return new OppoChannel(config, clock);
+        return new OppoChannel(config, clock, receipts);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package dev.impush.worker.channel.oppo;
 
+import dev.impush.model.Channel;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.Notification;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
 import dev.impush.worker.channel.http.TextLimits;
+import dev.impush.worker.receipt.ReceiptSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,10 +47,17 @@ final class OppoPayload {
 
     private final OppoConfig config;
     private final Clock clock;
+    private final ReceiptSettings receipts;
 
     OppoPayload(OppoConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    /** @param receipts where receipts go and how their tags are signed; {@code null}: no receipts */
+    OppoPayload(OppoConfig config, Clock clock, ReceiptSettings receipts) {
         this.config = config;
         this.clock = clock;
+        this.receipts = receipts;
     }
 
     Map<String, Object> render(Delivery delivery) {
@@ -78,6 +87,10 @@ final class OppoPayload {
         }
         notification.put("notify_id", DeliveryIds.maskedNotifyId(DeliveryIds.collapseKey(delivery)));
         notification.put("app_message_id", DeliveryIds.messageAndDevice(delivery, MAX_APP_MESSAGE_ID));
+        if (receipts != null) {
+            notification.put("call_back_url", receipts.callback(Channel.OPPO));
+            notification.put("call_back_parameter", receipts.tag(delivery, clock.instant()));
+        }
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("target_type", TARGET_REGISTRATION_ID);
         message.put("target_value", delivery.target().token());

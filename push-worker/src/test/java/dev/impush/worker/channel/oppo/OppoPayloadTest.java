@@ -1,6 +1,5 @@
 package dev.impush.worker.channel.oppo;
 
-import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.oppo.OppoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
+import dev.impush.model.job.Notification;
+import dev.impush.runtime.Env;
 import dev.impush.worker.channel.http.DeliveryIds;
 import dev.impush.worker.channel.http.VendorFixtures;
+import dev.impush.worker.receipt.ReceiptSettings;
+import dev.impush.worker.receipt.ReceiptTag;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +39,18 @@ class OppoPayloadTest {
         assertEquals(OppoPayload.MAX_TITLE, title.codePointCount(0, title.length()));
         assertEquals(OppoPayload.MAX_CONTENT, content.codePointCount(0, content.length()));
         assertTrue(content.endsWith("…"));
+    }
+
+    @Test
+    void render_withReceipts_asksForThem_withASignedTag() {
+        ReceiptSettings receipts = ReceiptSettings.fromEnv(Env.of(Map.of(ReceiptSettings.URL,
+                "https://push.example.com/receipts", ReceiptSettings.KEY, "0123456789abcdef"))).orElseThrow();
+        var shown = notification(new OppoPayload(CONFIG, Clock.fixed(NOW, ZoneOffset.UTC), receipts)
+                .render(OppoFixtures.delivery("m1", "d1", "t1")));
+        assertEquals("https://push.example.com/receipts/oppo", shown.get("call_back_url"));
+        assertTrue(ReceiptTag.verify("0123456789abcdef".getBytes(StandardCharsets.UTF_8),
+                (String) shown.get("call_back_parameter")).isPresent());
+        assertFalse(notification(payload.render(OppoFixtures.delivery("m1", "d1", "t1"))).containsKey("call_back_url"));
     }
 
     @Test

@@ -1,15 +1,20 @@
 package dev.impush.worker.channel.vivo;
 
-import dev.impush.model.job.Notification;
 import static dev.impush.worker.channel.vivo.VivoFixtures.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Channel;
+import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import dev.impush.runtime.Env;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.http.DeliveryIds;
+import dev.impush.worker.receipt.ReceiptSettings;
+import dev.impush.worker.receipt.ReceiptTag;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -21,6 +26,20 @@ import org.junit.jupiter.api.Test;
 class VivoPayloadTest {
     private static final VivoConfig CONFIG = VivoConfig.of("1001", "key", "secret");
     private final VivoPayload payload = new VivoPayload(CONFIG, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void render_withReceipts_asksForThem_withASignedTag() {
+        ReceiptSettings receipts = ReceiptSettings.fromEnv(Env.of(Map.of(ReceiptSettings.URL,
+                "https://push.example.com/receipts", ReceiptSettings.KEY, "0123456789abcdef"))).orElseThrow();
+        Map<String, Object> body = new VivoPayload(CONFIG, Clock.fixed(NOW, ZoneOffset.UTC), receipts)
+                .render(VivoFixtures.delivery("m1", "d1", "t1"));
+        @SuppressWarnings("unchecked")
+        Map<String, String> extra = (Map<String, String>) body.get("extra");
+        assertEquals("https://push.example.com/receipts/vivo", extra.get("callback"));
+        assertTrue(ReceiptTag.verify("0123456789abcdef".getBytes(StandardCharsets.UTF_8), extra.get("callback.param"))
+                .isPresent());
+        assertFalse(payload.render(VivoFixtures.delivery("m1", "d1", "t1")).containsKey("extra"));
+    }
 
     @Test
     void render_longTitleAndBody_areTruncatedToVivoLimitsOnCodePoints() {
