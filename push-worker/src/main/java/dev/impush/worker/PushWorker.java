@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -155,11 +154,6 @@ public final class PushWorker implements AutoCloseable {
         Map<Channel, PushChannel> out = new EnumMap<>(channels);
         out.replaceAll((c, ch) -> ReceiptSettings.CHANNELS.contains(c) ? new BookedChannel(ch, book) : ch);
         return out;
-    }
-
-    /** The port receipts are taken on; empty when receipts are off. */
-    public OptionalInt receiptPort() {
-        return receiptServer == null ? OptionalInt.empty() : OptionalInt.of(receiptServer.port());
     }
 
     public String workerId() {

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *     Claimed/held by our own send ........ wait for that send: it sent ─▶ duplicate; it released ─▶ re-claim
  *     HeldElsewhere ....................... re-claim when the holder's lease runs out
  *     AlreadyDone ......................... duplicate          Shielded ... dropped (token-invalid)
+ *     a recall's device, first: its message's push sent ─▶ claimed as above; not sent yet ─▶ marked done
+ *     (cancelled); never sent ─▶ dropped; being sent ─▶ retry tier
  *   a record with nothing outstanding ─▶ settle its failures (retry, park, dead letter) ─▶ Finished
  * </pre>
  * Work done on other threads (vendor answers, Redis confirmations, broker acknowledgements) comes
