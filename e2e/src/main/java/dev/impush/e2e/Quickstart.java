@@ -61,7 +61,7 @@ public final class Quickstart {
         // delivery receipts: Xiaomi, vivo and OPPO pushes ask for them; worker 1 takes the callbacks, for both workers
         int receiptPort = Ports.free();
         Map<String, String> receipts = Map.of(ReceiptSettings.URL, "http://127.0.0.1:" + receiptPort + "/receipts",
-                ReceiptSettings.KEY, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)),
+                ReceiptSettings.KEY, HexFormat.of().formatHex(receiptKey()),
                 ReceiptSettings.PORT, Integer.toString(receiptPort));
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.of(FixtureMode.LOCAL).withWorkerEnv(receipts));
              ImTraffic traffic = new ImTraffic(pipeline.bootstrapServers(), Topics.EVENTS, Topics.GATEWAYS);
@@ -196,6 +196,13 @@ public final class Quickstart {
     private static double gauge(LocalPipeline p, String name) {
         var g = p.meters().find(name).gauge();
         return g == null ? 0 : g.value();
+    }
+
+    /** A fresh key for this run's receipt tags (nextBytes: generateSeed may wait for entropy). */
+    private static byte[] receiptKey() {
+        byte[] key = new byte[16];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 
     /** Pushes the vendors that send receipts accepted: each must come back as a receipt. */

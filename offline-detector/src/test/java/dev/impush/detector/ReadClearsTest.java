@@ -91,6 +91,16 @@ class ReadClearsTest {
     }
 
     @Test
+    void aReadOfAConversationWithTheLongestId_makesAJobWithinTheContract() {
+        start(b -> b);
+        String conversation = "c".repeat(256);
+        read(conversation, T0);
+        PushJob clear = driver.jobs().getFirst(); // the driver decodes every job as the worker does: valid
+        assertEquals(conversation, clear.notification().data().get(JobFactory.CLEAR_KEY));
+        assertTrue(clear.messageId().length() <= 256, clear.messageId());
+    }
+
+    @Test
     void off_sendsNoClears() {
         start(b -> b.readClearInterval(Duration.ZERO));
         read("dm-a", T0);

@@ -135,6 +135,17 @@ class RecallTest {
     }
 
     @Test
+    void aRecallOfAMessageWithTheLongestId_makesAJobWithinTheContract() {
+        start(CoalesceSettings.OFF);
+        String id = "m".repeat(256);
+        recall(id, "g-1", T0, T0.plusSeconds(1));
+        PushJob job = driver.jobs().getFirst(); // the driver decodes every job as the worker does: valid
+        assertEquals(id, job.recall().messageId());
+        assertEquals(id, job.notification().data().get(JobFactory.RECALL_KEY));
+        assertTrue(job.messageId().length() <= 256, job.messageId());
+    }
+
+    @Test
     void aRecallWithoutSentAt_isDeadLettered() {
         start(CoalesceSettings.OFF);
         driver.send(USER, """

@@ -59,13 +59,7 @@ public record DedupeKey(String userId, String messageId, String deviceId, long m
 
     /** The delivery of {@code messageId} to {@code userId}'s {@code deviceId}, its marks kept until {@code markAnchor}'s hour ends. */
     public static DedupeKey of(String userId, String messageId, String deviceId, Instant markAnchor) {
-        MessageDigest sha = SHA_256.get();
-        for (String id : new String[] {userId, messageId, deviceId}) {
-            byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-            sha.update(ByteBuffer.allocate(4).putInt(utf8.length).array());
-            sha.update(utf8);
-        }
-        ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+        ByteBuffer digest = ByteBuffer.wrap(digest(userId, messageId, deviceId));
         return new DedupeKey(userId, messageId, deviceId, Math.floorDiv(markAnchor.getEpochSecond(), 3600),
                 digest.getLong(), digest.getLong());
     }
@@ -135,15 +129,23 @@ public record DedupeKey(String userId, String messageId, String deviceId, long m
      * 22 bytes, and the key shares the user's shard.
      */
     public static String shieldKey(String userId, Channel channel, String token) {
+        byte[] digest = digest(userId, channel.wireName(), token);
+        return "impush:bad:{" + TAGS[shardOf(userId)] + "}"
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+    }
+
+    /**
+     * SHA-256 over {@code parts}, each prefixed with its UTF-8 length, so no two lists of parts collide:
+     * what a delivery's digest ({@code user, message, device}) and a shield key are made of.
+     */
+    public static byte[] digest(String... parts) {
         MessageDigest sha = SHA_256.get();
-        for (String part : new String[] {userId, channel.wireName(), token}) {
+        for (String part : parts) {
             byte[] utf8 = part.getBytes(StandardCharsets.UTF_8);
             sha.update(ByteBuffer.allocate(4).putInt(utf8.length).array());
             sha.update(utf8);
         }
-        byte[] digest = sha.digest();
-        return "impush:bad:{" + TAGS[shardOf(userId)] + "}"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+        return sha.digest();
     }
 
     /** The shard of a user id: its {@code String.hashCode} (fixed by the Java spec), mixed, mod {@link #SHARDS}. */

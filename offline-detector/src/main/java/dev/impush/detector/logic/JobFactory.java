@@ -171,7 +171,8 @@ public final class JobFactory {
      */
     public PushJob forReadClear(ReadEvent e, int unread, List<RegisteredDevice> devices, Instant now) {
         long upTo = e.readUpToOrAt().toEpochMilli();
-        String id = "read:" + e.conversationId() + ":" + upTo;
+        // the conversation's collapse id keeps it within the contract's id length (and identifies it)
+        String id = "read:" + CollapseIds.of(e.conversationId()) + ":" + upTo;
         Map<String, String> data = new LinkedHashMap<>();
         data.put(Notification.MESSAGE_ID_KEY, id);
         data.put(Notification.CONVERSATION_ID_KEY, e.conversationId());
@@ -185,6 +186,7 @@ public final class JobFactory {
 
     /**
      * The job that recalls {@code e}'s message on {@code devices}: id {@code recall/<messageId>/<userId>},
+     * {@code messageId} {@code recall:<the message's collapse id>} (its own dedupe key, within the id length),
      * the message's collapse id (it replaces the message's notification, on every vendor), "Message
      * recalled" (localized by {@link #RECALLED_BODY_KEY} where the phone localizes), passive and without
      * sound, data {@code recall} = the message. The worker sends it only where the message's push was
@@ -200,7 +202,7 @@ public final class JobFactory {
         List<PushTarget> targets = devices.stream().map(RegisteredDevice::toTarget).toList();
         Instant at = e.at().isAfter(Contract.LATEST) ? Contract.LATEST : e.at();
         return new PushJob(Contract.VERSION, PushJob.TYPE, "recall/" + e.messageId() + "/" + e.userId(),
-                "recall:" + e.messageId(), e.userId(), e.conversationId(), n, targets, now, at.plus(Duration.ofDays(1)),
+                "recall:" + CollapseIds.of(e.messageId()), e.userId(), e.conversationId(), n, targets, now, at.plus(Duration.ofDays(1)),
                 e.at(), new PushJob.Recall(e.messageId(), expiresAt(e.sentAt(), e.ttlSeconds())));
     }
 

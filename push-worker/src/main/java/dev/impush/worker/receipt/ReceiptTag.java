@@ -1,9 +1,10 @@
 package dev.impush.worker.receipt;
 
-import java.nio.ByteBuffer;
+import dev.impush.model.dedupe.DedupeKey;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -12,8 +13,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * What a push asks its vendor to send back in the receipt (Xiaomi {@code callback.param}, vivo
- * {@code callback.param}): {@code <sentAt, epoch seconds in base 36>.<delivery>.<mac>}, 36 characters.
+ * What a push asks its vendor to send back in the receipt (Xiaomi and vivo {@code callback.param}, OPPO
+ * {@code call_back_parameter}): {@code <sentAt, epoch seconds in base 36>.<delivery>.<mac>}, 36 characters.
  * The delivery is 12 bytes of SHA-256 over the user, message and device ids (base64url, 16 characters);
  * the mac 8 bytes of HMAC-SHA256 with the receipt key over the rest: a receipt whose tag impush did not
  * sign is refused, so nobody who can reach the receipt endpoint can make up deliveries.
@@ -28,19 +29,9 @@ public record ReceiptTag(Instant sentAt, String delivery) {
         return new ReceiptTag(Instant.ofEpochSecond(sentAt.getEpochSecond()), delivery(userId, messageId, deviceId));
     }
 
-    /** The delivery digest of (user, message, device): length-prefixed ids, so none collide. */
+    /** The delivery digest of (user, message, device): as the dedupe key's ({@link DedupeKey#digest}), shortened. */
     public static String delivery(String userId, String messageId, String deviceId) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String id : new String[] {userId, messageId, deviceId}) {
-                byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-                sha.update(ByteBuffer.allocate(4).putInt(utf8.length).array());
-                sha.update(utf8);
-            }
-            return B64.encodeToString(Arrays.copyOf(sha.digest(), DIGEST_BYTES));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return B64.encodeToString(Arrays.copyOf(DedupeKey.digest(userId, messageId, deviceId), DIGEST_BYTES));
     }
 
     /** The tag as sent: signed with {@code key}. */
@@ -73,12 +64,21 @@ public record ReceiptTag(Instant sentAt, String delivery) {
     }
 
     private static String mac(byte[] key, String body) {
+        Mac mac = MACS.get();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return B64.encodeToString(Arrays.copyOf(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)), MAC_BYTES));
-        } catch (GeneralSecurityException e) {
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("not an HMAC key", e);
+        }
+        return B64.encodeToString(Arrays.copyOf(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)), MAC_BYTES));
+    }
+
+    /** One per thread: looking the algorithm up costs more than the HMAC of a tag. */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has HmacSHA256", e);
         }
-    }
+    });
 }
