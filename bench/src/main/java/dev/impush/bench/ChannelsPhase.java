@@ -11,6 +11,7 @@ import dev.impush.runtime.Env;
 import dev.impush.worker.channel.Channels;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.channel.SendOutcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,14 +56,14 @@ final class ChannelsPhase implements AutoCloseable {
     private final MockVendors vendors;
     private final Map<Channel, List<Population.Device>> devices;
     private final List<Population.Device> mixed;
-    private final Map<Channel, PushChannel> clients;
+    private final Channels clients;
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
     private final MeasuredJvm worker;
     private final int window;
     private final Runnable reset;
 
-    private ChannelsPhase(MockVendors vendors, Population population, Map<Channel, PushChannel> clients,
+    private ChannelsPhase(MockVendors vendors, Population population, Channels clients,
                           KafkaProducer<byte[], byte[]> producer, String topic, MeasuredJvm worker, int window, Runnable reset) {
         this.vendors = vendors;
         this.mixed = population.devices();
@@ -105,7 +106,7 @@ final class ChannelsPhase implements AutoCloseable {
         env.put("IMPUSH_OPS_PORT", "0");
         env.put("IMPUSH_LOG_LEVEL", "WARN");
         env.putAll(workerEnv);
-        Map<Channel, PushChannel> clients = Channels.fromEnv(Env.of(vendors.workerEnv()), Clock.systemUTC());
+        Channels clients = Channels.fromEnv(Env.of(vendors.workerEnv()), Clock.systemUTC());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
@@ -173,7 +174,7 @@ final class ChannelsPhase implements AutoCloseable {
 
     /** {@code n} deliveries sent by channel {@code c}'s own client straight to its mock, {@link #window} at a time. */
     private Arrivals.Summary direct(String prefix, Channel c, int n, long timeoutMs) throws Exception {
-        PushChannel client = clients.get(c);
+        PushChannel client = clients.all().get(VendorApp.shared(c));
         List<Population.Device> targets = devices.get(c);
         List<Delivery> deliveries = new ArrayList<>(n);
         Instant now = Instant.now();
@@ -224,7 +225,7 @@ final class ChannelsPhase implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try (vendors; producer; worker) {
-            clients.values().forEach(PushChannel::close);
+            clients.close();
             worker.terminate();
         }
     }

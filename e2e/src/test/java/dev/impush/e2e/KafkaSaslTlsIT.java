@@ -20,6 +20,7 @@ import dev.impush.runtime.kafka.TopicCheck;
 import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.worker.PushWorker;
 import dev.impush.worker.WorkerConfig;
+import dev.impush.worker.channel.Channels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +121,7 @@ class KafkaSaslTlsIT {
         Env vars = Env.of(env);
 
         ConfigException worker = assertThrows(ConfigException.class, () -> PushWorker.start(
-                WorkerConfig.fromEnv(vars), Map.of(), new SimpleMeterRegistry(), Clock.systemUTC()));
+                WorkerConfig.fromEnv(vars), Channels.of(Map.of()), new SimpleMeterRegistry(), Clock.systemUTC()));
         ConfigException detector = assertThrows(ConfigException.class,
                 () -> OfflineDetector.start(DetectorConfig.fromEnv(vars), new SimpleMeterRegistry()));
         for (ConfigException e : List.of(worker, detector)) {
@@ -138,7 +139,7 @@ class KafkaSaslTlsIT {
                 Files.writeString(Files.createTempFile("impush-wrong", ".pw"), "wrong-" + right).toString());
 
         ConfigException e = assertThrows(ConfigException.class, () -> PushWorker.start(
-                WorkerConfig.fromEnv(Env.of(env)), Map.of(), new SimpleMeterRegistry(), Clock.systemUTC()));
+                WorkerConfig.fromEnv(Env.of(env)), Channels.of(Map.of()), new SimpleMeterRegistry(), Clock.systemUTC()));
         assertTrue(e.getMessage().contains("Redis") && e.getMessage().contains(RedisConnection.USERNAME), e.getMessage());
         assertFalse(e.getMessage().contains(right), "no secret in: " + e.getMessage());
     }

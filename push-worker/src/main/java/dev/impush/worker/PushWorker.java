@@ -4,7 +4,8 @@ import dev.impush.model.Channel;
 import dev.impush.runtime.kafka.TopicCheck;
 import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.broadcast.BroadcastTally;
-import dev.impush.worker.channel.PushChannel;
+import dev.impush.worker.channel.Channels;
+import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.consumer.WorkerLoop;
 import dev.impush.worker.dedupe.DedupeStore;
 import dev.impush.worker.dedupe.EvictionPolicyCheck;
@@ -14,6 +15,7 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.pipeline.JobPipeline;
 import dev.impush.worker.publish.OutcomePublisher;
 import dev.impush.worker.quota.QuotaGate;
+import dev.impush.worker.quota.QuotaLimits;
 import dev.impush.worker.receipt.BookedChannel;
 import dev.impush.worker.receipt.ReceiptBook;
 import dev.impush.worker.receipt.ReceiptServer;
@@ -26,7 +28,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +68,7 @@ public final class PushWorker implements AutoCloseable {
     private final String workerId;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-    private PushWorker(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters, Clock clock,
+    private PushWorker(WorkerConfig config, Channels channels, MeterRegistry meters, Clock clock,
                        List<String> formerTiers) {
         // Unique per process start: a claim left by a crashed incarnation is never mistaken for ours.
         this.workerId = config.instanceId() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -88,10 +90,13 @@ public final class PushWorker implements AutoCloseable {
         this.dedupe = new DedupeStore(redis, workerId, config.dedupeLease(), config.dedupeSentTtl(),
                 config.redisTimeout(), clock, config.dedupeLegacyMarks());
         EvictionPolicyCheck.warnIfEvicting(redis, config.redisTimeout());
-        this.quota = new QuotaGate(redis, config.quotas(), scheduler, clock);
+        Map<VendorApp, QuotaLimits> quotas = new LinkedHashMap<>(config.quotas());
+        quotas.keySet().retainAll(channels.all().keySet());
+        this.quota = new QuotaGate(redis, quotas, scheduler, clock);
         ReceiptSettings receipts = config.receipts().orElse(null);
         this.receiptBook = receipts == null ? null : new ReceiptBook(redis, receipts.ttl(), config.redisTimeout());
-        this.dispatcher = new Dispatcher(receiptBook == null ? channels : booked(channels, receiptBook),
+        this.dispatcher = new Dispatcher(receiptBook == null ? channels : channels.wrapped((key, ch) ->
+                        ReceiptSettings.CHANNELS.contains(key.channel()) ? new BookedChannel(ch, receiptBook) : ch),
                 new ChannelResilience(config.resilience(), meters), quota, scheduler, metrics, clock);
         try {
             this.receiptServer = receipts == null ? null
@@ -121,11 +126,6 @@ public final class PushWorker implements AutoCloseable {
         }, "impush-poll");
     }
 
-    /**
-     * Starts a worker with the given channels (one per vendor it can send to).
-     *
-     * @throws dev.impush.runtime.ConfigException when a topic it reads or writes does not exist
-     */
     /** The topics a worker with {@code channels} reads or writes: it refuses to start while one is missing. */
     public static List<String> requiredTopics(WorkerConfig config, Set<Channel> channels) {
         List<String> topics = new ArrayList<>(List.of(config.feedbackTopic(), config.dlqTopic()));
@@ -134,9 +134,13 @@ public final class PushWorker implements AutoCloseable {
         return topics;
     }
 
-    public static PushWorker start(WorkerConfig config, Map<Channel, PushChannel> channels, MeterRegistry meters,
-                                   Clock clock) {
-        TopicCheck.requireTopics(config.kafka(), requiredTopics(config, channels.keySet()), TOPIC_CHECK_TIMEOUT,
+    /**
+     * Starts a worker with the given channels (one per vendor app it can send with).
+     *
+     * @throws dev.impush.runtime.ConfigException when a topic it reads or writes does not exist
+     */
+    public static PushWorker start(WorkerConfig config, Channels channels, MeterRegistry meters, Clock clock) {
+        TopicCheck.requireTopics(config.kafka(), requiredTopics(config, channels.vendors()), TOPIC_CHECK_TIMEOUT,
                 "deploy/create-topics.sh creates the jobs, feedback, dead-letter and retry-tier topics");
         List<String> formerTiers = config.lanes().formerTiers(
                 TopicCheck.existing(config.kafka(), Pattern.compile(".*"), TOPIC_CHECK_TIMEOUT));
@@ -145,15 +149,8 @@ public final class PushWorker implements AutoCloseable {
         }
         PushWorker w = new PushWorker(config, channels, meters, clock, formerTiers);
         w.pollThread.start();
-        LOG.info("push worker {} started: channels {}", w.workerId, channels.keySet());
+        LOG.info("push worker {} started: channels {}", w.workerId, channels.all().keySet());
         return w;
-    }
-
-    /** The channels whose pushes ask for receipts, each behind the book that remembers whom a push went to. */
-    private static Map<Channel, PushChannel> booked(Map<Channel, PushChannel> channels, ReceiptBook book) {
-        Map<Channel, PushChannel> out = new EnumMap<>(channels);
-        out.replaceAll((c, ch) -> ReceiptSettings.CHANNELS.contains(c) ? new BookedChannel(ch, book) : ch);
-        return out;
     }
 
     public String workerId() {

@@ -1,18 +1,15 @@
 package dev.impush.worker;
 
-import dev.impush.model.Channel;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.OpsServer;
 import dev.impush.runtime.ShutdownHook;
 import dev.impush.worker.channel.Channels;
-import dev.impush.worker.channel.PushChannel;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +23,7 @@ public final class PushWorkerMain {
         Env env = Env.system();
         Clock clock = Clock.systemUTC();
         WorkerConfig config;
-        Map<Channel, PushChannel> channels;
+        Channels channels;
         try {
             config = WorkerConfig.fromEnv(env);
             channels = Channels.fromEnv(env, clock);

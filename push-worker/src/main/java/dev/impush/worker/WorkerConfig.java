@@ -1,11 +1,11 @@
 package dev.impush.worker;
 
-import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.kafka.KafkaConnection;
 import dev.impush.runtime.redis.RedisConnection;
+import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.dispatch.ResilienceSettings;
 import dev.impush.worker.quota.QuotaLimits;
 import dev.impush.worker.receipt.ReceiptSettings;
@@ -63,7 +63,8 @@ import java.util.Optional;
  * @param redisBackoff    after a failed Redis call, how long Redis is left alone (IMPUSH_REDIS_BACKOFF_MS)
  * @param opsPort         health and metrics HTTP port, 0 = ephemeral (IMPUSH_OPS_PORT)
  * @param resilience      retry and breaker settings
- * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE)
+ * @param quotas          global per-vendor-app budgets (IMPUSH_&lt;VENDOR&gt;_QPS, _BURST, _DAILY_QUOTA, _QUOTA_ZONE; an
+ *                        app's in the apps file from its own keys over them)
  * @param receipts        delivery receipts (IMPUSH_RECEIPTS_*), empty when off
  */
 public record WorkerConfig(
@@ -91,7 +92,7 @@ public record WorkerConfig(
         Duration redisBackoff,
         int opsPort,
         ResilienceSettings resilience,
-        Map<Channel, QuotaLimits> quotas,
+        Map<VendorApp, QuotaLimits> quotas,
         Optional<ReceiptSettings> receipts) {
     /** Upper bound of IMPUSH_WORKER_MAX_JOB_BYTES: three quarters of the largest record published. */
     public static final int MAX_JOB_BYTES_CEILING = 768 * 1024;

@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,8 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Rules, in the order they are applied: an injected failure ({@link #failNext}); missing provider
  * token → 403 {@code MissingProviderToken}; a token not signed by {@link #signingKeyFile()} with
- * {@link #keyId()} / {@link #teamId()} → 403 {@code InvalidProviderToken}; older than an hour → 403
- * {@code ExpiredProviderToken}; a device token that is not 64 hex digits → 400 {@code BadDeviceToken};
+ * {@link #keyId()} / {@link #teamId()} (or by a team {@linkplain #addTeam added}) → 403
+ * {@code InvalidProviderToken}; older than an hour → 403 {@code ExpiredProviderToken}; a topic the
+ * token's team does not own → 400 {@code TopicDisallowed}; a device token that is not 64 hex digits → 400 {@code BadDeviceToken};
  * an expired token ({@link #expireToken}) → 410 {@code Unregistered} with its timestamp; an unknown
  * token, or a known one on another topic → 400 {@code DeviceTokenNotForTopic}; a collapse id over 64
  * bytes → 400 {@code BadCollapseId}; payload over 4096 bytes → 413 {@code PayloadTooLarge}. Accepted
@@ -97,8 +99,7 @@ public final class MockApns implements AutoCloseable {
         try {
             MockApnsHandler handler = new MockApnsHandler(
                     new ApnsVerificationKey(credentials.keyId, credentials.teamId,
-                            (ECPublicKey) credentials.signingKeys.getPublic()),
-                    credentials.teamId, clock, ledger);
+                            (ECPublicKey) credentials.signingKeys.getPublic()), clock, ledger);
             MockApnsServer server = new MockApnsServerBuilder()
                     .setServerCredentials(new X509Certificate[] {credentials.serverCertificate},
                             credentials.serverKeys.getPrivate(), null)
@@ -149,6 +150,26 @@ public final class MockApns implements AutoCloseable {
 
     public String teamId() {
         return credentials.teamId;
+    }
+
+    /** Another Apple developer team's signing key: its .p8 file, key id and team id. */
+    public record Team(Path signingKeyFile, String keyId, String teamId) {}
+
+    /**
+     * A second Apple developer team that owns {@code topics} (bundle ids), as when one company's apps
+     * belong to different teams: from now on a push to one of them must be signed with this team's
+     * key, and the first team's ({@link #signingKeyFile()}) gets 400 {@code TopicDisallowed} there,
+     * as this team's key does on any other topic.
+     */
+    public Team addTeam(String... topics) {
+        try {
+            MockCredentials.Team t = credentials.newTeam();
+            handler.addTeam(new ApnsVerificationKey(t.keyId(), t.teamId(), (ECPublicKey) t.keys().getPublic()),
+                    Set.of(topics));
+            return new Team(t.keyFile(), t.keyId(), t.teamId());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create a mock APNs team", e);
+        }
     }
 
     /**

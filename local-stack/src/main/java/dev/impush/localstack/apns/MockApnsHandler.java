@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -53,10 +54,16 @@ final class MockApnsHandler implements PushNotificationHandler {
     record Injected(int remaining, RejectionReason reason) {}
 
     /** A provider token's verified claims; {@code issuedAt} is null for a token that failed verification. */
-    private record Verdict(Instant issuedAt) {}
+    private record Verdict(Instant issuedAt, String teamId) {}
 
-    private final ApnsVerificationKey verificationKey;
-    private final String teamId;
+    /**
+     * A team's signing key, and the topics (bundle ids) the team owns; an empty set: every topic no
+     * other team owns, as the mock's first team has.
+     */
+    record Team(ApnsVerificationKey key, Set<String> topics) {}
+
+    /** By key id. */
+    private final Map<String, Team> teams = new ConcurrentHashMap<>();
     private final Clock clock;
     private final DeliveryLedger ledger;
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
@@ -64,11 +71,14 @@ final class MockApnsHandler implements PushNotificationHandler {
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
     private final AtomicReference<Injected> injected = new AtomicReference<>(new Injected(0, RejectionReason.INTERNAL_SERVER_ERROR));
 
-    MockApnsHandler(ApnsVerificationKey verificationKey, String teamId, Clock clock, DeliveryLedger ledger) {
-        this.verificationKey = verificationKey;
-        this.teamId = teamId;
+    MockApnsHandler(ApnsVerificationKey verificationKey, Clock clock, DeliveryLedger ledger) {
+        teams.put(verificationKey.getKeyId(), new Team(verificationKey, Set.of()));
         this.clock = clock;
         this.ledger = ledger;
+    }
+
+    void addTeam(ApnsVerificationKey key, Set<String> topics) {
+        teams.put(key.getKeyId(), new Team(key, Set.copyOf(topics)));
     }
 
     void register(String token, Device device) {
@@ -91,7 +101,7 @@ final class MockApnsHandler implements PushNotificationHandler {
             throw new RejectedNotificationException(failure.reason());
         }
         // Authentication first: an unauthenticated caller learns nothing about tokens.
-        authenticate(headers);
+        String team = authenticate(headers);
 
         CharSequence path = headers.path();
         if (path == null || !path.toString().startsWith(PATH_PREFIX)) {
@@ -108,6 +118,9 @@ final class MockApnsHandler implements PushNotificationHandler {
         CharSequence topic = headers.get("apns-topic");
         if (topic == null || topic.isEmpty()) {
             throw new RejectedNotificationException(RejectionReason.MISSING_TOPIC);
+        }
+        if (!owns(team, topic.toString().replaceFirst("\\.voip$", ""))) {
+            throw new RejectedNotificationException(RejectionReason.TOPIC_DISALLOWED);
         }
         Instant expiredAt = expired.get(token);
         if (expiredAt != null) {
@@ -142,7 +155,23 @@ final class MockApnsHandler implements PushNotificationHandler {
         }
     }
 
-    private void authenticate(Http2Headers headers) throws RejectedNotificationException {
+    /** Whether {@code teamId} may push to {@code bundleId}: a topic belongs to the team that owns it, else to the first team. */
+    private boolean owns(String teamId, String bundleId) {
+        Team owner = null;
+        Team first = null;
+        for (Team t : teams.values()) {
+            if (t.topics().contains(bundleId)) {
+                owner = t;
+            } else if (t.topics().isEmpty()) {
+                first = t;
+            }
+        }
+        Team allowed = owner != null ? owner : first;
+        return allowed != null && allowed.key().getTeamId().equals(teamId);
+    }
+
+    /** The team of the request's valid provider token. */
+    private String authenticate(Http2Headers headers) throws RejectedNotificationException {
         CharSequence authorization = headers.get("authorization");
         if (authorization == null || !authorization.toString().startsWith("bearer ")
                 || authorization.toString().substring("bearer ".length()).isBlank()) {
@@ -163,17 +192,18 @@ final class MockApnsHandler implements PushNotificationHandler {
         if (verdict.issuedAt().plus(PROVIDER_TOKEN_LIFETIME).isBefore(clock.instant())) {
             throw new RejectedNotificationException(RejectionReason.EXPIRED_PROVIDER_TOKEN);
         }
+        return verdict.teamId();
     }
 
     private Verdict verify(String jwt) {
         try {
             AuthenticationToken token = new AuthenticationToken(jwt);
-            boolean valid = verificationKey.getKeyId().equals(token.getKeyId())
-                    && teamId.equals(token.getTeamId())
-                    && token.verifySignature(verificationKey);
-            return new Verdict(valid ? token.getIssuedAt() : null);
+            Team team = teams.get(token.getKeyId());
+            boolean valid = team != null && team.key().getTeamId().equals(token.getTeamId())
+                    && token.verifySignature(team.key());
+            return new Verdict(valid ? token.getIssuedAt() : null, token.getTeamId());
         } catch (RuntimeException e) {
-            return new Verdict(null);
+            return new Verdict(null, null);
         }
     }
 

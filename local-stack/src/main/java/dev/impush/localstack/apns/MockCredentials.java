@@ -64,6 +64,17 @@ final class MockCredentials {
                 signingKeys.getPrivate().getEncoded());
     }
 
+    /** Another team's signing key (an ES256 key, its key id and team id), written beside the first. */
+    record Team(KeyPair keys, Path keyFile, String keyId, String teamId) {}
+
+    /** A new team: fresh key, key id and team id, its {@code AuthKey_<keyId>.p8} in this directory. */
+    Team newTeam() throws IOException, GeneralSecurityException {
+        KeyPair keys = ecKeyPair();
+        String id = randomId();
+        return new Team(keys, writePem(dir.resolve("AuthKey_" + id + ".p8"), "PRIVATE KEY", keys.getPrivate().getEncoded()),
+                id, randomId());
+    }
+
     static MockCredentials generate() throws IOException, GeneralSecurityException {
         Path dir = Files.createTempDirectory("impush-mock-apns");
         KeyPair serverKeys = ecKeyPair();
@@ -72,8 +83,11 @@ final class MockCredentials {
 
     void delete() {
         try {
-            Files.deleteIfExists(serverCertificateFile);
-            Files.deleteIfExists(signingKeyFile);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
             Files.deleteIfExists(dir);
         } catch (IOException ignored) {
             // temp files: the OS cleans up what is left

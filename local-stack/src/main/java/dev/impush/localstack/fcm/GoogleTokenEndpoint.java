@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,19 +47,20 @@ final class GoogleTokenEndpoint {
     /** An answer: HTTP status and JSON body. */
     record Answer(int status, String json) {}
 
-    private record Account(String keyId, PublicKey key) {}
+    private record Account(String keyId, PublicKey key, String projectId) {}
+
+    /** An access token issued: until when it works, and for which project's account. */
+    private record Issued(Instant expiry, String projectId) {}
 
     private final URI url;
-    private final String projectId;
     private final Clock clock;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
-    private final Map<String, Instant> issued = new ConcurrentHashMap<>();
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private volatile Duration tokenLifetime = Duration.ofSeconds(3599);
 
-    GoogleTokenEndpoint(URI url, String projectId, Clock clock) {
+    GoogleTokenEndpoint(URI url, Clock clock) {
         this.url = url;
-        this.projectId = projectId;
         this.clock = clock;
     }
 
@@ -76,26 +78,26 @@ final class GoogleTokenEndpoint {
 
     /** Every access token issued so far stops working (as after its expiry). */
     void expireIssuedTokens() {
-        issued.replaceAll((token, expiry) -> Instant.EPOCH);
+        issued.replaceAll((token, i) -> new Issued(Instant.EPOCH, i.projectId()));
     }
 
-    /** Whether {@code token} was issued here and has not expired. */
-    boolean valid(String token) {
-        Instant expiry = issued.get(token);
-        return expiry != null && clock.instant().isBefore(expiry);
+    /** The project of the account {@code token} was issued to, when it was issued here and has not expired. */
+    Optional<String> projectOf(String token) {
+        Issued i = issued.get(token);
+        return i != null && clock.instant().isBefore(i.expiry()) ? Optional.of(i.projectId()) : Optional.empty();
     }
 
     /**
-     * A new service account of this project: a fresh RSA key pair, registered here, and its JSON key
-     * file (Google's format, {@code token_uri} this endpoint) written into {@code dir}.
+     * A new service account of {@code projectId}: a fresh RSA key pair, registered here, and its JSON
+     * key file (Google's format, {@code token_uri} this endpoint) written into {@code dir}.
      */
-    Path newServiceAccount(Path dir, String clientEmail) {
+    Path newServiceAccount(Path dir, String clientEmail, String projectId) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             String keyId = UUID.randomUUID().toString().replace("-", "");
-            accounts.put(clientEmail, new Account(keyId, pair.getPublic()));
+            accounts.put(clientEmail, new Account(keyId, pair.getPublic(), projectId));
             ObjectNode json = Json.mapper().createObjectNode()
                     .put("type", "service_account")
                     .put("project_id", projectId)
@@ -156,7 +158,7 @@ final class GoogleTokenEndpoint {
         }
         String token = "ya29.mock-" + UUID.randomUUID();
         Duration lifetime = tokenLifetime;
-        issued.put(token, now.plus(lifetime));
+        issued.put(token, new Issued(now.plus(lifetime), account.projectId()));
         return new Answer(200, Json.mapper().createObjectNode().put("access_token", token)
                 .put("expires_in", lifetime.toSeconds()).put("token_type", "Bearer").toString());
     }

@@ -34,9 +34,12 @@ import java.util.regex.Pattern;
  * accounts ({@link #serviceAccountFile}: a key file whose signed JWTs it exchanges for access tokens).
  *
  * <p>Checks, in FCM's order: bearer token (the {@linkplain #accessToken static one}, or one the token
- * endpoint issued and that has not expired; else 401 UNAUTHENTICATED), path and project (404 / 403
- * PERMISSION_DENIED), injected failures ({@link #failNext}), body and target (400
- * INVALID_ARGUMENT), registered token (404 UNREGISTERED), size ≤ 4096 bytes (400). An accepted
+ * endpoint issued and that has not expired; else 401 UNAUTHENTICATED), path and project (404, or 403
+ * PERMISSION_DENIED for a project the server does not hold or the token's account is not of),
+ * injected failures ({@link #failNext}), body and target (400 INVALID_ARGUMENT), registered token
+ * (404 UNREGISTERED; 403 SENDER_ID_MISMATCH for a token of another project), size ≤ 4096 bytes (400).
+ * One server holds several projects ({@link #addProject}), as FCM does, each with its own service
+ * accounts and registered tokens. An accepted
  * message is recorded in the {@link DeliveryLedger} as {@code ("fcm", data.messageId, deviceId,
  * android.collapse_key)}.
  *
@@ -62,6 +65,9 @@ public final class MockFcmServer implements AutoCloseable {
         }
     }
 
+    /** A registered FCM token: whose device, and of which project's app. */
+    private record Registration(String deviceId, String projectId) {}
+
     /** A scripted failure for the next requests that pass authentication. */
     private record Failure(int status, String errorCode, Duration retryAfter) {}
 
@@ -70,7 +76,8 @@ public final class MockFcmServer implements AutoCloseable {
     private final DeliveryLedger ledger;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Map<String, String> deviceByToken = new ConcurrentHashMap<>();
+    private final Set<String> projects = ConcurrentHashMap.newKeySet();
+    private final Map<String, Registration> deviceByToken = new ConcurrentHashMap<>();
     private final Set<String> expired = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> rejected = new ConcurrentHashMap<>();
     private final AtomicReference<Failure> failure = new AtomicReference<>();
@@ -84,14 +91,14 @@ public final class MockFcmServer implements AutoCloseable {
 
     private MockFcmServer(String projectId, String accessToken, DeliveryLedger ledger) throws IOException {
         this.projectId = projectId;
+        projects.add(projectId);
         this.accessToken = accessToken;
         this.ledger = ledger;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
-        this.tokens = new GoogleTokenEndpoint(URI.create(baseUrl() + GoogleTokenEndpoint.PATH), projectId,
-                java.time.Clock.systemUTC());
+        this.tokens = new GoogleTokenEndpoint(URI.create(baseUrl() + GoogleTokenEndpoint.PATH), java.time.Clock.systemUTC());
         this.keyDir = Files.createTempDirectory("impush-mock-fcm");
     }
 
@@ -131,8 +138,21 @@ public final class MockFcmServer implements AutoCloseable {
      * exchanges them here for access tokens, which the send endpoint then accepts.
      */
     public Path serviceAccountFile() {
+        return serviceAccountFile(projectId);
+    }
+
+    /** As {@link #serviceAccountFile()}, of another project this server holds ({@link #addProject}). */
+    public Path serviceAccountFile(String project) {
+        if (!projects.contains(project)) {
+            throw new IllegalArgumentException("no project " + project + " on this mock: addProject first");
+        }
         return tokens.newServiceAccount(keyDir, "impush-sender-" + UUID.randomUUID().toString().substring(0, 8)
-                + "@" + projectId + ".iam.gserviceaccount.com");
+                + "@" + project + ".iam.gserviceaccount.com", project);
+    }
+
+    /** One more Firebase project on this server (another app's), with its own accounts and tokens. */
+    public void addProject(String project) {
+        projects.add(project);
     }
 
     /** Where the token endpoint listens. */
@@ -155,9 +175,14 @@ public final class MockFcmServer implements AutoCloseable {
         tokens.expireIssuedTokens();
     }
 
-    /** Makes {@code token} a registered FCM token of {@code deviceId}. */
+    /** Makes {@code token} a registered FCM token of {@code deviceId}, in the first project. */
     public void registerDevice(String deviceId, String token) {
-        deviceByToken.put(token, deviceId);
+        registerDevice(deviceId, token, projectId);
+    }
+
+    /** Makes {@code token} a registered FCM token of {@code deviceId}, of an app in {@code project}. */
+    public void registerDevice(String deviceId, String token, String project) {
+        deviceByToken.put(token, new Registration(deviceId, project));
         expired.remove(token);
     }
 
@@ -247,7 +272,8 @@ public final class MockFcmServer implements AutoCloseable {
             }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : "";
-            if (!bearer.equals(accessToken) && !tokens.valid(bearer)) {
+            Optional<String> caller = bearer.equals(accessToken) ? Optional.of(projectId) : tokens.projectOf(bearer);
+            if (caller.isEmpty()) {
                 exchange.getResponseHeaders().add("WWW-Authenticate",
                         "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
                 error(exchange, 401, "UNAUTHENTICATED", null, "Request had invalid authentication credentials. "
@@ -260,7 +286,8 @@ public final class MockFcmServer implements AutoCloseable {
                 error(exchange, 404, "NOT_FOUND", null, "Requested entity was not found.");
                 return;
             }
-            if (!projectId.equals(m.group(1))) {
+            String project = m.group(1);
+            if (!projects.contains(project) || !project.equals(caller.get())) {
                 error(exchange, 403, "PERMISSION_DENIED", null, "Permission 'cloudmessaging.messages.create' "
                         + "denied on resource '//cloudresourcemanager.googleapis.com/projects/" + m.group(1)
                         + "' (or it may not exist).");
@@ -282,11 +309,11 @@ public final class MockFcmServer implements AutoCloseable {
                 });
                 return;
             }
-            validateAndAccept(exchange, body);
+            validateAndAccept(exchange, body, project);
         }
     }
 
-    private void validateAndAccept(HttpExchange exchange, byte[] body) throws IOException {
+    private void validateAndAccept(HttpExchange exchange, byte[] body, String project) throws IOException {
         JsonNode root;
         try {
             root = Json.mapper().readTree(body);
@@ -310,17 +337,22 @@ public final class MockFcmServer implements AutoCloseable {
             invalid(exchange, "Only token targets are supported by this mock.");
             return;
         }
-        String deviceId = deviceByToken.get(token);
-        if (deviceId == null || expired.contains(token)) {
+        Registration registered = deviceByToken.get(token);
+        if (registered == null || expired.contains(token)) {
             error(exchange, 404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.");
             return;
         }
+        if (!registered.projectId().equals(project)) {
+            error(exchange, 403, "PERMISSION_DENIED", "SENDER_ID_MISMATCH", "SenderId mismatch");
+            return;
+        }
+        String deviceId = registered.deviceId();
         if (size(message) > MAX_MESSAGE_BYTES) {
             invalid(exchange, "Android message is too big");
             return;
         }
         if (root.path("validate_only").asBoolean(false)) {
-            respond(exchange, 200, "{\"name\":\"projects/" + projectId + "/messages/fake_message_id\"}");
+            respond(exchange, 200, "{\"name\":\"projects/" + project + "/messages/fake_message_id\"}");
             return;
         }
         String collapseKey = message.path("android").path("collapse_key").asText(null);
@@ -329,7 +361,7 @@ public final class MockFcmServer implements AutoCloseable {
         if (ledger.keepsPayloads()) {
             ledger.payload(messageId, deviceId, message.toString());
         }
-        respond(exchange, 200, "{\"name\":\"projects/" + projectId + "/messages/" + UUID.randomUUID() + "\"}");
+        respond(exchange, 200, "{\"name\":\"projects/" + project + "/messages/" + UUID.randomUUID() + "\"}");
     }
 
     /**

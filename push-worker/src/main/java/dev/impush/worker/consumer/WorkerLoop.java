@@ -1,13 +1,11 @@
 package dev.impush.worker.consumer;
 
-import dev.impush.model.Channel;
 import dev.impush.worker.WorkerConfig;
 import dev.impush.worker.dispatch.Sender;
 import dev.impush.worker.pipeline.JobPipeline;
 import dev.impush.worker.retry.Lanes;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,7 @@ public final class WorkerLoop implements Runnable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Lanes lanes = config.lanes();
-        List<String> topics = new ArrayList<>(lanes.topics(Arrays.stream(Channel.values()).filter(sender::supports).toList()));
+        List<String> topics = new ArrayList<>(lanes.topics(sender.vendors()));
         topics.addAll(formerTiers);
         DelayedPartitions delayed = new DelayedPartitions(lanes::isDelayed, lanes::parkedChannel, sender::recoveredAt);
         return new WorkerLoop(new PollLoop(consumer, topics, delayed, pipeline, lanes::laneOf,

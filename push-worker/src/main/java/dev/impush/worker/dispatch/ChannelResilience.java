@@ -1,7 +1,7 @@
 package dev.impush.worker.dispatch;
 
-import dev.impush.model.Channel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.VendorApp;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -14,7 +14,8 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The one place that knows Resilience4j: registries, instance names (the channel's wire name)
+ * The one place that knows Resilience4j: registries, instance names (the vendor app's name: {@code apns},
+ * {@code apns/com.example.lite})
  * and their metrics binding. A {@link SendOutcome.Retry} is what retries in process; it and
  * {@link SendOutcome.RateLimited} count as breaker failures; every other vendor answer counts as a
  * success.
@@ -55,12 +56,12 @@ public final class ChannelResilience {
         breakers.getEventPublisher().onEntryAdded(added -> BreakerMetrics.bind(added.getAddedEntry(), meters));
     }
 
-    Retry retry(Channel channel) {
-        return retries.retry(channel.wireName());
+    Retry retry(VendorApp key) {
+        return retries.retry(key.name());
     }
 
-    CircuitBreaker breaker(Channel channel) {
-        return breakers.circuitBreaker(channel.wireName());
+    CircuitBreaker breaker(VendorApp key) {
+        return breakers.circuitBreaker(key.name());
     }
 
     /** A fresh recovery ramp for one channel (see {@link RecoveryRamp}). */

@@ -4,6 +4,7 @@ import dev.impush.model.deadletter.Attempt;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.quota.QuotaGate;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * A channel behind its recovery ramp, its app's global quota, its circuit breaker and jittered
+ * A channel (one vendor app's) behind its recovery ramp, its app's global quota, its circuit breaker and jittered
  * retry. A spent daily quota and an open breaker answer {@link SendOutcome.Held} without calling the
  * vendor: until the quota's reset, or until the breaker probes again. Transport failures (an
  * exceptionally completed send) become {@link SendOutcome.Retry} here, once for every channel.
@@ -38,6 +39,7 @@ final class GuardedChannel {
     /** While the breaker probes, how long a send it refused waits before it is tried again. */
     private static final long PROBE_WAIT_MILLIS = 1_000;
     private static final long MAX_SPREAD_MILLIS = 2_000;
+    private final VendorApp key;
     private final PushChannel channel;
     private final Retry retry;
     private final CircuitBreaker breaker;
@@ -53,7 +55,7 @@ final class GuardedChannel {
     /** Epoch ms: when the breaker last closed again; 0 when it never opened. */
     private volatile long recoveredAt;
 
-    GuardedChannel(PushChannel channel, Retry retry, CircuitBreaker breaker, RecoveryRamp ramp, QuotaGate quota,
+    GuardedChannel(VendorApp key, PushChannel channel, Retry retry, CircuitBreaker breaker, RecoveryRamp ramp, QuotaGate quota,
                    ScheduledExecutorService scheduler, WorkerMetrics metrics, Clock clock) {
         this.ramp = ramp;
         this.openForMillis = breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
@@ -72,6 +74,7 @@ final class GuardedChannel {
         });
         this.quota = quota;
         this.metrics = metrics;
+        this.key = key;
         this.channel = channel;
         this.retry = retry;
         this.breaker = breaker;
@@ -137,7 +140,7 @@ final class GuardedChannel {
             }
             CompletableFuture<Optional<Instant>> admission;
             try {
-                admission = quota.acquire(channel.channel(), delivery.lane());
+                admission = quota.acquire(key, delivery.lane());
             } catch (RuntimeException e) {
                 admission = CompletableFuture.failedFuture(e);
             }

@@ -1,6 +1,5 @@
 package dev.impush.worker.pipeline;
 
-import dev.impush.model.Channel;
 import dev.impush.model.Lane;
 import dev.impush.model.codec.ContractCodec;
 import dev.impush.model.codec.Decoded;
@@ -16,8 +15,8 @@ import dev.impush.worker.retry.Failure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,11 @@ import org.slf4j.LoggerFactory;
 record Fanout(List<JobState> jobs, List<Send> sends) {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
 
-    /** @param laneOf the lane of a record's topic */
-    static Fanout of(List<Incoming> batch, ContractCodec<PushJob> codec, Predicate<Channel> supported,
+    /**
+     * @param missing why no channel is configured for a device (empty when one is)
+     * @param laneOf  the lane of a record's topic
+     */
+    static Fanout of(List<Incoming> batch, ContractCodec<PushJob> codec, Function<PushTarget, Optional<String>> missing,
                      Function<String, Lane> laneOf, Instant now) {
         List<JobState> jobs = new ArrayList<>(batch.size());
         List<Send> sends = new ArrayList<>(batch.size());
@@ -43,13 +45,14 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
                     if (!job.isExpired(now)) {
                         Lane lane = laneOf.apply(in.record().topic());
                         for (PushTarget t : job.targets()) {
-                            if (supported.test(t.channel())) {
+                            Optional<String> unrouted = missing.apply(t);
+                            if (unrouted.isEmpty()) {
                                 sends.add(new Send(state, new Delivery(job, t, lane), DedupeKey.of(job, t.deviceId()),
                                         job.recall() == null ? null : DedupeKey.of(job.userId(),
                                                 job.recall().messageId(), t.deviceId(), job.recall().expiresAt())));
                             } else {
                                 state.failures.add(Failure.permanent(t, DeadLetterReason.CHANNEL_NOT_CONFIGURED,
-                                        "no " + t.channel().wireName() + " channel is configured"));
+                                        unrouted.get()));
                             }
                         }
                     }

@@ -104,7 +104,7 @@ public final class JobPipeline {
      * the caller must rewind the batch and try again later.
      */
     public boolean intake(List<Incoming> batch) {
-        Fanout fanout = Fanout.of(batch, codec, sender::supports, lanes::laneOf, clock.instant());
+        Fanout fanout = Fanout.of(batch, codec, sender::missing, lanes::laneOf, clock.instant());
         List<Send> recalling = fanout.recalling();
         List<Recalled> found;
         List<Send> toClaim;

@@ -1,6 +1,5 @@
 package dev.impush.worker.publish;
 
-import dev.impush.model.Channel;
 import dev.impush.model.Lane;
 import dev.impush.model.deadletter.Attempt;
 import dev.impush.model.deadletter.DeadLetter;
@@ -72,10 +71,10 @@ public final class Settlement {
      * dropped as expired).
      *
      * @param job     the record's job, {@code null} when it was unreadable
-     * @param healthy whether a channel's breaker is closed
+     * @param healthy whether the breaker of a device's channel is closed
      */
     public List<Publication> settle(ConsumerRecord<byte[], byte[]> record, PushJob job, List<Failure> failures,
-                                    Predicate<Channel> healthy) {
+                                    Predicate<PushTarget> healthy) {
         List<Attempt> history = JobHeaders.attempts(record.headers());
         RetryRouter.Decision d = routers.get(lanes.laneOf(record.topic())).route(job, JobHeaders.attempt(record.headers()),
                 JobHeaders.held(record.headers()), failures, clock.instant(), healthy);

@@ -1,8 +1,8 @@
 package dev.impush.worker.quota;
 
-import dev.impush.model.Channel;
 import dev.impush.model.Lane;
 import dev.impush.runtime.redis.RedisLink;
+import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admits sends within each vendor app's global budget. The budget lives in Redis (an atomic Lua
- * token bucket and daily counter per channel, shared by all replicas); each replica leases chunks
- * of it, one lease request in flight per channel at a time however many sends wait, and admits the
+ * token bucket and daily counter per vendor app, shared by all replicas); each replica leases chunks
+ * of it, one lease request in flight per vendor app at a time however many sends wait, and admits the
  * waiting sends as soon as a chunk arrives.
  *
  * <p>Chunks follow demand ({@link QuotaLimits#leaseSize}): the sends waiting, up to 256 per round
@@ -48,15 +48,15 @@ public final class QuotaGate implements AutoCloseable {
     private static final long YIELD_RECHECK_MS = 2;
 
     private final RedisLink.Session connection;
-    private final Map<Channel, Bucket> buckets = new EnumMap<>(Channel.class);
+    private final Map<VendorApp, Bucket> buckets = new HashMap<>();
     /** The bulk lane's buckets: the same Redis budget, but a daily ceiling below the chat reserve. */
-    private final Map<Channel, Bucket> bulkBuckets = new EnumMap<>(Channel.class);
+    private final Map<VendorApp, Bucket> bulkBuckets = new HashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private static final LuaScript LEASE = LuaScript.load(QuotaGate.class, "lease.lua");
     private static final LuaScript RELEASE = LuaScript.load(QuotaGate.class, "release.lua");
 
-    public QuotaGate(RedisLink redis, Map<Channel, QuotaLimits> limits, ScheduledExecutorService scheduler, Clock clock) {
+    public QuotaGate(RedisLink redis, Map<VendorApp, QuotaLimits> limits, ScheduledExecutorService scheduler, Clock clock) {
         this.connection = redis.connect();
         this.scheduler = scheduler;
         this.clock = clock;
@@ -65,12 +65,12 @@ public final class QuotaGate implements AutoCloseable {
             buckets.put(c, chat);
             bulkBuckets.put(c, new Bucket(c, l, l.bulkDailyQuota(), chat));
         });
-        limits.forEach((c, l) -> LOG.info("quota for {}: {}", c.wireName(), l));
+        limits.forEach((c, l) -> LOG.info("quota for {}: {}", c, l));
     }
 
-    /** As {@link #acquire(Channel, Lane)} for the chat lane. */
-    public CompletableFuture<Optional<Instant>> acquire(Channel channel) {
-        return acquire(channel, Lane.CHAT);
+    /** As {@link #acquire(VendorApp, Lane)} for the chat lane. */
+    public CompletableFuture<Optional<Instant>> acquire(VendorApp app) {
+        return acquire(app, Lane.CHAT);
     }
 
     /**
@@ -79,8 +79,8 @@ public final class QuotaGate implements AutoCloseable {
      * lane waits in its own queue, and the bulk lane asks the shared budget for permits only while no
      * chat send waits: a chat send never waits behind bulk sends for a permit.
      */
-    public CompletableFuture<Optional<Instant>> acquire(Channel channel, Lane lane) {
-        Bucket b = (lane == Lane.BULK ? bulkBuckets : buckets).get(channel);
+    public CompletableFuture<Optional<Instant>> acquire(VendorApp app, Lane lane) {
+        Bucket b = (lane == Lane.BULK ? bulkBuckets : buckets).get(app);
         return b == null ? GO : b.acquire();
     }
 
@@ -93,7 +93,7 @@ public final class QuotaGate implements AutoCloseable {
     }
 
     private final class Bucket {
-        private final Channel channel;
+        private final VendorApp app;
         private final QuotaLimits limits;
         /** The daily count at which this bucket's lane is spent: the quota, or bulk's part of it. */
         private final long dailyLimit;
@@ -108,12 +108,12 @@ public final class QuotaGate implements AutoCloseable {
         private Instant spentUntil;
         private boolean leasing;
 
-        Bucket(Channel channel, QuotaLimits limits, long dailyLimit, Bucket yieldsTo) {
-            this.channel = channel;
+        Bucket(VendorApp app, QuotaLimits limits, long dailyLimit, Bucket yieldsTo) {
+            this.app = app;
             this.limits = limits;
             this.dailyLimit = dailyLimit;
             this.yieldsTo = yieldsTo;
-            this.key = "impush:quota:{" + channel.wireName() + "}";
+            this.key = "impush:quota:{" + app.name() + "}";
         }
 
         synchronized CompletableFuture<Optional<Instant>> acquire() {
@@ -178,7 +178,7 @@ public final class QuotaGate implements AutoCloseable {
                 if (failure != null) {
                     // fail open for the sends waiting, no more: leftovers are only ever permits Redis counted
                     LOG.warn("quota store unavailable, admitting {} {} sends locally: {}", waiting.size(),
-                            channel.wireName(), failure.toString());
+                            app, failure.toString());
                     go.addAll(waiting);
                     waiting.clear();
                 } else if ((Long) reply.get(0) < 0) {
@@ -230,7 +230,7 @@ public final class QuotaGate implements AutoCloseable {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
-                LOG.info("{} unused {} permits lapse with today's quota: {}", unused, channel.wireName(), e.toString());
+                LOG.info("{} unused {} permits lapse with today's quota: {}", unused, app, e.toString());
             }
         }
     }

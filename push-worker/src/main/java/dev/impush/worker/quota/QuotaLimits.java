@@ -3,8 +3,11 @@ package dev.impush.worker.quota;
 import dev.impush.model.Channel;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.AppsFile;
+import dev.impush.worker.channel.VendorApp;
 import java.time.ZoneId;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -67,8 +70,23 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
         return (int) Math.min(cap, Math.max(demand, leaseAhead()));
     }
 
-    /** The configured limits of every channel that has any. */
-    public static Map<Channel, QuotaLimits> fromEnv(Env env) {
+    /**
+     * The configured limits of every vendor app that has any: the shared credentials' from the
+     * top-level keys, each app's in the apps file from its own keys over them (its own budget, as the
+     * vendor counts it per app).
+     */
+    public static Map<VendorApp, QuotaLimits> fromEnv(Env env) {
+        Map<VendorApp, QuotaLimits> limits = new LinkedHashMap<>();
+        ofVendors(env).forEach((c, l) -> limits.put(VendorApp.shared(c), l));
+        AppsFile.fromEnv(env).ifPresent(file -> file.apps().forEach(app -> ofVendors(file.env(app, env)).forEach((c, l) -> {
+            if (file.credentialed(app).contains(c)) {
+                limits.put(VendorApp.of(c, app), l);
+            }
+        })));
+        return limits;
+    }
+
+    private static Map<Channel, QuotaLimits> ofVendors(Env env) {
         Map<Channel, QuotaLimits> limits = new EnumMap<>(Channel.class);
         for (Channel c : Channel.values()) {
             String p = "IMPUSH_" + c.name() + "_";

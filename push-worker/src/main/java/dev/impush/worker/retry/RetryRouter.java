@@ -2,6 +2,7 @@ package dev.impush.worker.retry;
 
 import dev.impush.model.Channel;
 import dev.impush.model.job.PushJob;
+import dev.impush.model.job.PushTarget;
 import dev.impush.worker.channel.SendOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,10 +75,10 @@ public final class RetryRouter {
      * @param job      the job, {@code null} when its record was unreadable (all dead)
      * @param attempt  vendor attempts before this record
      * @param held     times in a row this record's job was parked by an open breaker
-     * @param healthy  whether a channel's breaker is closed
+     * @param healthy  whether the breaker of a device's channel is closed
      */
     public Decision route(PushJob job, int attempt, int held, List<Failure> failures, Instant now,
-                   Predicate<Channel> healthy) {
+                   Predicate<PushTarget> healthy) {
         Optional<RetryTiers.Tier> tier = tiers.forAttempt(attempt);
         Instant tierDue = tier.map(t -> now.plusMillis(jitter.applyAsLong(t.delay().toMillis()))).orElse(null);
         List<Failure> dead = new ArrayList<>();
@@ -103,7 +104,7 @@ public final class RetryRouter {
                 // retryAt is the vendor's time when it gave one, else the moment of its answer
                 boolean vendorTimed = f.retryAt().isAfter(now);
                 due = vendorTimed ? f.retryAt() : tierDue;
-                to = !healthy.test(channel) ? park(channel, attempt + 1, BREAKER, 0)
+                to = !healthy.test(f.target()) ? park(channel, attempt + 1, BREAKER, 0)
                         : vendorTimed ? park(channel, attempt + 1, VENDOR, 0)
                         : new Destination(tier.orElseThrow().topic(), null, attempt + 1, null, 0);
             }

@@ -13,6 +13,7 @@ import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.runtime.redis.RedisLink;
+import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.quota.QuotaGate;
 import dev.impush.worker.quota.QuotaLimits;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -128,10 +129,10 @@ class RedisClusterDedupeIT {
     @Test
     void quotaBuckets_workOnTheCluster() throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (QuotaGate gate = new QuotaGate(link, Map.of(Channel.XIAOMI, new QuotaLimits(1000, 100, 1000, java.time.ZoneOffset.UTC)), scheduler,
+        try (QuotaGate gate = new QuotaGate(link, Map.of(VendorApp.shared(Channel.XIAOMI), new QuotaLimits(1000, 100, 1000, java.time.ZoneOffset.UTC)), scheduler,
                 Clock.systemUTC())) {
             for (int i = 0; i < 20; i++) {
-                assertEquals(Optional.empty(), gate.acquire(Channel.XIAOMI).get(5, TimeUnit.SECONDS), "permit " + i);
+                assertEquals(Optional.empty(), gate.acquire(VendorApp.shared(Channel.XIAOMI)).get(5, TimeUnit.SECONDS), "permit " + i);
             }
         } finally {
             scheduler.shutdownNow();

@@ -8,6 +8,7 @@ import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.LocalRedis;
+import dev.impush.worker.channel.Channels;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
@@ -127,7 +128,7 @@ class DispatcherIT {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ChannelResilience resilience = new ChannelResilience(settings, meters);
         try (QuotaGate quota = new QuotaGate(REDIS.link(), Map.of(), REDIS.scheduler(), Clock.systemUTC());
-             Dispatcher dispatcher = new Dispatcher(Map.of(Channel.APNS, channel), resilience,
+             Dispatcher dispatcher = new Dispatcher(Channels.of(Map.of(Channel.APNS, channel)), resilience,
                      quota, REDIS.scheduler(), new WorkerMetrics(meters), Clock.systemUTC())) {
             Instant now = Instant.now();
             PushJob job = PushJob.of("m1", "u1", "c1", new Notification("T", "B", null, null, null, null, null, false, null),

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -168,12 +169,18 @@ final class PipelineFakes {
         }
 
         @Override
-        public boolean supports(Channel channel) {
-            return channels.contains(channel);
+        public Set<Channel> vendors() {
+            return channels;
         }
 
         @Override
-        public boolean healthy(Channel channel) {
+        public Optional<String> missing(PushTarget target) {
+            return channels.contains(target.channel()) ? Optional.empty()
+                    : Optional.of("no " + target.channel().wireName() + " channel is configured");
+        }
+
+        @Override
+        public boolean healthy(PushTarget target) {
             return true;
         }
 

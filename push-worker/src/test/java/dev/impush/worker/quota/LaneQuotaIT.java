@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.model.Channel;
 import dev.impush.model.Lane;
 import dev.impush.worker.LocalRedis;
+import dev.impush.worker.channel.VendorApp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,26 +32,26 @@ class LaneQuotaIT {
     @Test
     void bulkSends_stopAtTheQuotaLessTheChatReserve_chatSendsGoOnToTheFullQuota() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.VIVO, new QuotaLimits(0, 1, 100, ZoneId.of("Asia/Shanghai"), 30));
+        var limits = Map.of(VendorApp.shared(Channel.VIVO), new QuotaLimits(0, 1, 100, ZoneId.of("Asia/Shanghai"), 30));
         try (QuotaGate a = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock);
              QuotaGate b = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             assertEquals(70, admitted(List.of(a, b), Lane.BULK, 60), "bulk: 100 less the 30 % kept for chat");
-            assertEquals(Optional.of(RESET), a.acquire(Channel.VIVO, Lane.BULK).get(1, TimeUnit.SECONDS));
+            assertEquals(Optional.of(RESET), a.acquire(VendorApp.shared(Channel.VIVO), Lane.BULK).get(1, TimeUnit.SECONDS));
 
             assertEquals(30, admitted(List.of(a, b), Lane.CHAT, 20), "chat: the rest of the full quota");
-            assertEquals(Optional.of(RESET), b.acquire(Channel.VIVO, Lane.CHAT).get(1, TimeUnit.SECONDS));
+            assertEquals(Optional.of(RESET), b.acquire(VendorApp.shared(Channel.VIVO), Lane.CHAT).get(1, TimeUnit.SECONDS));
         }
     }
 
     @Test
     void withoutADailyQuota_bothLanesShareOnlyTheRate() throws Exception {
         Clock frozen = Clock.fixed(Instant.parse("2026-11-25T08:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.OPPO, new QuotaLimits(100, 100, 0, ZoneId.of("Asia/Shanghai"), 50));
+        var limits = Map.of(VendorApp.shared(Channel.OPPO), new QuotaLimits(100, 100, 0, ZoneId.of("Asia/Shanghai"), 50));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), frozen)) {
             List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
             for (int i = 0; i < 80; i++) {
-                all.add(gate.acquire(Channel.OPPO, Lane.BULK));
-                all.add(gate.acquire(Channel.OPPO, Lane.CHAT));
+                all.add(gate.acquire(VendorApp.shared(Channel.OPPO), Lane.BULK));
+                all.add(gate.acquire(VendorApp.shared(Channel.OPPO), Lane.CHAT));
             }
             Thread.sleep(500); // time does not move: only the burst is ever admitted
             assertEquals(100, all.stream().filter(CompletableFuture::isDone).count(), "one shared burst");
@@ -60,15 +61,15 @@ class LaneQuotaIT {
 
     @Test
     void underARate_bulkSendsGetNoPermitWhileChatSendsWait() throws Exception {
-        var limits = Map.of(Channel.XIAOMI, new QuotaLimits(200, 10, 0, ZoneId.of("Asia/Shanghai")));
+        var limits = Map.of(VendorApp.shared(Channel.XIAOMI), new QuotaLimits(200, 10, 0, ZoneId.of("Asia/Shanghai")));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), Clock.systemUTC())) {
             List<CompletableFuture<Optional<Instant>>> bulk = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                bulk.add(gate.acquire(Channel.XIAOMI, Lane.BULK)); // bulk first: it leases before chat waits
+                bulk.add(gate.acquire(VendorApp.shared(Channel.XIAOMI), Lane.BULK)); // bulk first: it leases before chat waits
             }
             List<CompletableFuture<Optional<Instant>>> chat = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                chat.add(gate.acquire(Channel.XIAOMI, Lane.CHAT));
+                chat.add(gate.acquire(VendorApp.shared(Channel.XIAOMI), Lane.CHAT));
             }
             CompletableFuture.allOf(chat.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
             long bulkAdmitted = bulk.stream().filter(CompletableFuture::isDone).count();
@@ -84,7 +85,7 @@ class LaneQuotaIT {
         List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
         for (int i = 0; i < each; i++) {
             for (QuotaGate g : gates) {
-                all.add(g.acquire(Channel.VIVO, lane));
+                all.add(g.acquire(VendorApp.shared(Channel.VIVO), lane));
             }
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.LocalRedis;
 import dev.impush.worker.TestClock;
+import dev.impush.worker.channel.VendorApp;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class QuotaGateIT {
     private static List<CompletableFuture<Optional<Instant>>> acquire(QuotaGate gate, Channel c, int n) {
         List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.add(gate.acquire(c));
+            all.add(gate.acquire(VendorApp.shared(c)));
         }
         return all;
     }
@@ -44,7 +45,7 @@ class QuotaGateIT {
     @Test
     void twoReplicas_shareOneBucket_atAFrozenInstant_admitOnlyTheBurst() throws Exception {
         Clock frozen = Clock.fixed(Instant.parse("2026-11-25T08:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.VIVO, new QuotaLimits(100, 100, 0, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.VIVO), new QuotaLimits(100, 100, 0, SHANGHAI));
         try (QuotaGate a = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), frozen);
              QuotaGate b = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), frozen)) {
             var fromA = acquire(a, Channel.VIVO, 80);
@@ -57,9 +58,30 @@ class QuotaGateIT {
     }
 
     @Test
+    void twoAppsOfOneVendor_eachHaveTheirOwnDailyQuota() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC); // a day no other test counts
+        VendorApp main = VendorApp.shared(Channel.XIAOMI);
+        VendorApp lite = VendorApp.of(Channel.XIAOMI, "com.example.lite");
+        var limits = Map.of(main, new QuotaLimits(0, 1, 30, SHANGHAI), lite, new QuotaLimits(0, 1, 20, SHANGHAI));
+        try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
+            List<CompletableFuture<Optional<Instant>>> fromMain = new ArrayList<>();
+            List<CompletableFuture<Optional<Instant>>> fromLite = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                fromMain.add(gate.acquire(main));
+                fromLite.add(gate.acquire(lite));
+            }
+            CompletableFuture.allOf(fromMain.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(fromLite.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            assertEquals(30, fromMain.stream().filter(f -> f.join().isEmpty()).count(), "the main app's quota");
+            assertEquals(20, fromLite.stream().filter(f -> f.join().isEmpty()).count(),
+                    "the lite app's own, not what the main app left");
+        }
+    }
+
+    @Test
     void dailyQuota_spent_answersTheResetInstant_withoutWaiting() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.OPPO, new QuotaLimits(0, 1, 50, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.OPPO), new QuotaLimits(0, 1, 50, SHANGHAI));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             var results = acquire(gate, Channel.OPPO, 60);
             CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
@@ -67,7 +89,7 @@ class QuotaGateIT {
             assertEquals(50, go);
             Instant reset = Instant.parse("2026-11-25T16:00:00Z"); // midnight in Shanghai
             assertTrue(results.stream().filter(f -> f.join().isPresent()).allMatch(f -> f.join().get().equals(reset)));
-            assertEquals(Optional.of(reset), gate.acquire(Channel.OPPO).get(1, TimeUnit.SECONDS));
+            assertEquals(Optional.of(reset), gate.acquire(VendorApp.shared(Channel.OPPO)).get(1, TimeUnit.SECONDS));
         }
     }
 
@@ -97,7 +119,7 @@ class QuotaGateIT {
     @Test
     void dailyQuotaOnly_leasesChunks_notOneSendPerRoundTrip() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.XIAOMI, new QuotaLimits(0, 0, 100_000, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.XIAOMI), new QuotaLimits(0, 0, 100_000, SHANGHAI));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             long before = scriptCalls();
             long start = System.nanoTime();
@@ -115,13 +137,13 @@ class QuotaGateIT {
     @Test
     void dailyQuotaOnly_twoReplicas_admitExactlyTheQuota() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.HUAWEI, new QuotaLimits(0, 0, 1_000, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.HUAWEI), new QuotaLimits(0, 0, 1_000, SHANGHAI));
         try (QuotaGate a = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock);
              QuotaGate b = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             List<CompletableFuture<Optional<Instant>>> all = new ArrayList<>();
             for (int i = 0; i < 750; i++) { // interleaved, as two busy replicas would
-                all.add(a.acquire(Channel.HUAWEI));
-                all.add(b.acquire(Channel.HUAWEI));
+                all.add(a.acquire(VendorApp.shared(Channel.HUAWEI)));
+                all.add(b.acquire(VendorApp.shared(Channel.HUAWEI)));
             }
             awaitAll(all, Duration.ofSeconds(5));
             Instant reset = Instant.parse("2026-12-03T16:00:00Z");
@@ -133,7 +155,7 @@ class QuotaGateIT {
 
     @Test
     void underARate_aDryBucket_isWaitedOnForAChunk_notOneTokenPerRoundTrip() throws Exception {
-        var limits = Map.of(Channel.FCM, new QuotaLimits(200, 10, 0, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.FCM), new QuotaLimits(200, 10, 0, SHANGHAI));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), Clock.systemUTC())) {
             long before = scriptCalls();
             long start = System.nanoTime();
@@ -149,13 +171,13 @@ class QuotaGateIT {
     @Test
     void permitsLeasedAhead_lapseAtMidnight_andDoNotCountForTheNewDay() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-12-05T15:59:59Z")); // 23:59:59 in Shanghai
-        var limits = Map.of(Channel.HONOR, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.HONOR), new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
-            assertEquals(Optional.empty(), gate.acquire(Channel.HONOR).get(1, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), gate.acquire(VendorApp.shared(Channel.HONOR)).get(1, TimeUnit.SECONDS));
             long leasedBeforeMidnight = Long.parseLong(get("impush:quota:{honor}:day:2026-12-05"));
             assertTrue(leasedBeforeMidnight > 1, "a rate-limited channel leases ahead: " + leasedBeforeMidnight);
             clock.set(Instant.parse("2026-12-05T16:00:01Z"));
-            assertEquals(Optional.empty(), gate.acquire(Channel.HONOR).get(1, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), gate.acquire(VendorApp.shared(Channel.HONOR)).get(1, TimeUnit.SECONDS));
             assertTrue(get("impush:quota:{honor}:day:2026-12-06") != null,
                     "a send after midnight is counted against the new day, not yesterday's leftovers");
         }
@@ -164,10 +186,10 @@ class QuotaGateIT {
     @Test
     void close_returnsUnusedPermits_toTheDailyCount() throws Exception {
         Clock clock = Clock.fixed(Instant.parse("2026-12-07T10:00:00Z"), ZoneOffset.UTC);
-        var limits = Map.of(Channel.MEIZU, new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
+        var limits = Map.of(VendorApp.shared(Channel.MEIZU), new QuotaLimits(1_000, 1_000, 10_000, SHANGHAI));
         try (QuotaGate gate = new QuotaGate(REDIS.link(), limits, REDIS.scheduler(), clock)) {
             for (int i = 0; i < 3; i++) {
-                assertEquals(Optional.empty(), gate.acquire(Channel.MEIZU).get(1, TimeUnit.SECONDS));
+                assertEquals(Optional.empty(), gate.acquire(VendorApp.shared(Channel.MEIZU)).get(1, TimeUnit.SECONDS));
             }
         }
         assertEquals("3", get("impush:quota:{meizu}:day:2026-12-07"), "only the sends made stay counted");
@@ -176,7 +198,7 @@ class QuotaGateIT {
     @Test
     void unlimitedChannel_isAdmittedAtOnce() throws Exception {
         try (QuotaGate gate = new QuotaGate(REDIS.link(), Map.of(), REDIS.scheduler(), Clock.systemUTC())) {
-            assertEquals(Optional.empty(), gate.acquire(Channel.APNS).get(1, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), gate.acquire(VendorApp.shared(Channel.APNS)).get(1, TimeUnit.SECONDS));
         }
     }
 
@@ -184,10 +206,10 @@ class QuotaGateIT {
     void redisDown_admitsLocally() throws Exception {
         RedisServerProcess other = RedisServerProcess.start();
         RedisLink c = RedisConnection.of(other.uri()).open(o -> o, Duration.ofSeconds(2));
-        try (QuotaGate gate = new QuotaGate(c, Map.of(Channel.MEIZU, new QuotaLimits(10, 10, 0, SHANGHAI)),
+        try (QuotaGate gate = new QuotaGate(c, Map.of(VendorApp.shared(Channel.MEIZU), new QuotaLimits(10, 10, 0, SHANGHAI)),
                 REDIS.scheduler(), Clock.systemUTC())) {
             other.kill();
-            assertEquals(Optional.empty(), gate.acquire(Channel.MEIZU).get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), gate.acquire(VendorApp.shared(Channel.MEIZU)).get(10, TimeUnit.SECONDS));
         } finally {
             c.close();
             other.close();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.impush.model.Channel;
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.worker.channel.VendorApp;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class QuotaLimitsTest {
 
     @Test
     void dailyQuotaOnly_hasNoBurst_soNothingThrottlesItToOneAtATime() {
-        QuotaLimits l = QuotaLimits.fromEnv(Env.of(Map.of("IMPUSH_OPPO_DAILY_QUOTA", "100000"))).get(Channel.OPPO);
+        QuotaLimits l = QuotaLimits.fromEnv(Env.of(Map.of("IMPUSH_OPPO_DAILY_QUOTA", "100000"))).get(VendorApp.shared(Channel.OPPO));
         assertEquals(0, l.qps());
         assertEquals(0, l.burst(), "burst means nothing without a rate");
         assertEquals(100_000, l.dailyQuota());
@@ -26,8 +27,8 @@ class QuotaLimitsTest {
         var limits = QuotaLimits.fromEnv(Env.of(Map.of(
                 "IMPUSH_VIVO_QPS", "500",
                 "IMPUSH_HONOR_QPS", "20", "IMPUSH_HONOR_BURST", "0")));
-        assertEquals(500, limits.get(Channel.VIVO).burst());
-        assertEquals(1, limits.get(Channel.HONOR).burst());
+        assertEquals(500, limits.get(VendorApp.shared(Channel.VIVO)).burst());
+        assertEquals(1, limits.get(VendorApp.shared(Channel.HONOR)).burst());
     }
 
     @Test
@@ -62,7 +63,7 @@ class QuotaLimitsTest {
         assertEquals(1, new QuotaLimits(0, 0, 100, ZoneOffset.UTC, 99).bulkDailyQuota());
         assertEquals(0, new QuotaLimits(100, 100, 0, ZoneOffset.UTC).bulkDailyQuota(), "no daily quota: none");
         QuotaLimits l = QuotaLimits.fromEnv(Env.of(Map.of("IMPUSH_VIVO_DAILY_QUOTA", "1000",
-                "IMPUSH_VIVO_CHAT_RESERVE_PERCENT", "35"))).get(Channel.VIVO);
+                "IMPUSH_VIVO_CHAT_RESERVE_PERCENT", "35"))).get(VendorApp.shared(Channel.VIVO));
         assertEquals(650, l.bulkDailyQuota());
         assertThrows(ConfigException.class, () -> QuotaLimits.fromEnv(Env.of(Map.of("IMPUSH_VIVO_DAILY_QUOTA", "1000",
                 "IMPUSH_VIVO_CHAT_RESERVE_PERCENT", "100"))));
