@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole impush pipeline on one machine: a real Kafka broker and redis-server (see
@@ -37,7 +38,14 @@ import java.util.Map;
 public final class LocalPipeline implements AutoCloseable {
     /** The knobs tests turn. */
     public record Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease,
-                          String retryTiers, Map<String, String> workerEnv, Clusters clusters) {
+                          String retryTiers, Map<String, String> workerEnv, Clusters clusters,
+                          UnaryOperator<DetectorConfig.Builder> detector) {
+        /** The detector as it is here by default. */
+        public Options(FixtureMode mode, int partitions, boolean startDetector, Duration dedupeLease, String retryTiers,
+                       Map<String, String> workerEnv, Clusters clusters) {
+            this(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, clusters, UnaryOperator.identity());
+        }
+
         /** Fixtures as {@link FixtureMode#resolve()} says. */
         public static Options defaults() {
             return of(FixtureMode.resolve());
@@ -48,16 +56,16 @@ public final class LocalPipeline implements AutoCloseable {
         }
 
         public Options withoutDetector() {
-            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, clusters);
+            return new Options(mode, partitions, false, dedupeLease, retryTiers, workerEnv, clusters, detector);
         }
 
         /** Retry tier delays, e.g. {@code "1s,2s,4s"} (their topics are created). */
         public Options withRetryTiers(String spec) {
-            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, clusters);
+            return new Options(mode, partitions, startDetector, dedupeLease, spec, workerEnv, clusters, detector);
         }
 
         public Options withWorkerEnv(Map<String, String> env) {
-            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, clusters);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, env, clusters, detector);
         }
 
         /**
@@ -65,19 +73,25 @@ public final class LocalPipeline implements AutoCloseable {
          * over TLS with an ACL user; every service and client logs in.
          */
         public Options withSecuredClusters() {
-            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, Clusters.SECURED);
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, Clusters.SECURED,
+                    detector);
         }
 
         /** Redis as a cluster of three masters with a replica each ({@link LocalStack#startWithRedisCluster}). */
         public Options withRedisCluster() {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv,
-                    Clusters.REDIS_CLUSTER);
+                    Clusters.REDIS_CLUSTER, detector);
+        }
+
+        /** The detector's configuration changed (e.g. content-free apps). */
+        public Options withDetector(UnaryOperator<DetectorConfig.Builder> change) {
+            return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv, clusters, change);
         }
 
         /** Kafka as a replicated cluster of three nodes ({@link LocalStack#startWithKafkaCluster}). */
         public Options withKafkaCluster() {
             return new Options(mode, partitions, startDetector, dedupeLease, retryTiers, workerEnv,
-                    Clusters.KAFKA_CLUSTER);
+                    Clusters.KAFKA_CLUSTER, detector);
         }
     }
 
@@ -110,12 +124,11 @@ public final class LocalPipeline implements AutoCloseable {
         this.vendors = MockVendors.start(Clock.systemUTC());
         this.stateDir = Files.createTempDirectory("impush-detector");
         if (options.startDetector()) {
-            this.detector = OfflineDetector.start(DetectorConfig.builder()
+            this.detector = OfflineDetector.start(options.detector().apply(DetectorConfig.builder()
                     .kafka(KafkaConnection.fromEnv(Env.of(stack.kafka().serviceEnv())))
                     .applicationId("impush-offline-detector")
                     .stateDir(stateDir)
-                    .ackTimeout(ACK_TIMEOUT)
-                    .build(), meters);
+                    .ackTimeout(ACK_TIMEOUT)).build(), meters);
             if (!detector.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("detector did not reach RUNNING: " + detector.state());
             }

@@ -17,7 +17,6 @@ import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.QuietHours;
-import dev.impush.model.event.ReadEvent;
 import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
@@ -158,24 +157,6 @@ class ImNotificationSemanticsIT {
     }
 
     @Test
-    void aReadOnTheIphone_clearsTheConversationOnTheHuaweiPhone_withTheBadgeLeft() throws Exception {
-        Population p = offlineUser("clear-u1");
-        Population.Device iphone = p.devices().get(0);
-        Population.Device huawei = p.devices().get(1);
-        Instant now = Instant.now();
-        traffic.message(direct("clear-u1", "dm-x", "clear-m1", now));
-        traffic.message(direct("clear-u1", "dm-y", "clear-m2", now));
-        traffic.read(new ReadEvent(Contract.VERSION, "clear-u1", "dm-x", now, null, now.plusMillis(5), iphone.deviceId()));
-        traffic.flush();
-
-        DeliveryLedger hw = pipeline.ledger(Channel.HUAWEI);
-        String clear = "read:dm-x:" + now.toEpochMilli();
-        Await.until(SETTLED, () -> hw.requests(clear, huawei.deviceId()) == 1, () -> "no clear: " + hw.tray(huawei.deviceId()));
-        assertEquals(0, pipeline.ledger(Channel.APNS).requests(clear, iphone.deviceId()), "not the device it was read on");
-        assertEquals(3, hw.requests(huawei.deviceId()), "the two messages and the clear, nothing else");
-    }
-
-    @Test
     void inQuietHours_aPushIsSilent_andAnAllowedMentionRings() throws Exception {
         Population p = offlineUser("quiet-u1");
         Population.Device iphone = p.devices().getFirst();
@@ -258,26 +239,6 @@ class ImNotificationSemanticsIT {
         Await.until(SETTLED, () -> apns.requests("call-1", voipDevice) == 2, () -> "no cancel over PushKit");
         assertEquals("cancel", Json.mapper().readTree(apns.payload("call-1", voipDevice).orElseThrow())
                 .path("callAction").asText());
-    }
-
-    @Test
-    void aContentFreeMessage_reachesTheVendorsWithoutItsText() throws Exception {
-        Population p = offlineUser("secret-u1");
-        Instant now = Instant.now();
-        traffic.message(new MessageEvent(Contract.VERSION, "secret-m1", "secret-u1", "dm-s", MessageEvent.ConversationType.DIRECT,
-                "u-mallory", "Mallory", "the launch code is 0000", false, null, now, 3600, Priority.HIGH, false,
-                "chat://dm-s", null, true));
-        traffic.flush();
-        for (Population.Device d : p.devices()) {
-            DeliveryLedger ledger = pipeline.ledger(d.channel());
-            Await.until(SETTLED, () -> ledger.requests("secret-m1", d.deviceId()) == 1, () -> d.deviceId() + ": not delivered");
-        }
-        String payload = pipeline.ledger(Channel.APNS).payload("secret-m1", p.devices().getFirst().deviceId()).orElseThrow();
-        var aps = Json.mapper().readTree(payload).path("aps");
-        assertEquals(1, aps.path("mutable-content").asInt(), payload);
-        for (String secret : List.of("launch code", "Mallory", "u-mallory", "chat://")) {
-            assertTrue(!payload.contains(secret), "the vendor saw '" + secret + "': " + payload);
-        }
     }
 
     private static MessageEvent direct(String user, String conversation, String messageId, Instant sentAt) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.localstack.FixtureMode;
 import dev.impush.model.Channel;
-import dev.impush.model.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,7 +3,6 @@ package dev.impush.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import java.nio.file.Files;
 import java.time.Duration;

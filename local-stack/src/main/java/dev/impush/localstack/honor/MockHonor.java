@@ -124,7 +124,7 @@ public final class MockHonor extends MockVendorServer {
                 continue;
             }
             accepted++;
-            accepted(messageId, device, notifyId.isMissingNode() ? null : notifyId.asText());
+            accepted(messageId, device, notifyId.isMissingNode() ? null : notifyId.asText(), message.toString());
         }
         if (accepted == 0) {
             count("rejected.token");

@@ -100,7 +100,7 @@ public final class MockMeizu extends MockVendorServer {
             if (device == null) {
                 invalid.add(pushId.trim());
             } else {
-                accepted(messageId, device, notifyKey);
+                accepted(messageId, device, notifyKey, form.toString());
             }
         }
         return answer("200", "", invalid.isEmpty() ? Map.of() : Map.of("110003", invalid));

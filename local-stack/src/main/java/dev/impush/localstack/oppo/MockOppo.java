@@ -175,7 +175,7 @@ public final class MockOppo extends MockVendorServer {
                     : answer(10000, "Invalid RegistrationId");
         }
         String messageId = parameters(n).path("messageId").asText(null);
-        accepted(messageId, device, n.path("notify_id").asText(null));
+        accepted(messageId, device, n.path("notify_id").asText(null), m.toString());
         String oppoId = "oppo-" + UUID.randomUUID();
         String callback = n.path("call_back_url").asText(null);
         if (callback != null) { // OPPO's receipt: an array of events

@@ -145,7 +145,7 @@ public final class MockVivo extends MockVendorServer {
             body.put("invalidUser", invalid);
             return Reply.json(200, body);
         }
-        accepted(b.path("clientCustomMap").path("messageId").asText(null), device, b.path("notifyId").asText(null));
+        accepted(b.path("clientCustomMap").path("messageId").asText(null), device, b.path("notifyId").asText(null), b.toString());
         Map<String, Object> ok = ok();
         String callback = b.path("extra").path("callback").asText(null);
         if (callback != null) { // vivo's delivery receipt: {"<taskId>": {"param", "targets"}}

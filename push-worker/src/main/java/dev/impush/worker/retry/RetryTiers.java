@@ -6,7 +6,6 @@ import dev.impush.model.Topics;
 import dev.impush.runtime.ConfigException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;

@@ -5,7 +5,6 @@ import dev.impush.runtime.Env;
 import dev.impush.worker.channel.http.VendorSettings;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
