@@ -4,9 +4,13 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** A vendor push channel. The JSON form is the lower-case name ({@code "apns"}, {@code "fcm"}, ...). */
+/**
+ * A vendor push channel. The JSON form is the lower-case name ({@code "apns"}, {@code "fcm"}, ...).
+ * {@link #WEBPUSH}: browsers' push services (RFC 8030), for web and desktop clients; a device's token
+ * is its {@link WebPushSubscription}.
+ */
 public enum Channel {
-    APNS, FCM, XIAOMI, HUAWEI, HONOR, VIVO, OPPO, MEIZU;
+    APNS, FCM, XIAOMI, HUAWEI, HONOR, VIVO, OPPO, MEIZU, WEBPUSH;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

@@ -10,17 +10,25 @@ import dev.impush.localstack.oppo.MockOppo;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.localstack.vivo.MockVivo;
+import dev.impush.localstack.webpush.MockWebPush;
 import dev.impush.localstack.xiaomi.MockXiaomi;
 import dev.impush.model.Channel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * All eight mock vendors, with the credentials the worker needs to reach them (as its
+ * All nine mock vendors, with the credentials the worker needs to reach them (as its
  * environment). Each checks its vendor's auth and signature, so a worker configured wrongly fails
  * here as it would against the real vendor.
  */
@@ -33,6 +41,8 @@ public final class MockVendors implements AutoCloseable {
 
     private final MockApns apns;
     private final MockFcmServer fcm;
+    private final MockWebPush webPush;
+    private final Path vapidKeyFile;
     private final Map<Channel, MockVendorServer> china = new EnumMap<>(Channel.class);
     private final Map<String, String> env = new HashMap<>();
 
@@ -85,6 +95,23 @@ public final class MockVendors implements AutoCloseable {
         env.put("IMPUSH_OPPO_CHANNEL_ID", OPPO_CHANNEL);
         env.put("IMPUSH_OPPO_BASE_URL", oppo.baseUrl().toString());
 
+        // Web Push: the worker's VAPID key pair; the mock's browsers subscribe with its public key
+        KeyPair vapid = MockWebPush.newServerKeys();
+        byte[] vapidPublic = MockWebPush.point((ECPublicKey) vapid.getPublic());
+        webPush = MockWebPush.start(new DeliveryLedger(), vapidPublic);
+        try {
+            vapidKeyFile = Files.createTempFile("impush-vapid", ".pem");
+            Files.writeString(vapidKeyFile, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder().encodeToString(vapid.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        env.put("IMPUSH_WEBPUSH_VAPID_PRIVATE_KEY_FILE", vapidKeyFile.toString());
+        env.put("IMPUSH_WEBPUSH_VAPID_PUBLIC_KEY", Base64.getUrlEncoder().withoutPadding().encodeToString(vapidPublic));
+        env.put("IMPUSH_WEBPUSH_VAPID_SUBJECT", "mailto:ops@impush.local");
+        env.put("IMPUSH_WEBPUSH_ALLOWED_HOSTS", "127.0.0.1");
+        env.put("IMPUSH_WEBPUSH_ALLOW_HTTP", "true");
+
         MockMeizu meizu = MockMeizu.start("112233", "meizu-secret-local", clock);
         china.put(Channel.MEIZU, meizu);
         env.put("IMPUSH_MEIZU_APP_ID", "112233");
@@ -119,6 +146,11 @@ public final class MockVendors implements AutoCloseable {
                     fcm.expireToken(d.token());
                 }
             }
+            case WEBPUSH -> { // the token is a subscription the mock made (subscribe)
+                if (!d.tokenValid()) {
+                    webPush.expire(d.token());
+                }
+            }
             default -> {
                 MockVendorServer m = china.get(d.channel());
                 m.registerDevice(d.deviceId(), d.token());
@@ -137,6 +169,15 @@ public final class MockVendors implements AutoCloseable {
         return fcm;
     }
 
+    public MockWebPush webPush() {
+        return webPush;
+    }
+
+    /** A new subscription of {@code deviceId}'s browser: the token of a {@code webpush} device. */
+    public String subscribe(String deviceId) {
+        return webPush.subscribe(deviceId);
+    }
+
     /** A China vendor's mock. */
     public MockVendorServer china(Channel channel) {
         return china.get(channel);
@@ -146,6 +187,7 @@ public final class MockVendors implements AutoCloseable {
         return switch (channel) {
             case APNS -> apns.ledger();
             case FCM -> fcm.ledger();
+            case WEBPUSH -> webPush.ledger();
             default -> china.get(channel).ledger();
         };
     }
@@ -155,5 +197,11 @@ public final class MockVendors implements AutoCloseable {
         china.values().forEach(MockVendorServer::close);
         fcm.close();
         apns.close();
+        webPush.close();
+        try {
+            Files.deleteIfExists(vapidKeyFile);
+        } catch (IOException ignored) {
+            // a temp file
+        }
     }
 }

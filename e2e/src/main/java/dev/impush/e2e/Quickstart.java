@@ -21,12 +21,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code scripts/quickstart}: the whole pipeline on this machine (in-JVM Kafka broker,
- * redis-server, mock APNs and FCM, offline detector, two push workers) under generated IM
+ * redis-server, the nine mock vendors, offline detector, two push workers) under generated IM
  * traffic, then a report that must balance. Exit code 0 when it does, 1 when it does not.
  */
 public final class Quickstart {
     private static final int STORM_USERS = 100;
     private static final int STORM_MESSAGES = 10;
+    private static final int WEB_CLIENT_EVERY = 10;
     private final int users;
     private final long seed;
 
@@ -50,14 +51,6 @@ public final class Quickstart {
     boolean run() throws Exception {
         say("impush quickstart: %d users, seed %d", users, seed);
         long t0 = System.nanoTime();
-        Population population = Population.generate(users, 0.6, 0.5, 0.05, seed);
-        List<Population.Device> offline = population.devices().stream().filter(d -> !d.online()).toList();
-        List<Population.Device> invalid = offline.stream().filter(d -> !d.tokenValid()).toList();
-        List<Population.Device> reachable = offline.stream().filter(Population.Device::tokenValid).toList();
-        say("  %d devices (%s): %d online, %d offline of which %d with a dead token",
-                population.devices().size(), perChannel(population.devices()),
-                population.devices().size() - offline.size(), offline.size(), invalid.size());
-
         // delivery receipts: Xiaomi, vivo and OPPO pushes ask for them; worker 1 takes the callbacks, for both workers
         int receiptPort = Ports.free();
         Map<String, String> receipts = Map.of(ReceiptSettings.URL, "http://127.0.0.1:" + receiptPort + "/receipts",
@@ -69,6 +62,15 @@ public final class Quickstart {
             say("  started: Kafka %s, redis %s, mock APNs :%d, mock FCM %s, detector, 2 workers (%.1f s)",
                     pipeline.bootstrapServers(), pipeline.stack().redisUri(), pipeline.apns().port(),
                     pipeline.fcm().baseUrl(), (System.nanoTime() - t0) / 1e9);
+            // phones, and a web client (a browser's push subscription) for every tenth user
+            Population population = Population.generate(users, 0.6, 0.5, 0.05, seed)
+                    .withWebClients(WEB_CLIENT_EVERY, pipeline.vendors()::subscribe);
+            List<Population.Device> offline = population.devices().stream().filter(d -> !d.online()).toList();
+            List<Population.Device> invalid = offline.stream().filter(d -> !d.tokenValid()).toList();
+            List<Population.Device> reachable = offline.stream().filter(Population.Device::tokenValid).toList();
+            say("  %d devices (%s): %d online, %d offline of which %d with a dead token",
+                    population.devices().size(), perChannel(population.devices()),
+                    population.devices().size() - offline.size(), offline.size(), invalid.size());
             pipeline.startWorker("quickstart-worker-1");
             pipeline.startWorker("quickstart-worker-2", Map.of(ReceiptSettings.PORT, "0"));
             pipeline.ledger(Channel.APNS).keepPayloads(); // for the badges of wave 4

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * Content-free pushes for end-to-end encrypted messengers, on a real broker and redis-server with the
  * detector, a worker and every vendor mock keeping what each request carried: a message flagged
  * {@code contentFree}, and every message to an app in the detector's content-free apps, reach APNs,
- * FCM and the six China vendors with ids only; no preview, sender, conversation title or route
+ * FCM, the six China vendors and Web Push with ids only; no preview, sender, conversation title or route
  * leaves impush. APNs gets {@code mutable-content: 1} (the app's extension fetches and decrypts),
  * FCM a high-priority data message with no notification block.
  */
@@ -73,11 +73,17 @@ class ContentFreeIT {
         return p;
     }
 
-    /** A phone on each of the eight channels, of {@code iosApp} and {@code androidApp}. */
+    /** A device on each channel (a browser on {@code webpush}), of {@code iosApp} and {@code androidApp}. */
     private static List<Population.Device> everyChannel(String user, String iosApp, String androidApp) {
-        return Arrays.stream(Channel.values()).map(c -> new Population.Device(user, user + "-" + c.wireName(), c,
-                c == Channel.APNS ? MockApns.randomToken() : c.wireName() + "-" + user,
-                c == Channel.APNS ? iosApp : androidApp, false, true)).toList();
+        return Arrays.stream(Channel.values()).map(c -> {
+            String deviceId = user + "-" + c.wireName();
+            String token = switch (c) {
+                case APNS -> MockApns.randomToken();
+                case WEBPUSH -> pipeline.vendors().subscribe(deviceId);
+                default -> c.wireName() + "-" + user;
+            };
+            return new Population.Device(user, deviceId, c, token, c == Channel.APNS ? iosApp : androidApp, false, true);
+        }).toList();
     }
 
     /** A message with every kind of text a push could show: preview, sender, a localized title, a route. */

@@ -58,7 +58,8 @@ final class JobProducer implements AutoCloseable {
             String user = prefix + "-u" + (i % 500);
             Channel c = channel != null ? channel : all[i % all.length];
             String deviceId = user + "-" + c.wireName();
-            String token = c == Channel.APNS ? MockApns.randomToken() : c.wireName() + "-" + deviceId + "-" + i;
+            String token = c == Channel.APNS ? MockApns.randomToken() : c == Channel.WEBPUSH
+                    ? pipeline.vendors().subscribe(deviceId) : c.wireName() + "-" + deviceId + "-" + i;
             String appId = c == Channel.APNS ? "com.example.chat" : MockVendors.ANDROID_APP;
             boolean dead = deadEvery > 0 && i % deadEvery == deadEvery - 1;
             pipeline.vendors().register(new Population.Device(user, deviceId, c, token, appId, false, !dead),

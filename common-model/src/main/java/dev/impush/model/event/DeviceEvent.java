@@ -3,6 +3,7 @@ package dev.impush.model.event;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.impush.model.Channel;
 import dev.impush.model.Violations;
+import dev.impush.model.WebPushSubscription;
 import java.time.Instant;
 import java.util.List;
 
@@ -53,6 +54,9 @@ public record DeviceEvent(
                     .maxLength("locale", locale, MAX_LOCALE_LENGTH)
                     .check(!voip || channel == null || channel == Channel.APNS,
                             "voip is for APNs PushKit tokens only (channel apns)");
+            if (channel == Channel.WEBPUSH && token != null) {
+                WebPushSubscription.problem(token).ifPresent(problem -> v.check(false, "token: " + problem));
+            }
         }
         return v.messages();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.impush.model.Channel;
 import dev.impush.model.Tokens;
 import dev.impush.model.Violations;
+import dev.impush.model.WebPushSubscription;
 import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.ImEvent;
 import java.util.List;
@@ -36,7 +37,9 @@ public record PushTarget(String deviceId, Channel channel, String token, String 
                 .maxLength(p + "deviceId", deviceId, ImEvent.MAX_ID_LENGTH).required(p + "channel", channel)
                 .required(p + "token", token).maxLength(p + "token", token, DeviceEvent.MAX_TOKEN_LENGTH)
                 .required(p + "appId", appId).maxLength(p + "appId", appId, ImEvent.MAX_ID_LENGTH)
-                .time(p + "registeredAt", registeredAt).messages();
+                .time(p + "registeredAt", registeredAt)
+                .check(channel != Channel.WEBPUSH || token == null || WebPushSubscription.problem(token).isEmpty(),
+                        p + "token must be a webpush subscription's JSON").messages();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -56,6 +57,24 @@ public record Population(List<Device> devices, Map<String, List<Device>> byUser)
         }
         return new Population(List.copyOf(devices));
     }
+
+    /**
+     * This population and, for every {@code everyNthUser}-th user, a web client (browser or desktop app:
+     * channel {@code webpush}, app {@value #WEB_APP}, offline) whose token {@code subscribe} makes from
+     * its device id, as a browser makes a push subscription.
+     */
+    public Population withWebClients(int everyNthUser, Function<String, String> subscribe) {
+        List<Device> all = new ArrayList<>(devices);
+        List<String> users = userIds();
+        for (int u = 0; u < users.size(); u += everyNthUser) {
+            String deviceId = users.get(u) + "-web";
+            all.add(new Device(users.get(u), deviceId, Channel.WEBPUSH, subscribe.apply(deviceId), WEB_APP, false, true));
+        }
+        return new Population(all);
+    }
+
+    /** The web client's app id. */
+    public static final String WEB_APP = "com.example.chat.web";
 
     private static final Channel[] ANDROID = {Channel.FCM, Channel.XIAOMI, Channel.HUAWEI, Channel.HONOR,
         Channel.VIVO, Channel.OPPO, Channel.MEIZU};

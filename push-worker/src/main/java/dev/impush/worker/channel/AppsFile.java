@@ -10,6 +10,7 @@ import dev.impush.worker.channel.huawei.HuaweiConfig;
 import dev.impush.worker.channel.meizu.MeizuConfig;
 import dev.impush.worker.channel.oppo.OppoConfig;
 import dev.impush.worker.channel.vivo.VivoConfig;
+import dev.impush.worker.channel.webpush.WebPushConfig;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -153,6 +154,8 @@ public final class AppsFile {
                 VivoConfig.APP_SECRET_FILE));
         m.put(Channel.OPPO, Set.of(OppoConfig.APP_KEY, OppoConfig.MASTER_SECRET, OppoConfig.MASTER_SECRET_FILE));
         m.put(Channel.MEIZU, Set.of(MeizuConfig.APP_ID, MeizuConfig.APP_SECRET, MeizuConfig.APP_SECRET_FILE));
+        m.put(Channel.WEBPUSH, Set.of(WebPushConfig.VAPID_PRIVATE_KEY, WebPushConfig.VAPID_PRIVATE_KEY_FILE,
+                WebPushConfig.VAPID_PUBLIC_KEY));
         return Collections.unmodifiableMap(m);
     }
 }

@@ -17,6 +17,8 @@ import dev.impush.worker.channel.meizu.MeizuConfig;
 import dev.impush.worker.channel.oppo.OppoChannel;
 import dev.impush.worker.channel.oppo.OppoConfig;
 import dev.impush.worker.channel.vivo.VivoChannel;
+import dev.impush.worker.channel.webpush.WebPushChannel;
+import dev.impush.worker.channel.webpush.WebPushConfig;
 import dev.impush.worker.channel.vivo.VivoConfig;
 import dev.impush.worker.channel.xiaomi.XiaomiChannel;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig;
@@ -102,6 +104,7 @@ public final class Channels {
             VivoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.VIVO, VivoChannel.create(c, clock, receipts)));
             OppoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.OPPO, OppoChannel.create(c, clock, receipts)));
             MeizuConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.MEIZU, MeizuChannel.create(c, clock)));
+            WebPushConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.WEBPUSH, WebPushChannel.create(c, clock)));
         } catch (RuntimeException e) {
             channels.values().forEach(PushChannel::close);
             throw e;

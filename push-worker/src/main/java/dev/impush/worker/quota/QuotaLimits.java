@@ -94,7 +94,7 @@ public record QuotaLimits(double qps, long burst, long dailyQuota, ZoneId resetZ
             int burst = env.integer(p + "BURST", qps, 0, 10_000_000);
             int daily = env.integer(p + "DAILY_QUOTA", 0, 0, Integer.MAX_VALUE);
             int reserve = env.integer(p + "CHAT_RESERVE_PERCENT", DEFAULT_CHAT_RESERVE_PERCENT, 0, 99);
-            String zone = env.string(p + "QUOTA_ZONE", c == Channel.APNS || c == Channel.FCM ? "UTC" : "Asia/Shanghai");
+            String zone = env.string(p + "QUOTA_ZONE", c == Channel.APNS || c == Channel.FCM || c == Channel.WEBPUSH ? "UTC" : "Asia/Shanghai");
             ZoneId z;
             try {
                 z = ZoneId.of(zone);

@@ -83,7 +83,6 @@ public final class VendorHttp implements AutoCloseable {
         }
     }
 
-    /** {@code body} as JSON; a missing or non-JSON body reads as an empty object. */
     /**
      * {@code value} as JSON in UTF-8, as {@link Request#json} sends it: characters outside the BMP as
      * their four UTF-8 bytes, not as escaped surrogate pairs (which would count 12 bytes against a
@@ -102,6 +101,7 @@ public final class VendorHttp implements AutoCloseable {
         }
     }
 
+    /** {@code body} as JSON; a missing or non-JSON body reads as an empty object. */
     public static JsonNode parseJson(String body) {
         if (body == null || body.isBlank()) {
             return Json.mapper().createObjectNode();
@@ -114,18 +114,24 @@ public final class VendorHttp implements AutoCloseable {
     }
 
     /** One POST to a vendor, with its body encoded. */
-    public record Request(URI uri, Map<String, String> headers, String contentType, String body) {
+    public record Request(URI uri, Map<String, String> headers, String contentType, byte[] body) {
         public static Request json(URI uri, Map<String, String> headers, Object body) {
             return jsonText(uri, headers, VendorHttp.jsonText(body));
         }
 
         /** A post of JSON already serialised ({@link VendorHttp#jsonText}). */
         public static Request jsonText(URI uri, Map<String, String> headers, String json) {
-            return new Request(uri, headers, "application/json; charset=UTF-8", json);
+            return new Request(uri, headers, "application/json; charset=UTF-8", json.getBytes(StandardCharsets.UTF_8));
         }
 
         public static Request form(URI uri, Map<String, String> headers, Map<String, String> form) {
-            return new Request(uri, headers, "application/x-www-form-urlencoded; charset=UTF-8", formEncode(form));
+            return new Request(uri, headers, "application/x-www-form-urlencoded; charset=UTF-8",
+                    formEncode(form).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The body as text (UTF-8). */
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -148,7 +154,7 @@ public final class VendorHttp implements AutoCloseable {
     public CompletableFuture<Response> post(Request request) {
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(timeout)
                 .header("Content-Type", request.contentType())
-                .POST(HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
         request.headers().forEach(b::header);
         HttpRequest built = b.build();
         return limit.run(() -> client.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
