@@ -89,7 +89,7 @@ final class ChannelsPhase implements AutoCloseable {
         String bulk = "bench.channels.bulk";
         KafkaTopics.createAndAwait(bootstrap, Map.of(topic, partitions, bulk, partitions), List.of());
         MockVendors vendors = MockVendors.start(Clock.systemUTC());
-        Population population = Population.generate(users, 1.0, 0.5, 0.0, 17);
+        Population population = Population.generate(users, 1.0, 0.5, 0.0, 17).withWebClients(10, vendors::subscribe);
         Instant never = Instant.now().plusSeconds(365L * 24 * 3600);
         population.devices().forEach(d -> vendors.register(d, never));
         for (Channel c : Channel.values()) {

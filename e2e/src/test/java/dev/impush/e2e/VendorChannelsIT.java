@@ -63,9 +63,15 @@ class VendorChannelsIT {
     @EnumSource(Channel.class)
     void channel_removesDeadTokens_andParksRateLimitedSends(Channel channel) throws Exception {
         String user = "vendor-" + channel.wireName();
-        String app = channel == Channel.APNS ? "com.example.chat" : MockVendors.ANDROID_APP;
-        Population.Device dead = new Population.Device(user, user + "-old", channel, token(channel, "old"), app, false, false);
-        Population.Device live = new Population.Device(user, user + "-new", channel, token(channel, "new"), app, false, true);
+        String app = switch (channel) {
+            case APNS -> "com.example.chat";
+            case WEBPUSH -> Population.WEB_APP;
+            default -> MockVendors.ANDROID_APP;
+        };
+        Population.Device dead = new Population.Device(user, user + "-old", channel, token(channel, user + "-old"), app,
+                false, false);
+        Population.Device live = new Population.Device(user, user + "-new", channel, token(channel, user + "-new"), app,
+                false, true);
         Population population = new Population(List.of(dead, live));
         Instant registeredAt = Instant.now().minusSeconds(60);
         pipeline.registerAtVendors(population, registeredAt);
@@ -91,8 +97,12 @@ class VendorChannelsIT {
         assertEquals(1, pipeline.ledger(channel).requests(user + "-m2", live.deviceId()));
     }
 
-    private static String token(Channel c, String suffix) {
-        return c == Channel.APNS ? MockApns.randomToken() : c.wireName() + "-token-" + suffix;
+    private static String token(Channel c, String deviceId) {
+        return switch (c) {
+            case APNS -> MockApns.randomToken();
+            case WEBPUSH -> pipeline.vendors().subscribe(deviceId); // a browser's push subscription
+            default -> c.wireName() + "-token-" + deviceId;
+        };
     }
 
     private static int shown(Population.Device d, String messageId) {
@@ -114,6 +124,7 @@ class VendorChannelsIT {
             case VIVO -> v.china(c).failNext(1, MockVivo.rateLimited());
             case OPPO -> v.china(c).failNext(1, MockOppo.rateLimited());
             case MEIZU -> v.china(c).failNext(1, MockMeizu.tooFast());
+            case WEBPUSH -> v.webPush().failNext(1, 429, Duration.ofSeconds(1));
         }
     }
 }
