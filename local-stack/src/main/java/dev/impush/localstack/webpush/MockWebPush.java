@@ -68,6 +68,8 @@ public final class MockWebPush implements AutoCloseable {
     private static final Set<String> URGENCIES = Set.of("very-low", "low", "normal", "high");
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern PUSH_PATH = Pattern.compile("^/push/([0-9a-f-]+)$");
+    private static final ECParameterSpec P256 = ((ECPublicKey) generate().getPublic()).getParams();
 
     /** A browser's subscription: who it is, its keys, and the application server key it was made with. */
     private record Subscription(String deviceId, KeyPair keys, byte[] auth, byte[] serverKey) {}
@@ -164,7 +166,7 @@ public final class MockWebPush implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
-            Matcher path = Pattern.compile("^/push/([0-9a-f-]+)$").matcher(exchange.getRequestURI().getRawPath());
+            Matcher path = PUSH_PATH.matcher(exchange.getRequestURI().getRawPath());
             if (!"POST".equals(exchange.getRequestMethod()) || !path.matches()) {
                 respond(exchange, 404, "not a push resource");
                 return;
@@ -360,10 +362,9 @@ public final class MockWebPush implements AutoCloseable {
         if (point.length != 65 || point[0] != 4) {
             throw new GeneralSecurityException("not an uncompressed point");
         }
-        ECParameterSpec params = ((ECPublicKey) generate().getPublic()).getParams();
         return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(
                 new BigInteger(1, Arrays.copyOfRange(point, 1, 33)), new BigInteger(1, Arrays.copyOfRange(point, 33, 65))),
-                params));
+                P256));
     }
 
     private void respond(HttpExchange exchange, int status, String reason) throws IOException {
