@@ -70,7 +70,7 @@ for lane in "" "bulk."; do
     [ -n "$d" ] && T_TIERS+=("$RETRY_PREFIX$lane$d")
   done
   # each channel's parking topic (deliveries that wait longer than their tier: a spent daily quota)
-  for c in apns fcm xiaomi huawei honor vivo oppo meizu webpush; do
+  for c in apns fcm xiaomi huawei honor vivo oppo meizu webpush harmony; do
     T_TIERS+=("$PARK_PREFIX$lane$c")
   done
 done

@@ -7,10 +7,11 @@ import java.util.Locale;
 /**
  * A vendor push channel. The JSON form is the lower-case name ({@code "apns"}, {@code "fcm"}, ...).
  * {@link #WEBPUSH}: browsers' push services (RFC 8030), for web and desktop clients; a device's token
- * is its {@link WebPushSubscription}.
+ * is its {@link WebPushSubscription}. {@link #HARMONY}: Push Kit for HarmonyOS NEXT (HarmonyOS 5 and later,
+ * which has no Android layer: {@link #HUAWEI}'s HMS Push Kit does not reach it).
  */
 public enum Channel {
-    APNS, FCM, XIAOMI, HUAWEI, HONOR, VIVO, OPPO, MEIZU, WEBPUSH;
+    APNS, FCM, XIAOMI, HUAWEI, HONOR, VIVO, OPPO, MEIZU, WEBPUSH, HARMONY;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

@@ -5,6 +5,7 @@ import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
 import dev.impush.worker.channel.apns.ApnsConfig;
 import dev.impush.worker.channel.fcm.FcmConfig;
+import dev.impush.worker.channel.harmony.HarmonyConfig;
 import dev.impush.worker.channel.honor.HonorConfig;
 import dev.impush.worker.channel.huawei.HuaweiConfig;
 import dev.impush.worker.channel.meizu.MeizuConfig;
@@ -156,6 +157,8 @@ public final class AppsFile {
         m.put(Channel.MEIZU, Set.of(MeizuConfig.APP_ID, MeizuConfig.APP_SECRET, MeizuConfig.APP_SECRET_FILE));
         m.put(Channel.WEBPUSH, Set.of(WebPushConfig.VAPID_PRIVATE_KEY, WebPushConfig.VAPID_PRIVATE_KEY_FILE,
                 WebPushConfig.VAPID_PUBLIC_KEY));
+        m.put(Channel.HARMONY, Set.of(HarmonyConfig.SERVICE_ACCOUNT, HarmonyConfig.SERVICE_ACCOUNT_FILE,
+                HarmonyConfig.PROJECT_ID));
         return Collections.unmodifiableMap(m);
     }
 }

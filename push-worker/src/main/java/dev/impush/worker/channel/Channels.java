@@ -8,6 +8,8 @@ import dev.impush.worker.channel.apns.ApnsChannel;
 import dev.impush.worker.channel.apns.ApnsConfig;
 import dev.impush.worker.channel.fcm.FcmChannel;
 import dev.impush.worker.channel.fcm.FcmConfig;
+import dev.impush.worker.channel.harmony.HarmonyChannel;
+import dev.impush.worker.channel.harmony.HarmonyConfig;
 import dev.impush.worker.channel.honor.HonorChannel;
 import dev.impush.worker.channel.honor.HonorConfig;
 import dev.impush.worker.channel.huawei.HuaweiChannel;
@@ -17,9 +19,9 @@ import dev.impush.worker.channel.meizu.MeizuConfig;
 import dev.impush.worker.channel.oppo.OppoChannel;
 import dev.impush.worker.channel.oppo.OppoConfig;
 import dev.impush.worker.channel.vivo.VivoChannel;
+import dev.impush.worker.channel.vivo.VivoConfig;
 import dev.impush.worker.channel.webpush.WebPushChannel;
 import dev.impush.worker.channel.webpush.WebPushConfig;
-import dev.impush.worker.channel.vivo.VivoConfig;
 import dev.impush.worker.channel.xiaomi.XiaomiChannel;
 import dev.impush.worker.channel.xiaomi.XiaomiConfig;
 import dev.impush.worker.receipt.ReceiptSettings;
@@ -105,6 +107,7 @@ public final class Channels {
             OppoConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.OPPO, OppoChannel.create(c, clock, receipts)));
             MeizuConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.MEIZU, MeizuChannel.create(c, clock)));
             WebPushConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.WEBPUSH, WebPushChannel.create(c, clock)));
+            HarmonyConfig.fromEnv(env).ifPresent(c -> channels.put(Channel.HARMONY, HarmonyChannel.create(c, clock)));
         } catch (RuntimeException e) {
             channels.values().forEach(PushChannel::close);
             throw e;

@@ -2,15 +2,14 @@ package dev.impush.worker.channel.fcm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
+import dev.impush.worker.channel.http.PemKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -63,7 +62,7 @@ public record GoogleServiceAccount(String projectId, String clientEmail, String 
             throw new IllegalArgumentException("token_uri is not a URL");
         }
         return new GoogleServiceAccount(json.path("project_id").asText(""), email,
-                json.path("private_key_id").asText(""), privateKey(pem), tokenUri);
+                json.path("private_key_id").asText(""), PemKeys.rsaPrivateKey(pem), tokenUri);
     }
 
     /** A signed assertion, issued at {@code now}, for the FCM scope. */
@@ -98,15 +97,6 @@ public record GoogleServiceAccount(String projectId, String clientEmail, String 
         return value;
     }
 
-    private static PrivateKey privateKey(String pem) {
-        String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
-                .replaceAll("\\s", "");
-        try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("private_key is not an RSA key in PKCS#8 PEM");
-        }
-    }
 
     @Override
     public String toString() {
