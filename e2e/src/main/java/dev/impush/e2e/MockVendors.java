@@ -3,6 +3,7 @@ package dev.impush.e2e;
 import dev.impush.localstack.DeliveryLedger;
 import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.fcm.MockFcmServer;
+import dev.impush.localstack.harmony.MockHarmony;
 import dev.impush.localstack.honor.MockHonor;
 import dev.impush.localstack.huawei.MockHuawei;
 import dev.impush.localstack.meizu.MockMeizu;
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * All nine mock vendors, with the credentials the worker needs to reach them (as its
+ * All ten mock vendors, with the credentials the worker needs to reach them (as its
  * environment). Each checks its vendor's auth and signature, so a worker configured wrongly fails
  * here as it would against the real vendor.
  */
@@ -112,6 +113,11 @@ public final class MockVendors implements AutoCloseable {
         env.put("IMPUSH_WEBPUSH_ALLOWED_HOSTS", "127.0.0.1");
         env.put("IMPUSH_WEBPUSH_ALLOW_HTTP", "true");
 
+        MockHarmony harmony = MockHarmony.start(clock, "388421841222199046");
+        china.put(Channel.HARMONY, harmony);
+        env.put("IMPUSH_HARMONY_SERVICE_ACCOUNT_FILE", harmony.serviceAccountFile().toString());
+        env.put("IMPUSH_HARMONY_PUSH_URL", harmony.baseUrl().toString());
+
         MockMeizu meizu = MockMeizu.start("112233", "meizu-secret-local", clock);
         china.put(Channel.MEIZU, meizu);
         env.put("IMPUSH_MEIZU_APP_ID", "112233");
@@ -178,7 +184,11 @@ public final class MockVendors implements AutoCloseable {
         return webPush.subscribe(deviceId);
     }
 
-    /** A China vendor's mock. */
+    public MockHarmony harmony() {
+        return (MockHarmony) china.get(Channel.HARMONY);
+    }
+
+    /** The mock of a vendor that speaks HTTP with a device token (the China vendors and HarmonyOS). */
     public MockVendorServer china(Channel channel) {
         return china.get(channel);
     }

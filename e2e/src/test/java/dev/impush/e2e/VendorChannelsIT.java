@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import dev.impush.detector.DetectorMetrics;
 import dev.impush.localstack.apns.MockApns;
+import dev.impush.localstack.harmony.MockHarmony;
 import dev.impush.localstack.honor.MockHonor;
 import dev.impush.localstack.huawei.MockHuawei;
 import dev.impush.localstack.meizu.MockMeizu;
@@ -66,6 +67,7 @@ class VendorChannelsIT {
         String app = switch (channel) {
             case APNS -> "com.example.chat";
             case WEBPUSH -> Population.WEB_APP;
+            case HARMONY -> Population.HARMONY_APP;
             default -> MockVendors.ANDROID_APP;
         };
         Population.Device dead = new Population.Device(user, user + "-old", channel, token(channel, user + "-old"), app,
@@ -125,6 +127,7 @@ class VendorChannelsIT {
             case OPPO -> v.china(c).failNext(1, MockOppo.rateLimited());
             case MEIZU -> v.china(c).failNext(1, MockMeizu.tooFast());
             case WEBPUSH -> v.webPush().failNext(1, 429, Duration.ofSeconds(1));
+            case HARMONY -> v.china(c).failNext(1, MockHarmony.flowControl());
         }
     }
 }

@@ -11,8 +11,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A deterministic set of users and their devices: some iOS (APNs), some Android (FCM), some
- * connected over the long connection, some with tokens the vendor no longer accepts.
+ * A deterministic set of users and their devices: some iOS (APNs), some Android (FCM and the China
+ * vendors), some Huawei phones on HarmonyOS NEXT, some connected over the long connection, some with
+ * tokens the vendor no longer accepts.
  *
  * @param devices every device, users in order
  * @param byUser  the same devices by user id (derived, for per-message lookups)
@@ -32,7 +33,8 @@ public record Population(List<Device> devices, Map<String, List<Device>> byUser)
      * @param users            how many users
      * @param offlineRatio     share of devices without a live connection (they need pushes)
      * @param iosRatio         share of devices on APNs; the rest are Android, spread over FCM and the
-     *                         six China vendors
+     *                         six China vendors, except that about half the Huawei phones run HarmonyOS
+     *                         NEXT (channel {@code harmony}, app {@value #HARMONY_APP})
      * @param invalidRatio     share of offline devices whose token the vendor rejects as invalid
      * @param seed             the same seed gives the same population
      */
@@ -48,11 +50,14 @@ public record Population(List<Device> devices, Map<String, List<Device>> byUser)
                 Channel channel = ios ? Channel.APNS : ANDROID[random.nextInt(ANDROID.length)];
                 byte[] raw = new byte[32];
                 random.nextBytes(raw);
+                // from the token's bytes, so the random sequence (and every other device) stays as it was
+                boolean harmonyOs = channel == Channel.HUAWEI && (raw[0] & 1) == 0;
+                channel = harmonyOs ? Channel.HARMONY : channel;
                 String token = ios ? hex.formatHex(raw) : channel.wireName() + "-" + hex.formatHex(raw).substring(0, 40);
                 boolean online = random.nextDouble() >= offlineRatio;
                 boolean valid = online || random.nextDouble() >= invalidRatio;
                 devices.add(new Device(userId, userId + "-d" + d, channel, token,
-                        ios ? "com.example.chat" : "com.example.chat.android", online, valid));
+                        ios ? "com.example.chat" : harmonyOs ? HARMONY_APP : "com.example.chat.android", online, valid));
             }
         }
         return new Population(List.copyOf(devices));
@@ -75,6 +80,8 @@ public record Population(List<Device> devices, Map<String, List<Device>> byUser)
 
     /** The web client's app id. */
     public static final String WEB_APP = "com.example.chat.web";
+    /** The HarmonyOS NEXT app's bundle name (a HarmonyOS app is an app of its own, not the Android one). */
+    public static final String HARMONY_APP = "com.example.chat.harmony";
 
     private static final Channel[] ANDROID = {Channel.FCM, Channel.XIAOMI, Channel.HUAWEI, Channel.HONOR,
         Channel.VIVO, Channel.OPPO, Channel.MEIZU};

@@ -25,7 +25,7 @@ import java.util.Set;
 final class ReadClears {
     /** Channels with a data-only (background) push; vivo and OPPO have none. */
     static final Set<Channel> WITH_BACKGROUND_PUSH = EnumSet.of(Channel.APNS, Channel.FCM, Channel.XIAOMI,
-            Channel.HUAWEI, Channel.HONOR, Channel.MEIZU);
+            Channel.HUAWEI, Channel.HONOR, Channel.MEIZU, Channel.HARMONY);
     static final String THROTTLED = "read-clear-throttled";
 
     private final Duration interval;
