@@ -37,7 +37,7 @@ final class ImSemanticsWave {
     static final int GROUPS = 4;
     /** The channels with a background push, which get the clear of a conversation read elsewhere. */
     private static final Set<Channel> CLEARABLE = EnumSet.of(Channel.APNS, Channel.FCM, Channel.XIAOMI, Channel.HUAWEI,
-            Channel.HONOR, Channel.MEIZU);
+            Channel.HONOR, Channel.MEIZU, Channel.HARMONY);
     private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm");
 
     /** Pushes the vendors got in this wave, a line per check, and how many devices fell short. */
