@@ -1,6 +1,7 @@
 package dev.impush.localstack.harmony;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.impush.localstack.huawei.MockHuawei;
 import dev.impush.localstack.vendor.MockVendorServer;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
@@ -151,18 +152,14 @@ public final class MockHarmony extends MockVendorServer {
         jwts.replaceAll((jwt, expired) -> true);
     }
 
-    /** Push Kit's answer shape, for {@link #failNext}: e.g. {@code result(500, "81000001", "Inner Error.")}. */
+    /** Push Kit's answer shape (the same as HMS Push Kit's), for {@link #failNext}: e.g. {@code result(500, "81000001", "Inner Error.")}. */
     public static Reply result(int status, String code, String msg) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", code);
-        body.put("msg", msg);
-        body.put("requestId", Long.toString(System.nanoTime()));
-        return Reply.json(status, body);
+        return MockHuawei.result(status, code, msg);
     }
 
     /** HTTP 503: Push Kit's flow control. */
     public static Reply flowControl() {
-        return new Reply(503, "", Map.of());
+        return MockHuawei.flowControl();
     }
 
     private Reply send(Request r) {

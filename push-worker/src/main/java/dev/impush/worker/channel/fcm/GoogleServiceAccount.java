@@ -2,17 +2,13 @@ package dev.impush.worker.channel.fcm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
-import dev.impush.worker.channel.http.PemKeys;
+import dev.impush.worker.channel.http.KeyFiles;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -53,21 +49,20 @@ public record GoogleServiceAccount(String projectId, String clientEmail, String 
         if (json == null || !"service_account".equals(json.path("type").asText())) {
             throw new IllegalArgumentException("not a service-account key file (\"type\" is not \"service_account\")");
         }
-        String email = required(json, "client_email");
-        String pem = required(json, "private_key");
+        String email = KeyFiles.required(json, "client_email");
+        String pem = KeyFiles.required(json, "private_key");
         URI tokenUri;
         try {
-            tokenUri = URI.create(required(json, "token_uri"));
+            tokenUri = URI.create(KeyFiles.required(json, "token_uri"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("token_uri is not a URL");
         }
         return new GoogleServiceAccount(json.path("project_id").asText(""), email,
-                json.path("private_key_id").asText(""), PemKeys.rsaPrivateKey(pem), tokenUri);
+                json.path("private_key_id").asText(""), KeyFiles.rsaPrivateKey(pem), tokenUri);
     }
 
     /** A signed assertion, issued at {@code now}, for the FCM scope. */
     public String assertion(Instant now) {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         var header = Json.mapper().createObjectNode().put("alg", "RS256").put("typ", "JWT");
         if (!privateKeyId.isEmpty()) {
             header.put("kid", privateKeyId);
@@ -78,24 +73,9 @@ public record GoogleServiceAccount(String projectId, String clientEmail, String 
                 .put("aud", tokenUri.toString())
                 .put("iat", now.getEpochSecond())
                 .put("exp", now.plus(ASSERTION_LIFETIME).getEpochSecond());
-        String signingInput = b64.encodeToString(Json.write(header)) + "." + b64.encodeToString(Json.write(claims));
-        try {
-            Signature rs256 = Signature.getInstance("SHA256withRSA");
-            rs256.initSign(privateKey);
-            rs256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + b64.encodeToString(rs256.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with the service account's key", e);
-        }
+        return KeyFiles.signedJwt(header, claims, privateKey, "SHA256withRSA", null);
     }
 
-    private static String required(JsonNode json, String field) {
-        String value = json.path(field).asText("");
-        if (value.isBlank()) {
-            throw new IllegalArgumentException("\"" + field + "\" is missing");
-        }
-        return value;
-    }
 
 
     @Override

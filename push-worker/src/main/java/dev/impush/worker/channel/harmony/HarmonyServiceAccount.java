@@ -2,18 +2,14 @@ package dev.impush.worker.channel.harmony;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
-import dev.impush.worker.channel.http.PemKeys;
+import dev.impush.worker.channel.http.KeyFiles;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -35,7 +31,6 @@ public record HarmonyServiceAccount(String projectId, String keyId, String subAc
     public static final URI DEFAULT_TOKEN_URI = URI.create("https://oauth-login.cloud.huawei.com/oauth2/v3/token");
     /** PS256 as JWS (RFC 7518 §3.5) defines it: the salt is as long as the hash. */
     static final PSSParameterSpec PS256 = new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1);
-    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     public HarmonyServiceAccount {
         Objects.requireNonNull(projectId, "project_id");
@@ -67,38 +62,21 @@ public record HarmonyServiceAccount(String projectId, String keyId, String subAc
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("token_uri is not a URL");
         }
-        return new HarmonyServiceAccount(root.path("project_id").asText(""), required(root, "key_id"),
-                required(root, "sub_account"), PemKeys.rsaPrivateKey(required(root, "private_key")), tokenUri);
+        return new HarmonyServiceAccount(root.path("project_id").asText(""), KeyFiles.required(root, "key_id"),
+                KeyFiles.required(root, "sub_account"), KeyFiles.rsaPrivateKey(KeyFiles.required(root, "private_key")), tokenUri);
     }
 
     /** A JWT issued at {@code now}, valid for {@code lifetime} (at most {@link #MAX_LIFETIME}). */
     public String jwt(Instant now, Duration lifetime) {
-        String header = Json.mapper().createObjectNode().put("kid", keyId).put("typ", "JWT").put("alg", "PS256").toString();
-        String claims = Json.mapper().createObjectNode()
+        var header = Json.mapper().createObjectNode().put("kid", keyId).put("typ", "JWT").put("alg", "PS256");
+        var claims = Json.mapper().createObjectNode()
                 .put("aud", tokenUri.toString())
                 .put("iss", subAccount)
                 .put("iat", now.getEpochSecond())
-                .put("exp", now.plus(lifetime).getEpochSecond()).toString();
-        String signingInput = B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + B64URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature ps256 = Signature.getInstance("RSASSA-PSS");
-            ps256.setParameter(PS256);
-            ps256.initSign(privateKey);
-            ps256.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + B64URL.encodeToString(ps256.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with the service account's key", e);
-        }
+                .put("exp", now.plus(lifetime).getEpochSecond());
+        return KeyFiles.signedJwt(header, claims, privateKey, "RSASSA-PSS", PS256);
     }
 
-    private static String required(JsonNode json, String field) {
-        String value = json.path(field).asText("");
-        if (value.isBlank()) {
-            throw new IllegalArgumentException("\"" + field + "\" is missing");
-        }
-        return value;
-    }
 
 
     @Override
