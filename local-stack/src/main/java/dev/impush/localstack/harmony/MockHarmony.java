@@ -46,8 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * 80300007); the tokens (unknown or expired ones {@code tokenFormatError}: all 80300007, some 80100000
  * with {@code illegalTokens} in {@code msg}).
  *
- * <p>Each accepted token is recorded as {@code ("harmony", messageId, deviceId, notifyId)} with the
- * request body; counted: {@code auth} (each new JWT), {@code pushType.<n>}, {@code class.IM}.
+ * <p>Each accepted token is recorded as {@code ("harmony", messageId, deviceId, what it shows as)} with
+ * the request body; counted: {@code auth} (each new JWT), {@code pushType.<n>}, {@code class.IM}.
  * Thread-safe. Lifecycle: {@link #start} binds 127.0.0.1 on an ephemeral port; {@link #close()}.
  */
 public final class MockHarmony extends MockVendorServer {
@@ -221,8 +221,7 @@ public final class MockHarmony extends MockVendorServer {
                 continue;
             }
             accepted++;
-            JsonNode notifyId = notification.path("notifyId");
-            accepted(messageId(pushType, body), device, notifyId.isMissingNode() ? null : notifyId.asText(), body.toString());
+            accepted(messageId(pushType, body), device, shownAs(pushType, body), body.toString());
         }
         if (!illegal.isEmpty()) {
             Map<String, Object> detail = new LinkedHashMap<>();
@@ -336,6 +335,20 @@ public final class MockHarmony extends MockVendorServer {
             return "badge setNum value ranges from 0 to 99";
         }
         return null;
+    }
+
+    /**
+     * What the phone shows it as, for the ledger's tray: a notification by its {@code notifyId} (the same
+     * id replaces it); a VoIP call push by its call (the app's call screen: a cancel turns the ringing
+     * call into a missed one); a background message as nothing of its own ({@code null}).
+     */
+    private static String shownAs(int pushType, JsonNode body) {
+        JsonNode payload = body.path("payload");
+        return switch (pushType) {
+            case 0 -> payload.path("notification").path("notifyId").asText(null);
+            case 10 -> "call:" + jsonField(payload.path("extraData").asText(""), "callId");
+            default -> null;
+        };
     }
 
     /** The message id a push carries: in {@code clickAction.data} (0) or in {@code extraData} (6, 10). */
