@@ -76,8 +76,6 @@ public record GoogleServiceAccount(String projectId, String clientEmail, String 
         return KeyFiles.signedJwt(header, claims, privateKey, "SHA256withRSA", null);
     }
 
-
-
     @Override
     public String toString() {
         return "GoogleServiceAccount[" + clientEmail + ", key " + privateKeyId + "]";

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -85,6 +86,8 @@ public record HarmonyConfig(
 
     public static final VendorSettings DEFAULT_SETTINGS = VendorSettings.defaults("https://push-api.cloud.huawei.com");
     public static final String DEFAULT_CATEGORY = "IM";
+    /** What a Push Kit category looks like ({@code IM}, {@code MISS_CALL}); Huawei adds new ones. */
+    private static final Pattern CATEGORY_FORM = Pattern.compile("[A-Z_]{2,32}");
     /** Push Kit's longest ttl: 1,296,000 s. */
     public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(15);
     public static final Duration DEFAULT_JWT_LIFETIME = Duration.ofHours(1);
@@ -104,7 +107,7 @@ public record HarmonyConfig(
             throw new IllegalArgumentException("projectId must be 1-64 letters, digits, _ or -: " + projectId);
         }
         Objects.requireNonNull(settings, "settings");
-        if (category == null || !category.matches("[A-Z_]{2,32}")) {
+        if (category == null || !CATEGORY_FORM.matcher(category).matches()) {
             throw new IllegalArgumentException("category must be a Push Kit category such as IM: " + category);
         }
         Objects.requireNonNull(clickAction, "clickAction");
@@ -151,7 +154,7 @@ public record HarmonyConfig(
             throw new ConfigException("set " + PROJECT_ID + ": the service account's key file has no project_id");
         }
         String category = env.string(CATEGORY, DEFAULT_CATEGORY);
-        if (!category.matches("[A-Z_]{2,32}")) {
+        if (!CATEGORY_FORM.matcher(category).matches()) {
             throw new ConfigException(CATEGORY + "=" + category + " is not a Push Kit category (IM, VOIP, MARKETING, ...)");
         }
         try {
