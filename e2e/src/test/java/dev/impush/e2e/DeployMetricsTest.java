@@ -29,7 +29,7 @@ class DeployMetricsTest {
     private static final Pattern SUFFIX = Pattern.compile("(_seconds)?(_total|_bucket|_count|_sum|_max)?$");
 
     @ParameterizedTest
-    @ValueSource(strings = {"prometheus/alerts.yaml", "k8s/push-worker-hpa.yaml"})
+    @ValueSource(strings = {"helm/impush/files/alerts.yaml", "helm/impush/templates/keda.yaml"})
     void everyQueriedMetricIsExported(String file) throws IOException {
         Set<String> exported = Stream.of(WorkerMetrics.class, DetectorMetrics.class)
                 .flatMap(c -> Stream.of(c.getFields()))
