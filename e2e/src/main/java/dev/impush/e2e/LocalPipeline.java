@@ -183,7 +183,14 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** Starts a worker replica as a separate JVM (for crash tests: it can be killed with SIGKILL). */
     public WorkerProcess startWorkerProcess(String instanceId) throws Exception {
-        WorkerProcess p = WorkerProcess.start(instanceId, workerEnv(instanceId));
+        return startWorkerProcess(instanceId, Map.of());
+    }
+
+    /** As {@link #startWorkerProcess(String)}, with some settings changed. */
+    public WorkerProcess startWorkerProcess(String instanceId, Map<String, String> overrides) throws Exception {
+        Map<String, String> env = new HashMap<>(workerEnv(instanceId));
+        env.putAll(overrides);
+        WorkerProcess p = WorkerProcess.start(instanceId, env);
         processes.add(p);
         return p;
     }

@@ -2,6 +2,7 @@ package dev.impush.detector;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.runtime.JvmMeters;
 import dev.impush.runtime.OpsServer;
 import dev.impush.runtime.ShutdownHook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,6 +31,7 @@ public final class OfflineDetectorMain {
             return;
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters.bindTo(registry);
         OfflineDetector detector = OfflineDetector.start(config, registry);
         OpsServer ops;
         try {

@@ -1,6 +1,7 @@
 package dev.impush.worker;
 
 import dev.impush.model.Channel;
+import dev.impush.model.Lane;
 import dev.impush.runtime.kafka.TopicCheck;
 import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.broadcast.BroadcastTally;
@@ -20,6 +21,7 @@ import dev.impush.worker.receipt.BookedChannel;
 import dev.impush.worker.receipt.ReceiptBook;
 import dev.impush.worker.receipt.ReceiptServer;
 import dev.impush.worker.receipt.ReceiptSettings;
+import dev.impush.worker.retry.RetryRouter;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +81,8 @@ public final class PushWorker implements AutoCloseable {
             return t;
         });
         WorkerMetrics metrics = new WorkerMetrics(meters);
+        metrics.expect(Stream.of(Lane.values()).flatMap(l -> config.lanes().tiers(l).topics().stream()).toList(),
+                channels.all().keySet().stream().map(VendorApp::channel).distinct().toList(), RetryRouter.WAITS);
         try {
             this.redis = config.redis().open(o -> o
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -93,6 +98,7 @@ public final class PushWorker implements AutoCloseable {
         Map<VendorApp, QuotaLimits> quotas = new LinkedHashMap<>(config.quotas());
         quotas.keySet().retainAll(channels.all().keySet());
         this.quota = new QuotaGate(redis, quotas, scheduler, clock);
+        quota.bindTo(meters);
         ReceiptSettings receipts = config.receipts().orElse(null);
         this.receiptBook = receipts == null ? null : new ReceiptBook(redis, receipts.ttl(), config.redisTimeout());
         this.dispatcher = new Dispatcher(receiptBook == null ? channels : channels.wrapped((key, ch) ->

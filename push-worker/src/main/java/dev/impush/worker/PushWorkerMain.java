@@ -2,11 +2,10 @@ package dev.impush.worker;
 
 import dev.impush.runtime.ConfigException;
 import dev.impush.runtime.Env;
+import dev.impush.runtime.JvmMeters;
 import dev.impush.runtime.OpsServer;
 import dev.impush.runtime.ShutdownHook;
 import dev.impush.worker.channel.Channels;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -33,8 +32,7 @@ public final class PushWorkerMain {
             return;
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
+        JvmMeters.bindTo(meters);
         PushWorker worker = PushWorker.start(config, channels, meters, clock);
         worker.terminated().whenComplete((ok, failure) -> {
             if (failure != null) {

@@ -141,6 +141,24 @@ class HelmChartTest {
     }
 
     @Test
+    void everyAlertLinksToItsRunbook() throws IOException {
+        Set<String> headings = Files.readAllLines(Charts.CHART.resolve("../../README.md")).stream()
+                .filter(l -> l.startsWith("### ")).map(l -> l.substring(4).trim().toLowerCase())
+                .collect(Collectors.toSet());
+        JsonNode groups = Rendered.of("full-values.yaml").only("PrometheusRule").at("/spec/groups");
+        List<JsonNode> alerts = groups.findValues("rules").stream().flatMap(JsonNode::valueStream).toList();
+        assertTrue(alerts.size() >= 10, "alerts: " + alerts.size());
+        for (JsonNode alert : alerts) {
+            String name = alert.path("alert").asText();
+            String url = alert.at("/annotations/runbook_url").asText();
+            assertEquals("https://github.com/impush/impush/blob/main/deploy/README.md#" + name.toLowerCase(), url, name);
+            assertTrue(headings.contains(name.toLowerCase()), name + " has no runbook section in deploy/README.md");
+            assertFalse(alert.at("/labels/severity").asText().isEmpty(), name);
+            assertFalse(alert.at("/annotations/summary").asText().isEmpty(), name);
+        }
+    }
+
+    @Test
     void everyConfigKeyOfTheFullValuesIsDocumented() throws IOException {
         Set<String> keys = new TreeSet<>();
         JsonNode values = Charts.YAML.readTree(Charts.CHART.resolve("ci/full-values.yaml").toFile());

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,14 +67,25 @@ public final class WorkerMetrics {
         for (Channel c : Channel.values()) {
             Map<String, Counter> byOutcome = new ConcurrentHashMap<>();
             sends.put(c, byOutcome);
-            latency.put(c, Timer.builder(SEND_LATENCY).tag("channel", c.wireName()).register(registry));
+            latency.put(c, Timer.builder(SEND_LATENCY).tag("channel", c.wireName())
+                    .description("from the request to the vendor's answer").serviceLevelObjectives(SEND_BUCKETS)
+                    .register(registry));
             e2e.put(c, Timer.builder(E2E_LATENCY).tag("channel", c.wireName())
                     .description("from the event that made the job to the vendor accepting the delivery")
                     .serviceLevelObjectives(E2E_BUCKETS).register(registry));
             invalidTokens.put(c, registry.counter(INVALID_TOKENS, "channel", c.wireName()));
         }
         this.duplicates = registry.counter(DUPLICATES);
+        // at 0 from the start, so an alert on their rate has a series before the first event
+        registry.counter(DEDUPE_UNAVAILABLE);
+        registry.counter(CLAIMS_LOST);
     }
+
+    /** The vendor latency buckets: enough for p50/p99 panels, twelve series per channel. */
+    private static final Duration[] SEND_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30)};
 
     /** The end-to-end latency buckets: what an SLO on offline pushes is written against. */
     private static final Duration[] E2E_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250),
@@ -122,6 +134,15 @@ public final class WorkerMetrics {
     }
 
     /** Devices of a job sent to a retry tier. */
+    /**
+     * The retry and parking counters at 0 from the start, for every tier topic and every channel's
+     * waits: their panels and alerts have a series before the first retry.
+     */
+    public void expect(Collection<String> tierTopics, Collection<Channel> channels, Collection<String> waits) {
+        tierTopics.forEach(t -> registry.counter(RETRIED, "tier", t));
+        channels.forEach(c -> waits.forEach(w -> registry.counter(PARKED, "channel", c.wireName(), "waits_for", w)));
+    }
+
     public void retried(String tierTopic, int devices) {
         registry.counter(RETRIED, "tier", tierTopic).increment(devices);
     }

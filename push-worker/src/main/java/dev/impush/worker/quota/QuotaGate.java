@@ -5,6 +5,10 @@ import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,7 +45,13 @@ import org.slf4j.LoggerFactory;
  * sends are admitted locally (fail open): quotas are the vendor's to enforce, and a push must not
  * wait on an accounting outage. Thread-safe.
  */
-public final class QuotaGate implements AutoCloseable {
+public final class QuotaGate implements MeterBinder, AutoCloseable {
+    public static final String PERMITS = "impush.worker.quota.permits";
+    public static final String WAITING = "impush.worker.quota.waiting";
+    public static final String DAILY_USED = "impush.worker.quota.daily.used";
+    public static final String DAILY_LIMIT = "impush.worker.quota.daily.limit";
+    public static final String QPS = "impush.worker.quota.qps";
+
     private static final Logger LOG = LoggerFactory.getLogger(QuotaGate.class);
     private static final CompletableFuture<Optional<Instant>> GO = CompletableFuture.completedFuture(Optional.empty());
     /** How often a bulk lease that yields to waiting chat sends looks again. */
@@ -66,6 +76,33 @@ public final class QuotaGate implements AutoCloseable {
             bulkBuckets.put(c, new Bucket(c, l, l.bulkDailyQuota(), chat));
         });
         limits.forEach((c, l) -> LOG.info("quota for {}: {}", c, l));
+    }
+
+    /**
+     * Per vendor app with a quota: permits leased from the shared budget and sends waiting for one (per
+     * lane), the configured rate and daily quota, and the day's count across all replicas as of this
+     * replica's last lease (its max over replicas is the vendor app's use today).
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        for (Lane lane : Lane.values()) {
+            (lane == Lane.BULK ? bulkBuckets : buckets).forEach((app, b) -> {
+                String[] tags = {"vendor_app", app.name(), "lane", lane.name().toLowerCase()};
+                FunctionCounter.builder(PERMITS, b, Bucket::granted).tags(tags)
+                        .description("permits leased from the vendor app's shared budget").register(registry);
+                Gauge.builder(WAITING, b, Bucket::waitingCount).tags(tags)
+                        .description("sends waiting for a quota permit").register(registry);
+            });
+        }
+        buckets.forEach((app, b) -> {
+            Gauge.builder(QPS, b, x -> x.limits.qps()).tag("vendor_app", app.name())
+                    .description("configured sends per second of the vendor app (0: unlimited)").register(registry);
+            Gauge.builder(DAILY_LIMIT, b, x -> x.limits.dailyQuota()).tag("vendor_app", app.name())
+                    .description("configured daily quota of the vendor app (0: unlimited)").register(registry);
+            Bucket bulk = bulkBuckets.get(app);
+            Gauge.builder(DAILY_USED, b, x -> Math.max(x.dayUsed(), bulk.dayUsed())).tag("vendor_app", app.name())
+                    .description("today's count of the daily quota, as of this replica's last lease").register(registry);
+        });
     }
 
     /** As {@link #acquire(VendorApp, Lane)} for the chat lane. */
@@ -107,6 +144,9 @@ public final class QuotaGate implements AutoCloseable {
         private QuotaDay leasedFor;
         private Instant spentUntil;
         private boolean leasing;
+        /** Permits Redis granted this bucket, ever; the day's count after the last lease (metrics). */
+        private long granted;
+        private long dayUsed;
 
         Bucket(VendorApp app, QuotaLimits limits, long dailyLimit, Bucket yieldsTo) {
             this.app = app;
@@ -141,6 +181,18 @@ public final class QuotaGate implements AutoCloseable {
 
         synchronized boolean hasWaiting() {
             return !waiting.isEmpty();
+        }
+
+        synchronized int waitingCount() {
+            return waiting.size();
+        }
+
+        synchronized long granted() {
+            return granted;
+        }
+
+        synchronized long dayUsed() {
+            return dayUsed;
         }
 
         private void lease() {
@@ -184,11 +236,14 @@ public final class QuotaGate implements AutoCloseable {
                 } else if ((Long) reply.get(0) < 0) {
                     spentUntil = Instant.ofEpochMilli(day.endsAt());
                     available = 0;
+                    dayUsed = (Long) reply.get(2);
                     spent.addAll(waiting);
                     waiting.clear();
                 } else {
                     available += (Long) reply.get(0);
+                    granted += (Long) reply.get(0);
                     waitMs = (Long) reply.get(1);
+                    dayUsed = (Long) reply.get(2);
                     leasedFor = dailyLimit > 0 ? day : null;
                     while (available > 0 && !waiting.isEmpty()) {
                         available--;

@@ -43,6 +43,8 @@ public final class RetryRouter {
     static final String BREAKER = "breaker";
     static final String QUOTA = "quota";
     static final String VENDOR = "vendor";
+    /** What a parked delivery can wait for. */
+    public static final List<String> WAITS = List.of(BREAKER, QUOTA, VENDOR);
 
     /**
      * One record to publish.

@@ -11,6 +11,8 @@ import dev.impush.worker.LocalRedis;
 import dev.impush.worker.TestClock;
 import dev.impush.worker.channel.VendorApp;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +77,14 @@ class QuotaGateIT {
             assertEquals(30, fromMain.stream().filter(f -> f.join().isEmpty()).count(), "the main app's quota");
             assertEquals(20, fromLite.stream().filter(f -> f.join().isEmpty()).count(),
                     "the lite app's own, not what the main app left");
+            MeterRegistry meters = new SimpleMeterRegistry();
+            gate.bindTo(meters);
+            assertEquals(30, meters.get(QuotaGate.DAILY_USED).tag("vendor_app", "xiaomi").gauge().value(), "what it shows");
+            assertEquals(20, meters.get(QuotaGate.DAILY_USED).tag("vendor_app", "xiaomi/com.example.lite").gauge().value());
+            assertEquals(30, meters.get(QuotaGate.DAILY_LIMIT).tag("vendor_app", "xiaomi").gauge().value());
+            assertEquals(20, meters.get(QuotaGate.PERMITS).tags("vendor_app", "xiaomi/com.example.lite", "lane", "chat")
+                    .functionCounter().count());
+            assertEquals(0, meters.get(QuotaGate.WAITING).tags("vendor_app", "xiaomi", "lane", "chat").gauge().value());
         }
     }
 
