@@ -1,13 +1,14 @@
 package dev.impush.localstack.traffic;
 
+import dev.impush.client.ImpushClient;
 import dev.impush.localstack.kafka.KafkaFixture;
 import dev.impush.model.Contract;
 import dev.impush.model.Priority;
-import dev.impush.model.codec.Json;
 import dev.impush.model.event.AckedEvent;
 import dev.impush.model.event.CallEvent;
 import dev.impush.model.event.DeviceEvent;
 import dev.impush.model.event.GatewayLease;
+import dev.impush.model.event.ImEvent;
 import dev.impush.model.event.MessageEvent;
 import dev.impush.model.event.PreferencesEvent;
 import dev.impush.model.event.PresenceEvent;
@@ -28,17 +29,20 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Produces IM platform traffic the way the platform would: device registrations, presence,
- * gateway heartbeats and chat messages on {@code im.events} keyed by user id, plus deliberately
- * broken records. Every send is acknowledged before the method returns.
+ * Produces IM platform traffic the way the platform would, through impush's own client library
+ * ({@link ImpushClient}: every event checked against the schemas and keyed as impush needs): device
+ * registrations, presence, gateway heartbeats and chat messages on {@code im.events}, plus
+ * deliberately broken records (raw bytes, past the client). {@link #flush()} waits for them all.
  */
 public final class ImTraffic implements AutoCloseable {
     public static final String SENDER_ID = "u-sender";
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final ImpushClient client;
+    private final Map<String, Object> props;
     private final String eventsTopic;
-    private final String gatewaysTopic;
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+    /** For records the client would refuse (malformed input); opened on first use. */
+    private KafkaProducer<byte[], byte[]> raw;
     private long events;
 
     public ImTraffic(String bootstrap, String eventsTopic, String gatewaysTopic) {
@@ -51,23 +55,23 @@ public final class ImTraffic implements AutoCloseable {
     }
 
     /** Traffic through a producer with {@code client}'s properties (bootstrap, security, a partitioner...). */
-    public ImTraffic(Map<String, Object> client, String eventsTopic, String gatewaysTopic) {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    public ImTraffic(Map<String, Object> producerProps, String eventsTopic, String gatewaysTopic) {
+        this.props = Map.copyOf(producerProps);
+        Map<String, Object> settings = new HashMap<>(producerProps);
+        String bootstrap = (String) settings.remove(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+        this.client = ImpushClient.builder(bootstrap).properties(settings).eventsTopic(eventsTopic)
+                .gatewaysTopic(gatewaysTopic).build();
         this.eventsTopic = eventsTopic;
-        this.gatewaysTopic = gatewaysTopic;
     }
 
     /** Registers every device, connects the online ones to {@code gatewayId}, and heartbeats it. */
     public void connect(Population population, String gatewayId, Instant at) {
-        send(gatewaysTopic, gatewayId, GatewayLease.of(gatewayId, 3600, at));
+        pending.add(this.client.send(GatewayLease.of(gatewayId, 3600, at)));
+        events++;
         for (Population.Device d : population.devices()) {
-            send(eventsTopic, d.userId(), new DeviceEvent(Contract.VERSION, DeviceEvent.Action.REGISTER, d.userId(),
+            send(new DeviceEvent(Contract.VERSION, DeviceEvent.Action.REGISTER, d.userId(),
                     d.deviceId(), d.channel(), d.token(), d.appId(), false, "en-US", true, at));
-            send(eventsTopic, d.userId(), new PresenceEvent(Contract.VERSION, d.userId(), d.deviceId(),
+            send(new PresenceEvent(Contract.VERSION, d.userId(), d.deviceId(),
                     d.online() ? PresenceEvent.State.ONLINE : PresenceEvent.State.OFFLINE,
                     d.online() ? gatewayId : null, at));
         }
@@ -91,43 +95,43 @@ public final class ImTraffic implements AutoCloseable {
 
     /** {@code m} as it is; returns its id. */
     public String message(MessageEvent m) {
-        send(eventsTopic, m.userId(), m);
+        send(m);
         return m.messageId();
     }
 
     /** A device registration or unregistration as it is. */
     public void device(DeviceEvent e) {
-        send(eventsTopic, e.userId(), e);
+        send(e);
     }
 
     /** A call invite or cancel. */
     public void call(CallEvent e) {
-        send(eventsTopic, e.userId(), e);
+        send(e);
     }
 
     /** A recall of a message the user got. */
     public void recall(RecallEvent e) {
-        send(eventsTopic, e.userId(), e);
+        send(e);
     }
 
     /** The user's notification preferences. */
     public void preferences(PreferencesEvent e) {
-        send(eventsTopic, e.userId(), e);
+        send(e);
     }
 
     /** A read as it is (with the device it happened on). */
     public void read(ReadEvent e) {
-        send(eventsTopic, e.userId(), e);
+        send(e);
     }
 
     /** The user read {@code conversationId} up to {@code readUpTo} ({@code unread}: what stays unread, or null). */
     public void read(String userId, String conversationId, Instant readUpTo, Integer unread, Instant at) {
-        send(eventsTopic, userId, new ReadEvent(Contract.VERSION, userId, conversationId, readUpTo, unread, at));
+        send(new ReadEvent(Contract.VERSION, userId, conversationId, readUpTo, unread, at));
     }
 
     /** A chat message for {@code userId}; returns its id. */
     public String message(String userId, String messageId, String preview, Instant sentAt) {
-        send(eventsTopic, userId, new MessageEvent(Contract.VERSION, messageId, userId, "c-" + userId,
+        send(new MessageEvent(Contract.VERSION, messageId, userId, "c-" + userId,
                 MessageEvent.ConversationType.DIRECT, SENDER_ID, "Alice", preview, false, 1, sentAt, 3600,
                 Priority.HIGH, false));
         return messageId;
@@ -154,8 +158,8 @@ public final class ImTraffic implements AutoCloseable {
     private void deliverOnline(Population population, String userId, String messageId, Instant sentAt) {
         for (Population.Device d : population.devicesOf(userId)) {
             if (d.online()) {
-                send(eventsTopic, userId, new RoutedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
-                send(eventsTopic, userId, new AckedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
+                send(new RoutedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
+                send(new AckedEvent(Contract.VERSION, messageId, userId, d.deviceId(), sentAt));
             }
         }
     }
@@ -166,17 +170,20 @@ public final class ImTraffic implements AutoCloseable {
      * Not waited for (see {@link #flush()}); blocks while the broker's metadata is unknown.
      */
     public void routed(String userId, String messageId, String deviceId, Instant at) {
-        send(eventsTopic, userId, new RoutedEvent(Contract.VERSION, messageId, userId, deviceId, at), at);
+        send(new RoutedEvent(Contract.VERSION, messageId, userId, deviceId, at), at);
     }
 
     /** The app on {@code deviceId} acked {@code messageId} at {@code at} (the record's timestamp too), as {@link #routed}. */
     public void acked(String userId, String messageId, String deviceId, Instant at) {
-        send(eventsTopic, userId, new AckedEvent(Contract.VERSION, messageId, userId, deviceId, at), at);
+        send(new AckedEvent(Contract.VERSION, messageId, userId, deviceId, at), at);
     }
 
     /** Raw bytes on the events topic: for malformed input. */
     public void raw(String key, byte[] value) {
-        pending.add(producer.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), value)));
+        if (raw == null) {
+            raw = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        pending.add(raw.send(new ProducerRecord<>(eventsTopic, key.getBytes(StandardCharsets.UTF_8), value)));
         events++;
     }
 
@@ -193,20 +200,22 @@ public final class ImTraffic implements AutoCloseable {
         return bad.size() + 1;
     }
 
-    private void send(String topic, String key, Object value) {
-        pending.add(producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), Json.write(value))));
+    private void send(ImEvent event) {
+        pending.add(client.send(event));
         events++;
     }
 
-    private void send(String topic, String key, Object value, Instant timestamp) {
-        pending.add(producer.send(new ProducerRecord<>(topic, null, timestamp.toEpochMilli(),
-                key.getBytes(StandardCharsets.UTF_8), Json.write(value))));
+    private void send(ImEvent event, Instant timestamp) {
+        pending.add(client.send(event, timestamp));
         events++;
     }
 
     /** Waits until everything sent so far is acknowledged. */
     public void flush() {
-        producer.flush();
+        client.flush();
+        if (raw != null) {
+            raw.flush();
+        }
         for (Future<RecordMetadata> f : pending) {
             try {
                 f.get();
@@ -225,6 +234,9 @@ public final class ImTraffic implements AutoCloseable {
     @Override
     public void close() {
         flush();
-        producer.close();
+        client.close();
+        if (raw != null) {
+            raw.close();
+        }
     }
 }
