@@ -4,6 +4,8 @@ import dev.impush.model.Topics;
 import dev.impush.model.broadcast.BroadcastCommand;
 import dev.impush.model.event.GatewayLease;
 import dev.impush.model.event.ImEvent;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +27,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * user id, so one user's events stay in order on one partition; heartbeats by gateway id; broadcasts
  * by broadcast id). Every record is checked against impush's JSON Schema and contract first: an event
  * the detector would dead-letter fails here, with {@link InvalidEventException}, and is not sent.
+ *
+ * <p>When an OpenTelemetry span is current on the sending thread, its W3C trace context goes on the
+ * record ({@code traceparent}); impush carries it to the vendor request of every push the event causes.
  *
  * <p>The producer is idempotent ({@code acks=all}, {@code enable.idempotence}): a retried send is
  * written once, in order. Keys go through Kafka's default partitioner, as the detector expects.
@@ -121,6 +126,10 @@ public final class ImpushClient implements AutoCloseable {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), json);
+        // the caller's trace (an OpenTelemetry span current on this thread) goes with the event, through the
+        // detector's job and the worker to the vendor request: nothing without one
+        W3CTraceContextPropagator.getInstance().inject(Context.current(), record.headers(),
+                (headers, name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 done.completeExceptionally(error);

@@ -30,6 +30,13 @@ public final class JobHeaders {
     /** Every attempt made so far, oldest first (JSON array of {@link Attempt}). */
     public static final String ATTEMPTS = "impush-attempts";
 
+    /**
+     * The W3C trace context (traceparent, tracestate) of the IM event a job came from: the detector
+     * copies it from the event's record onto the job's, the worker onto every retry of the job and
+     * onto its vendor requests, so one message can be followed end to end.
+     */
+    public static final List<String> TRACE = List.of("traceparent", "tracestate");
+
     /** Where a job record came from. */
     public enum Origin { DETECTED, RETRY, REPLAY }
 
@@ -89,6 +96,17 @@ public final class JobHeaders {
     public static void setAttempts(Headers headers, List<Attempt> attempts) {
         headers.remove(ATTEMPTS);
         headers.add(ATTEMPTS, Json.write(attempts));
+    }
+
+    /** Copies the {@link #TRACE} headers of {@code from} (those it has) onto {@code to}. */
+    public static void copyTrace(Headers from, Headers to) {
+        for (String name : TRACE) {
+            Header h = from.lastHeader(name);
+            if (h != null && h.value() != null) {
+                to.remove(name);
+                to.add(name, h.value());
+            }
+        }
     }
 
     public static String string(Headers headers, String name) {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,6 +88,7 @@ public abstract class MockVendorServer implements AutoCloseable {
         Reply handle(Request request);
     }
 
+    private final Queue<String> traceparents = new ConcurrentLinkedQueue<>();
     private final HttpServer server;
     private final String channel;
     protected final Clock clock;
@@ -124,6 +126,10 @@ public abstract class MockVendorServer implements AutoCloseable {
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.getFirst()));
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request request = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body);
+            String traceparent = request.header("traceparent");
+            if (traceparent != null) {
+                traceparents.add(traceparent);
+            }
             Reply reply;
             try {
                 reply = route.handle(request);
@@ -315,6 +321,11 @@ public abstract class MockVendorServer implements AutoCloseable {
     public long counted(String what) {
         AtomicLong n = counters.get(what);
         return n == null ? 0 : n.get();
+    }
+
+    /** The W3C {@code traceparent} of every request that carried one, in arrival order (its request log). */
+    public List<String> traceparents() {
+        return List.copyOf(traceparents);
     }
 
     /** How many auth tokens were issued. */

@@ -21,6 +21,7 @@ import dev.impush.model.feedback.InvalidTokenFeedback;
 import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import java.time.Instant;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -52,6 +53,8 @@ public final class DetectorProcessor implements Processor<String, Object, String
     private ReadClears readClears;
     private RecallHandler recalls;
     private DeviceHandler devices;
+    /** The headers of the record being processed; null in a punctuation (a job it emits has no one event's trace). */
+    private Headers eventHeaders;
 
     /** @param input what the broker has shown of the detector's reading, for deadlines of idle partitions */
     public DetectorProcessor(DetectorConfig config, DetectorMetrics metrics, InputProgress input, String jobsChild) {
@@ -97,6 +100,15 @@ public final class DetectorProcessor implements Processor<String, Object, String
 
     @Override
     public void process(Record<String, Object> record) {
+        eventHeaders = record.headers();
+        try {
+            handle(record);
+        } finally {
+            eventHeaders = null;
+        }
+    }
+
+    private void handle(Record<String, Object> record) {
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
         // feedback (another topic, another producer) says nothing about how far im.events was read
@@ -185,6 +197,9 @@ public final class DetectorProcessor implements Processor<String, Object, String
         }
         RecordHeaders headers = new RecordHeaders();
         JobHeaders.set(headers, JobHeaders.ORIGIN, JobHeaders.Origin.DETECTED.name());
+        if (eventHeaders != null) {
+            JobHeaders.copyTrace(eventHeaders, headers); // a job of the event at hand carries its trace
+        }
         context.forward(new Record<>(job.userId(), job, now.toEpochMilli(), headers), jobsChild);
         metrics.job(trigger);
     }

@@ -4,15 +4,20 @@ import dev.impush.model.Lane;
 import dev.impush.model.job.Notification;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.time.Instant;
 
-/** One job's notification to one of its devices, in the job's lane: the unit a channel sends. */
-public record Delivery(PushJob job, PushTarget target, Lane lane) {
+/**
+ * One job's notification to one of its devices, in the job's lane: the unit a channel sends.
+ *
+ * @param trace the trace context of the IM event the job came from ({@link Context#root()}: none)
+ */
+public record Delivery(PushJob job, PushTarget target, Lane lane, Context trace) {
 
-    /** A chat-lane delivery. */
+    /** A chat-lane delivery without a trace. */
     public Delivery(PushJob job, PushTarget target) {
-        this(job, target, Lane.CHAT);
+        this(job, target, Lane.CHAT, Context.root());
     }
 
     public Notification notification() {

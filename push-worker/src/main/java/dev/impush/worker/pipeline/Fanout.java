@@ -12,6 +12,8 @@ import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.dedupe.Recalled;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
+import dev.impush.worker.tracing.DeliveryTracing;
+import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +46,11 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
                     state = new JobState(in, job);
                     if (!job.isExpired(now)) {
                         Lane lane = laneOf.apply(in.record().topic());
+                        Context trace = DeliveryTracing.extract(in.record().headers());
                         for (PushTarget t : job.targets()) {
                             Optional<String> unrouted = missing.apply(t);
                             if (unrouted.isEmpty()) {
-                                sends.add(new Send(state, new Delivery(job, t, lane), DedupeKey.of(job, t.deviceId()),
+                                sends.add(new Send(state, new Delivery(job, t, lane, trace), DedupeKey.of(job, t.deviceId()),
                                         job.recall() == null ? null : DedupeKey.of(job.userId(),
                                                 job.recall().messageId(), t.deviceId(), job.recall().expiresAt())));
                             } else {

@@ -86,6 +86,7 @@ public final class OutcomePublisher implements Publisher, AutoCloseable {
             JobHeaders.set(h, JobHeaders.FIRST_FAILURE, retry.firstFailure());
         }
         JobHeaders.setAttempts(h, retry.attempts());
+        JobHeaders.copyTrace(retry.origin(), h);
         send(r, done);
     }
 

@@ -4,6 +4,7 @@ import dev.impush.model.deadletter.Attempt;
 import dev.impush.model.job.PushJob;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * A job going round again: to {@code topic}, narrowed to the devices that failed, with what its
@@ -15,6 +16,7 @@ import java.util.List;
  * @param held          times in a row it was parked by an open breaker
  * @param firstFailure  what went wrong first, for operators
  * @param attempts      the attempts so far, the most recent first kept
+ * @param origin        the headers of the record it came from (its trace context goes on)
  */
 public record RetryRecord(String topic, byte[] key, PushJob job, int attempt, Instant due, boolean untilRecovery,
-                          int held, String firstFailure, List<Attempt> attempts) {}
+                          int held, String firstFailure, List<Attempt> attempts, Headers origin) {}

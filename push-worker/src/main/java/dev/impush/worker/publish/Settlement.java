@@ -103,7 +103,8 @@ public final class Settlement {
         String first = JobHeaders.string(record.headers(), JobHeaders.FIRST_FAILURE);
         RetryRecord retry = new RetryRecord(route.topic(), record.key(), job.withTargets(targets(route.failures())),
                 route.attempt(), route.due(), route.untilRecovery(), route.held(),
-                first != null ? first : route.failures().getFirst().detail(), attempts(history, route.failures()));
+                first != null ? first : route.failures().getFirst().detail(), attempts(history, route.failures()),
+                record.headers());
         return new Publication("retry", done -> publisher.retry(retry, done),
                 () -> deadLetter(record, job, history, route.failures()));
     }

@@ -5,6 +5,8 @@ import dev.impush.model.Tokens;
 import dev.impush.worker.channel.Delivery;
 import dev.impush.worker.channel.PushChannel;
 import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.tracing.DeliveryTracing;
+import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -99,16 +101,25 @@ public abstract class HttpChannel implements PushChannel {
             }
             return switch (prepared) {
                 case Prepared.Answer a -> CompletableFuture.completedFuture(a.outcome());
-                case Prepared.Post post -> auth().send(token -> http.post(post.request().apply(token))
-                        .thenApply(r -> answer(r, delivery))).whenComplete((outcome, e) -> log(delivery, outcome, e));
+                case Prepared.Post post -> {
+                    Span span = DeliveryTracing.startSend(delivery, channel.wireName());
+                    Map<String, String> traced = DeliveryTracing.headers(span);
+                    yield auth().send(token -> http.post(post.request().apply(token).withHeaders(traced))
+                            .thenApply(r -> answer(r, delivery))).whenComplete((outcome, e) -> {
+                                DeliveryTracing.end(span, outcome == null ? "failed" : outcome.getClass().getSimpleName(), e);
+                                log(delivery, outcome, e);
+                            });
+                }
             };
         });
     }
 
     private void log(Delivery delivery, SendOutcome outcome, Throwable failure) {
         if (LOG.isDebugEnabled() && !(outcome instanceof SendOutcome.Delivered)) {
-            LOG.debug("{} {} for message {} to {}", channel.wireName(), outcome == null ? failure : outcome,
-                    delivery.messageId(), Tokens.mask(delivery.target().token()));
+            try (DeliveryTracing.LogScope ignored = DeliveryTracing.logged(delivery)) {
+                LOG.debug("{} {} for message {} to {}", channel.wireName(), outcome == null ? failure : outcome,
+                        delivery.messageId(), Tokens.mask(delivery.target().token()));
+            }
         }
     }
 

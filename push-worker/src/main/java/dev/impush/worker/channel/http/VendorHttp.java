@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -127,6 +128,16 @@ public final class VendorHttp implements AutoCloseable {
         public static Request form(URI uri, Map<String, String> headers, Map<String, String> form) {
             return new Request(uri, headers, "application/x-www-form-urlencoded; charset=UTF-8",
                     formEncode(form).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The same request with {@code more} headers too (none: this one). */
+        public Request withHeaders(Map<String, String> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            Map<String, String> all = new LinkedHashMap<>(headers);
+            all.putAll(more);
+            return new Request(uri, all, contentType, body);
         }
 
         /** The body as text (UTF-8). */
