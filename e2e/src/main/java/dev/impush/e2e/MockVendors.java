@@ -1,6 +1,7 @@
 package dev.impush.e2e;
 
 import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.MockNetwork;
 import dev.impush.localstack.apns.MockApns;
 import dev.impush.localstack.fcm.MockFcmServer;
 import dev.impush.localstack.harmony.MockHarmony;
@@ -110,7 +111,7 @@ public final class MockVendors implements AutoCloseable {
         env.put("IMPUSH_WEBPUSH_VAPID_PRIVATE_KEY_FILE", vapidKeyFile.toString());
         env.put("IMPUSH_WEBPUSH_VAPID_PUBLIC_KEY", Base64.getUrlEncoder().withoutPadding().encodeToString(vapidPublic));
         env.put("IMPUSH_WEBPUSH_VAPID_SUBJECT", "mailto:ops@impush.local");
-        env.put("IMPUSH_WEBPUSH_ALLOWED_HOSTS", "127.0.0.1");
+        env.put("IMPUSH_WEBPUSH_ALLOWED_HOSTS", MockNetwork.host());
         env.put("IMPUSH_WEBPUSH_ALLOW_HTTP", "true");
 
         MockHarmony harmony = MockHarmony.start(clock, "388421841222199046");

@@ -6,6 +6,7 @@ import com.eatthepath.pushy.apns.server.MockApnsServerBuilder;
 import com.eatthepath.pushy.apns.server.MockApnsServerListener;
 import com.eatthepath.pushy.apns.server.RejectionReason;
 import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.MockNetwork;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A local APNs: Pushy's {@link MockApnsServer} over TLS on {@value #HOST}, on an ephemeral port, with
+ * A local APNs: Pushy's {@link MockApnsServer} over TLS on {@link MockNetwork#host()}, on an ephemeral port, with
  * fresh throw-away credentials (a self-signed server certificate and an ES256 signing key whose
  * provider tokens it verifies) and APNs' rules for tokens, topics and payload size.
  *
@@ -45,8 +46,6 @@ import java.util.concurrent.atomic.LongAdder;
  * deletes its temp files. Thread-safe.
  */
 public final class MockApns implements AutoCloseable {
-    /** The certificate names {@code 127.0.0.1} (and {@code localhost}); the IP avoids any resolver. */
-    public static final String HOST = "127.0.0.1";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final MockCredentials credentials;
@@ -127,7 +126,7 @@ public final class MockApns implements AutoCloseable {
     }
 
     public String host() {
-        return HOST;
+        return MockNetwork.host();
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package dev.impush.localstack.apns;
 
+import dev.impush.localstack.MockNetwork;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,10 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -100,7 +103,7 @@ final class MockCredentials {
         return generator.generateKeyPair();
     }
 
-    /** A leaf certificate valid for {@code localhost} and {@code 127.0.0.1}, trusted directly by the client. */
+    /** A leaf certificate valid for {@code localhost}, {@code 127.0.0.1} and {@link MockNetwork#host()}, trusted directly by the client. */
     private static X509Certificate selfSigned(KeyPair keys) throws GeneralSecurityException {
         X500Name name = new X500Name("CN=impush mock APNs");
         Instant now = Instant.now();
@@ -108,9 +111,13 @@ final class MockCredentials {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
                     new BigInteger(64, RANDOM), Date.from(now.minus(Duration.ofHours(1))),
                     Date.from(now.plus(Duration.ofDays(2))), name, keys.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            if (MockNetwork.shared()) {
+                names.add(new GeneralName(GeneralName.dNSName, MockNetwork.host()));
+            }
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(names.toArray(GeneralName[]::new)));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.MockNetwork;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,7 +93,7 @@ public final class MockFcmServer implements AutoCloseable {
         projects.add(projectId);
         this.accessToken = accessToken;
         this.ledger = ledger;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        this.server = HttpServer.create(MockNetwork.bindAddress(), 1024);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -117,7 +116,7 @@ public final class MockFcmServer implements AutoCloseable {
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return MockNetwork.http(server.getAddress().getPort());
     }
 
     public String projectId() {

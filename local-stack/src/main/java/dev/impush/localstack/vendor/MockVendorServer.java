@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.MockNetwork;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -104,7 +103,7 @@ public abstract class MockVendorServer implements AutoCloseable {
         this.channel = channel;
         this.clock = clock;
         try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            this.server = HttpServer.create(MockNetwork.bindAddress(), 0);
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind mock " + channel, e);
         }
@@ -149,9 +148,9 @@ public abstract class MockVendorServer implements AutoCloseable {
         }
     }
 
-    /** The base URI, e.g. {@code http://127.0.0.1:41234}. */
+    /** The base URI, e.g. {@code http://127.0.0.1:41234} ({@link MockNetwork}). */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return MockNetwork.http(server.getAddress().getPort());
     }
 
     public DeliveryLedger ledger() {

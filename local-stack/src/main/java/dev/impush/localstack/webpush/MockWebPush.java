@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.impush.localstack.DeliveryLedger;
+import dev.impush.localstack.MockNetwork;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +88,7 @@ public final class MockWebPush implements AutoCloseable {
     private MockWebPush(DeliveryLedger ledger, byte[] serverKey) throws IOException {
         this.ledger = ledger;
         this.serverKey = serverKey.clone();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        this.server = HttpServer.create(MockNetwork.bindAddress(), 1024);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -105,7 +104,7 @@ public final class MockWebPush implements AutoCloseable {
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return MockNetwork.http(server.getAddress().getPort());
     }
 
     public DeliveryLedger ledger() {
