@@ -53,6 +53,8 @@ public final class WorkerMetrics {
     public static final String PUBLICATIONS_RETRIED = "impush.worker.publications.retried";
     /** Publications the broker refused with nothing smaller to stand in: the record finished without it. */
     public static final String PUBLICATIONS_LOST = "impush.worker.publications.lost";
+    /** The bulk lane's adaptive share of records in flight (halves while chat is slow). */
+    public static final String BULK_SHARE = "impush.worker.bulk.share";
 
     private final MeterRegistry registry;
     private final Map<Channel, Map<String, Counter>> sends = new EnumMap<>(Channel.class);
@@ -92,6 +94,10 @@ public final class WorkerMetrics {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15)};
+
+    public void gaugeBulkShare(Supplier<Number> share) {
+        Gauge.builder(BULK_SHARE, share).description("bulk records this replica lets be unfinished now").register(registry);
+    }
 
     public void gaugeInFlight(Supplier<Number> inFlight) {
         Gauge.builder(IN_FLIGHT, inFlight).description("records being processed").register(registry);
@@ -133,7 +139,6 @@ public final class WorkerMetrics {
         registry.counter(DEAD_LETTERS, "reason", reason.wireName()).increment();
     }
 
-    /** Devices of a job sent to a retry tier. */
     /**
      * The retry and parking counters at 0 from the start, for every tier topic and every channel's
      * waits: their panels and alerts have a series before the first retry.
@@ -143,6 +148,7 @@ public final class WorkerMetrics {
         channels.forEach(c -> waits.forEach(w -> registry.counter(PARKED, "channel", c.wireName(), "waits_for", w)));
     }
 
+    /** Devices of a job sent to a retry tier. */
     public void retried(String tierTopic, int devices) {
         registry.counter(RETRIED, "tier", tierTopic).increment(devices);
     }
