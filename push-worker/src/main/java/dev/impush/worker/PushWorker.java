@@ -121,7 +121,6 @@ public final class PushWorker implements AutoCloseable {
         metrics.gaugeInFlight(pipeline::inFlight);
         metrics.gaugeDeliveriesInFlight(pipeline::deliveriesInFlight);
         metrics.gaugeParkedAge(loop::oldestParkedAge);
-        metrics.gaugeBulkShare(loop::bulkShare);
         loop.topics().forEach(topic -> metrics.gaugeUnfinishedAge(topic, () -> loop.oldestUnfinishedAge(topic)));
         this.pollThread = new Thread(() -> {
             try {

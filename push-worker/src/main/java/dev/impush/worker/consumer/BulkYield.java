@@ -15,15 +15,8 @@ import org.apache.kafka.common.TopicPartition;
  * Chat first: pauses this replica's bulk-lane partitions while any chat-lane partition it reads has
  * a backlog (records written but not yet taken, in a partition not waiting for a due time), while a
  * chat record taken has waited longer than {@code yieldAge} since it was written (the worker is too
- * busy to keep chat's latency: CPU, Redis or a vendor), or while its bulk share is unfinished. So bulk
- * gets only the capacity that chat leaves.
- *
- * <p>The share adapts (additive increase, multiplicative decrease): it halves while chat is slow (at
- * most once per {@code yieldAge}), and grows by one each pass that bulk fills it while chat keeps up,
- * between 1 and {@code maxInFlight}. A backlog alone pauses bulk but does not cut its share: records
- * arrive between polls on any busy worker, only their age says it cannot keep up. A pause alone stops new bulk records, not those
- * already taken; on a busy machine those alone kept chat's latency several times its own (README,
- * Priority lanes), so the share shrinks until chat keeps its latency, and a broadcast takes longer.
+ * busy to keep chat's latency: CPU, Redis or a vendor), or while {@code maxInFlight} bulk records are
+ * unfinished. So bulk gets only the capacity that chat leaves, and never more than its share of it.
  * Poll thread only.
  */
 final class BulkYield {
@@ -36,9 +29,6 @@ final class BulkYield {
     private final long yieldAgeMillis;
     private final Clock clock;
     private boolean yielding;
-    /** Bulk records allowed unfinished now (the adaptive share). */
-    private volatile int share;
-    private long lastCut;
 
     BulkYield(Consumer<?, ?> consumer, Function<String, Lane> laneOf, DelayedPartitions delayed, OffsetCommits offsets,
               int maxInFlight, Duration yieldAge, Clock clock) {
@@ -49,13 +39,6 @@ final class BulkYield {
         this.maxInFlight = maxInFlight;
         this.yieldAgeMillis = yieldAge.toMillis();
         this.clock = clock;
-        this.share = maxInFlight;
-        this.lastCut = Long.MIN_VALUE / 2;
-    }
-
-    /** The bulk records this replica lets be unfinished now. */
-    int share() {
-        return share;
     }
 
     /**
@@ -76,18 +59,8 @@ final class BulkYield {
                 }
             }
         }
-        long now = clock.millis();
-        boolean chatSlow = yieldAgeMillis > 0 && now - offsets.oldestSince(chat) > yieldAgeMillis;
-        int bulkUnfinished = offsets.unfinished(bulk);
-        if (chatSlow) {
-            if (now - lastCut >= yieldAgeMillis && bulkUnfinished > 0) {
-                share = Math.max(1, share / 2);
-                lastCut = now;
-            }
-        } else if (chatBacklog == 0 && bulkUnfinished >= share && share < maxInFlight) {
-            share++;
-        }
-        boolean yield = chatBacklog > 0 || chatSlow || bulkUnfinished >= share;
+        boolean chatSlow = yieldAgeMillis > 0 && clock.millis() - offsets.oldestSince(chat) > yieldAgeMillis;
+        boolean yield = chatBacklog > 0 || chatSlow || offsets.unfinished(bulk) >= maxInFlight;
         if (yield) {
             consumer.pause(bulk);
         } else if (yielding && !paused) {

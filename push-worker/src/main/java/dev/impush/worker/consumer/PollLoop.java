@@ -161,11 +161,6 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     /** Seconds since the oldest record of {@code topic} not finished waits (see {@link OffsetCommits#measure}). Any thread. */
-    /** The bulk lane's adaptive share of records in flight ({@link BulkYield}). */
-    int bulkShare() {
-        return bulkYield.share();
-    }
-
     double oldestUnfinishedAge(String topic) {
         return offsets.oldestUnfinishedAge(topic, clock.millis());
     }

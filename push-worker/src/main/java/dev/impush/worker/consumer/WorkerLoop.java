@@ -81,11 +81,6 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** Seconds since the oldest record of {@code topic} this replica took and has not finished waits; 0 when none. */
-    /** The bulk lane's share of records in flight now: it shrinks while chat is slow. */
-    public int bulkShare() {
-        return loop.bulkShare();
-    }
-
     public double oldestUnfinishedAge(String topic) {
         return loop.oldestUnfinishedAge(topic);
     }

@@ -53,8 +53,6 @@ public final class WorkerMetrics {
     public static final String PUBLICATIONS_RETRIED = "impush.worker.publications.retried";
     /** Publications the broker refused with nothing smaller to stand in: the record finished without it. */
     public static final String PUBLICATIONS_LOST = "impush.worker.publications.lost";
-    /** The bulk lane's adaptive share of records in flight (halves while chat is slow). */
-    public static final String BULK_SHARE = "impush.worker.bulk.share";
 
     private final MeterRegistry registry;
     private final Map<Channel, Map<String, Counter>> sends = new EnumMap<>(Channel.class);
@@ -94,10 +92,6 @@ public final class WorkerMetrics {
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15)};
-
-    public void gaugeBulkShare(Supplier<Number> share) {
-        Gauge.builder(BULK_SHARE, share).description("bulk records this replica lets be unfinished now").register(registry);
-    }
 
     public void gaugeInFlight(Supplier<Number> inFlight) {
         Gauge.builder(IN_FLIGHT, inFlight).description("records being processed").register(registry);

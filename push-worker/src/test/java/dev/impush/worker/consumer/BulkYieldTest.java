@@ -74,35 +74,4 @@ class BulkYieldTest {
         yield.apply(true); // the loop holds every partition (its in-flight bound) and resumes them itself
         assertEquals(Set.of(BULK), consumer.paused());
     }
-
-    @Test
-    void theBulkShare_halvesWhileChatIsSlow_andGrowsBackOneAtATimeWhileChatKeepsUp() {
-        BulkYield adaptive = new BulkYield(consumer, topic -> topic.endsWith(".bulk") ? Lane.BULK : Lane.CHAT,
-                new DelayedPartitions(t -> false, t -> null, c -> 0), offsets, 64, Duration.ofMillis(25), clock);
-        for (int i = 0; i < 8; i++) {
-            offsets.tracker(BULK).track(i, NOW.toEpochMilli());
-        }
-        offsets.tracker(CHAT).track(0, NOW.toEpochMilli());
-        clock.advance(Duration.ofMillis(30));
-        adaptive.apply(false);
-        assertEquals(32, adaptive.share(), "chat slow: halved");
-        adaptive.apply(false);
-        assertEquals(32, adaptive.share(), "at most one cut per yield age");
-        for (int i = 0; i < 4; i++) {
-            clock.advance(Duration.ofMillis(25));
-            adaptive.apply(false);
-        }
-        assertEquals(2, adaptive.share(), "halved once per yield age while chat stays slow");
-        assertEquals(Set.of(BULK), consumer.paused());
-
-        offsets.finished(List.of(new Finished(CHAT, 0, offsets.tracker(CHAT).generation)));
-        adaptive.apply(false);
-        assertEquals(3, adaptive.share(), "chat keeps up and bulk fills its share: one more");
-        assertEquals(Set.of(BULK), consumer.paused(), "8 bulk records unfinished, above the share");
-        for (int i = 0; i < 10; i++) {
-            adaptive.apply(false);
-        }
-        assertEquals(9, adaptive.share(), "grows only while bulk fills it (8 unfinished)");
-        assertEquals(Set.of(), consumer.paused());
-    }
 }
