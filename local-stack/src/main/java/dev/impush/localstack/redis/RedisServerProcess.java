@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +74,18 @@ public final class RedisServerProcess implements RedisFixture {
      */
     static RedisServerProcess startClusterNode(Path dir) {
         int port = Ports.free();
-        RedisServerProcess r = new RedisServerProcess(findExecutable(), port, Optional.empty(), List.of(
+        String executable = findExecutable();
+        List<String> args = new ArrayList<>(List.of(
                 "--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                 "--cluster-node-timeout", "2000", "--dir", dir.toString(),
                 // a replica's first sync starts at once, not after the default 5 s wait for more replicas
                 "--repl-diskless-sync-delay", "0"));
+        if (majorVersion(executable) >= 7) {
+            // redis-cli --cluster reshard compares a key both nodes hold (a write that raced the migration)
+            // with DEBUG DIGEST-VALUE, which Redis 7 refuses by default: allowed from this host only
+            args.addAll(List.of("--enable-debug-command", "local"));
+        }
+        RedisServerProcess r = new RedisServerProcess(executable, port, Optional.empty(), List.copyOf(args));
         r.launch();
         return r;
     }
@@ -102,6 +111,22 @@ public final class RedisServerProcess implements RedisFixture {
             return r;
         } catch (IOException e) {
             throw new IllegalStateException("cannot make the Redis TLS material", e);
+        }
+    }
+
+    /** The major version of {@code redis-server} at {@code executable} ({@code v=7.0.15}: 7; 0 when unknown). */
+    static int majorVersion(String executable) {
+        try {
+            Process p = new ProcessBuilder(executable, "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher v = Pattern.compile("v=(\\d+)\\.").matcher(out);
+            return v.find() ? Integer.parseInt(v.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 

@@ -102,6 +102,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                     consumer.enforceRebalance("a new incarnation of a static member");
                 }
                 if (!records.isEmpty()) {
+                    bulkYield.taken(records);
                     take(records);
                 }
                 drainPipeline();

@@ -7,9 +7,12 @@ import dev.impush.worker.TestClock;
 import dev.impush.worker.pipeline.Finished;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -73,5 +76,50 @@ class BulkYieldTest {
         offsets.finished(List.of(new Finished(BULK, 0, offsets.tracker(BULK).generation)));
         yield.apply(true); // the loop holds every partition (its in-flight bound) and resumes them itself
         assertEquals(Set.of(BULK), consumer.paused());
+    }
+
+    private static ConsumerRecords<byte[], byte[]> bulkRecords(int n) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(new ConsumerRecord<>(BULK.topic(), BULK.partition(), i, null, new byte[0]));
+        }
+        return new ConsumerRecords<>(Map.of(BULK, list), Map.of());
+    }
+
+    @Test
+    void whileChatIsSlow_theBulkRateHalves_andWhileItKeepsUpTheRateGrowsBackToUnlimited() {
+        for (int i = 0; i < 8; i++) { // 100 bulk records each 100 ms: 1,000/s
+            yield.taken(bulkRecords(100));
+            clock.advance(Duration.ofMillis(100));
+            yield.apply(false);
+        }
+        assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "no limit while chat keeps up");
+
+        offsets.tracker(CHAT).track(0, clock.instant().toEpochMilli());
+        clock.advance(Duration.ofMillis(30));
+        yield.apply(false);
+        assertEquals(500, yield.rate(), 5, "half the bulk rate measured");
+        clock.advance(Duration.ofMillis(25));
+        yield.apply(false);
+        assertEquals(250, yield.rate(), 5);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofMillis(25));
+            yield.apply(false);
+        }
+        assertEquals(BulkYield.MIN_RATE, yield.rate(), 0.1, "never below the floor");
+
+        offsets.finished(List.of(new Finished(CHAT, 0, offsets.tracker(CHAT).generation)));
+        clock.advance(Duration.ofMillis(25));
+        yield.apply(false);
+        assertEquals(62.5, yield.rate(), 0.1, "a quarter more each yield age chat keeps up");
+        yield.taken(bulkRecords(20)); // ahead of the rate: bulk waits for its tokens
+        yield.apply(false);
+        assertEquals(Set.of(BULK), consumer.paused());
+        for (int i = 0; i < 40 && yield.rate() != Double.POSITIVE_INFINITY; i++) {
+            clock.advance(Duration.ofMillis(25));
+            yield.apply(false);
+        }
+        assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "unlimited again once past what bulk takes");
+        assertEquals(Set.of(), consumer.paused());
     }
 }
