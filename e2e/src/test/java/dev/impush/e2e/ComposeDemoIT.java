@@ -3,9 +3,9 @@ package dev.impush.e2e;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.detector.DetectorConfig;
+import dev.impush.localstack.Ports;
 import dev.impush.runtime.Env;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +35,7 @@ class ComposeDemoIT {
         try (LocalPipeline pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withoutDetector());
              MockVendors vendors = MockVendors.start(Clock.systemUTC())) {
             Path shared = Files.createTempDirectory("impush-compose-shared");
-            int detectorPort = freePort();
+            int detectorPort = Ports.free();
             ComposeDemo demo = ComposeDemo.start(vendors, Env.of(Map.of(
                     "IMPUSH_KAFKA_BOOTSTRAP", pipeline.bootstrapServers(),
                     "IMPUSH_DEMO_USERS", "80",
@@ -96,9 +96,4 @@ class ComposeDemoIT {
         return root;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

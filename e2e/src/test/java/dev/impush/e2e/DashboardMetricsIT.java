@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.impush.detector.DetectorConfig;
+import dev.impush.localstack.Ports;
 import dev.impush.localstack.traffic.ImTraffic;
 import dev.impush.localstack.traffic.Population;
 import dev.impush.model.Channel;
 import dev.impush.model.Topics;
 import dev.impush.model.codec.Json;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,8 +75,8 @@ class DashboardMetricsIT {
     @BeforeAll
     static void start() throws Exception {
         pipeline = LocalPipeline.start(LocalPipeline.Options.defaults().withoutDetector());
-        detectorPort = freePort();
-        workerPort = freePort();
+        detectorPort = Ports.free();
+        workerPort = Ports.free();
         pipeline.startDetectorProcess("dashboard", Map.of(DetectorConfig.OPS_PORT, Integer.toString(detectorPort)));
         pipeline.startWorkerProcess("dashboard-worker", Map.of("IMPUSH_OPS_PORT", Integer.toString(workerPort),
                 "IMPUSH_XIAOMI_QPS", "1000", "IMPUSH_XIAOMI_DAILY_QUOTA", "1000000"));
@@ -190,9 +190,4 @@ class DashboardMetricsIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
