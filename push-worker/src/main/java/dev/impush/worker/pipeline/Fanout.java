@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 record Fanout(List<JobState> jobs, List<Send> sends) {
     private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
+    /** A push cancelled by its message's recall before it went out. */
+    static final String RECALLED = "recalled";
+    /** A recall's device that the recalled message's push never reached: nothing to replace. */
+    static final String RECALL_UNSENT = "recall-unsent";
 
     /**
      * @param missing why no channel is configured for a device (empty when one is)
@@ -102,5 +106,24 @@ record Fanout(List<JobState> jobs, List<Send> sends) {
             }
         }
         return out;
+    }
+
+    /**
+     * Books the recall's deliveries whose recalled push was not sent (those that were are claimed and
+     * sent): nothing to replace; or the push is being sent now: the recall goes to the first retry tier,
+     * by when that send has settled (a send takes far less than a tier's delay).
+     */
+    static void recalled(List<Send> recalling, List<Recalled> found, WorkerMetrics metrics, Instant now) {
+        for (int i = 0; i < recalling.size(); i++) {
+            Send s = recalling.get(i);
+            switch (found.get(i)) {
+                case Recalled.WasSent sent -> { } // claimed with the other sends
+                case Recalled.Cancelled cancelled -> metrics.dropped(RECALLED);
+                case Recalled.NeverSent never -> metrics.dropped(RECALL_UNSENT);
+                case Recalled.Sending sending -> s.job().failures.add(new Failure(s.delivery().target(),
+                        DeadLetterReason.RETRIES_EXHAUSTED, "the recalled message's push is being sent by "
+                        + sending.holder(), List.of(), now, null));
+            }
+        }
     }
 }

@@ -1,13 +1,8 @@
 package dev.impush.worker.pipeline;
 
-import dev.impush.model.Tokens;
 import dev.impush.model.codec.ContractCodec;
-import dev.impush.model.deadletter.DeadLetterReason;
-import dev.impush.model.feedback.InvalidTokenFeedback;
 import dev.impush.model.job.PushJob;
-import dev.impush.model.job.PushTarget;
 import dev.impush.worker.broadcast.BroadcastTally;
-import dev.impush.worker.channel.SendOutcome;
 import dev.impush.worker.dedupe.Claim;
 import dev.impush.worker.dedupe.Dedupe;
 import dev.impush.worker.dedupe.DedupeUnavailableException;
@@ -19,7 +14,6 @@ import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.publish.Publication;
 import dev.impush.worker.publish.Publisher;
 import dev.impush.worker.publish.Settlement;
-import dev.impush.worker.retry.Failure;
 import dev.impush.worker.retry.Lanes;
 import dev.impush.worker.retry.RetryRouter;
 import java.time.Clock;
@@ -28,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What happens to each polled record, as a state machine driven by the poll thread:
@@ -50,12 +42,6 @@ import org.slf4j.LoggerFactory;
  * after any Redis failure the pipeline leaves Redis alone for the backoff.
  */
 public final class JobPipeline {
-    private static final Logger LOG = LoggerFactory.getLogger(JobPipeline.class);
-    /** A push cancelled by its message's recall before it went out. */
-    static final String RECALLED = "recalled";
-    /** A recall's device that the recalled message's push never reached: nothing to replace. */
-    static final String RECALL_UNSENT = "recall-unsent";
-
     /**
      * @param lanes        each lane's retry tiers and parking topics (a record's retries stay in its lane)
      * @param redisBackoff how long Redis is left alone after it failed
@@ -78,7 +64,7 @@ public final class JobPipeline {
     private final SendsInFlight sending = new SendsInFlight();
     private final Marks marks;
     private final BroadcastTally tally;
-    private final List<Send> toReclaim = new ArrayList<>();
+    private final Reclaims reclaims;
     private List<Finished> finished = new ArrayList<>();
     private int inFlight;
 
@@ -97,6 +83,7 @@ public final class JobPipeline {
         this.publications = new Publications(inbox, timers, metrics, clock);
         this.redis = new RedisBackoff(settings.redisBackoff(), clock, metrics);
         this.marks = new Marks(dedupe, inbox, sending);
+        this.reclaims = new Reclaims(timers, clock);
     }
 
     /**
@@ -113,8 +100,7 @@ public final class JobPipeline {
             // a recall marks what it cancels at once; taken in again after a failure, it finds those done
             found = recalling.isEmpty() ? List.of() : dedupe.recall(recalling.stream().map(Send::recalled).toList());
             toClaim = recalling.isEmpty() ? fanout.sends() : fanout.toClaim(recalling, found);
-            claims = dedupe.claim(toClaim.stream().map(Send::key).toList(),
-                    toClaim.stream().map(s -> s.delivery().target()).toList());
+            claims = Reclaims.claim(dedupe, toClaim);
         } catch (DedupeUnavailableException e) {
             redis.failed(batch.size() + " records go back to Kafka", e);
             return false;
@@ -125,9 +111,7 @@ public final class JobPipeline {
             toClaim.get(i).job().expect();
             claimed(toClaim.get(i), claims.get(i));
         }
-        for (int i = 0; i < recalling.size(); i++) {
-            recalled(recalling.get(i), found.get(i));
-        }
+        Fanout.recalled(recalling, found, metrics, clock.instant());
         fanout.count(metrics, tally, clock.instant());
         fanout.jobs().forEach(this::arrive);
         return true;
@@ -141,7 +125,7 @@ public final class JobPipeline {
             case Claim.HeldElsewhere h when h.holder().equals(workerId) && sending.has(s.key()) -> sending.waitFor(s);
             case Claim.Claimed c -> send(s);
             // another worker is sending it, or died doing so: ask again when its lease runs out
-            case Claim.HeldElsewhere h -> timers.at(clock.millis() + h.remaining().toMillis() + 20, () -> toReclaim.add(s));
+            case Claim.HeldElsewhere h -> reclaims.after(h.remaining(), s);
             case Claim.AlreadyDone done -> {
                 metrics.duplicate();
                 arrive(s.job());
@@ -151,22 +135,6 @@ public final class JobPipeline {
                 tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
                 arrive(s.job());
             }
-        }
-    }
-
-    /**
-     * A recall's delivery whose recalled push was not sent (those that were are claimed and sent):
-     * nothing to replace; or the push is being sent now: the recall goes to the first retry tier, by
-     * when that send has settled (a send takes far less than a tier's delay).
-     */
-    private void recalled(Send s, Recalled found) {
-        switch (found) {
-            case Recalled.WasSent sent -> { } // claimed with the other sends
-            case Recalled.Cancelled cancelled -> metrics.dropped(RECALLED);
-            case Recalled.NeverSent never -> metrics.dropped(RECALL_UNSENT);
-            case Recalled.Sending sending -> s.job().failures.add(new Failure(s.delivery().target(),
-                    DeadLetterReason.RETRIES_EXHAUSTED, "the recalled message's push is being sent by " + sending.holder(),
-                    List.of(), clock.instant(), null));
         }
     }
 
@@ -186,8 +154,8 @@ public final class JobPipeline {
             marks.flush();
         }
         handleInbox(); // what came back meanwhile: a fast Redis has confirmed the marks already
-        if (!redis.active() && renewClaims()) {
-            reclaim();
+        if (!redis.active()) {
+            renewAndReclaim();
         }
         List<Finished> out = finished;
         finished = new ArrayList<>();
@@ -211,21 +179,12 @@ public final class JobPipeline {
 
     /** A send's transition is applied: act on its outcome and settle the duplicates that waited for it. */
     private void sent(Send s, SendResult result) {
-        PushTarget target = s.delivery().target();
-        if (result.outcome() instanceof SendOutcome.Delivered) {
-            tally.count(s.job().job, BroadcastTally.Outcome.DELIVERED, 1);
-        } else if (result.outcome() instanceof SendOutcome.InvalidToken t) {
-            tally.count(s.job().job, BroadcastTally.Outcome.DROPPED, 1);
-            LOG.info("invalid token {} of device {} on {}: {}", Tokens.mask(target.token()), target.deviceId(),
-                    target.channel().wireName(), t.reason());
-            publish(s.job(), settlement.feedback(InvalidTokenFeedback.of(s.job().job.userId(), target.deviceId(),
-                    target.channel(), target.token(), t.invalidatedAt(), t.reason())));
-        }
-        Failure.of(target, result, clock.instant()).ifPresent(s.job().failures::add);
+        settlement.answered(s.job().job, s.job().failures, s.delivery().target(), result)
+                .ifPresent(feedback -> publish(s.job(), feedback));
         arrive(s.job());
         List<Send> waiting = sending.ended(s.key());
         if (Transition.of(s.key(), result.outcome()) instanceof Transition.Release) {
-            toReclaim.addAll(waiting); // it was not sent: the next one may try
+            reclaims.now(waiting); // it was not sent: the next one may try
         } else {
             waiting.forEach(w -> {
                 metrics.duplicate();
@@ -234,33 +193,18 @@ public final class JobPipeline {
         }
     }
 
-    private void reclaim() {
-        if (toReclaim.isEmpty()) {
-            return;
-        }
-        List<Send> batch = List.copyOf(toReclaim);
-        List<Claim> claims;
-        try {
-            claims = dedupe.claim(batch.stream().map(Send::key).toList(),
-                    batch.stream().map(s -> s.delivery().target()).toList());
-        } catch (DedupeUnavailableException e) {
-            redis.failed(batch.size() + " re-claims wait", e);
-            return;
-        }
-        toReclaim.clear();
-        for (int i = 0; i < batch.size(); i++) {
-            claimed(batch.get(i), claims.get(i));
-        }
-    }
-
-    /** False when Redis failed. */
-    private boolean renewClaims() {
+    /** Renews the claims of the sends in flight when due, then claims again what waits for it. */
+    private void renewAndReclaim() {
         try {
             sending.renewIfDue(dedupe, clock.millis(), metrics);
-            return true;
         } catch (DedupeUnavailableException e) {
             redis.failed(sending.size() + " claim renewals wait", e);
-            return false;
+            return;
+        }
+        try {
+            reclaims.claim(dedupe, this::claimed);
+        } catch (DedupeUnavailableException e) {
+            redis.failed(reclaims.size() + " re-claims wait", e);
         }
     }
 
@@ -297,7 +241,7 @@ public final class JobPipeline {
 
     /** Transitions or re-claims wait for Redis, or Redis failed within the backoff. */
     public boolean blockedOnDedupe() {
-        return !toReclaim.isEmpty() || redis.active();
+        return reclaims.waiting() || redis.active();
     }
 
     /** How long publications have been failing without a success in between (zero when they are not). Any thread. */

@@ -1,6 +1,7 @@
 package dev.impush.worker.publish;
 
 import dev.impush.model.Lane;
+import dev.impush.model.Tokens;
 import dev.impush.model.deadletter.Attempt;
 import dev.impush.model.deadletter.DeadLetter;
 import dev.impush.model.feedback.InvalidTokenFeedback;
@@ -8,6 +9,8 @@ import dev.impush.model.job.JobHeaders;
 import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.worker.broadcast.BroadcastTally;
+import dev.impush.worker.channel.SendOutcome;
+import dev.impush.worker.dispatch.SendResult;
 import dev.impush.worker.metrics.WorkerMetrics;
 import dev.impush.worker.retry.Failure;
 import dev.impush.worker.retry.Lanes;
@@ -18,11 +21,14 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a record publishes about its devices: feedback for an invalid token, and for the devices
@@ -31,6 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * sending and re-trying them is the caller's.
  */
 public final class Settlement {
+    private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
     /** A retry record or dead letter carries at most this many attempts (the most recent). */
     static final int MAX_ATTEMPTS_KEPT = 50;
     /** Dead letters keep at most this much of an unreadable record. */
@@ -62,8 +69,25 @@ public final class Settlement {
         this.workerId = workerId;
     }
 
-    public Publication feedback(InvalidTokenFeedback feedback) {
-        return Publication.of("feedback", done -> publisher.feedback(feedback, done));
+    /**
+     * Books a device's answer: counts it for its broadcast, keeps it among {@code failures} when it
+     * failed (for {@link #settle}), and for an invalid token returns the feedback to publish.
+     */
+    public Optional<Publication> answered(PushJob job, List<Failure> failures, PushTarget target, SendResult result) {
+        Failure.of(target, result, clock.instant()).ifPresent(failures::add);
+        switch (result.outcome()) {
+            case SendOutcome.Delivered d -> tally.count(job, BroadcastTally.Outcome.DELIVERED, 1);
+            case SendOutcome.InvalidToken t -> {
+                tally.count(job, BroadcastTally.Outcome.DROPPED, 1);
+                LOG.info("invalid token {} of device {} on {}: {}", Tokens.mask(target.token()), target.deviceId(),
+                        target.channel().wireName(), t.reason());
+                InvalidTokenFeedback feedback = InvalidTokenFeedback.of(job.userId(), target.deviceId(),
+                        target.channel(), target.token(), t.invalidatedAt(), t.reason());
+                return Optional.of(Publication.of("feedback", done -> publisher.feedback(feedback, done)));
+            }
+            default -> { }
+        }
+        return Optional.empty();
     }
 
     /**
