@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 import org.slf4j.LoggerFactory;
@@ -39,17 +41,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final String INFLIGHT = DedupeMark.IN_FLIGHT_PREFIX;
-    private static final String SHIELD = "shield:";
     /** Keys per script call: bounds how long one call holds Redis (about a millisecond). */
     static final int CHUNK = 500;
     /** How long a token stays shielded: longer than any job's lifetime and any app's reinstall gap. */
     public static final Duration SHIELD_TTL = Duration.ofDays(30);
-    private static final LuaScript CLAIM = LuaScript.load(DedupeStore.class, "claim.lua");
     private static final LuaScript FINISH = LuaScript.load(DedupeStore.class, "finish.lua");
     private static final LuaScript RENEW = LuaScript.load(DedupeStore.class, "renew.lua");
     private static final LuaScript RECALL = LuaScript.load(DedupeStore.class, "recall.lua");
-    /** A claim a master did not serve: its slot moved since the client saw the cluster, or is moving. */
-    private static final String MOVED = "moved";
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final RedisLink link;
@@ -59,7 +57,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     private final String leaseMillis;
     private final Duration lease;
     private final MarkTtl markTtl;
-    private final boolean legacyMarks;
+    private final BatchClaim claims;
     private final Duration timeout;
     private final Clock clock;
 
@@ -84,7 +82,8 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         this.markTtl = new MarkTtl(sentTtl);
         this.timeout = timeout;
         this.clock = clock;
-        this.legacyMarks = legacyMarks && !link.clustered();
+        this.claims = new BatchClaim(link, redis, inflightValue, leaseMillis, legacyMarks && !link.clustered(),
+                timeout);
     }
 
     /** Claims every key, in order, without the token shield. One round trip. */
@@ -98,72 +97,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
      */
     @Override
     public List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
-        Claim[] claims = new Claim[keys.size()];
-        IntUnaryOperator shardOf = i -> keys.get(i).shard();
-        int[] moved = claim(keys, targets, CallGroups.byMaster(link, keys.size(), shardOf, CHUNK), claims);
-        if (moved.length > 0) {
-            claim(keys, targets, CallGroups.byShard(moved, shardOf, CHUNK), claims);
-        }
-        return Arrays.asList(claims);
-    }
-
-    /** Claims the groups' keys into {@code claims}; returns the keys a master did not serve. */
-    private int[] claim(List<DedupeKey> keys, List<PushTarget> targets, CallGroups groups, Claim[] claims)
-            throws DedupeUnavailableException {
-        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.items().size());
-        groups.items().forEach(g -> calls.add(claimCall(keys, targets, g, groups.undeclared())));
-        List<List<Object>> replies = Replies.await(calls, timeout);
-        IntStream.Builder moved = IntStream.builder();
-        for (int c = 0; c < calls.size(); c++) {
-            int[] items = groups.items().get(c);
-            List<Object> reply = replies.get(c);
-            for (int i = 0, item = 0; i < reply.size(); i++, item++) {
-                if (!(reply.get(i) instanceof String state)) {
-                    claims[items[item]] = Claim.CLAIMED;
-                } else if (MOVED.equals(state)) {
-                    moved.add(items[item]);
-                    i++;
-                } else {
-                    claims[items[item]] = claim(state, (Long) reply.get(++i));
-                }
-            }
-        }
-        return moved.build().toArray();
-    }
-
-    /** One claim.lua call for the deliveries at {@code items}, with their shield keys when there are targets. */
-    private CompletableFuture<List<Object>> claimCall(List<DedupeKey> keys, List<PushTarget> targets, int[] items,
-                                                     boolean undeclared) {
-        boolean shielded = targets != null;
-        int keysPerItem = 2 + (shielded ? 1 : 0) + (legacyMarks ? 1 : 0);
-        ScriptCall call = new ScriptCall(items.length, undeclared, shielded ? 3 : 2, keysPerItem,
-                inflightValue, leaseMillis, shielded ? "1" : "0", legacyMarks ? "1" : "0");
-        for (int i = 0; i < items.length; i++) {
-            DedupeKey k = keys.get(items[i]);
-            call.key(i, 0, k.claimKey());
-            call.key(i, 1, k.markKey());
-            call.arg(i, 0, k.member(DedupeMark.SENT));
-            call.arg(i, 1, k.member(DedupeMark.DONE));
-            if (shielded) {
-                PushTarget t = targets.get(items[i]);
-                call.key(i, 2, DedupeKey.shieldKey(k.userId(), t.channel(), t.token()));
-                call.arg(i, 2, t.registeredAt() == null ? "0" : Long.toString(t.registeredAt().toEpochMilli()));
-            }
-            if (legacyMarks) {
-                call.key(i, keysPerItem - 1, k.legacyKey());
-            }
-        }
-        return call.run(CLAIM, redis, ScriptOutputType.MULTI);
-    }
-
-    private static Claim claim(String current, long pttl) {
-        if (current.startsWith(INFLIGHT)) {
-            return new Claim.HeldElsewhere(current.substring(INFLIGHT.length()), Duration.ofMillis(Math.max(0, pttl)));
-        }
-        if (current.startsWith(SHIELD)) {
-            return new Claim.Shielded(Instant.ofEpochMilli(Long.parseLong(current.substring(SHIELD.length()))));
-        }
-        return new Claim.AlreadyDone(current);
+        return claims.claim(keys, targets);
     }
 
     /** {@inheritDoc} Grouped as {@link #claim} groups. */
@@ -208,11 +142,8 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public List<Recalled> recall(List<DedupeKey> keys) throws DedupeUnavailableException {
-        List<int[]> groups = CallGroups.byShard(IntStream.range(0, keys.size()).toArray(),
-                link.clustered() ? i -> keys.get(i).shard() : null, CHUNK).items();
-        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.size());
         Instant now = clock.instant();
-        for (int[] items : groups) {
+        return perKey(keys, items -> {
             String[] redisKeys = new String[2 * items.length];
             String[] args = new String[3 * items.length];
             for (int i = 0; i < items.length; i++) {
@@ -223,24 +154,13 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
                 args[3 * i + 1] = k.member(DedupeMark.DONE);
                 args[3 * i + 2] = Long.toString(markTtl.millis(k.markHourEnd(), now));
             }
-            calls.add(RECALL.run(redis, ScriptOutputType.MULTI, redisKeys, args));
-        }
-        Recalled[] out = new Recalled[keys.size()];
-        List<List<Object>> replies = Replies.await(calls, timeout);
-        for (int c = 0; c < groups.size(); c++) {
-            int[] items = groups.get(c);
-            List<Object> reply = replies.get(c);
-            for (int i = 0; i < items.length; i++) {
-                String state = (String) reply.get(i);
-                out[items[i]] = switch (state) {
-                    case "sent" -> Recalled.WAS_SENT;
-                    case "done" -> Recalled.NEVER_SENT;
-                    case "cancelled" -> Recalled.CANCELLED;
-                    default -> new Recalled.Sending(state.substring(INFLIGHT.length()));
-                };
-            }
-        }
-        return Arrays.asList(out);
+            return RECALL.run(redis, ScriptOutputType.MULTI, redisKeys, args);
+        }, (Object state) -> switch ((String) state) {
+            case "sent" -> Recalled.WAS_SENT;
+            case "done" -> Recalled.NEVER_SENT;
+            case "cancelled" -> Recalled.CANCELLED;
+            case String holder -> new Recalled.Sending(holder.substring(INFLIGHT.length()));
+        });
     }
 
     @Override
@@ -260,25 +180,28 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
 
     @Override
     public List<Boolean> renew(List<DedupeKey> keys) throws DedupeUnavailableException {
+        return perKey(keys, items -> RENEW.run(redis, ScriptOutputType.MULTI,
+                Arrays.stream(items).mapToObj(i -> keys.get(i).claimKey()).toArray(String[]::new),
+                inflightValue, leaseMillis), (Long held) -> held == 1L);
+    }
+
+    /**
+     * One script call per {@link #CHUNK} keys (of one slot on a Redis Cluster), all in one round trip;
+     * the i-th element of a call's reply answers its i-th key.
+     */
+    private <R, T> List<T> perKey(List<DedupeKey> keys, Function<int[], CompletableFuture<List<R>>> call,
+                                  Function<R, T> answer) throws DedupeUnavailableException {
         List<int[]> groups = CallGroups.byShard(IntStream.range(0, keys.size()).toArray(),
                 link.clustered() ? i -> keys.get(i).shard() : null, CHUNK).items();
-        List<CompletableFuture<List<Long>>> calls = new ArrayList<>(groups.size());
-        for (int[] items : groups) {
-            String[] redisKeys = new String[items.length];
-            for (int i = 0; i < items.length; i++) {
-                redisKeys[i] = keys.get(items[i]).claimKey();
-            }
-            calls.add(RENEW.run(redis, ScriptOutputType.MULTI, redisKeys, inflightValue, leaseMillis));
-        }
-        Boolean[] out = new Boolean[keys.size()];
-        List<List<Long>> replies = Replies.await(calls, timeout);
+        List<List<R>> replies = Replies.await(groups.stream().map(call).toList(), timeout);
+        List<T> out = new ArrayList<>(Collections.nCopies(keys.size(), null));
         for (int c = 0; c < groups.size(); c++) {
             int[] items = groups.get(c);
             for (int i = 0; i < items.length; i++) {
-                out[items[i]] = replies.get(c).get(i) == 1L;
+                out.set(items[i], answer.apply(replies.get(c).get(i)));
             }
         }
-        return Arrays.asList(out);
+        return out;
     }
 
     @Override
