@@ -1,11 +1,14 @@
 package dev.impush.worker.channel.apns;
 
+import static dev.impush.worker.channel.http.BodyFit.utf8Length;
+
 import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
+import dev.impush.worker.channel.http.BodyFit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Optional;
 
 /**
  * The JSON body of one APNs request, already trimmed to Apple's size limit.
@@ -31,7 +34,6 @@ record ApnsPayload(String json, int bytes, int limit) {
     static final int MAX_BYTES = 4096;
     /** Apple's limit for a VoIP push. */
     static final int MAX_VOIP_BYTES = 5120;
-    static final String ELLIPSIS = "…";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     boolean fits() {
@@ -53,23 +55,16 @@ record ApnsPayload(String json, int bytes, int limit) {
     static ApnsPayload of(Notification n, String messageId) {
         List<Map.Entry<String, String>> data = sortedData(n);
         String title = n.title();
-        String body = n.body();
-        String json = write(n, messageId, data, title, body);
-        int bytes = utf8Length(json);
-        if (bytes > MAX_BYTES && !n.silent()) {
-            if (body != null) {
-                body = trim(body, text -> write(n, messageId, data, title, text));
-                json = write(n, messageId, data, title, body);
-                bytes = utf8Length(json);
+        String json = write(n, messageId, data, title, n.body());
+        if (!n.silent() && utf8Length(json) > MAX_BYTES) {
+            Optional<String> fit = n.body() == null ? Optional.empty()
+                    : BodyFit.longestFittingJson(n.body(), MAX_BYTES, text -> write(n, messageId, data, title, text));
+            if (fit.isEmpty() && title != null) { // not even an empty body: the title is shortened
+                fit = BodyFit.longestFittingJson(title, MAX_BYTES, text -> write(n, messageId, data, text, ""));
             }
-            if (bytes > MAX_BYTES && title != null) {
-                String emptyBody = "";
-                String shortTitle = trim(title, text -> write(n, messageId, data, text, emptyBody));
-                json = write(n, messageId, data, shortTitle, emptyBody);
-                bytes = utf8Length(json);
-            }
+            json = fit.orElse(json);
         }
-        return new ApnsPayload(json, bytes, MAX_BYTES);
+        return new ApnsPayload(json, utf8Length(json), MAX_BYTES);
     }
 
     /** Sorted for a stable payload; "aps" belongs to Apple and cannot be overridden by app data. */
@@ -84,34 +79,6 @@ record ApnsPayload(String json, int bytes, int limit) {
             data.sort(Map.Entry.comparingByKey());
         }
         return data;
-    }
-
-    /**
-     * The longest code-point prefix of {@code text} (plus "…") whose payload fits, by binary search
-     * over the prefix length: about log2(length) serialisations of a payload of at most a few KB. The
-     * serialised size grows monotonically with the prefix, escaping included, so the search is exact.
-     * The empty string when not even that fits.
-     */
-    private static String trim(String text, Function<String, String> render) {
-        // Each code point takes at least one byte, so no more than the budget can survive.
-        int lo = 0;
-        int hi = Math.min(text.codePointCount(0, text.length()), MAX_BYTES);
-        String best = "";
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            String candidate = prefix(text, mid);
-            if (utf8Length(render.apply(candidate)) <= MAX_BYTES) {
-                best = candidate;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return best;
-    }
-
-    private static String prefix(String text, int codePoints) {
-        return text.substring(0, text.offsetByCodePoints(0, codePoints)) + ELLIPSIS;
     }
 
     /**
@@ -245,24 +212,5 @@ record ApnsPayload(String json, int bytes, int limit) {
             }
         }
         out.append(s, from, s.length()).append('"');
-    }
-
-    /** The UTF-8 length of {@code json}, which has no unpaired surrogate (see {@link #quote}). */
-    static int utf8Length(String json) {
-        int bytes = json.length();
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes += 1;
-                } else if (Character.isHighSurrogate(c)) {
-                    bytes += 2; // 4 bytes for the pair's 2 chars
-                    i++;
-                } else {
-                    bytes += 2;
-                }
-            }
-        }
-        return bytes;
     }
 }

@@ -18,17 +18,22 @@ public final class BodyFit {
     private BodyFit() {}
 
     public static Optional<String> longestFitting(String text, int maxBytes, Function<String, ObjectNode> render) {
-        String full = VendorHttp.jsonText(render.apply(text));
+        return longestFittingJson(text, maxBytes, t -> VendorHttp.jsonText(render.apply(t)));
+    }
+
+    /** As {@link #longestFitting}, for a request that {@code json} writes as text itself. */
+    public static Optional<String> longestFittingJson(String text, int maxBytes, Function<String, String> json) {
+        String full = json.apply(text);
         if (utf8Length(full) <= maxBytes) {
             return Optional.of(full);
         }
-        // binary search the longest prefix (in code points) that fits
+        // binary search the longest prefix (in code points) that fits: the size grows with the prefix
         int lo = 0;
         int hi = text.codePointCount(0, text.length());
         String best = null;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            String candidate = VendorHttp.jsonText(render.apply(TextLimits.truncate(text, mid)));
+            String candidate = json.apply(TextLimits.truncate(text, mid));
             if (utf8Length(candidate) <= maxBytes) {
                 best = candidate;
                 lo = mid + 1;
@@ -40,7 +45,7 @@ public final class BodyFit {
     }
 
     /** The length of {@code s} in UTF-8, counted without encoding it; a lone surrogate counts 3 (at most what it takes). */
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

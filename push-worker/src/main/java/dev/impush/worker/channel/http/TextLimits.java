@@ -2,6 +2,9 @@ package dev.impush.worker.channel.http;
 
 /** Vendor field limits count characters; trimming must never split a surrogate pair. */
 public final class TextLimits {
+    /** What ends a cut text. */
+    public static final String ELLIPSIS = "…";
+
     private TextLimits() {}
 
     /**
@@ -13,9 +16,9 @@ public final class TextLimits {
             return text;
         }
         if (maxChars <= 1) {
-            return maxChars == 1 ? "…" : "";
+            return maxChars == 1 ? ELLIPSIS : "";
         }
         int end = text.offsetByCodePoints(0, maxChars - 1);
-        return text.substring(0, end) + "…";
+        return text.substring(0, end) + ELLIPSIS;
     }
 }

@@ -9,6 +9,7 @@ import dev.impush.model.Priority;
 import dev.impush.model.codec.Json;
 import dev.impush.model.job.LocalizedText;
 import dev.impush.model.job.Notification;
+import dev.impush.worker.channel.http.TextLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -45,8 +46,8 @@ class ApnsPayloadTest {
 
         JsonNode root = Json.mapper().readTree(bytes);
         String trimmed = root.at("/aps/alert/body").asText();
-        assertTrue(trimmed.endsWith(ApnsPayload.ELLIPSIS), trimmed);
-        String kept = trimmed.substring(0, trimmed.length() - ApnsPayload.ELLIPSIS.length());
+        assertTrue(trimmed.endsWith(TextLimits.ELLIPSIS), trimmed);
+        String kept = trimmed.substring(0, trimmed.length() - TextLimits.ELLIPSIS.length());
         assertTrue(body.startsWith(kept), "the kept text is a prefix of the original");
         assertFalse(Character.isHighSurrogate(kept.charAt(kept.length() - 1)), "no split surrogate pair");
         assertEquals("Alice", root.at("/aps/alert/title").asText());
@@ -73,7 +74,7 @@ class ApnsPayloadTest {
         assertTrue(payload.fits());
         JsonNode alert = Json.mapper().readTree(payload.json()).at("/aps/alert");
         assertEquals("", alert.get("body").asText());
-        assertTrue(alert.get("title").asText().endsWith(ApnsPayload.ELLIPSIS));
+        assertTrue(alert.get("title").asText().endsWith(TextLimits.ELLIPSIS));
         assertTrue(payload.bytes() > ApnsPayload.MAX_BYTES - 8, "title kept as long as possible: " + payload.bytes());
     }
 
