@@ -149,10 +149,10 @@ final class MockApnsHandler implements PushNotificationHandler {
             throw new RejectedNotificationException(RejectionReason.PAYLOAD_TOO_LARGE);
         }
         String messageId = messageId(payload);
-        ledger.accepted(CHANNEL, messageId, device.deviceId(), collapseId == null ? null : collapseId.toString());
-        if (ledger.keepsPayloads()) {
+        if (ledger.keepsPayloads()) { // before the count: a test that saw the request reads its payload
             ledger.payload(messageId, device.deviceId(), payload.toString(StandardCharsets.UTF_8));
         }
+        ledger.accepted(CHANNEL, messageId, device.deviceId(), collapseId == null ? null : collapseId.toString());
     }
 
     /** Whether {@code teamId} may push to {@code bundleId}: a topic belongs to the team that owns it, else to the first team. */

@@ -356,10 +356,10 @@ public final class MockFcmServer implements AutoCloseable {
         }
         String collapseKey = message.path("android").path("collapse_key").asText(null);
         String messageId = message.path("data").path("messageId").asText(null);
-        ledger.accepted(CHANNEL, messageId, deviceId, collapseKey);
-        if (ledger.keepsPayloads()) {
+        if (ledger.keepsPayloads()) { // before the count: a test that saw the request reads its payload
             ledger.payload(messageId, deviceId, message.toString());
         }
+        ledger.accepted(CHANNEL, messageId, deviceId, collapseKey);
         respond(exchange, 200, "{\"name\":\"projects/" + project + "/messages/" + UUID.randomUUID() + "\"}");
     }
 

@@ -306,10 +306,10 @@ public abstract class MockVendorServer implements AutoCloseable {
 
     /** Records an accepted notification, and what it carried when the ledger {@linkplain DeliveryLedger#keepPayloads keeps payloads}. */
     protected void accepted(String messageId, String deviceId, String collapseId, String payload) {
-        accepted(messageId, deviceId, collapseId);
-        if (ledger.keepsPayloads()) {
+        if (ledger.keepsPayloads()) { // before the count: a test that saw the request reads its payload
             ledger.payload(messageId, deviceId, payload);
         }
+        accepted(messageId, deviceId, collapseId);
     }
 
     protected void count(String what) {

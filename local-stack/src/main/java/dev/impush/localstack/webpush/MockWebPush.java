@@ -216,10 +216,10 @@ public final class MockWebPush implements AutoCloseable {
             }
             JsonNode message = Json.mapper().readTree(plaintext);
             String messageId = message.path("data").path("messageId").asText(null);
-            ledger.accepted(CHANNEL, messageId, s.deviceId(), message.path("tag").asText(null));
-            if (ledger.keepsPayloads()) {
+            if (ledger.keepsPayloads()) { // before the count: a test that saw the request reads its payload
                 ledger.payload(messageId, s.deviceId(), new String(plaintext, StandardCharsets.UTF_8));
             }
+            ledger.accepted(CHANNEL, messageId, s.deviceId(), message.path("tag").asText(null));
             exchange.getResponseHeaders().add("Location", baseUrl() + "/message/" + UUID.randomUUID());
             respond(exchange, 201, "");
         }
