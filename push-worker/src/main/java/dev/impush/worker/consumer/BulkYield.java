@@ -9,28 +9,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Chat first: pauses this replica's bulk-lane partitions while any chat-lane partition it reads has
- * a backlog (records written but not yet taken, in a partition not waiting for a due time), while a
- * chat record taken has waited longer than {@code yieldAge} since it was written (the worker is too
- * busy to keep chat's latency: CPU, Redis or a vendor), while {@code maxInFlight} bulk records are
- * unfinished, or while bulk is ahead of its rate. So bulk gets only the capacity that chat leaves, and
- * never more than its share of it.
+ * a backlog (records written but not yet taken, in a partition not waiting for a due time), while
+ * chat is slow, while {@code maxInFlight} bulk records are unfinished, or while bulk is ahead of its
+ * rate. So bulk gets only the capacity that chat leaves, and never more than its share of it.
  *
- * <p>The rate adapts to chat's latency: unlimited until a chat record waits past {@code yieldAge},
- * then half the bulk rate just measured, halved again each {@code yieldAge} that chat stays slow (at
- * least {@link #MIN_RATE}), and a quarter more each {@code yieldAge} that chat keeps up, unlimited again
- * once above twice what bulk takes. A pause alone stops bulk only while chat is slow, and
- * on a busy machine bulk then takes the CPU back the moment chat recovers; a cap on records in flight
- * does not bound bulk's CPU at all when the vendor answers at once (README, Priority lanes).
- * Poll thread only.
+ * <p>Chat is slow when a chat record is taken {@code yieldAge} later than chat records are taken at
+ * best: its delay from written to taken, less the lowest such delay of the last seconds (which is the
+ * producer's linger, the fetch wait and the clock skew between hosts, not load). The replica is then
+ * too busy (CPU, Redis, the broker) to keep chat's latency with bulk beside it. A vendor's answer
+ * time does not count: a chat push waiting 200 ms for APNs says nothing about spare capacity.
+ *
+ * <p>The bulk rate follows (additive in spirit, multiplicative in steps): in each {@code yieldAge}
+ * window where chat was slow it halves (from what bulk just took, at least {@link #MIN_RATE}); after
+ * {@link #CLEAN_WINDOWS} windows in a row where chat kept up it grows by a quarter, and is unlimited
+ * again once above twice what bulk takes. Falling fast and growing slowly keeps chat slow in few
+ * windows: a pause alone stops bulk only while chat is slow, and on a busy machine bulk then takes
+ * the CPU back the moment chat recovers (README, Priority lanes). Poll thread only.
  */
 final class BulkYield {
     /** The lowest bulk rate: bulk never stops for good while chat is slow. */
     static final double MIN_RATE = 50;
+    /** Windows in a row without slow chat before the bulk rate grows. */
+    static final int CLEAN_WINDOWS = 4;
+    /** How long the lowest take delay is remembered, at least (and at most twice that). */
+    static final long FLOOR_MILLIS = 5_000;
     private static final long MEASURE_MILLIS = 100;
     private static final double BURST_SECONDS = 0.05;
     private final Consumer<?, ?> consumer;
@@ -46,7 +54,14 @@ final class BulkYield {
     private double rate = Double.POSITIVE_INFINITY;
     private double tokens;
     private long refilledAt;
-    private long changedAt = Long.MIN_VALUE / 2;
+    /** The current window: since when, whether chat was slow in it, and the clean windows before it. */
+    private long windowStart;
+    private boolean slowInWindow;
+    private int cleanWindows;
+    /** The lowest take delay of chat records (ms) in the last period and in this one; when this one began. */
+    private long floorBefore = Long.MAX_VALUE;
+    private long floorNow = Long.MAX_VALUE;
+    private long floorSince;
     /** Bulk records taken since {@link #measuredAt}, and the rate last measured from them. */
     private long takenSince;
     private long measuredAt;
@@ -63,6 +78,8 @@ final class BulkYield {
         this.clock = clock;
         this.measuredAt = clock.millis();
         this.refilledAt = measuredAt;
+        this.windowStart = measuredAt;
+        this.floorSince = measuredAt;
     }
 
     /** The bulk records per second allowed now (infinite: no limit). */
@@ -70,13 +87,30 @@ final class BulkYield {
         return rate;
     }
 
-    /** Counts the bulk-lane records among those just taken. */
+    /** Counts the bulk-lane records among those just taken, and how late the chat-lane ones are. */
     void taken(ConsumerRecords<?, ?> records) {
+        long now = clock.millis();
         int n = 0;
+        long slowest = Long.MIN_VALUE;
         for (TopicPartition tp : records.partitions()) {
-            if (lanes.computeIfAbsent(tp, p -> laneOf.apply(p.topic())) == Lane.BULK) {
+            if (lane(tp) == Lane.BULK) {
                 n += records.records(tp).size();
+            } else if (!delayed.delays(tp.topic())) {
+                for (ConsumerRecord<?, ?> r : records.records(tp)) {
+                    long delay = now - r.timestamp();
+                    slowest = Math.max(slowest, delay);
+                    floorNow = Math.min(floorNow, delay);
+                }
             }
+        }
+        if (now - floorSince >= FLOOR_MILLIS) {
+            floorBefore = floorNow;
+            floorNow = Long.MAX_VALUE;
+            floorSince = now;
+        }
+        if (yieldAgeMillis > 0 && slowest != Long.MIN_VALUE
+                && slowest - Math.min(floorBefore, floorNow) > yieldAgeMillis) {
+            slowInWindow = true;
         }
         takenSince += n;
         if (rate != Double.POSITIVE_INFINITY) {
@@ -90,22 +124,17 @@ final class BulkYield {
      */
     void apply(boolean paused) {
         List<TopicPartition> bulk = new ArrayList<>();
-        List<TopicPartition> chat = new ArrayList<>();
         long chatBacklog = 0;
         for (TopicPartition tp : consumer.assignment()) {
-            if (lanes.computeIfAbsent(tp, p -> laneOf.apply(p.topic())) == Lane.BULK) {
+            if (lane(tp) == Lane.BULK) {
                 bulk.add(tp);
-            } else {
-                chat.add(tp);
-                if (!delayed.isWaiting(tp)) {
-                    chatBacklog += consumer.currentLag(tp).orElse(0);
-                }
+            } else if (!delayed.isWaiting(tp)) {
+                chatBacklog += consumer.currentLag(tp).orElse(0);
             }
         }
-        long now = clock.millis();
-        boolean chatSlow = yieldAgeMillis > 0 && now - offsets.oldestSince(chat) > yieldAgeMillis;
-        adapt(now, chatSlow, chatBacklog > 0);
-        boolean yield = chatBacklog > 0 || chatSlow || offsets.unfinished(bulk) >= maxInFlight || tokens < 0;
+        boolean slow = slowInWindow; // the window may end now: it still pauses this once
+        adapt(clock.millis(), chatBacklog > 0);
+        boolean yield = chatBacklog > 0 || slow || offsets.unfinished(bulk) >= maxInFlight || tokens < 0;
         if (yield) {
             consumer.pause(bulk);
         } else if (yielding && !paused) {
@@ -115,24 +144,30 @@ final class BulkYield {
         yielding = yield;
     }
 
-    private void adapt(long now, boolean chatSlow, boolean chatBacklog) {
+    private Lane lane(TopicPartition tp) {
+        return lanes.computeIfAbsent(tp, p -> laneOf.apply(p.topic()));
+    }
+
+    private void adapt(long now, boolean chatBacklog) {
         if (now - measuredAt >= MEASURE_MILLIS) { // smoothed over windows: a paused window alone does not zero it
             measured = (measured + takenSince * 1000.0 / (now - measuredAt)) / 2;
             takenSince = 0;
             measuredAt = now;
         }
-        if (yieldAgeMillis > 0 && now - changedAt >= yieldAgeMillis) {
-            if (chatSlow) {
+        if (yieldAgeMillis > 0 && now - windowStart >= yieldAgeMillis) {
+            if (slowInWindow) {
                 rate = Math.max(MIN_RATE, Math.min(rate, measured) / 2);
                 tokens = Math.min(tokens, 0);
-                changedAt = now;
-            } else if (!chatBacklog && rate != Double.POSITIVE_INFINITY) {
+                cleanWindows = 0;
+            } else if (!chatBacklog && rate != Double.POSITIVE_INFINITY && ++cleanWindows >= CLEAN_WINDOWS) {
                 rate = rate * 1.25 > 2 * measured + MIN_RATE ? Double.POSITIVE_INFINITY : rate * 1.25;
                 if (rate == Double.POSITIVE_INFINITY) {
                     tokens = 0;
                 }
-                changedAt = now;
+                cleanWindows = 0;
             }
+            slowInWindow = false;
+            windowStart = now;
         }
         if (rate != Double.POSITIVE_INFINITY) {
             tokens = Math.min(Math.max(1, rate * BURST_SECONDS), tokens + rate * (now - refilledAt) / 1000.0);

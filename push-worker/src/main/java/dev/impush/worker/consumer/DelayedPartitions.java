@@ -61,6 +61,11 @@ final class DelayedPartitions {
         return false;
     }
 
+    /** Whether {@code topic}'s records wait until they are due (a retry tier or parking topic). */
+    boolean delays(String topic) {
+        return delayed.test(topic);
+    }
+
     /** Epoch ms since when {@code r} waits to be finished: when it was written or, in a delayed topic, due. */
     long waitingSince(TopicPartition tp, ConsumerRecord<byte[], byte[]> r) {
         if (!delayed.test(tp.topic())) {

@@ -10,11 +10,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /** When the bulk lane yields to chat, on Kafka's own in-memory consumer (no broker: pause state only). */
@@ -51,19 +54,33 @@ class BulkYieldTest {
     }
 
     @Test
-    void aChatRecordWaitingLongerThanTheYieldAge_pausesBulk_untilItFinishes() {
-        offsets.tracker(CHAT).track(0, NOW.toEpochMilli());
-        clock.advance(Duration.ofMillis(20));
+    void aChatRecordTakenLaterThanChatUsuallyIs_pausesBulk_forTheWindow() {
+        yield.taken(chatRecords(5, 5, 5)); // taken 5 ms after written: the floor
         yield.apply(false);
-        assertEquals(Set.of(), consumer.paused(), "20 ms is within the age");
+        yield.taken(chatRecords(25)); // 20 ms over the floor: within the yield age
+        yield.apply(false);
+        assertEquals(Set.of(), consumer.paused(), "20 ms over the floor is within the age");
 
-        clock.advance(Duration.ofMillis(10));
+        yield.taken(chatRecords(8, 40)); // 35 ms over
         yield.apply(false);
         assertEquals(Set.of(BULK), consumer.paused());
 
-        offsets.finished(List.of(new Finished(CHAT, 0, offsets.tracker(CHAT).generation)));
+        clock.advance(Duration.ofMillis(30)); // the window ends; nothing slow since
+        yield.apply(false);
         yield.apply(false);
         assertEquals(Set.of(), consumer.paused());
+    }
+
+    @Test
+    void clockSkewAndAVendorsAnswerTime_doNotCount() {
+        yield.taken(chatRecords(700, 705, 710)); // the producer's clock is 700 ms behind
+        yield.apply(false);
+        offsets.tracker(CHAT).track(0, clock.millis()); // a send waiting for a slow vendor
+        clock.advance(Duration.ofMillis(500));
+        yield.taken(chatRecords(720));
+        yield.apply(false);
+        assertEquals(Set.of(), consumer.paused());
+        assertEquals(Double.POSITIVE_INFINITY, yield.rate());
     }
 
     @Test
@@ -78,16 +95,9 @@ class BulkYieldTest {
         assertEquals(Set.of(BULK), consumer.paused());
     }
 
-    private static ConsumerRecords<byte[], byte[]> bulkRecords(int n) {
-        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            list.add(new ConsumerRecord<>(BULK.topic(), BULK.partition(), i, null, new byte[0]));
-        }
-        return new ConsumerRecords<>(Map.of(BULK, list), Map.of());
-    }
-
     @Test
     void whileChatIsSlow_theBulkRateHalves_andWhileItKeepsUpTheRateGrowsBackToUnlimited() {
+        yield.taken(chatRecords(5)); // the floor
         for (int i = 0; i < 8; i++) { // 100 bulk records each 100 ms: 1,000/s
             yield.taken(bulkRecords(100));
             clock.advance(Duration.ofMillis(100));
@@ -95,31 +105,59 @@ class BulkYieldTest {
         }
         assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "no limit while chat keeps up");
 
-        offsets.tracker(CHAT).track(0, clock.instant().toEpochMilli());
-        clock.advance(Duration.ofMillis(30));
-        yield.apply(false);
+        slowWindow();
         assertEquals(500, yield.rate(), 5, "half the bulk rate measured");
-        clock.advance(Duration.ofMillis(25));
-        yield.apply(false);
+        slowWindow();
         assertEquals(250, yield.rate(), 5);
         for (int i = 0; i < 10; i++) {
-            clock.advance(Duration.ofMillis(25));
-            yield.apply(false);
+            slowWindow();
         }
         assertEquals(BulkYield.MIN_RATE, yield.rate(), 0.1, "never below the floor");
 
-        offsets.finished(List.of(new Finished(CHAT, 0, offsets.tracker(CHAT).generation)));
-        clock.advance(Duration.ofMillis(25));
-        yield.apply(false);
-        assertEquals(62.5, yield.rate(), 0.1, "a quarter more each yield age chat keeps up");
+        for (int i = 0; i < BulkYield.CLEAN_WINDOWS - 1; i++) {
+            cleanWindow();
+        }
+        assertEquals(BulkYield.MIN_RATE, yield.rate(), 0.1, "grows only after clean windows in a row");
+        cleanWindow();
+        assertEquals(62.5, yield.rate(), 0.1, "a quarter more after that many clean windows");
         yield.taken(bulkRecords(20)); // ahead of the rate: bulk waits for its tokens
         yield.apply(false);
         assertEquals(Set.of(BULK), consumer.paused());
-        for (int i = 0; i < 40 && yield.rate() != Double.POSITIVE_INFINITY; i++) {
-            clock.advance(Duration.ofMillis(25));
-            yield.apply(false);
+        for (int i = 0; i < 200 && yield.rate() != Double.POSITIVE_INFINITY; i++) {
+            cleanWindow();
         }
         assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "unlimited again once past what bulk takes");
         assertEquals(Set.of(), consumer.paused());
+    }
+
+    private void slowWindow() {
+        yield.taken(chatRecords(60));
+        clock.advance(Duration.ofMillis(25));
+        yield.apply(false);
+    }
+
+    private void cleanWindow() {
+        yield.taken(chatRecords(6));
+        clock.advance(Duration.ofMillis(25));
+        yield.apply(false);
+    }
+
+    /** Chat records taken now, each written {@code delays} ms ago. */
+    private ConsumerRecords<byte[], byte[]> chatRecords(long... delays) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+        for (long d : delays) {
+            list.add(new ConsumerRecord<>(CHAT.topic(), CHAT.partition(), list.size(), clock.millis() - d,
+                    TimestampType.CREATE_TIME, 0, 0, null, new byte[0], new RecordHeaders(),
+                    Optional.empty()));
+        }
+        return new ConsumerRecords<>(Map.of(CHAT, list), Map.of());
+    }
+
+    private static ConsumerRecords<byte[], byte[]> bulkRecords(int n) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(new ConsumerRecord<>(BULK.topic(), BULK.partition(), i, null, new byte[0]));
+        }
+        return new ConsumerRecords<>(Map.of(BULK, list), Map.of());
     }
 }

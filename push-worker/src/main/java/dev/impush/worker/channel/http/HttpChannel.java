@@ -104,7 +104,7 @@ public abstract class HttpChannel implements PushChannel {
                 case Prepared.Post post -> {
                     Span span = DeliveryTracing.startSend(delivery, channel.wireName());
                     Map<String, String> traced = DeliveryTracing.headers(span);
-                    yield auth().send(token -> http.post(post.request().apply(token).withHeaders(traced))
+                    yield auth().send(token -> http.post(post.request().apply(token).withHeaders(traced), delivery.lane())
                             .thenApply(r -> answer(r, delivery))).whenComplete((outcome, e) -> {
                                 DeliveryTracing.end(span, outcome == null ? "failed" : outcome.getClass().getSimpleName(), e);
                                 log(delivery, outcome, e);

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.http;
 
+import dev.impush.model.Lane;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -7,14 +8,16 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * At most {@code max} asynchronous calls in flight; later ones wait in arrival order, holding no
- * thread, and start (on {@code executor}, so a chain of calls that complete at once never deepens the
- * stack) as earlier ones complete. Thread-safe.
+ * At most {@code max} asynchronous calls in flight; later ones wait, holding no thread, and start
+ * (on {@code executor}, so a chain of calls that complete at once never deepens the stack) as earlier
+ * ones complete: the waiting chat calls first, then the bulk lane's, each in arrival order. A chat
+ * push never queues behind a broadcast's requests for a connection. Thread-safe.
  */
 final class InFlightLimit {
     private final int max;
     private final Executor executor;
     private final Queue<Runnable> waiting = new ArrayDeque<>();
+    private final Queue<Runnable> bulkWaiting = new ArrayDeque<>();
     private int running;
 
     InFlightLimit(int max, Executor executor) {
@@ -25,8 +28,13 @@ final class InFlightLimit {
         this.executor = executor;
     }
 
-    /** {@code call}'s result, once a place is free and the call completes. */
+    /** {@code call}'s result, once a place is free and the call completes; ahead of every bulk call waiting. */
     <T> CompletableFuture<T> run(Supplier<CompletableFuture<T>> call) {
+        return run(Lane.CHAT, call);
+    }
+
+    /** {@code call}'s result, once a place is free (before the bulk lane's when {@code lane} is chat) and the call completes. */
+    <T> CompletableFuture<T> run(Lane lane, Supplier<CompletableFuture<T>> call) {
         if (max == Integer.MAX_VALUE) {
             return call.get();
         }
@@ -53,7 +61,7 @@ final class InFlightLimit {
             if (now) {
                 running++;
             } else {
-                waiting.add(start);
+                (lane == Lane.BULK ? bulkWaiting : waiting).add(start);
             }
         }
         if (now) {
@@ -65,7 +73,7 @@ final class InFlightLimit {
     private void release() {
         Runnable next;
         synchronized (this) {
-            next = waiting.poll();
+            next = waiting.isEmpty() ? bulkWaiting.poll() : waiting.poll();
             if (next == null) {
                 running--;
             }

@@ -1,5 +1,6 @@
 package dev.impush.worker.channel.http;
 
+import dev.impush.model.Lane;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.impush.model.codec.Json;
@@ -163,12 +164,17 @@ public final class VendorHttp implements AutoCloseable {
     }
 
     public CompletableFuture<Response> post(Request request) {
+        return post(request, Lane.CHAT);
+    }
+
+    /** Posts {@code request} for a delivery of {@code lane}: a chat request waits for a place before any bulk one. */
+    public CompletableFuture<Response> post(Request request, Lane lane) {
         HttpRequest.Builder b = HttpRequest.newBuilder(request.uri()).timeout(timeout)
                 .header("Content-Type", request.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
         request.headers().forEach(b::header);
         HttpRequest built = b.build();
-        return limit.run(() -> client.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return limit.run(lane, () -> client.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers())));
     }
 

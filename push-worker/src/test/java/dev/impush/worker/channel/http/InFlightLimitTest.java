@@ -3,6 +3,7 @@ package dev.impush.worker.channel.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.model.Lane;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,5 +49,29 @@ class InFlightLimitTest {
 
         assertTrue(thrown.isCompletedExceptionally());
         assertEquals(7, next.join());
+    }
+
+    @Test
+    void waitingChatCalls_startBeforeWaitingBulkCalls() {
+        InFlightLimit limit = new InFlightLimit(1, Runnable::run);
+        List<String> started = new ArrayList<>();
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (String name : List.of("bulk-1", "bulk-2", "bulk-3")) {
+            limit.run(Lane.BULK, () -> start(name, started, calls));
+        }
+        limit.run(Lane.CHAT, () -> start("chat-1", started, calls));
+        limit.run(() -> start("chat-2", started, calls)); // a call without a lane (an auth fetch) is chat's
+
+        while (calls.size() < 5) {
+            calls.get(calls.size() - 1).complete(null);
+        }
+        assertEquals(List.of("bulk-1", "chat-1", "chat-2", "bulk-2", "bulk-3"), started);
+    }
+
+    private static CompletableFuture<Void> start(String name, List<String> started, List<CompletableFuture<Void>> calls) {
+        started.add(name);
+        CompletableFuture<Void> call = new CompletableFuture<>();
+        calls.add(call);
+        return call;
     }
 }
