@@ -1,6 +1,8 @@
 package dev.impush.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -86,7 +88,16 @@ final class Arrivals {
     /** What a phase measured. */
     record Summary(int n, int arrived, long requests, long firstNanos, long lastNanos, double perSecond,
                    double sendsPerSecond, double p50Ms, double p95Ms, double p99Ms, double p999Ms, double maxMs,
-                   int[] per100ms) {}
+                   int[] per100ms, double[] p99PerSecond) {
+        /** Each second's p99, by when its jobs were due, as text: where in a phase the tail came from. */
+        String p99s() {
+            StringBuilder b = new StringBuilder();
+            for (double p : p99PerSecond) {
+                b.append(b.isEmpty() ? "" : " ").append(Math.round(p));
+            }
+            return b.toString();
+        }
+    }
 
     synchronized Summary summary() {
         long first = Long.MAX_VALUE;
@@ -103,7 +114,7 @@ final class Arrivals {
             lat[arrived++] = (r - produced[i]) / 1e6;
         }
         if (arrived == 0) {
-            return new Summary(received.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new int[0]);
+            return new Summary(received.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new int[0], new double[0]);
         }
         double[] sorted = Arrays.copyOf(lat, arrived);
         Arrays.sort(sorted);
@@ -117,7 +128,27 @@ final class Arrivals {
         }
         return new Summary(received.length, arrived, requests(), first, last, arrived / seconds,
                 requests() / seconds, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), pct(sorted, 99.9), sorted[arrived - 1],
-                per100ms);
+                per100ms, p99PerSecond());
+    }
+
+    /** The p99 latency of the jobs due in each second since the first was due. */
+    private double[] p99PerSecond() {
+        long start = Arrays.stream(produced).filter(t -> t != 0).min().orElse(0);
+        List<List<Double>> seconds = new ArrayList<>();
+        for (int i = 0; i < received.length; i++) {
+            if (received[i] == 0 || produced[i] == 0) {
+                continue;
+            }
+            int s = (int) ((produced[i] - start) / 1_000_000_000L);
+            while (seconds.size() <= s) {
+                seconds.add(new ArrayList<>());
+            }
+            seconds.get(s).add((received[i] - produced[i]) / 1e6);
+        }
+        return seconds.stream().mapToDouble(l -> {
+            double[] sorted = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return sorted.length == 0 ? 0 : pct(sorted, 99);
+        }).toArray();
     }
 
     private static double pct(double[] sorted, double p) {

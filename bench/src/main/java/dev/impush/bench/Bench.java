@@ -602,6 +602,8 @@ public final class Bench implements Callable<Integer> {
                     r.fanOutAlonePerSecond(), r.detectorCoresAlone(), r.drainPerSecond(), r.rate(), r.fanOutPerSecond(), r.deliveredPerSecond(),
                     rate, without.p99Ms(), r.chatDuring().p99Ms(), r.chatP99Ratio(), r.detectorRssBeforeKb() / 1024,
                     r.detectorMaxRssKb() / 1024);
+            System.out.printf("    chat p99 ms of each second, without: %s%n    during: %s%n", without.p99s(),
+                    r.chatDuring().p99s());
             return r;
         }
 

@@ -186,12 +186,12 @@ class BroadcastFanOutTest {
 
     @Test
     void rate_isSpreadOverSteps() {
-        start(s -> s.withDefaultRate(50)); // 5 devices per 100 ms step
+        start(s -> s.withDefaultRate(500)); // 5 devices per 10 ms step
         users(20);
         broadcast("b1", "{\"all\":true}", "");
         steps(2);
         assertEquals(10, read(bulkJobs).size());
-        broadcast("b2", "{\"all\":true}", ",\"ratePerSecond\":20"); // its own rate: 2 per step
+        broadcast("b2", "{\"all\":true}", ",\"ratePerSecond\":200"); // its own rate: 2 per step
         steps(1);
         List<PushJob> jobs = read(bulkJobs);
         assertEquals(5, jobs.stream().filter(j -> j.messageId().equals("b1")).count());

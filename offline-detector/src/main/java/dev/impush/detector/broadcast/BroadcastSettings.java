@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param bulkJobsTopic     {@code IMPUSH_TOPIC_JOBS_BULK}, default {@code push.jobs.bulk}: the jobs of the bulk lane
  * @param defaultRate       {@code IMPUSH_DETECTOR_BROADCAST_RATE}, default 10000: devices per second, across all
  *                          partitions, of a broadcast that names no {@code ratePerSecond}
- * @param step              {@code IMPUSH_DETECTOR_BROADCAST_STEP_MS}, default 100 (10 to 10000): how often each task
+ * @param step              {@code IMPUSH_DETECTOR_BROADCAST_STEP_MS}, default 10 (10 to 10000): how often each task
  *                          emits the next part of its broadcasts; a cancel takes effect within one step
  * @param maxDevicesPerStep {@code IMPUSH_DETECTOR_BROADCAST_MAX_DEVICES_PER_STEP}, default 5000: most devices a task
  *                          emits per step over all its broadcasts, so one step never holds the stream thread long
@@ -29,7 +29,7 @@ public record BroadcastSettings(String topic, String bulkJobsTopic, long default
     public static final String MAX_DEVICES_PER_STEP = "IMPUSH_DETECTOR_BROADCAST_MAX_DEVICES_PER_STEP";
     public static final String RETENTION_H = "IMPUSH_DETECTOR_BROADCAST_RETENTION_H";
     public static final BroadcastSettings DEFAULTS = new BroadcastSettings(Topics.BROADCASTS, Topics.JOBS_BULK,
-            10_000, Duration.ofMillis(100), 5_000, Duration.ofDays(7));
+            10_000, Duration.ofMillis(10), 5_000, Duration.ofDays(7));
 
     public BroadcastSettings {
         if (topic == null || topic.isBlank() || bulkJobsTopic == null || bulkJobsTopic.isBlank()) {
