@@ -40,7 +40,7 @@ class DetectorConfigTest {
         assertEquals(Duration.ofMinutes(5), c.maxClockSkew());
         assertEquals(Duration.ofMillis(50), c.commitInterval());
         assertEquals(8081, c.opsPort());
-        assertEquals(new BroadcastSettings("im.broadcasts", "push.jobs.bulk", 10_000, Duration.ofMillis(100), 5_000,
+        assertEquals(new BroadcastSettings("im.broadcasts", "push.jobs.bulk", 10_000, Duration.ofMillis(10), 5_000,
                 Duration.ofDays(7)), c.broadcasts());
         assertEquals(DetectorConfig.builder().build(), c);
     }
