@@ -70,18 +70,6 @@ final class OffsetCommits {
         return n;
     }
 
-    /** Epoch ms since when the oldest unfinished record of {@code partitions} waits; MAX_VALUE when none. Poll thread. */
-    long oldestSince(Collection<TopicPartition> partitions) {
-        long oldest = Long.MAX_VALUE;
-        for (TopicPartition tp : partitions) {
-            PartitionOffsetTracker t = trackers.get(tp);
-            if (t != null) {
-                oldest = Math.min(oldest, t.oldestSince());
-            }
-        }
-        return oldest;
-    }
-
     /** Updates what {@link #oldestUnfinishedAge} reports. */
     void measure() {
         Map<String, Long> oldest = new HashMap<>();
