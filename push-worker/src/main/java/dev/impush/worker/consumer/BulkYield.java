@@ -97,6 +97,9 @@ final class BulkYield {
                 n += records.records(tp).size();
             } else if (!delayed.delays(tp.topic())) {
                 for (ConsumerRecord<?, ?> r : records.records(tp)) {
+                    if (r.timestamp() < 0) {
+                        continue; // no timestamp (an old message format): no delay to tell
+                    }
                     long delay = now - r.timestamp();
                     slowest = Math.max(slowest, delay);
                     floorNow = Math.min(floorNow, delay);

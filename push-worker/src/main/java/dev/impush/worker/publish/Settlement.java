@@ -85,7 +85,11 @@ public final class Settlement {
                         target.channel(), target.token(), t.invalidatedAt(), t.reason());
                 return Optional.of(Publication.of("feedback", done -> publisher.feedback(feedback, done)));
             }
-            default -> { }
+            case SendOutcome.Retry r -> { } // failures, settled with the record
+            case SendOutcome.RateLimited r -> { }
+            case SendOutcome.Held h -> { }
+            case SendOutcome.AuthExpired a -> { }
+            case SendOutcome.Rejected r -> { }
         }
         return Optional.empty();
     }
