@@ -82,6 +82,73 @@ public final class RedisClusterProcess implements RedisFixture {
         LOG.info("redis cluster: {} slots moved from :{} to :{}", slots, from.port(), to.port());
     }
 
+    /** The master that serves {@code slot} now. */
+    public RedisServerProcess masterOf(int slot) {
+        for (String line : RedisCli.at(nodes.getFirst().port(), "cluster", "nodes").lines().toList()) {
+            String[] fields = line.split(" ");
+            for (int i = 8; i < fields.length; i++) {
+                String[] range = fields[i].split("-");
+                if (!fields[i].startsWith("[") && Integer.parseInt(range[0]) <= slot
+                        && slot <= Integer.parseInt(range[range.length - 1])) {
+                    return nodes.stream().filter(n -> nodeId(n).equals(fields[0])).findFirst().orElseThrow();
+                }
+            }
+        }
+        throw new IllegalStateException("no master serves slot " + slot);
+    }
+
+    /**
+     * The first step of moving {@code slot} from its master to {@code to}, as {@code redis-cli --cluster
+     * reshard} takes it for each slot: the slot is importing on {@code to} and migrating on its master,
+     * which keeps serving the keys it still has and redirects the others with ASK. {@link #moveKeys}
+     * and {@link #endSlotMove} are the next steps. Returns the master it moves from.
+     */
+    public RedisServerProcess beginSlotMove(int slot, RedisServerProcess to) {
+        RedisServerProcess from = masterOf(slot);
+        expectOk(RedisCli.at(to.port(), "cluster", "setslot", Integer.toString(slot), "importing", nodeId(from)));
+        expectOk(RedisCli.at(from.port(), "cluster", "setslot", Integer.toString(slot), "migrating", nodeId(to)));
+        return from;
+    }
+
+    /**
+     * MIGRATEs every key of {@code slot} from {@code from} to {@code to}, ten at a time as redis-cli
+     * does; fails, as redis-cli does, when a key already exists on {@code to} (it was written in two
+     * places).
+     */
+    public void moveKeys(int slot, RedisServerProcess from, RedisServerProcess to) {
+        while (true) {
+            List<String> keys = RedisCli.at(from.port(), "cluster", "getkeysinslot", Integer.toString(slot), "10")
+                    .lines().filter(k -> !k.isBlank()).toList();
+            if (keys.isEmpty()) {
+                return;
+            }
+            List<String> migrate = new ArrayList<>(List.of("migrate", "127.0.0.1", Integer.toString(to.port()), "", "0",
+                    "5000", "keys"));
+            migrate.addAll(keys);
+            String reply = RedisCli.at(from.port(), migrate.toArray(String[]::new));
+            if (!reply.trim().equals("OK") && !reply.trim().equals("NOKEY")) {
+                throw new IllegalStateException("MIGRATE of " + keys + " from :" + from.port() + " to :" + to.port()
+                        + " failed: " + reply.trim());
+            }
+        }
+    }
+
+    /** Hands {@code slot} to {@code to}: first to it, then to every other master, as redis-cli does. */
+    public void endSlotMove(int slot, RedisServerProcess to) {
+        expectOk(RedisCli.at(to.port(), "cluster", "setslot", Integer.toString(slot), "node", nodeId(to)));
+        for (RedisServerProcess n : nodes) {
+            if (n != to && !RedisCli.at(n.port(), "info", "replication").contains("role:slave")) {
+                expectOk(RedisCli.at(n.port(), "cluster", "setslot", Integer.toString(slot), "node", nodeId(to)));
+            }
+        }
+    }
+
+    private static void expectOk(String reply) {
+        if (!reply.trim().equals("OK")) {
+            throw new IllegalStateException("redis answered " + reply.trim());
+        }
+    }
+
     /** How many slots {@code node} serves now. */
     public int slotsOf(RedisServerProcess node) {
         String id = nodeId(node);

@@ -6,7 +6,6 @@ import dev.impush.model.job.PushTarget;
 import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.redis.LuaScript;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,13 +28,13 @@ final class BatchClaim {
     private static final String MOVED = "moved";
 
     private final RedisLink link;
-    private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisLink.Session redis;
     private final String inflightValue;
     private final String leaseMillis;
     private final boolean legacyMarks;
     private final Duration timeout;
 
-    BatchClaim(RedisLink link, RedisClusterAsyncCommands<String, String> redis, String inflightValue,
+    BatchClaim(RedisLink link, RedisLink.Session redis, String inflightValue,
                String leaseMillis, boolean legacyMarks, Duration timeout) {
         this.link = link;
         this.redis = redis;
@@ -49,22 +48,22 @@ final class BatchClaim {
     List<Claim> claim(List<DedupeKey> keys, List<PushTarget> targets) throws DedupeUnavailableException {
         Claim[] claims = new Claim[keys.size()];
         IntUnaryOperator shardOf = i -> keys.get(i).shard();
-        int[] moved = claim(keys, targets, CallGroups.byMaster(link, keys.size(), shardOf, DedupeStore.CHUNK), claims);
+        int[] moved = claim(keys, targets, CallGroup.byMaster(link, keys.size(), shardOf, DedupeStore.CHUNK), claims);
         if (moved.length > 0) {
-            claim(keys, targets, CallGroups.byShard(moved, shardOf, DedupeStore.CHUNK), claims);
+            claim(keys, targets, CallGroup.byShard(moved, shardOf, DedupeStore.CHUNK), claims);
         }
         return Arrays.asList(claims);
     }
 
     /** Claims the groups' keys into {@code claims}; returns the keys a master did not serve. */
-    private int[] claim(List<DedupeKey> keys, List<PushTarget> targets, CallGroups groups, Claim[] claims)
+    private int[] claim(List<DedupeKey> keys, List<PushTarget> targets, List<CallGroup> groups, Claim[] claims)
             throws DedupeUnavailableException {
-        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.items().size());
-        groups.items().forEach(g -> calls.add(call(keys, targets, g, groups.undeclared())));
+        List<CompletableFuture<List<Object>>> calls = new ArrayList<>(groups.size());
+        groups.forEach(g -> calls.add(call(keys, targets, g)));
         List<List<Object>> replies = Replies.await(calls, timeout);
         IntStream.Builder moved = IntStream.builder();
         for (int c = 0; c < calls.size(); c++) {
-            int[] items = groups.items().get(c);
+            int[] items = groups.get(c).items();
             List<Object> reply = replies.get(c);
             for (int i = 0, item = 0; i < reply.size(); i++, item++) {
                 if (!(reply.get(i) instanceof String state)) {
@@ -80,12 +79,12 @@ final class BatchClaim {
         return moved.build().toArray();
     }
 
-    /** One claim.lua call for the deliveries at {@code items}, with their shield keys when there are targets. */
-    private CompletableFuture<List<Object>> call(List<DedupeKey> keys, List<PushTarget> targets, int[] items,
-                                                boolean undeclared) {
+    /** One claim.lua call for the deliveries of {@code group}, with their shield keys when there are targets. */
+    private CompletableFuture<List<Object>> call(List<DedupeKey> keys, List<PushTarget> targets, CallGroup group) {
         boolean shielded = targets != null;
         int keysPerItem = 2 + (shielded ? 1 : 0) + (legacyMarks ? 1 : 0);
-        ScriptCall call = new ScriptCall(items.length, undeclared, shielded ? 3 : 2, keysPerItem,
+        int[] items = group.items();
+        ScriptCall call = new ScriptCall(group, shielded ? 3 : 2, keysPerItem,
                 inflightValue, leaseMillis, shielded ? "1" : "0", legacyMarks ? "1" : "0");
         for (int i = 0; i < items.length; i++) {
             DedupeKey k = keys.get(items[i]);

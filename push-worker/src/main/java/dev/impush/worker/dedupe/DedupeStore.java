@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One connection, used by the poll thread, which Lettuce pipelines: a claim and the transitions
  * of a poll-loop pass are one script call per {@link #CHUNK} keys each, every script by
- * {@code EVALSHA}. On a Redis Cluster the calls take the keys of one master each and go to the
- * masters in parallel ({@link CallGroups}); keys whose slot moved go again by their slot.
+ * {@code EVALSHA}. On a Redis Cluster the calls take the keys of one master each and go to that
+ * master alone, the masters in parallel ({@link CallGroup}); keys it does not serve (their slot
+ * moved, or is being moved and they are not there) go again by their slot.
  */
 public final class DedupeStore implements Dedupe, AutoCloseable {
     private static final String INFLIGHT = DedupeMark.IN_FLIGHT_PREFIX;
@@ -82,7 +83,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
         this.markTtl = new MarkTtl(sentTtl);
         this.timeout = timeout;
         this.clock = clock;
-        this.claims = new BatchClaim(link, redis, inflightValue, leaseMillis, legacyMarks && !link.clustered(),
+        this.claims = new BatchClaim(link, connection, inflightValue, leaseMillis, legacyMarks && !link.clustered(),
                 timeout);
     }
 
@@ -104,26 +105,25 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
     @Override
     public CompletableFuture<Void> apply(List<Transition> transitions) {
         IntUnaryOperator shardOf = i -> transitions.get(i).key().shard();
-        CallGroups groups = CallGroups.byMaster(link, transitions.size(), shardOf, CHUNK);
-        return CompletableFuture.allOf(groups.items().stream().map(items -> finishCall(transitions, items, groups.undeclared())
-                        .thenCompose(moved -> moved.isEmpty() ? DONE : apply(transitions, CallGroups.byShard(
-                                moved.stream().mapToInt(m -> items[m.intValue() - 1]).toArray(), shardOf, CHUNK))))
-                        .toArray(CompletableFuture<?>[]::new))
+        return apply(transitions, CallGroup.byMaster(link, transitions.size(), shardOf, CHUNK), shardOf)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** The transitions of {@code groups}'s keys, which are declared. */
-    private CompletableFuture<Void> apply(List<Transition> transitions, CallGroups groups) {
-        return CompletableFuture.allOf(groups.items().stream().map(items -> finishCall(transitions, items, false))
+    /** The transitions of {@code groups}, then those a master did not serve, by their slot. */
+    private CompletableFuture<Void> apply(List<Transition> transitions, List<CallGroup> groups, IntUnaryOperator shardOf) {
+        return CompletableFuture.allOf(groups.stream().map(g -> finishCall(transitions, g)
+                        .thenCompose(moved -> moved.isEmpty() ? DONE : apply(transitions, CallGroup.byShard(
+                                moved.stream().mapToInt(m -> g.items()[m.intValue() - 1]).toArray(), shardOf, CHUNK), shardOf)))
                 .toArray(CompletableFuture<?>[]::new));
     }
 
     /**
-     * One finish.lua call: a mark or a release per delivery of the transitions at {@code items};
-     * answers the numbers (from 1) of the deliveries whose master did not serve them.
+     * One finish.lua call: a mark or a release per delivery of the transitions of {@code group};
+     * answers the numbers (from 1) of the deliveries its master did not serve (none with declared keys).
      */
-    private CompletableFuture<List<Long>> finishCall(List<Transition> transitions, int[] items, boolean undeclared) {
-        ScriptCall call = new ScriptCall(items.length, undeclared, 2, 2, inflightValue);
+    private CompletableFuture<List<Long>> finishCall(List<Transition> transitions, CallGroup group) {
+        int[] items = group.items();
+        ScriptCall call = new ScriptCall(group, 2, 2, inflightValue);
         Instant now = clock.instant();
         for (int i = 0; i < items.length; i++) {
             Transition t = transitions.get(items[i]);
@@ -137,7 +137,7 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
             });
             call.arg(i, 1, t instanceof Transition.Release ? "0" : Long.toString(markTtl.millis(k.markHourEnd(), now)));
         }
-        return call.run(FINISH, redis, ScriptOutputType.MULTI);
+        return call.run(FINISH, connection, ScriptOutputType.MULTI);
     }
 
     @Override
@@ -191,8 +191,8 @@ public final class DedupeStore implements Dedupe, AutoCloseable {
      */
     private <R, T> List<T> perKey(List<DedupeKey> keys, Function<int[], CompletableFuture<List<R>>> call,
                                   Function<R, T> answer) throws DedupeUnavailableException {
-        List<int[]> groups = CallGroups.byShard(IntStream.range(0, keys.size()).toArray(),
-                link.clustered() ? i -> keys.get(i).shard() : null, CHUNK).items();
+        List<int[]> groups = CallGroup.byShard(IntStream.range(0, keys.size()).toArray(),
+                link.clustered() ? i -> keys.get(i).shard() : null, CHUNK).stream().map(CallGroup::items).toList();
         List<List<R>> replies = Replies.await(groups.stream().map(call).toList(), timeout);
         List<T> out = new ArrayList<>(Collections.nCopies(keys.size(), null));
         for (int c = 0; c < groups.size(); c++) {

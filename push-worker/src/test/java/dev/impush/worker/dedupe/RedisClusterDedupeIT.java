@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.impush.localstack.Polling;
 import dev.impush.localstack.redis.RedisClusterProcess;
 import dev.impush.localstack.redis.RedisServerProcess;
 import dev.impush.model.Channel;
@@ -16,14 +17,19 @@ import dev.impush.runtime.redis.RedisLink;
 import dev.impush.worker.channel.VendorApp;
 import dev.impush.worker.quota.QuotaGate;
 import dev.impush.worker.quota.QuotaLimits;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,14 +107,14 @@ class RedisClusterDedupeIT {
                      Clock.systemUTC(), true);
              DedupeStore b = store("b")) {
             int[] movedAndKept = {DedupeKey.slotOf(0), DedupeKey.slotOf(10)};
-            int[] seenBefore = stale.masters(movedAndKept);
+            String[] seenBefore = stale.masters(movedAndKept);
             assertEquals(seenBefore[0], seenBefore[1], "shards 0 and 10 start on the first master");
             // the first master's lowest 1,500 slots (shards 0 to 5) move to the last one
             RedisServerProcess from = cluster.nodes().getFirst();
             int slots = cluster.slotsOf(from);
             cluster.reshard(from, cluster.nodes().getLast(), 1_500);
             assertEquals(slots - 1_500, cluster.slotsOf(from));
-            int[] seenAfter = stale.masters(movedAndKept);
+            String[] seenAfter = stale.masters(movedAndKept);
             assertEquals(seenAfter[0], seenAfter[1], "the client still sees shard 0 beside shard 10");
 
             Instant expiresAt = Instant.now().plusSeconds(3600);
@@ -124,6 +130,76 @@ class RedisClusterDedupeIT {
                 assertInstanceOf(Claim.AlreadyDone.class, after.get(i), "key " + i);
             }
         }
+    }
+
+    /**
+     * A slot in the middle of a move, as {@code redis-cli --cluster reshard} leaves it between its
+     * steps: the source serves the keys it still has, the importing master those already moved. A
+     * claim or mark must read and write each key where it lives: a call that ended up on the importing
+     * master for keys the source still holds would miss their marks (a second push) and write a second
+     * copy, on which the move stops ("Target key exists").
+     */
+    @Test
+    void aSlotBeingMoved_isReadAndWrittenWhereEachKeyLives() throws Exception {
+        int shard = 40;
+        int slot = DedupeKey.slotOf(shard);
+        RedisServerProcess to = cluster.nodes().stream().filter(n -> n != cluster.masterOf(slot)).findFirst().orElseThrow();
+        Instant expiresAt = Instant.now().plusSeconds(3600);
+        List<DedupeKey> inShard = IntStream.range(0, 50_000).mapToObj(i -> DedupeKey.of("mv" + i, "m", "d1", expiresAt))
+                .filter(k -> k.shard() == shard).limit(90).toList();
+        List<DedupeKey> sent = inShard.subList(0, 30);
+        List<DedupeKey> held = inShard.subList(30, 60);
+        List<DedupeKey> fresh = inShard.subList(60, 90);
+        Duration patient = Duration.ofSeconds(20);
+        try (DedupeStore a = new DedupeStore(link, "a", Duration.ofSeconds(60), Duration.ofHours(1), patient, Clock.systemUTC(), true);
+             DedupeStore b = new DedupeStore(link, "b", Duration.ofSeconds(60), Duration.ofHours(1), patient, Clock.systemUTC(), true)) {
+            assertTrue(a.claim(inShard.subList(0, 60)).stream().allMatch(Claim.Claimed.class::isInstance));
+            a.apply(sent.stream().map(k -> (Transition) new Transition.MarkSent(k)).toList()).get(5, TimeUnit.SECONDS);
+            long tryAgainBefore = tryAgainAnswers();
+
+            RedisServerProcess from = cluster.beginSlotMove(slot, to);
+            // each call starts with a key the source does not have: routed by it, it would be sent on with ASK
+            List<DedupeKey> claimed = new ArrayList<>(List.of(fresh.getFirst()));
+            claimed.addAll(sent);
+            CompletableFuture<List<Claim>> claims = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return b.claim(claimed);
+                } catch (DedupeUnavailableException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            List<Transition> marks = new ArrayList<>(List.of(new Transition.Release(fresh.get(1))));
+            held.forEach(k -> marks.add(new Transition.MarkSent(k)));
+            CompletableFuture<Void> marked = a.apply(marks);
+            // new keys wait for the move (TRYAGAIN: Redis cannot tell where they belong until it ends)
+            Polling.until(Duration.ofSeconds(10), () -> claims.isDone() || tryAgainAnswers() > tryAgainBefore,
+                    "neither answered nor waiting for the move");
+
+            cluster.moveKeys(slot, from, to); // fails on a key written in both places
+            cluster.endSlotMove(slot, to);
+            List<Claim> answers = claims.get(15, TimeUnit.SECONDS);
+            assertInstanceOf(Claim.Claimed.class, answers.getFirst(), "the new delivery is claimed");
+            for (int i = 1; i < answers.size(); i++) {
+                assertInstanceOf(Claim.AlreadyDone.class, answers.get(i), "a delivery marked before the move, " + i);
+            }
+            marked.get(15, TimeUnit.SECONDS);
+            assertTrue(b.claim(held).stream().allMatch(Claim.AlreadyDone.class::isInstance), "marked during the move");
+        }
+    }
+
+    /** TRYAGAIN answers every master gave so far. */
+    private static long tryAgainAnswers() {
+        long count = 0;
+        for (RedisServerProcess node : cluster.nodes()) {
+            RedisClient client = RedisClient.create(node.uri());
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                count += c.sync().info("errorstats").lines().filter(l -> l.startsWith("errorstat_TRYAGAIN:count="))
+                        .mapToLong(l -> Long.parseLong(l.substring("errorstat_TRYAGAIN:count=".length()).trim())).sum();
+            } finally {
+                client.shutdown();
+            }
+        }
+        return count;
     }
 
     @Test

@@ -11,9 +11,9 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ConnectionIntent;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The Redis a service uses, standalone or a Redis Cluster, behind the commands both share
@@ -36,19 +36,16 @@ public final class RedisLink implements AutoCloseable {
     }
 
     /**
-     * For each of {@code slots}, a number naming the master that serves it as this client last saw
-     * the cluster (equal numbers, the same master; a slot no master serves gets a number of its
-     * own); all 0 on a standalone server. A view, possibly stale: a command sent by it may be
-     * redirected.
+     * For each of {@code slots}, the id of the master that serves it as this client last saw the
+     * cluster, null for a slot no master serves (and on a standalone server). A view, possibly stale.
      */
-    public int[] masters(int[] slots) {
-        int[] out = new int[slots.length];
+    public String[] masters(int[] slots) {
+        String[] out = new String[slots.length];
         if (client instanceof RedisClusterClient cluster) {
             Partitions partitions = cluster.getPartitions();
-            Map<String, Integer> ids = new HashMap<>();
             for (int i = 0; i < slots.length; i++) {
                 RedisClusterNode node = partitions.getPartitionBySlot(slots[i]);
-                out[i] = node == null ? -1 - i : ids.computeIfAbsent(node.getNodeId(), id -> ids.size());
+                out[i] = node == null ? null : node.getNodeId();
             }
         }
         return out;
@@ -68,6 +65,17 @@ public final class RedisLink implements AutoCloseable {
     public record Session(StatefulConnection<String, String> connection,
                           RedisClusterAsyncCommands<String, String> commands,
                           RedisClusterCommands<String, String> sync) implements AutoCloseable {
+        /**
+         * The commands of the Redis Cluster node {@code nodeId} (a {@linkplain #masters master}), sent
+         * to it alone: it answers for the keys it serves and refuses the others, nothing is redirected.
+         */
+        public CompletableFuture<RedisClusterAsyncCommands<String, String>> node(String nodeId) {
+            if (!(connection instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+                throw new IllegalStateException("not a Redis Cluster");
+            }
+            return cluster.getConnectionAsync(nodeId, ConnectionIntent.WRITE).thenApply(StatefulRedisConnection::async);
+        }
+
         @Override
         public void close() {
             connection.close();
