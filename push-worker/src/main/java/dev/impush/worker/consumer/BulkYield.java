@@ -14,10 +14,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Chat first: pauses this replica's bulk-lane partitions while any chat-lane partition it reads has
- * a backlog (records written but not yet taken, in a partition not waiting for a due time), while
- * chat is slow, while {@code maxInFlight} bulk records are unfinished, or while bulk is ahead of its
- * rate. So bulk gets only the capacity that chat leaves, and never more than its share of it.
+ * Chat first: holds this replica's bulk lane back while any chat-lane partition it reads has a
+ * backlog (records written but not yet taken, in a partition not waiting for a due time), while chat
+ * is slow, or while {@code maxInFlight} bulk records are unfinished; and keeps it to its rate
+ * otherwise. Bulk records polled go to the pipeline from {@link HeldBulk} only as {@link #allowance}
+ * says (within the rate, at most {@link #SLICE} a loop), and the bulk partitions fetch no more while
+ * any are held or the lane yields. So bulk gets only the capacity that chat leaves, in small slices
+ * that no chat record waits long behind.
  *
  * <p>Chat is slow when a chat record is taken {@code yieldAge} later than chat records are taken at
  * best: its delay from written to taken, less the lowest such delay of the last seconds (which is the
@@ -26,21 +29,26 @@ import org.apache.kafka.common.TopicPartition;
  * time does not count: a chat push waiting 200 ms for APNs says nothing about spare capacity.
  *
  * <p>The bulk rate follows (additive in spirit, multiplicative in steps): in each {@code yieldAge}
- * window where chat was slow it halves (from what bulk just took, at least {@link #MIN_RATE}); after
- * {@link #CLEAN_WINDOWS} windows in a row where chat kept up it grows by a quarter, and is unlimited
- * again once above twice what bulk takes. Falling fast and growing slowly keeps chat slow in few
- * windows: a pause alone stops bulk only while chat is slow, and on a busy machine bulk then takes
+ * window where chat was slow it halves (the first time from what bulk just took; at least
+ * {@link #MIN_RATE}); after {@link #CLEAN_WINDOWS} windows in a row where chat kept up it grows by a
+ * quarter, and is no limit again above {@link #UNLIMITED}. It never follows what bulk took while
+ * limited: that falls too while bulk yields for other reasons (a chat backlog, its in-flight share).
+ * Falling fast and growing slowly keeps chat slow in few windows: a pause alone stops bulk only while chat is slow, and on a busy machine bulk then takes
  * the CPU back the moment chat recovers (README, Priority lanes). Poll thread only.
  */
 final class BulkYield {
     /** The lowest bulk rate: bulk never stops for good while chat is slow. */
     static final double MIN_RATE = 50;
+    /** A bulk rate above this is no limit. */
+    static final double UNLIMITED = 100_000;
     /** Windows in a row without slow chat before the bulk rate grows. */
-    static final int CLEAN_WINDOWS = 4;
+    static final int CLEAN_WINDOWS = 10;
     /** How long the lowest take delay is remembered, at least (and at most twice that). */
     static final long FLOOR_MILLIS = 5_000;
     private static final long MEASURE_MILLIS = 100;
     private static final double BURST_SECONDS = 0.05;
+    /** Most bulk records handed to the pipeline in one loop: chat records polled meanwhile wait for no more. */
+    static final int SLICE = 200;
     private final Consumer<?, ?> consumer;
     private final Function<String, Lane> laneOf;
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
@@ -49,7 +57,9 @@ final class BulkYield {
     private final int maxInFlight;
     private final long yieldAgeMillis;
     private final Clock clock;
-    private boolean yielding;
+    private boolean holding;
+    /** Whether held bulk records may go to the pipeline now (within the rate). */
+    private boolean releasing;
     /** Bulk records per second allowed now; infinite: no limit. */
     private double rate = Double.POSITIVE_INFINITY;
     private double tokens;
@@ -87,15 +97,33 @@ final class BulkYield {
         return rate;
     }
 
-    /** Counts the bulk-lane records among those just taken, and how late the chat-lane ones are. */
+    /** Whether {@code tp} is a bulk-lane partition. */
+    boolean bulk(TopicPartition tp) {
+        return lane(tp) == Lane.BULK;
+    }
+
+    /** Bulk records that may go to the pipeline now: none while bulk yields, at most a {@link #SLICE}. */
+    int allowance() {
+        if (!releasing) {
+            return 0;
+        }
+        return rate == Double.POSITIVE_INFINITY ? SLICE : (int) Math.max(0, Math.min(SLICE, tokens));
+    }
+
+    /** {@code n} bulk records went to the pipeline. */
+    void released(int n) {
+        takenSince += n;
+        if (rate != Double.POSITIVE_INFINITY) {
+            tokens -= n;
+        }
+    }
+
+    /** Notes how late the chat-lane records just taken are. */
     void taken(ConsumerRecords<?, ?> records) {
         long now = clock.millis();
-        int n = 0;
         long slowest = Long.MIN_VALUE;
         for (TopicPartition tp : records.partitions()) {
-            if (lane(tp) == Lane.BULK) {
-                n += records.records(tp).size();
-            } else if (!delayed.delays(tp.topic())) {
+            if (lane(tp) == Lane.CHAT && !delayed.delays(tp.topic())) {
                 for (ConsumerRecord<?, ?> r : records.records(tp)) {
                     if (r.timestamp() < 0) {
                         continue; // no timestamp (an old message format): no delay to tell
@@ -115,17 +143,15 @@ final class BulkYield {
                 && slowest - Math.min(floorBefore, floorNow) > yieldAgeMillis) {
             slowInWindow = true;
         }
-        takenSince += n;
-        if (rate != Double.POSITIVE_INFINITY) {
-            tokens -= n;
-        }
     }
 
     /**
-     * Pauses or resumes the bulk lane; after the loop's own flow control, every loop (its resume of
-     * the in-flight bound resumes every partition). {@code paused}: the loop holds every partition.
+     * Pauses or resumes the bulk lane, and allows held bulk records in or not; after the loop's own
+     * flow control, every loop (its resume of the in-flight bound resumes every partition).
+     * {@code paused}: the loop holds every partition; {@code held}: bulk records taken from Kafka,
+     * not yet in the pipeline (the lane fetches no more while there are any).
      */
-    void apply(boolean paused) {
+    void apply(boolean paused, int held) {
         List<TopicPartition> bulk = new ArrayList<>();
         long chatBacklog = 0;
         for (TopicPartition tp : consumer.assignment()) {
@@ -137,14 +163,16 @@ final class BulkYield {
         }
         boolean slow = slowInWindow; // the window may end now: it still pauses this once
         adapt(clock.millis(), chatBacklog > 0);
-        boolean yield = chatBacklog > 0 || slow || offsets.unfinished(bulk) >= maxInFlight || tokens < 0;
-        if (yield) {
+        boolean yield = chatBacklog > 0 || slow || offsets.unfinished(bulk) - held >= maxInFlight;
+        releasing = !yield && !paused;
+        boolean hold = yield || held > 0 || tokens < 0; // fetch no more bulk
+        if (hold) {
             consumer.pause(bulk);
-        } else if (yielding && !paused) {
+        } else if (holding && !paused) {
             bulk.removeIf(delayed::isWaiting);
             consumer.resume(bulk);
         }
-        yielding = yield;
+        holding = hold;
     }
 
     private Lane lane(TopicPartition tp) {
@@ -159,11 +187,12 @@ final class BulkYield {
         }
         if (yieldAgeMillis > 0 && now - windowStart >= yieldAgeMillis) {
             if (slowInWindow) {
-                rate = Math.max(MIN_RATE, Math.min(rate, measured) / 2);
+                // from the rate it had; from what bulk took when it had none
+                rate = Math.max(MIN_RATE, (rate == Double.POSITIVE_INFINITY ? measured : rate) / 2);
                 tokens = Math.min(tokens, 0);
                 cleanWindows = 0;
             } else if (!chatBacklog && rate != Double.POSITIVE_INFINITY && ++cleanWindows >= CLEAN_WINDOWS) {
-                rate = rate * 1.25 > 2 * measured + MIN_RATE ? Double.POSITIVE_INFINITY : rate * 1.25;
+                rate = rate * 1.25 > UNLIMITED ? Double.POSITIVE_INFINITY : rate * 1.25;
                 if (rate == Double.POSITIVE_INFINITY) {
                     tokens = 0;
                 }

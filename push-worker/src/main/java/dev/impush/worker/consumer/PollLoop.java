@@ -55,6 +55,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private final Clock clock;
     private final OffsetCommits offsets;
     private final BulkYield bulkYield;
+    private final HeldBulk held = new HeldBulk();
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean paused;
@@ -93,7 +94,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(pipeline.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
+                    records = consumer.poll(bulkYield.allowance() > 0 && held.size() > 0 ? Duration.ZERO
+                            : pipeline.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
                 } catch (WakeupException e) {
                     continue;
                 }
@@ -103,8 +105,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 }
                 if (!records.isEmpty()) {
                     bulkYield.taken(records);
-                    take(records);
                 }
+                take(records);
                 drainPipeline();
                 flowControl();
                 offsets.commitIfDue(clock.millis());
@@ -125,12 +127,13 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         consumer.wakeup();
     }
 
+    /** Takes the chat records in, and held bulk records as the bulk lane allows. */
     private void take(ConsumerRecords<byte[], byte[]> records) {
         List<Incoming> batch = new ArrayList<>(records.count());
-        Map<TopicPartition, Long> first = new HashMap<>();
         long now = clock.millis();
         for (TopicPartition tp : records.partitions()) {
             PartitionOffsetTracker tracker = offsets.tracker(tp);
+            boolean bulk = bulkYield.bulk(tp);
             for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
                 if (!delayed.take(tp, r, now)) {
                     // not due: rewind to it and pause this partition until it is
@@ -138,18 +141,35 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                     consumer.pause(List.of(tp));
                     break;
                 }
-                first.putIfAbsent(tp, r.offset());
                 tracker.track(r.offset(), delayed.waitingSince(tp, r));
-                batch.add(new Incoming(r, tracker.generation));
+                Incoming in = new Incoming(r, tracker.generation);
+                if (bulk) {
+                    held.add(in);
+                } else {
+                    batch.add(in);
+                }
             }
         }
+        bulkYield.released(held.release(bulkYield.allowance(), batch));
+        if (batch.isEmpty()) {
+            return;
+        }
         if (!pipeline.intake(batch)) {
-            // no dedupe decision, no send: give the batch back to Kafka and wait for Redis
+            // no dedupe decision, no send: give the batch back to Kafka (with what is held behind it) and wait for Redis
+            Map<TopicPartition, Long> first = new HashMap<>();
+            batch.forEach(in -> first.putIfAbsent(new TopicPartition(in.record().topic(), in.record().partition()),
+                    in.record().offset()));
+            held.drop(first.keySet());
             first.forEach((tp, offset) -> {
                 offsets.tracker(tp).rewindTo(offset);
                 consumer.seek(tp, offset);
             });
         }
+    }
+
+    /** Forgets the held records of {@code partitions}: they are not taken in, the next owner (or poll) reads them again. */
+    private void giveBack(Collection<TopicPartition> partitions) {
+        held.drop(partitions).forEach((tp, offset) -> offsets.tracker(tp).rewindTo(offset));
     }
 
     private void drainPipeline() {
@@ -185,7 +205,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (!paused) {
             consumer.resume(delayed.due(clock.millis()));
         }
-        bulkYield.apply(paused);
+        bulkYield.apply(paused, held.size());
         delayed.measure();
         offsets.measure();
     }
@@ -207,6 +227,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
     private void drainAndCommit() {
         consumer.pause(consumer.assignment());
+        giveBack(offsets.partitions());
         drain(offsets.partitions());
         offsets.commitSync(offsets.partitions());
         LOG.info("poll loop stopped: {} records left unfinished", pipeline.inFlight());
@@ -232,6 +253,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             return;
         }
         delayed.forget(partitions);
+        giveBack(partitions);
         // finish what we started so the next owner finds sent marks, not claims to wait out
         drain(partitions);
         offsets.commitSync(partitions);
@@ -242,6 +264,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         delayed.forget(partitions);
+        giveBack(partitions);
         offsets.forget(partitions);
         LOG.warn("lost {}", partitions);
     }

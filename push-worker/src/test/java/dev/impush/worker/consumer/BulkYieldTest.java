@@ -1,6 +1,7 @@
 package dev.impush.worker.consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.impush.model.Lane;
 import dev.impush.worker.TestClock;
@@ -45,40 +46,40 @@ class BulkYieldTest {
     @Test
     void aChatBacklog_pausesBulk_untilItIsTaken() {
         consumer.updateEndOffsets(Map.of(CHAT, 5L));
-        yield.apply(false);
+        yield.apply(false, 0);
         assertEquals(Set.of(BULK), consumer.paused());
 
         consumer.seek(CHAT, 5); // taken
-        yield.apply(false);
+        yield.apply(false, 0);
         assertEquals(Set.of(), consumer.paused());
     }
 
     @Test
     void aChatRecordTakenLaterThanChatUsuallyIs_pausesBulk_forTheWindow() {
         yield.taken(chatRecords(5, 5, 5)); // taken 5 ms after written: the floor
-        yield.apply(false);
+        yield.apply(false, 0);
         yield.taken(chatRecords(25)); // 20 ms over the floor: within the yield age
-        yield.apply(false);
+        yield.apply(false, 0);
         assertEquals(Set.of(), consumer.paused(), "20 ms over the floor is within the age");
 
         yield.taken(chatRecords(8, 40)); // 35 ms over
-        yield.apply(false);
+        yield.apply(false, 0);
         assertEquals(Set.of(BULK), consumer.paused());
 
         clock.advance(Duration.ofMillis(30)); // the window ends; nothing slow since
-        yield.apply(false);
-        yield.apply(false);
+        yield.apply(false, 0);
+        yield.apply(false, 0);
         assertEquals(Set.of(), consumer.paused());
     }
 
     @Test
     void clockSkewAndAVendorsAnswerTime_doNotCount() {
         yield.taken(chatRecords(700, 705, 710)); // the producer's clock is 700 ms behind
-        yield.apply(false);
+        yield.apply(false, 0);
         offsets.tracker(CHAT).track(0, clock.millis()); // a send waiting for a slow vendor
         clock.advance(Duration.ofMillis(500));
         yield.taken(chatRecords(720));
-        yield.apply(false);
+        yield.apply(false, 0);
         assertEquals(Set.of(), consumer.paused());
         assertEquals(Double.POSITIVE_INFINITY, yield.rate());
     }
@@ -87,11 +88,11 @@ class BulkYieldTest {
     void bulkAtItsShareInFlight_pausesBulk_andStaysPausedWhileTheLoopHoldsEverything() {
         offsets.tracker(BULK).track(0, NOW.toEpochMilli());
         offsets.tracker(BULK).track(1, NOW.toEpochMilli());
-        yield.apply(false);
+        yield.apply(false, 0);
         assertEquals(Set.of(BULK), consumer.paused());
 
         offsets.finished(List.of(new Finished(BULK, 0, offsets.tracker(BULK).generation)));
-        yield.apply(true); // the loop holds every partition (its in-flight bound) and resumes them itself
+        yield.apply(true, 0); // the loop holds every partition (its in-flight bound) and resumes them itself
         assertEquals(Set.of(BULK), consumer.paused());
     }
 
@@ -99,9 +100,9 @@ class BulkYieldTest {
     void whileChatIsSlow_theBulkRateHalves_andWhileItKeepsUpTheRateGrowsBackToUnlimited() {
         yield.taken(chatRecords(5)); // the floor
         for (int i = 0; i < 8; i++) { // 100 bulk records each 100 ms: 1,000/s
-            yield.taken(bulkRecords(100));
+            yield.released(100);
             clock.advance(Duration.ofMillis(100));
-            yield.apply(false);
+            yield.apply(false, 0);
         }
         assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "no limit while chat keeps up");
 
@@ -120,26 +121,69 @@ class BulkYieldTest {
         assertEquals(BulkYield.MIN_RATE, yield.rate(), 0.1, "grows only after clean windows in a row");
         cleanWindow();
         assertEquals(62.5, yield.rate(), 0.1, "a quarter more after that many clean windows");
-        yield.taken(bulkRecords(20)); // ahead of the rate: bulk waits for its tokens
-        yield.apply(false);
+        yield.released(20); // ahead of the rate: bulk waits for its tokens
+        yield.apply(false, 0);
         assertEquals(Set.of(BULK), consumer.paused());
-        for (int i = 0; i < 200 && yield.rate() != Double.POSITIVE_INFINITY; i++) {
+        for (int i = 0; i < 1_000 && yield.rate() != Double.POSITIVE_INFINITY; i++) {
             cleanWindow();
         }
-        assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "unlimited again once past what bulk takes");
+        assertEquals(Double.POSITIVE_INFINITY, yield.rate(), "no limit again above UNLIMITED");
         assertEquals(Set.of(), consumer.paused());
+    }
+
+    @Test
+    void heldBulkRecords_goInBySlices_stopFetching_andDoNotCountAgainstTheInFlightShare() {
+        yield.apply(false, 0);
+        assertEquals(BulkYield.SLICE, yield.allowance(), "unlimited: a slice a loop");
+
+        offsets.tracker(BULK).track(0, NOW.toEpochMilli()); // both taken from Kafka, held: not in the pipeline yet
+        offsets.tracker(BULK).track(1, NOW.toEpochMilli());
+        yield.apply(false, 2);
+        assertEquals(Set.of(BULK), consumer.paused(), "no more bulk fetched while some is held");
+        assertEquals(BulkYield.SLICE, yield.allowance(), "held records are not in flight: they may go in");
+
+        yield.apply(true, 2);
+        assertEquals(0, yield.allowance(), "nothing goes in while the loop holds every partition");
+
+        consumer.updateEndOffsets(Map.of(CHAT, 5L));
+        yield.apply(false, 2);
+        assertEquals(0, yield.allowance(), "nothing goes in while chat has a backlog");
+    }
+
+    @Test
+    void aLimitedRate_allowsWhatItsTokensCover() {
+        yield.taken(chatRecords(5)); // the floor
+        for (int i = 0; i < 8; i++) { // 1,000/s
+            yield.released(100);
+            clock.advance(Duration.ofMillis(100));
+            yield.apply(false, 0);
+        }
+        slowWindow(); // 500/s now, tokens spent
+        assertEquals(0, yield.allowance());
+        clock.advance(Duration.ofMillis(10));
+        cleanWindowWithin(Duration.ofMillis(10));
+        int allowed = yield.allowance();
+        assertTrue(allowed >= 9 && allowed <= 25, "about 500/s x 20 ms, at most the burst: " + allowed);
+        yield.released(allowed);
+        assertEquals(0, yield.allowance(), "spent");
+    }
+
+    private void cleanWindowWithin(Duration d) {
+        yield.taken(chatRecords(6));
+        clock.advance(d);
+        yield.apply(false, 0);
     }
 
     private void slowWindow() {
         yield.taken(chatRecords(60));
         clock.advance(Duration.ofMillis(25));
-        yield.apply(false);
+        yield.apply(false, 0);
     }
 
     private void cleanWindow() {
         yield.taken(chatRecords(6));
         clock.advance(Duration.ofMillis(25));
-        yield.apply(false);
+        yield.apply(false, 0);
     }
 
     /** Chat records taken now, each written {@code delays} ms ago. */
@@ -153,11 +197,4 @@ class BulkYieldTest {
         return new ConsumerRecords<>(Map.of(CHAT, list), Map.of());
     }
 
-    private static ConsumerRecords<byte[], byte[]> bulkRecords(int n) {
-        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            list.add(new ConsumerRecord<>(BULK.topic(), BULK.partition(), i, null, new byte[0]));
-        }
-        return new ConsumerRecords<>(Map.of(BULK, list), Map.of());
-    }
 }
