@@ -16,6 +16,7 @@ import dev.impush.model.job.PushJob;
 import dev.impush.model.job.PushTarget;
 import dev.impush.runtime.redis.RedisConnection;
 import dev.impush.runtime.redis.RedisLink;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import java.util.function.DoubleFunction;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -212,8 +214,10 @@ public final class Bench implements Callable<Integer> {
         Files.createDirectories(out);
         long started = System.nanoTime();
         System.out.printf("impush bench: %,d jobs x %d run(s), vendor latency 0 and %d ms, %d APNs connections, %d partitions,"
-                + " %s%n", jobs, runs, latencyMs, connections, partitions,
-                redisCluster ? "one redis-server and a Redis Cluster (3 masters, 1 replica each)" : "one redis-server");
+                + " %s; this JVM (broker, vendor mocks, load) collects with %s (BENCH_JAVA_OPTS)%n", jobs, runs, latencyMs,
+                connections, partitions,
+                redisCluster ? "one redis-server and a Redis Cluster (3 masters, 1 replica each)" : "one redis-server",
+                harnessGc());
         stack = LocalStack.start(FixtureMode.LOCAL).withDefaultTopics(partitions, List.of());
         redisLink = RedisConnection.of(stack.redisUri()).open(o -> o, Duration.ofSeconds(5));
         redis = redisLink.connect();
@@ -294,6 +298,15 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** Refuses options that would make a phase measure nothing (and its warm-up never settle). */
+    /**
+     * This JVM's collectors: its pauses stop the broker, the vendor mocks and the load generator, and
+     * count as latency of whatever they delay (with G1, 30–110 ms young pauses under a broadcast).
+     */
+    private static String harnessGc() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                .collect(Collectors.joining(", "));
+    }
+
     private void requireOptions() {
         CommandLine cmd = new CommandLine(this);
         require(cmd, runs >= 1, "--runs must be at least 1");
@@ -1047,7 +1060,7 @@ public final class Bench implements Callable<Integer> {
         ObjectNode params = root.putObject("params");
         params.put("jobs", jobs).put("warmup", warmup).put("runs", rs.size()).put("latency_ms", latencyMs).put("connections", connections)
                 .put("window", window).put("max_streams", maxStreams).put("partitions", partitions)
-                .put("paced_seconds", pacedSeconds).put("curve_loads", curveLoads.toString()).put("linger_ms", lingerMs).put("worker_heap", workerHeap)
+                .put("paced_seconds", pacedSeconds).put("curve_loads", curveLoads.toString()).put("linger_ms", lingerMs).put("worker_heap", workerHeap).put("harness_gc", harnessGc())
                 .put("detector_devices", detectorDevices).put("detector_messages", detectorMessages)
                 .put("offline_ratio", offlineRatio).put("ack_mix_online", ackMix).put("detector_threads", detectorThreads)
                 .put("detector_commit_ms", detectorCommitMs).put("detector_partitioner", detectorPartitioner)

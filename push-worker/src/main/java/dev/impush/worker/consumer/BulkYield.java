@@ -33,8 +33,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #MIN_RATE}); after {@link #CLEAN_WINDOWS} windows in a row where chat kept up it grows by a
  * quarter, and is no limit again above {@link #UNLIMITED}. It never follows what bulk took while
  * limited: that falls too while bulk yields for other reasons (a chat backlog, its in-flight share).
- * Falling fast and growing slowly keeps chat slow in few windows: a pause alone stops bulk only while chat is slow, and on a busy machine bulk then takes
- * the CPU back the moment chat recovers (README, Priority lanes). Poll thread only.
+ * Falling fast and growing slowly keeps chat slow in few windows: a pause alone stops bulk only
+ * while chat is slow, and on a busy machine bulk then takes the CPU back the moment chat recovers
+ * (README, Priority lanes). Poll thread only.
  */
 final class BulkYield {
     /** The lowest bulk rate: bulk never stops for good while chat is slow. */
@@ -165,7 +166,7 @@ final class BulkYield {
         adapt(clock.millis(), chatBacklog > 0);
         boolean yield = chatBacklog > 0 || slow || offsets.unfinished(bulk) - held >= maxInFlight;
         releasing = !yield && !paused;
-        boolean hold = yield || held > 0 || tokens < 0; // fetch no more bulk
+        boolean hold = yield || held > 0; // fetch no more bulk
         if (hold) {
             consumer.pause(bulk);
         } else if (holding && !paused) {
