@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,14 +86,9 @@ public final class RedisClusterProcess implements RedisFixture {
 
     /** The master that serves {@code slot} now. */
     public RedisServerProcess masterOf(int slot) {
-        for (String line : RedisCli.at(nodes.getFirst().port(), "cluster", "nodes").lines().toList()) {
-            String[] fields = line.split(" ");
-            for (int i = 8; i < fields.length; i++) {
-                String[] range = fields[i].split("-");
-                if (!fields[i].startsWith("[") && Integer.parseInt(range[0]) <= slot
-                        && slot <= Integer.parseInt(range[range.length - 1])) {
-                    return nodes.stream().filter(n -> nodeId(n).equals(fields[0])).findFirst().orElseThrow();
-                }
+        for (Map.Entry<String, List<int[]>> e : slotRanges(nodes.getFirst()).entrySet()) {
+            if (e.getValue().stream().anyMatch(r -> r[0] <= slot && slot <= r[1])) {
+                return nodes.stream().filter(n -> nodeId(n).equals(e.getKey())).findFirst().orElseThrow();
             }
         }
         throw new IllegalStateException("no master serves slot " + slot);
@@ -151,20 +148,23 @@ public final class RedisClusterProcess implements RedisFixture {
 
     /** How many slots {@code node} serves now. */
     public int slotsOf(RedisServerProcess node) {
-        String id = nodeId(node);
-        int count = 0;
-        for (String line : RedisCli.at(node.port(), "cluster", "nodes").lines().toList()) {
+        return slotRanges(node).getOrDefault(nodeId(node), List.of()).stream().mapToInt(r -> r[1] - r[0] + 1).sum();
+    }
+
+    /** The slot ranges ({@code [first, last]}) each node serves, by node id, as {@code at} sees the cluster. */
+    private static Map<String, List<int[]>> slotRanges(RedisServerProcess at) {
+        Map<String, List<int[]>> ranges = new HashMap<>();
+        for (String line : RedisCli.at(at.port(), "cluster", "nodes").lines().toList()) {
             String[] fields = line.split(" ");
-            if (fields[0].equals(id)) {
-                for (int i = 8; i < fields.length; i++) {
+            for (int i = 8; i < fields.length; i++) {
+                if (!fields[i].startsWith("[")) { // [slot->-id]: a slot being moved, listed beside its range
                     String[] range = fields[i].split("-");
-                    if (!fields[i].startsWith("[")) {
-                        count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
-                    }
+                    ranges.computeIfAbsent(fields[0], id -> new ArrayList<>()).add(
+                            new int[] {Integer.parseInt(range[0]), Integer.parseInt(range[range.length - 1])});
                 }
             }
         }
-        return count;
+        return ranges;
     }
 
     private static String nodeId(RedisServerProcess node) {
