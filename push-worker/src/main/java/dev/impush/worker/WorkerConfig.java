@@ -35,8 +35,9 @@ import java.util.Optional;
  * @param bulkMaxInFlight bulk-lane records in the pipeline before the bulk lane pauses; it also pauses while the
  *                        chat lane has a backlog (IMPUSH_WORKER_BULK_MAX_IN_FLIGHT, default a sixteenth of
  *                        maxInFlight: what is in flight is ahead of a chat push that arrives)
- * @param bulkYieldAge    the bulk lane also pauses while a chat record taken has waited this long since it was
- *                        written (IMPUSH_WORKER_BULK_YIELD_MS; 0 = never for this reason)
+ * @param bulkYieldAge    chat is slow when a chat record is taken this much later than chat records are taken
+ *                        at best; the bulk lane then pauses and its rate halves (IMPUSH_WORKER_BULK_YIELD_MS;
+ *                        0 = never for this reason)
  * @param maxPollRecords  records per poll (IMPUSH_WORKER_MAX_POLL_RECORDS)
  * @param fetchMaxBytes   largest fetch response, Kafka's {@code fetch.max.bytes} (IMPUSH_WORKER_FETCH_MAX_BYTES):
  *                        the consumer reads each response into one array, and below 512 KB that
@@ -113,7 +114,7 @@ public record WorkerConfig(
                 env.string("IMPUSH_WORKER_INSTANCE_ID", hostName()),
                 maxInFlight,
                 env.integer("IMPUSH_WORKER_BULK_MAX_IN_FLIGHT", Math.max(1, maxInFlight / 16), 1, maxInFlight),
-                env.millis("IMPUSH_WORKER_BULK_YIELD_MS", 25),
+                env.millis("IMPUSH_WORKER_BULK_YIELD_MS", 10),
                 env.integer("IMPUSH_WORKER_MAX_POLL_RECORDS", 1_000, 1, 100_000),
                 env.integer("IMPUSH_WORKER_FETCH_MAX_BYTES", 256 * 1024, 16 * 1024, 64 << 20),
                 env.integer("IMPUSH_WORKER_FETCH_MIN_BYTES", 32 * 1024, 1, 64 << 20),
