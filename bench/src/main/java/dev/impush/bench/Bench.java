@@ -172,7 +172,7 @@ public final class Bench implements Callable<Integer> {
 
     /** One phase of the worker. */
     record WorkerResult(Arrivals.Summary preload, Arrivals.Summary paced, double pacedRate, double cores,
-                        double cpuMsPer1k, double pacedCores, long peakRssKb, List<Step> curve, BulkPhase bulk,
+                        double cpuMsPer1k, double pacedCores, long peakRssKb, long lifetimePeakRssKb, List<Step> curve, BulkPhase bulk,
                         BroadcastPhase.Result broadcast, List<E2ePhase.Result> e2e) {
         /** The highest offered load of the curve whose p99 met the target, jobs/s; 0 when none did. */
         double knee() {
@@ -343,9 +343,10 @@ public final class Bench implements Callable<Integer> {
                     System.out.printf("run %d/%d%n  raw limit   0 ms: %,9.0f/s%n", r, runs, l.perSecond());
                     limits0.add(l);
                     WorkerResult w = onServer.measure(r);
-                    System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs, peak RSS %d MB);"
+                    System.out.printf("  worker      0 ms: %,9.0f/s  (%.2f cores, %.0f ms CPU per 1,000 jobs, peak RSS %d MB,"
+                            + " %d with the warm-up);"
                             + " half rate %,.0f/s (%.2f cores): p50 %.1f p95 %.1f p99 %.1f ms%n", w.preload().perSecond(),
-                            w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
+                            w.cores(), w.cpuMsPer1k(), w.peakRssKb() / 1024, w.lifetimePeakRssKb() / 1024, w.pacedRate(), w.pacedCores(),
                             w.paced().p50Ms(), w.paced().p95Ms(), w.paced().p99Ms());
                     if (w.bulk() != null) {
                         BulkPhase b = w.bulk();
@@ -372,8 +373,8 @@ public final class Bench implements Callable<Integer> {
                     System.out.printf("run %d/%d%n  raw limit %3d ms: %,9.0f/s%n", r, runs, latencyMs, l.perSecond());
                     limitsL.add(l);
                     WorkerResult w = slow.measure(r);
-                    System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB)%n", latencyMs,
-                            w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024);
+                    System.out.printf("  worker    %3d ms: %,9.0f/s  (%.2f cores, peak RSS %d MB, %d with the warm-up)%n",
+                            latencyMs, w.preload().perSecond(), w.cores(), w.peakRssKb() / 1024, w.lifetimePeakRssKb() / 1024);
                     wL.add(w);
                 }
             }
@@ -495,6 +496,7 @@ public final class Bench implements Callable<Integer> {
             }
             this.w = MeasuredJvm.start(env, workerHeap, opts, jfrFile);
             warm();
+            w.resetPeak(); // the peak RSS measured is that of the timed phases; the warm-up's is kept beside it
         }
 
         private void warm() throws Exception {
@@ -550,7 +552,8 @@ public final class Bench implements Callable<Integer> {
             if (nmt) {
                 nativeMemory(run);
             }
-            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), steps, bulk, bc, e2e);
+            return new WorkerResult(s, ps, rate, cores, cpuMsPer1k, pacedCores, w.peakRssKb(), w.lifetimePeakRssKb(), steps,
+                    bulk, bc, e2e);
         }
 
         /**
@@ -913,6 +916,8 @@ public final class Bench implements Callable<Integer> {
         m.put("worker_cpu_ms_per_1k_jobs", workerStat(rs, r -> r.w0().cpuMsPer1k()));
         m.put("limit_worker_cpu_cores_100ms", workerStat(rs, r -> r.wL().cores()));
         m.put("peak_rss_mb", workerStat(rs, r -> Math.max(r.w0().peakRssKb(), r.wL().peakRssKb()) / 1024.0));
+        m.put("peak_rss_mb_with_warmup", workerStat(rs,
+                r -> Math.max(r.w0().lifetimePeakRssKb(), r.wL().lifetimePeakRssKb()) / 1024.0));
         m.put("knee_jobs_per_s", workerStat(rs, r -> r.w0().curve().isEmpty() ? Double.NaN : r.w0().knee()));
         m.put("e2e_messages_per_s", e2eStat(rs, E2ePhase.Result::rate));
         m.put("e2e_p50_ms", e2eStat(rs, e -> e.latency().p50Ms()));
@@ -955,7 +960,8 @@ public final class Bench implements Callable<Integer> {
             {"preloaded backlog p99 ms (queueing)", "preload_p99_ms", "%,.0f", ""},
             {"worker CPU cores (0 ms, delivering)", "worker_cpu_cores", "%.2f", "of " + Runtime.getRuntime().availableProcessors()},
             {"worker CPU ms per 1,000 jobs", "worker_cpu_ms_per_1k_jobs", "%.0f", ""},
-            {"worker peak RSS MB", "peak_rss_mb", "%.0f", "target <= 320"},
+            {"worker peak RSS MB (timed phases)", "peak_rss_mb", "%.0f", "target <= 320"},
+            {"  with the JIT warm-up", "peak_rss_mb_with_warmup", "%.0f", ""},
             {"event -> vendor: IM messages/s", "e2e_messages_per_s", "%,.0f", Math.round(100 * e2eOnline)
                 + " % online, detector commit " + (e2eCommitMs.isEmpty() ? "" : e2eCommitMs.getFirst()) + " ms"},
             {"  event -> vendor p50 ms", "e2e_p50_ms", "%.1f", ""},

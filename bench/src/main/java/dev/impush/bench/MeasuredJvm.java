@@ -22,6 +22,7 @@ final class MeasuredJvm implements AutoCloseable {
     private final Path log;
     private final List<Sample> samples = new ArrayList<>();
     private final Thread sampler;
+    private long peakSince = Long.MIN_VALUE;
 
     private MeasuredJvm(Process process, Path log) {
         this.process = process;
@@ -165,9 +166,28 @@ final class MeasuredJvm implements AutoCloseable {
         }
     }
 
+    /** The highest resident memory since the last {@link #resetPeak()} (else since start), KB. */
     long peakRssKb() {
         synchronized (samples) {
+            return samples.stream().filter(s -> s.nanos() >= peakSince).mapToLong(Sample::hwmKb).max().orElse(0);
+        }
+    }
+
+    /** The highest resident memory since start, KB: with the JIT's warm-up (its compiler arenas). */
+    long lifetimePeakRssKb() {
+        synchronized (samples) {
             return samples.stream().mapToLong(Sample::hwmKb).max().orElse(0);
+        }
+    }
+
+    /**
+     * Starts {@link #peakRssKb()} afresh: the kernel's high-water mark is reset ({@code clear_refs} 5),
+     * so the peak is that of what runs from now on, e.g. the timed phases after the warm-up.
+     */
+    void resetPeak() throws java.io.IOException {
+        Files.writeString(Path.of("/proc", Long.toString(process.pid()), "clear_refs"), "5");
+        synchronized (samples) {
+            peakSince = System.nanoTime();
         }
     }
 
