@@ -1,20 +1,16 @@
 package dev.impush.worker.consumer;
 
 import dev.impush.model.Lane;
-import dev.impush.worker.pipeline.Incoming;
 import dev.impush.worker.pipeline.JobPipeline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -22,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer side of the worker: polls, hands records to the {@link JobPipeline}, keeps the
+ * The consumer side of the worker: polls, hands records to the {@link JobPipeline} ({@link Intake}), keeps the
  * group membership alive while applying backpressure ({@code pause()} when the in-flight bound
  * is reached or Redis is away, {@code resume()} when it drains), and commits, per partition, the
  * highest offset below which every record is finished: asynchronously every commit interval,
@@ -55,7 +51,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private final Clock clock;
     private final OffsetCommits offsets;
     private final BulkYield bulkYield;
-    private final HeldBulk held = new HeldBulk();
+    private final Intake intake;
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean paused;
@@ -75,6 +71,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         this.offsets = new OffsetCommits(consumer, limits.commitInterval());
         this.bulkYield = new BulkYield(consumer, laneOf, delayed, offsets, limits.bulkMaxInFlight(),
                 limits.bulkYieldAge(), clock);
+        this.intake = new Intake(consumer, delayed, offsets, bulkYield, pipeline);
     }
 
     /**
@@ -94,7 +91,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(bulkYield.allowance() > 0 && held.size() > 0 ? Duration.ZERO
+                    records = consumer.poll(intake.releasable() ? Duration.ZERO
                             : pipeline.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
                 } catch (WakeupException e) {
                     continue;
@@ -106,7 +103,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 if (!records.isEmpty()) {
                     bulkYield.taken(records);
                 }
-                take(records);
+                intake.take(records, clock.millis());
                 drainPipeline();
                 flowControl();
                 offsets.commitIfDue(clock.millis());
@@ -125,51 +122,6 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     void stop() {
         stopping = true;
         consumer.wakeup();
-    }
-
-    /** Takes the chat records in, and held bulk records as the bulk lane allows. */
-    private void take(ConsumerRecords<byte[], byte[]> records) {
-        List<Incoming> batch = new ArrayList<>(records.count());
-        long now = clock.millis();
-        for (TopicPartition tp : records.partitions()) {
-            PartitionOffsetTracker tracker = offsets.tracker(tp);
-            boolean bulk = bulkYield.bulk(tp);
-            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-                if (!delayed.take(tp, r, now)) {
-                    // not due: rewind to it and pause this partition until it is
-                    consumer.seek(tp, r.offset());
-                    consumer.pause(List.of(tp));
-                    break;
-                }
-                tracker.track(r.offset(), delayed.waitingSince(tp, r));
-                Incoming in = new Incoming(r, tracker.generation);
-                if (bulk) {
-                    held.add(in);
-                } else {
-                    batch.add(in);
-                }
-            }
-        }
-        bulkYield.released(held.release(bulkYield.allowance(), batch));
-        if (batch.isEmpty()) {
-            return;
-        }
-        if (!pipeline.intake(batch)) {
-            // no dedupe decision, no send: give the batch back to Kafka (with what is held behind it) and wait for Redis
-            Map<TopicPartition, Long> first = new HashMap<>();
-            batch.forEach(in -> first.putIfAbsent(new TopicPartition(in.record().topic(), in.record().partition()),
-                    in.record().offset()));
-            held.drop(first.keySet());
-            first.forEach((tp, offset) -> {
-                offsets.tracker(tp).rewindTo(offset);
-                consumer.seek(tp, offset);
-            });
-        }
-    }
-
-    /** Forgets the held records of {@code partitions}: they are not taken in, the next owner (or poll) reads them again. */
-    private void giveBack(Collection<TopicPartition> partitions) {
-        held.drop(partitions).forEach((tp, offset) -> offsets.tracker(tp).rewindTo(offset));
     }
 
     private void drainPipeline() {
@@ -205,7 +157,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (!paused) {
             consumer.resume(delayed.due(clock.millis()));
         }
-        bulkYield.apply(paused, held.size());
+        bulkYield.apply(paused, intake.held());
         delayed.measure();
         offsets.measure();
     }
@@ -227,7 +179,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
 
     private void drainAndCommit() {
         consumer.pause(consumer.assignment());
-        giveBack(offsets.partitions());
+        intake.giveBack(offsets.partitions());
         drain(offsets.partitions());
         offsets.commitSync(offsets.partitions());
         LOG.info("poll loop stopped: {} records left unfinished", pipeline.inFlight());
@@ -253,7 +205,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
             return;
         }
         delayed.forget(partitions);
-        giveBack(partitions);
+        intake.giveBack(partitions);
         // finish what we started so the next owner finds sent marks, not claims to wait out
         drain(partitions);
         offsets.commitSync(partitions);
@@ -264,7 +216,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         delayed.forget(partitions);
-        giveBack(partitions);
+        intake.giveBack(partitions);
         offsets.forget(partitions);
         LOG.warn("lost {}", partitions);
     }
