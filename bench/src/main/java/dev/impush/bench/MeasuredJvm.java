@@ -1,6 +1,7 @@
 package dev.impush.bench;
 
 import dev.impush.localstack.ChildProcesses;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,11 +130,11 @@ final class MeasuredJvm implements AutoCloseable {
                     if (s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).contains("CompilerThre")) {
                         ticks += cpuTicks(s);
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // the thread ended meanwhile
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return 0;
         }
         return (long) (ticks * 1000 / TICKS);
@@ -184,7 +185,7 @@ final class MeasuredJvm implements AutoCloseable {
      * Starts {@link #peakRssKb()} afresh: the kernel's high-water mark is reset ({@code clear_refs} 5),
      * so the peak is that of what runs from now on, e.g. the timed phases after the warm-up.
      */
-    void resetPeak() throws java.io.IOException {
+    void resetPeak() throws IOException {
         Files.writeString(Path.of("/proc", Long.toString(process.pid()), "clear_refs"), "5");
         synchronized (samples) {
             peakSince = System.nanoTime();
