@@ -42,9 +42,8 @@ final class HeldBulk {
         Map<TopicPartition, Long> first = new HashMap<>();
         for (Iterator<Incoming> it = held.iterator(); it.hasNext(); ) {
             Incoming in = it.next();
-            TopicPartition tp = new TopicPartition(in.record().topic(), in.record().partition());
-            if (partitions.contains(tp)) {
-                first.putIfAbsent(tp, in.record().offset());
+            if (partitions.contains(in.partition())) {
+                first.putIfAbsent(in.partition(), in.record().offset());
                 it.remove();
             }
         }

@@ -72,8 +72,7 @@ final class Intake {
         if (!batch.isEmpty() && !pipeline.intake(batch)) {
             // no dedupe decision, no send: give the batch back to Kafka (with what is held behind it) and wait for Redis
             Map<TopicPartition, Long> first = new HashMap<>();
-            batch.forEach(in -> first.putIfAbsent(new TopicPartition(in.record().topic(), in.record().partition()),
-                    in.record().offset()));
+            batch.forEach(in -> first.putIfAbsent(in.partition(), in.record().offset()));
             held.drop(first.keySet()); // behind the batch's records: the rewind below covers them
             first.forEach((tp, offset) -> {
                 offsets.tracker(tp).rewindTo(offset);
